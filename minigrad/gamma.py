@@ -19,6 +19,7 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import MinigradError
 from minigrad.pointwise import _floats
+from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, _named
 
 __all__ = ["digamma", "igamma", "igammac", "lgamma", "mvlgamma", "polygamma"]
@@ -34,6 +35,7 @@ def _tensors(fn: str, a: Any, b: Any) -> tuple[Tensor, Tensor]:
     for name, v in (("input", a), ("other", b)):
         if not isinstance(v, Tensor):
             raise TypeError(f"{fn}(): argument '{name}' must be Tensor, not {type(v).__name__}")
+    check_broadcast(fn, a.shape, b.shape)  # (PyTorch's RuntimeError, not numpy's ValueError)
     return a, b
 
 
@@ -44,6 +46,7 @@ def igamma(input: Any, other: Any) -> Tensor:  # noqa: A002
 
     Raises:
         TypeError: an argument that is not a Tensor.
+        ShapeError: shapes that do not broadcast (PyTorch's RuntimeError).
     """
     a, x = _floats(*_tensors("igamma", input, other))
     return ops.Igamma.apply(a, x, upper=False)

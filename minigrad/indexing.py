@@ -105,10 +105,11 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
 @dim_aliases
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """Values of ``input`` at ``indices`` along ``dim`` (flattened if dim is None); negative indices count
-    from the end.
+    from the end along a ``dim``.
 
     Raises:
         DTypeError: ``indices`` is not int64 (PyTorch's error).
+        DimensionError: without ``dim``, a negative index or one past the end (PyTorch's RuntimeError).
         ShapeError: ``indices`` has another number of dims than ``input``.
     """
     got = indices.dtype if isinstance(indices, Tensor) else np.asarray(indices).dtype
@@ -118,9 +119,12 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
         raise ShapeError(f"torch.take_along_dim(): input and indices should have the same number of "
                          f"dimensions, but got {input.ndim} dimensions for input, and {np.ndim(indices)} "
                          "dimensions for indices")
-    if dim is None:  # (PyTorch gathers from the flattened input: GatherBackward0)
-        return _named(input.reshape(-1)[_index_array(indices, "take_along_dim").reshape(-1)], input,
-                      "GatherBackward0")
+    if dim is None:  # (PyTorch gathers from the flattened input: GatherBackward0, no negative index)
+        flat = _index_array(indices, "take_along_dim").reshape(-1)
+        if flat.size and flat.min() < 0:
+            raise DimensionError(f"index {int(flat[flat < 0][0])} is out of bounds for dimension 0 with size "
+                                 f"{input.numel()}")
+        return _named(input.reshape(-1)[flat], input, "GatherBackward0")
     d = norm_dim(dim, input.ndim)
     idx = _index_array(indices, "take_along_dim")
     size = input.shape[d]
@@ -153,6 +157,7 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
 
 def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter") -> Tensor:
     """``torch.scatter``: x with x[i][index[i][j]] = src[i][j] for dim 1 (src a tensor or a number)."""
+    norm_dim(dim, x.ndim)  # (a dim out of range first: PyTorch's IndexError)
     _same_dtype(fn, x, src)
     if x.ndim == 0:  # a 0-d tensor is scattered into as one element
         norm_dim(dim, 0)
@@ -205,6 +210,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     if reduce not in _REDUCE_PAD:
         raise InvalidParameterError(  # (PyTorch's words: scripts print them)
             f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    norm_dim(dim, input.ndim)  # (a dim out of range first: PyTorch's IndexError)
     _same_dtype("scatter_reduce", input, src)
     d, idx = _checked_along("scatter_reduce", input, dim, index)
     if idx.size == 0:
@@ -299,6 +305,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     if input.ndim == 0:  # a 0-d tensor is indexed as one element
         return index_add(input.reshape(1), d, index, _one(source, "index_add"), alpha=alpha).reshape(())
     idx = _dim_index("index_add", input, d, index)
+    if input.dtype.kind in "iu" and isinstance(alpha, float):  # (PyTorch converts alpha to the int type)
+        alpha = int(alpha)
     src = source if source.dtype == input.dtype else source.astype(input.dtype)
     # alpha inside the op: float32 steps are PyTorch's fused multiply-adds (alpha * source rounded first
     # overflowed to inf where PyTorch's running sum stays finite, and differed in the last bit)
@@ -316,11 +324,18 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002
-    """input with input[..., index[i], ...] = source[..., i, ...] along ``dim``."""
+    """input with input[..., index[i], ...] = source[..., i, ...] along ``dim``.
+
+    Raises:
+        DTypeError: source of another dtype than input's (PyTorch's RuntimeError).
+    """
     d = norm_dim(dim, input.ndim)
     if input.ndim == 0:  # PyTorch copies a one-element 1-D source into a 0-d tensor too
         one = source.reshape(()) if source.shape == (1,) else source
         return index_copy(input.reshape(1), d, index, _one(one, "index_copy")).reshape(())
+    if source.dtype != input.dtype:
+        raise DTypeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+                         f"{scalar_type_name(input.dtype)} and (source) {scalar_type_name(source.dtype)}")
     idx = _dim_index("index_copy", input, d, index)
     return put(input, (slice(None),) * d + (idx,), source)
 
@@ -331,6 +346,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  #
     if input.ndim == 0:
         return index_fill(input.reshape(1), d, index, value).reshape(())
     idx = _dim_index("index_fill", input, d, index, negative=True)
+    if isinstance(value, Tensor) and idx.size > 1:  # each position once: a repeat adds no gradient to value
+        idx = np.unique(idx % input.shape[d])
     v = value if isinstance(value, Tensor) else from_numpy(np.asarray(_fill_scalar(value, input.dtype,
                                                                                   "index_fill: value")))
     # (PyTorch's own op: IndexFillBackward0 for a number, IndexFillBackward1 for a tensor value)
@@ -340,9 +357,19 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  #
 
 def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: A002
               accumulate: bool = False) -> Tensor:
-    """input with input[indices] = values (or += with ``accumulate``, repeats adding up)."""
+    """input with input[indices] = values (or += with ``accumulate``, repeats adding up).
+
+    Raises:
+        DTypeError: values of another dtype than input's, but for one bool mask and a one-element value
+            without ``accumulate`` (PyTorch's masked_fill path) (PyTorch's RuntimeError).
+    """
     from minigrad.tensor import _index
 
+    one_mask = len(indices) == 1 and isinstance(indices[0], Tensor) and indices[0].dtype == np.bool_
+    if values.dtype != input.dtype and (accumulate or not one_mask or values.numel() != 1):
+        raise DTypeError(f"Index put requires the source and destination dtypes match, got "
+                         f"{scalar_type_name(input.dtype)} for the destination and "
+                         f"{scalar_type_name(values.dtype)} for the source.")
     idx = _index(tuple(indices), input.shape)
     if not accumulate:
         return put(input, idx, values)

@@ -97,6 +97,18 @@ def _floating(fn: str, a: Tensor, error: type[MinigradError] = InvalidParameterE
     return a
 
 
+def _same_dtype(prefix: str, a: Tensor, b: Tensor, names: tuple[str, str]) -> None:
+    """PyTorch's refusal of two operands of different dtypes (``prefix`` begins its message).
+
+    Raises:
+        DTypeError: a.dtype != b.dtype (PyTorch's RuntimeError).
+    """
+    if a.dtype != b.dtype:
+        raise DTypeError(f"{prefix}Expected {names[0]} and {names[1]} to have the same dtype, but found "
+                         f"{names[0]} of type {scalar_type_name(a.dtype)} and {names[1]} of type "
+                         f"{scalar_type_name(b.dtype)} instead")
+
+
 def _matrix(fn: str, a: Tensor) -> Tensor:
     if a.ndim < 2:
         raise ShapeError(f"linalg.{fn}: the input tensor A must have at least 2 dimensions, got shape "
@@ -138,7 +150,10 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:  # noqa: N803
     Raises:
         ShapeError: A not square, or B does not fit it.
         LinAlgError: a matrix of A is singular.
+        DTypeError: A and B of two dtypes (PyTorch's RuntimeError).
     """
+    if isinstance(A, Tensor) and isinstance(B, Tensor) and A.dtype.kind == "f":  # (first, as PyTorch)
+        _same_dtype("linalg.solve: ", A, B, ("A", "B"))
     a = _square("solve", A)
     b = _floating("solve", B)
     vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
@@ -475,7 +490,8 @@ def solve_matrices(A: Tensor, B: Tensor, left: bool = True) -> Tensor:  # noqa: 
 def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,  # noqa: N803 - PyTorch's names
                      unitriangular: bool = False) -> Tensor:
     """X with A X = B (``left=False``: X A = B) for triangular A (..., n, n): only its upper (``upper``)
-    or lower triangle is read, and its diagonal taken as ones with ``unitriangular``. B is (..., n, k).
+    or lower triangle is read, and its diagonal taken as ones with ``unitriangular``. B is (..., n, k),
+    solved in A's dtype when it is another float dtype (as PyTorch).
 
     Raises:
         ShapeError: B has fewer than 2 dims, or A is not square or does not fit B.
@@ -483,6 +499,8 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,  #
     if B.ndim < 2:
         raise ShapeError("torch.linalg.solve_triangular: The input tensor B must have at least 2 "
                          f"dimensions, got shape {B.shape}")
+    if A.dtype != B.dtype and A.dtype.kind == B.dtype.kind == "f":  # (PyTorch solves in A's dtype)
+        B = B.to(A.dtype)  # noqa: N806
     t = A.triu() if upper else A.tril()
     if unitriangular:
         t = t - t.diagonal(dim1=-2, dim2=-1).diag_embed() + _eye_like(A)
@@ -501,12 +519,17 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,  # noqa: N803
     Raises:
         InvalidParameterError: an unknown driver.
         ShapeError: A and B do not fit.
+        DTypeError: A and B of two dtypes (PyTorch's RuntimeError).
     """
     drivers = ("gels", "gelsy", "gelsd", "gelss")
     if driver is not None and driver not in drivers:
         raise InvalidParameterError(f"torch.linalg.lstsq: parameter `driver` should be one of {drivers}, got "
                                     f"{driver!r}")
     drv = driver or "gelsy"
+    if A.dtype != B.dtype:
+        raise DTypeError("torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
+                         f"input's dtype {scalar_type_name(A.dtype)} and other's dtype "
+                         f"{scalar_type_name(B.dtype)}")
     vector = B.ndim == A.ndim - 1
     bm = B.unsqueeze(-1) if vector else B
     if A.ndim < 2:
@@ -542,7 +565,8 @@ def matrix_exp(A: Tensor) -> Tensor:  # noqa: N803
         raise ShapeError(f"linalg.matrix_exp: A must be batches of square matrices, but they are "
                          f"{A.shape[-2:] if A.ndim >= 2 else A.shape} matrices")
     a = A if A.dtype.kind == "f" else A.double()
-    norm = float(np.abs(a.detach().numpy()).sum(-2).max()) if a.numel() else 0.0
+    norms = np.abs(a.detach().numpy()).sum(-2)
+    norm = float(norms[np.isfinite(norms)].max(initial=0.0))  # (a matrix holding inf or nan gives nan)
     s = max(0, math.ceil(math.log2(norm)) + 1) if norm > 0 else 0
     x = a / 2**s
     eye = _eye_like(a)
@@ -561,13 +585,14 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """The dot product of the vectors along ``dim`` of x and y (batch dims broadcast): sum(x * y, dim).
 
     Raises:
-        DTypeError: an integer or bool input (PyTorch's RuntimeError).
+        DTypeError: an integer or bool input, or x and y of two dtypes (PyTorch's RuntimeError).
         ShapeError: the shapes do not broadcast.
     """
     for t in (x, y):
         if t.dtype.kind != "f":
             raise DTypeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got "
                              f"{t.dtype}")
+    _same_dtype("linalg.vecdot: ", x, y, ("x", "y"))
     return (x * y).sum(dim)
 
 
@@ -1050,11 +1075,16 @@ def lu_unpack(LU: Tensor, pivots: Tensor, unpack_data: bool = True,  # noqa: N80
 def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,  # noqa: N803
              adjoint: bool = False) -> Tensor:
     """X with A X = B (``left=False``: X A = B; ``adjoint``: A^T in place of A) for A = P L U given by
-    ``lu_factor``: triangular solves, differentiable in LU and B."""
+    ``lu_factor``: triangular solves, differentiable in LU and B.
+
+    Raises:
+        DTypeError: LU and B of two dtypes (PyTorch's RuntimeError).
+    """
     return _named(_lu_solve(LU, pivots, B, left, adjoint), LU, "LinalgLuSolveBackward0")
 
 
 def _lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, left: bool, adjoint: bool) -> Tensor:  # noqa: N803
+    _same_dtype("linalg.lu_solve: ", LU, B, ("LU", "B"))
     p, lower, upper = lu_unpack(LU, pivots)
     if left and not adjoint:
         y = solve_triangular(lower, p.mT @ B, upper=False, unitriangular=True)
@@ -1092,11 +1122,15 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:  # noqa: N803
 
     Raises:
         ShapeError: m < n, k > n, or batch dims of A and tau that differ.
+        DTypeError: tau's dtype is not A's (PyTorch's RuntimeError).
     """
     m, n = A.shape[-2:] if A.ndim >= 2 else (0, 0)
     if A.ndim < 2 or m < n or tau.shape[-1] > n or tau.shape[:-1] != A.shape[:-2]:
         raise ShapeError(f"torch.linalg.householder_product: A (..., m, n) with m >= n and tau (..., k) "
                          f"with k <= n and A's batch dims expected, got {A.shape} and {tau.shape}")
+    if tau.dtype != A.dtype:
+        raise DTypeError(f"torch.linalg.householder_product: tau dtype {scalar_type_name(tau.dtype)} does "
+                         f"not match input dtype {scalar_type_name(A.dtype)}")
     return _named(householder_q(A, tau)[..., :, :n], A, "LinalgHouseholderProductBackward0", False, A, tau)
 
 

@@ -277,10 +277,12 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
 
     Raises:
         ShapeError: b or A has fewer than 2 dims, or they do not fit.
+        DTypeError: b and A of two dtypes (PyTorch's RuntimeError).
     """
     if b.ndim < 2 or A.ndim < 2:
         raise ShapeError(f"triangular_solve: expected b and A to have at least 2 dimensions, got {b.shape} "
                          f"and {A.shape}")
+    linalg._same_dtype("", b, A, ("b", "A"))
     batch = check_broadcast("triangular_solve", tuple(b.shape[:-2]), tuple(A.shape[:-2]))  # (not numpy's)
     a = A.expand(*batch, *A.shape[-2:])
     coeff = a.mT if transpose else a
@@ -383,7 +385,12 @@ provide(sys.modules[__name__])  # the Tensor methods of these names call these f
 @bool_args("upper")
 def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
     """X with A X = B for A = L L^T (``upper``: A = U^T U) given its Cholesky factor, as
-    ``torch.cholesky_solve``; differentiable in B and L."""
+    ``torch.cholesky_solve``; differentiable in B and L.
+
+    Raises:
+        DTypeError: B and L of two dtypes (PyTorch's RuntimeError).
+    """
+    linalg._same_dtype("", B, L, ("b", "A"))
     a = L.mT @ L if upper else L @ L.mT
     return _named(linalg.solve_matrices(a, B), L, "CholeskySolveBackward0")
 

@@ -41,7 +41,14 @@ from minigrad._kernels import QUIET, bounded
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
 from minigrad.dtypes import check_fits, kernel_error, tensor_type_name
-from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
+from minigrad.errors import (
+    DimensionError,
+    DTypeError,
+    LinAlgError,
+    MinigradError,
+    ShapeError,
+    UnsupportedError,
+)
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import contiguous_format, copy_as, suggested_format
 from minigrad.shapes import check_broadcast, keepdim_shape
@@ -2003,16 +2010,20 @@ class Recorded(Function):
     (``grad_fn=<BernoulliBackward0>``) and gives its parameters zero gradients, not None. Ops PyTorch
     records with no derivative raise at backward: unique's values (``the derivative for '_unique2' is
     not implemented.``), and through its ``NotImplemented`` node (``missing`` "aten::..."): binomial and
-    Dirichlet draws, a Bernoulli of a number p, bincount of weights, heaviside, floor_divide."""
+    Dirichlet draws, a Bernoulli of a number p, bincount of weights, heaviside, floor_divide. A
+    ``refusal`` is PyTorch's DTypeError at backward instead (huber_loss of two dtypes)."""
 
-    __slots__ = ("label", "missing")
+    __slots__ = ("label", "missing", "refusal")
     reads_inputs = False  # (backward reads only the inputs' shapes)
 
-    def forward(self, *inputs: Array, result: Array, name: str, missing: str = "") -> Array:
-        self.label, self.missing = name, missing
+    def forward(self, *inputs: Array, result: Array, name: str, missing: str = "",
+                refusal: str = "") -> Array:
+        self.label, self.missing, self.refusal = name, missing, refusal
         return result
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if self.refusal:
+            raise DTypeError(self.refusal)
         if self.missing.startswith("aten::"):
             raise MinigradError(f"derivative for {self.missing} is not implemented")
         if self.missing:
@@ -2025,11 +2036,11 @@ class Recorded(Function):
         return "torch::autograd::NotImplemented" if self.missing.startswith("aten::") else self.label
 
 
-def recorded(result: Array, inputs: list[Tensor], name: str, missing: str = "") -> Tensor:
+def recorded(result: Array, inputs: list[Tensor], name: str, missing: str = "", refusal: str = "") -> Tensor:
     """``result`` as a tensor, recorded by :class:`Recorded` when an input requires grad (grad mode on)."""
     if not any(t._requires_grad for t in inputs):
         return from_numpy(result)
-    return Recorded.apply(*inputs, result=result, name=name, missing=missing)
+    return Recorded.apply(*inputs, result=result, name=name, missing=missing, refusal=refusal)
 
 
 class Polygamma(Function):

@@ -62,6 +62,8 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
     Raises:
         MinigradError: an integer or bool ``dtype`` for an input that requires grad (as PyTorch).
     """
+    if dim is not None:  # (a dim out of range first: PyTorch's IndexError)
+        norm_dim(dim, input.ndim)
     x = _integer_result_check(input, _cast(input, dtype))
     if x.dtype.kind != "f":
         out = np.prod(x.numpy(force=True).astype(int64), axis=None if dim is None else norm_dim(dim, x.ndim),
@@ -545,6 +547,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
         MinigradError: an integer ``dtype`` for an input that requires grad (as PyTorch).
         UnsupportedError: ``dtype=torch.bool`` (PyTorch's NotImplementedError).
     """
+    _scan_dim(input, dim)  # (a dim out of range first: PyTorch's IndexError)
     x = _cast(input, dtype)
     if dtype is not None and x.dtype == np.bool_:  # (a bool input without dtype= multiplies in int64)
         raise kernel_error("cumprod_out", x.dtype)
@@ -569,6 +572,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     Raises:
         UnsupportedError (a NotImplementedError, as PyTorch's): an integer or bool input.
     """
+    _scan_dim(input, dim)  # (a dim out of range first: PyTorch's IndexError)
     if input.dtype.kind != "f":
         raise kernel_error("logcumsumexp_out", input.dtype)
     x = input
@@ -830,6 +834,8 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
 
 
 def _no_bool_median(input: Tensor, dim: int | None) -> None:  # noqa: A002
+    if dim is not None:  # (a dim out of range first: PyTorch's IndexError)
+        norm_dim(dim, input.ndim)
     if input.dtype == np.bool_:  # (PyTorch's kernels, named as its errors name them)
         raise (kernel_error("median", input.dtype) if dim is None
                else kernel_error("median_out", input.dtype, ""))

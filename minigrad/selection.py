@@ -38,6 +38,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # no
     """
     x = input if dtype is None else input.astype(dtype)
     if dtype is not None:
+        norm_dim(dim, input.ndim)  # (a dim out of range first: PyTorch's IndexError)
         if x.dtype == np.bool_:  # (a bool input without dtype= sums in int64)
             raise kernel_error("cumsum_out", x.dtype)
         _integer_result_check(input, x)

@@ -2702,7 +2702,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             k = norm_dim(dim, kept[0].ndim)
             slab = (*kept[0].shape[:k], 0, *kept[0].shape[k + 1:])
             kept = [t.reshape(slab) if t._array.shape == (0,) else t for t in ts]
-        ts = kept or ts[:1]
+        ts = kept or ts  # (all empty: joined all the same, so a grad-requiring one leaves its edge)
     ref = ts[0]
     if ref.ndim == 0:
         raise ShapeError("cat: zero-dimensional tensor (at position 0) cannot be concatenated; use stack")

@@ -17,7 +17,8 @@ import numpy as np
 
 from minigrad import indexing
 from minigrad._tensor_methods import provide
-from minigrad.errors import DimensionError, InvalidParameterError, ShapeError, user_stacklevel
+from minigrad.dtypes import scalar_type_name
+from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, ShapeError, user_stacklevel
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor, _named, from_numpy, where
 
@@ -103,7 +104,12 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     Raises:
         ShapeError: index and source have different numbers of elements.
         DimensionError: an index out of range (PyTorch's IndexError).
+        DTypeError: source of another dtype than input's (PyTorch's RuntimeError).
     """
+    if source.dtype != input.dtype:
+        raise DTypeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = "
+                         f"{scalar_type_name(input.dtype)} and source.dtype = "
+                         f"{scalar_type_name(source.dtype)}")
     idx = indexing._index_array(index, "put").reshape(-1)
     if idx.size != source.numel():
         raise ShapeError(f"put: Expected source and index to have the same number of elements, but got "

@@ -25,6 +25,8 @@ def mahalanobis(scale_tril: Tensor, diff: Tensor) -> Tensor:
     """
     shape = np.broadcast_shapes(scale_tril.shape[:-2], diff.shape[:-1])
     k = diff.shape[-1]
+    if diff.dtype != scale_tril.dtype:  # (PyTorch's triangular solve works in L's dtype)
+        diff = diff.to(scale_tril.dtype)
     solved = linalg.solve(scale_tril.tril().expand(*shape, k, k), diff.expand(*shape, k).unsqueeze(-1))
     return solved.squeeze(-1).pow(2).sum(-1)
 

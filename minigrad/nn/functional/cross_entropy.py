@@ -386,6 +386,7 @@ def binary_cross_entropy_with_logits(
         ShapeError: target's shape differs from input's.
         DTypeError: an integer or bool target (PyTorch's RuntimeError); the loss has the float
             target's dtype, as PyTorch's.
+        UnsupportedError: an integer or bool input (PyTorch's NotImplementedError, checked first).
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     _checks.tensor("binary_cross_entropy_with_logits", input)
@@ -397,14 +398,14 @@ def binary_cross_entropy_with_logits(
             "(binary_cross_entropy_with_logits)"
         )
     tdt = target.dtype
+    if input.dtype.kind != "f":  # (PyTorch's log_sigmoid of the input has float kernels only: checked first)
+        raise kernel_error("log_sigmoid", input.dtype)
     if tdt.kind not in "f":  # PyTorch's kernel computes (1 - target).mul_(input): in the target's dtype
         if tdt == np.bool_:
             raise DTypeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
                              "`^` or `logical_xor()` operator instead.")
         raise DTypeError(f"result type {scalar_type_name(input.dtype)} can't be cast to the desired output "
                          f"type {scalar_type_name(tdt)}")
-    if input.dtype.kind != "f":  # (PyTorch's log_sigmoid of the input has float kernels only)
-        raise kernel_error("log_sigmoid", input.dtype)
     if pos_weight is not None:
         try:  # (numpy's broadcasting error otherwise; PyTorch's words name pos_weight first, its tensor a)
             np.broadcast_shapes(pos_weight.shape, input.shape)
@@ -507,14 +508,16 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
 
     Raises:
         InvalidParameterError: unknown ``reduction``.
-        ShapeError: a 0-d input, or shapes that do not broadcast.
+        DimensionError: a 0-d input (PyTorch's IndexError).
+        ShapeError: shapes that do not broadcast.
         TypeError: input or target is not a Tensor.
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x = _checks.tensor("multilabel_soft_margin_loss", input)
     t = _checks.tensor("multilabel_soft_margin_loss", target, "target")
     if x.ndim == 0:
-        raise ShapeError("multilabel_soft_margin_loss: expected an input (C,) or (N, C), got shape ()")
+        raise DimensionError("Dimension specified as -1 but tensor has no dimensions "
+                             "(multilabel_soft_margin_loss: expected an input (C,) or (N, C), got shape ())")
     try:
         np.broadcast_shapes(x.shape, t.shape)
     except ValueError:

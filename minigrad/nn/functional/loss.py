@@ -195,9 +195,8 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         ShapeError: the shapes do not broadcast, or weight's shape is not input's.
         UnsupportedError: input and target of an integer or bool common dtype (PyTorch's
             NotImplementedError).
-        DTypeError: an integer input with a float target; input and target of two dtypes when a
-            gradient is wanted (PyTorch
-            computes the value, in their common dtype, and raises in backward).
+        DTypeError: an integer input with a float target; at backward, input and target of two dtypes
+            (PyTorch computes the value, in their common dtype, and raises in backward).
     """
     reduction = _checks.reduction(reduction)
     dl = _checks.number("delta", delta)
@@ -213,13 +212,14 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         elementwise = _quadratic_then_linear(x - t, dl, True)
     else:
         # PyTorch's kernel computes in the common dtype into an output of the input's; its backward
-        # then refuses the pair ("Found dtype Double but expected Float"): refused here up front
-        if is_grad_enabled() and (x.requires_grad or t.requires_grad):
-            raise DTypeError(f"Found dtype {scalar_type_name(t.dtype)} but expected "
-                             f"{scalar_type_name(x.dtype)} (huber_loss: input and target of two dtypes "
-                             "have no gradient)")
+        # then refuses the pair ("Found dtype Double but expected Float")
         common = np.promote_types(x.dtype, t.dtype) if t.dtype.kind == "f" else x.dtype
-        elementwise = _quadratic_then_linear(x.to(common) - t.to(common), dl, True).to(x.dtype)
+        value = _quadratic_then_linear(x.detach().to(common) - t.detach().to(common), dl, True).to(x.dtype)
+        inputs = [x, t] if is_grad_enabled() else []
+        elementwise = ops.recorded(value.numpy(force=True), inputs, "HuberLossBackward0",
+                                   refusal=f"Found dtype {scalar_type_name(t.dtype)} but expected "
+                                           f"{scalar_type_name(x.dtype)} (huber_loss: input and target of "
+                                           "two dtypes have no gradient)")
     loss = _weighted("huber_loss", elementwise, x, weight, reduction, mean_by_weight=False)
     return loss if weight is not None else named(loss, "HuberLossBackward0")
 

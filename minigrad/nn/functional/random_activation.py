@@ -97,7 +97,8 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
     if not _checks.flag("hard", hard):
         return y_soft
     soft = y_soft.numpy(force=True)
-    index = np.expand_dims(soft.argmax(axis=dim), dim)
+    # (Tensor.argmax: an empty dim is PyTorch's IndexError, not numpy's ValueError)
+    index = y_soft.detach().argmax(dim, keepdim=True).numpy(force=True)
     y_hard = np.zeros_like(soft)
     np.put_along_axis(y_hard, index, 1.0, axis=dim)
     return constant(y_hard, x.dtype) - y_soft.detach() + y_soft
