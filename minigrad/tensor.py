@@ -74,6 +74,7 @@ from minigrad.errors import (
 )
 from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
+from minigrad.settings import is_warn_always_enabled
 from minigrad.shapes import (
     broadcast_error,
     check_broadcast,
@@ -166,6 +167,40 @@ def _warn_t(ndim: int) -> None:
                   "dimensions of a tensor.", UserWarning, stacklevel=3)
 
 
+_ARRAY_LIST_WORDS = ("Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider "
+                     "converting the list to a single numpy.ndarray with numpy.array() before converting to "
+                     "a tensor.")
+_NUMBERS = _dtypes._PYTHON_NUMBERS
+_array_list_warned = False  # (PyTorch warns once per process, every time under set_warn_always)
+
+
+def _arrays_held(data: list[Any] | tuple[Any, ...], every: bool) -> int:
+    """How many numpy arrays of one or more dims nested lists/tuples hold (rows PyTorch reads element by
+    element, and warns of): the first only unless ``every``."""
+    stack, found = [data], 0
+    while stack:
+        seq = stack.pop()
+        if set(map(type, seq)) <= _NUMBERS:
+            continue
+        for item in seq:
+            if isinstance(item, np.ndarray) and item.ndim:
+                found += 1
+                if not every:
+                    return found
+            elif type(item) in (list, tuple):
+                stack.append(item)
+    return found
+
+
+def _warn_array_list(data: list[Any] | tuple[Any, ...]) -> None:
+    """PyTorch's warning for each array in ``data`` read as a row: once per process, or for every one
+    under ``set_warn_always``."""
+    global _array_list_warned
+    for _ in range(_arrays_held(data, is_warn_always_enabled())):
+        _array_list_warned = True
+        warnings.warn(_ARRAY_LIST_WORDS, UserWarning, stacklevel=user_stacklevel())
+
+
 def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if isinstance(data, Tensor):
         arr = data._array
@@ -175,7 +210,11 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         if isinstance(data, (str, bytes)):  # (PyTorch's words first)
             raise TypeError(f"new(): invalid data type '{type(data).__name__}' (cannot make a tensor from a "
                             f"string: {data!r})")
-        items = _dtypes.tensors_as_scalars(data, Tensor) if type(data) in (list, tuple) else data
+        items = data
+        if type(data) in (list, tuple):
+            items = _dtypes.tensors_as_scalars(data, Tensor)
+            if (not _array_list_warned or is_warn_always_enabled()) and not set(map(type, data)) <= _NUMBERS:
+                _warn_array_list(data)
         try:
             arr = np.asarray(items)
         except ValueError as e:  # ragged nested lists: PyTorch's error, else numpy's words

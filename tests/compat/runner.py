@@ -877,6 +877,13 @@ SPECS: dict[str, list[Check]] = {
     "active_learning_bald.py": every_number(1e-5),  # MC dropout, BALD/entropy/margin acquisition, masks
     "influence_functions_tracin.py": every_number(1e-5),  # func.hessian, CG on HVPs, LiSSA, LOO, TracIn
     "gan_hinge_sn_ema.py": every_number(1e-5),  # spectral_norm hinge GAN, R1, EMA AveragedModel, Frechet
+    # progs33: seeded, so every printed number
+    "sentdex_pytorch_series.py": every_number(1e-5),  # _to_linear dummy pass, one-hot MSE, fwd_pass log
+    "godoy_stepbystep.py": every_number(1e-5),  # StepByStep class, closures, hooks, lr range test
+    "nlpwpt_surname_models.py": every_number(1e-5),  # Vocabulary/Vectorizer, dict batches, ElmanRNN, sampling
+    "efficient_kan.py": every_number(1e-5),  # B-splines, batched lstsq curve2coeff, update_grid, LBFGS
+    "lapan_cem_cartpole.py": every_number(1e-5),  # legacy FloatTensor ctors, cross-entropy method
+    "bentrevett_sentiment_fasttext_cnn.py": every_number(1e-5),  # bigrams + avg_pool2d, Conv2d/1d text CNNs
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
