@@ -3751,6 +3751,8 @@ def _linalg(name: str, kernel: Any, *args: Any) -> Array:
     converge (NaN input) raises LinAlgError, as PyTorch's."""
     try:
         return np.asarray(kernel(*args))
+    except _kernels.WordedLinAlgError as e:
+        raise LinAlgError(str(e)) from None
     except np.linalg.LinAlgError as e:
         raise LinAlgError(f"linalg.{name}: {e} (input of shape {args[0].shape})") from None
 

@@ -884,6 +884,8 @@ SPECS: dict[str, list[Check]] = {
     "efficient_kan.py": every_number(1e-5),  # B-splines, batched lstsq curve2coeff, update_grid, LBFGS
     "lapan_cem_cartpole.py": every_number(1e-5),  # legacy FloatTensor ctors, cross-entropy method
     "bentrevett_sentiment_fasttext_cnn.py": every_number(1e-5),  # bigrams + avg_pool2d, Conv2d/1d text CNNs
+    "dlwpt_ch4_data_representation.py": every_number(1e-5),  # scatter_ one-hots, le/lt masks, reprs
+    "neuromatch_linear_dl_regularization.py": every_number(1e-5),  # deep linear SVD modes, RSMs, L1/L2
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -71,3 +71,27 @@ def test_list_of_ndarrays_warning_is_once_per_process(monkeypatch: pytest.Monkey
         warnings.simplefilter("always")
         mg.tensor([np.zeros(2)])
     assert caught == []
+
+
+_SVD_USERS: list[Callable[[Any, Any], Any]] = [
+    lambda lib, a: lib.linalg.svd(a, full_matrices=False),
+    lambda lib, a: lib.linalg.svdvals(a),
+    lambda lib, a: lib.linalg.pinv(a),
+    lambda lib, a: lib.linalg.matrix_rank(a),
+    lambda lib, a: lib.linalg.matrix_norm(a, ord=2),
+]
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (5, 2), (2, 5), (3, 4, 2)])
+@pytest.mark.parametrize("use", _SVD_USERS)
+def test_svd_of_nan_raises_pytorchs_words(shape: tuple[int, ...], use: Callable[[Any, Any], Any]) -> None:
+    # (neuromatch_linear_dl_regularization.py: a diverged deep linear net's svd; minigrad's message was its
+    # own, lower-case, with the shape after it, and pinv's named linalg.pinv where PyTorch's names linalg.svd)
+    a = np.arange(float(np.prod(shape)), dtype=np.float32).reshape(shape) / 7
+    a.reshape(-1)[-1] = np.nan  # (in the last batch element)
+    with pytest.raises(torch.linalg.LinAlgError) as want:
+        use(torch, torch.tensor(a))
+    with pytest.raises(RuntimeError) as got:
+        use(mg, mg.tensor(a))
+    assert isinstance(got.value, mg.linalg.LinAlgError)
+    assert str(got.value) == str(want.value)
