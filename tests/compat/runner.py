@@ -886,6 +886,10 @@ SPECS: dict[str, list[Check]] = {
     "bentrevett_sentiment_fasttext_cnn.py": every_number(1e-5),  # bigrams + avg_pool2d, Conv2d/1d text CNNs
     "dlwpt_ch4_data_representation.py": every_number(1e-5),  # scatter_ one-hots, le/lt masks, reprs
     "neuromatch_linear_dl_regularization.py": every_number(1e-5),  # deep linear SVD modes, RSMs, L1/L2
+    "effective_pytorch_tips.py": every_number(1e-5),  # broadcasting pitfalls, jit.script, stable softmax/CE
+    "gflownet_smiley_tb.py": every_number(1e-5),  # flow matching and trajectory balance, Categorical masks
+    "d2l_appendix_math.py": every_number(1e-5),  # eigh/power iteration, erf cdf, naive Bayes, entropies
+    "ibm_coursera_dnn_labs.py": every_number(1e-5),  # legacy .type(), w.data updates, transforms, inits
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
