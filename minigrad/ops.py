@@ -2768,10 +2768,8 @@ class Max(Function):
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool) -> Array:
         if a.size == 0 and any(a.shape[d] == 0 for d in (range(a.ndim) if dims is None else dims)):
-            raise DimensionError(  # an IndexError over a dim, as PyTorch's
-                f"{type(self).__name__.lower()}() over an empty dim of a tensor of shape {a.shape}: "
-                "the reduction has no identity"
-            )
+            name = ("" if first or dims is None else "a") + type(self).__name__.lower()
+            raise _empty_reduction(name, a.shape, dims)
         self.dims, self.keepdim, self.first = dims, keepdim, first
         return np.asarray(type(self)._reduce(a, axis=dims, keepdims=keepdim))
 
@@ -3744,6 +3742,16 @@ class ScatterAdd(Function):
 # them with slices, whose gradients land in the packed gradient this backward reads. A part whose gradient
 # is all zero is one the loss did not use, which PyTorch's formulas leave out ("undefined").
 Parts = tuple[tuple[int, ...], ...]  # each part's shape after the batch dims
+
+
+def _empty_reduction(fn: str, shape: tuple[int, ...], dims: tuple[int, ...] | None) -> DimensionError:
+    """PyTorch's error for a max/min/argmax-like reduction with no identity over an empty dim (``dims``
+    None: over everything). An IndexError, and a RuntimeError too (PyTorch's for no dim given)."""
+    if dims is None:
+        more = " Specify the reduction dim with the 'dim' argument." if not fn.startswith("arg") else ""
+        return DimensionError(f"{fn}(): Expected reduction dim to be specified for input.numel() == 0.{more}")
+    first = min(d for d in dims if shape[d] == 0)
+    return DimensionError(f"{fn}(): Expected reduction dim {first} to have non-zero size.")
 
 
 def _linalg(name: str, kernel: Any, *args: Any) -> Array:

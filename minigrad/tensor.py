@@ -120,6 +120,10 @@ def _legacy_sizes(shape: tuple[Any, ...]) -> Array:
         InvalidParameterError: a size is not a non-negative int.
     """
     if not all(type(n) is int and n >= 0 for n in shape):
+        bad = next((n for n in shape if type(n) is int and n < 0), None)
+        if bad is not None and all(type(n) is int for n in shape):  # (PyTorch's words)
+            raise InvalidParameterError(f"Trying to create tensor with negative dimension {bad}: "
+                                        f"{list(shape)}")
         raise InvalidParameterError(f"Tensor(*sizes): sizes must be non-negative ints, got {shape}")
     return np.zeros(shape, dtype=get_default_dtype())
 
@@ -1805,6 +1809,8 @@ class Tensor(TensorMethods):
         if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
             raise bool_error("amax", "keepdim", keepdim)
         dims = norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
+        if dims is None and not self._array.size:
+            raise _ops._empty_reduction("amax", self.shape, None)
         return _ops.Max.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
@@ -1814,6 +1820,8 @@ class Tensor(TensorMethods):
         if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
             raise bool_error("amin", "keepdim", keepdim)
         dims = norm_dims(dim, self.ndim)
+        if dims is None and not self._array.size:
+            raise _ops._empty_reduction("amin", self.shape, None)
         return _ops.Min.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
@@ -1824,7 +1832,8 @@ class Tensor(TensorMethods):
         if public and self._array.dtype == np.bool_:  # (PyTorch's words)
             raise MinigradError(f"{fn.__name__}(): does not support bool input")
         if self._array.size == 0 and (dim is None or self.shape[norm_dim(dim, self.ndim)] == 0):
-            raise DimensionError(f"{fn.__name__}() over an empty dim of a tensor of shape {self.shape}")
+            raise _ops._empty_reduction(fn.__name__, self.shape,
+                                        None if dim is None else (norm_dim(dim, self.ndim),))
         if dim is None:
             out = np.asarray(fn(self._array))
             return from_numpy(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
@@ -2438,7 +2447,7 @@ def from_numpy(array: Array) -> Tensor:
         elif isinstance(array, np.generic):
             array = np.asarray(array)
         else:
-            raise TypeError(f"from_numpy: expected a numpy array, got {type(array).__name__}")
+            raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     if array.dtype.kind in "OUSVMm":  # (strings, objects, records, dates: PyTorch refuses them too)
         raise TypeError(_unsupported_numpy(array.dtype))
     # The no-copy, no-check path of every tensor minigrad makes outside an op

@@ -95,3 +95,113 @@ def test_svd_of_nan_raises_pytorchs_words(shape: tuple[int, ...], use: Callable[
         use(mg, mg.tensor(a))
     assert isinstance(got.value, mg.linalg.LinAlgError)
     assert str(got.value) == str(want.value)
+
+
+def _first_line(lib: Any, make: Callable[[Any], Any]) -> tuple[type[BaseException], str]:
+    try:
+        make(lib)
+    except Exception as e:  # (the error is the result)
+        return type(e), str(e).strip().splitlines()[0]
+    raise AssertionError("no error")
+
+
+# error_clinic_messages.py: each mistake's error must be PyTorch's class and start with PyTorch's words
+# (minigrad's details may follow them); these were minigrad's own words first
+_MISTAKES: dict[str, Callable[[Any], Any]] = {
+    "inv singular": lambda lib: lib.linalg.inv(lib.zeros(2, 2)),
+    "inv singular 2": lambda lib: lib.linalg.inv(lib.tensor([[1.0, 2.0], [2.0, 4.0]])),
+    "inv singular batch": lambda lib: lib.inverse(lib.stack([lib.eye(2), lib.zeros(2, 2)])),
+    "solve singular": lambda lib: lib.linalg.solve(lib.zeros(2, 2), lib.ones(2)),
+    "det not square": lambda lib: lib.det(lib.ones(2, 3)),
+    "det 1-d": lambda lib: lib.det(lib.ones(3)),
+    "inv batch not square": lambda lib: lib.linalg.inv(lib.ones(4, 2, 3)),
+    "eigvalsh not square": lambda lib: lib.linalg.eigvalsh(lib.ones(2, 3)),
+    "cholesky 1-d": lambda lib: lib.linalg.cholesky(lib.ones(3)),
+    "logdet not square": lambda lib: lib.logdet(lib.ones(2, 3)),
+    "matrix_exp not square": lambda lib: lib.linalg.matrix_exp(lib.ones(2, 3)),
+    "matrix_power 1-d": lambda lib: lib.linalg.matrix_power(lib.ones(3), 2),
+    "solve_triangular not square": lambda lib: lib.linalg.solve_triangular(lib.ones(2, 3), lib.ones(2, 1),
+                                                                           upper=True),
+    "svd 1-d": lambda lib: lib.linalg.svd(lib.ones(3)),
+    "qr 1-d": lambda lib: lib.linalg.qr(lib.ones(3)),
+    "matrix_norm 1-d": lambda lib: lib.linalg.matrix_norm(lib.ones(3)),
+    "cond 1-d": lambda lib: lib.linalg.cond(lib.ones(3)),
+    "matrix_rank 1-d": lambda lib: lib.linalg.matrix_rank(lib.ones(3)),
+    "matrix_rank hermitian not square": lambda lib: lib.linalg.matrix_rank(lib.ones(2, 3), hermitian=True),
+    "pinv 1-d": lambda lib: lib.linalg.pinv(lib.ones(3)),
+    "pinv hermitian not square": lambda lib: lib.linalg.pinv(lib.ones(2, 3), hermitian=True),
+    "lu 1-d": lambda lib: lib.linalg.lu(lib.ones(3)),
+    "lu_factor 1-d": lambda lib: lib.linalg.lu_factor(lib.ones(3)),
+    "tensorinv": lambda lib: lib.linalg.tensorinv(lib.ones(2, 3)),
+    "zeros negative": lambda lib: lib.zeros(2, -3),
+    "Tensor negative": lambda lib: lib.Tensor(2, -1),
+    "FloatTensor negative": lambda lib: lib.FloatTensor(-1),
+    "eye negative": lambda lib: lib.eye(-1),
+    "eye m negative": lambda lib: lib.eye(2, -3),
+    "arange step 0": lambda lib: lib.arange(0, 10, 0),
+    "linspace steps": lambda lib: lib.linspace(0, 1, -1),
+    "logspace steps": lambda lib: lib.logspace(0, 1, -1),
+    "from_numpy list": lambda lib: lib.from_numpy([1, 2]),
+    "max of empty": lambda lib: lib.tensor([]).max(),
+    "min of empty 2-d": lambda lib: lib.zeros(0, 3).min(),
+    "amax of empty": lambda lib: lib.tensor([]).amax(),
+    "argmax of empty": lambda lib: lib.tensor([]).argmax(),
+    "argmin of empty": lambda lib: lib.zeros(3, 0).argmin(),
+    "max over empty dim": lambda lib: lib.zeros(3, 0).max(dim=1),
+    "amax over empty dims": lambda lib: lib.zeros(3, 0).amax(dim=(0, 1)),
+    "argmax over empty dim": lambda lib: lib.zeros(0, 3).argmax(0),
+    "gather dims": lambda lib: lib.zeros(3, 4).gather(1, lib.tensor([0])),
+    "gather out of range": lambda lib: lib.zeros(3, 4).gather(1, lib.tensor([[7]])),
+    "gather size": lambda lib: lib.zeros(3, 4).gather(1, lib.zeros(4, 1, dtype=lib.long)),
+    "scatter out of range": lambda lib: lib.zeros(3, 4).scatter_(1, lib.tensor([[5]]), 1.0),
+    "scatter dims": lambda lib: lib.zeros(3, 4).scatter_(1, lib.tensor([0]), 1.0),
+    "scatter size": lambda lib: lib.zeros(3, 4).scatter_(1, lib.zeros(4, 1, dtype=lib.long), 1.0),
+    "scatter_add out of range": lambda lib: lib.zeros(3, 4).scatter_add_(1, lib.tensor([[5]]),
+                                                                          lib.ones(1, 1)),
+    "scatter_add dims": lambda lib: lib.zeros(3, 4).scatter_add_(1, lib.tensor([0]), lib.ones(1)),
+    "scatter_reduce out of range": lambda lib: lib.zeros(3, 4).scatter_reduce_(1, lib.tensor([[5]]),
+                                                                                lib.ones(1, 1), "sum"),
+    "index_select 2-d dim 1": lambda lib: lib.zeros(3, 4).index_select(1, lib.tensor([5])),
+    "index_select dim 0": lambda lib: lib.zeros(3, 4).index_select(0, lib.tensor([5])),
+    "index_select long": lambda lib: lib.zeros(3, 4, dtype=lib.long).index_select(1, lib.tensor([5])),
+    "index_select 3-d": lambda lib: lib.zeros(3, 4, 5).index_select(2, lib.tensor([-1])),
+    "index_add out of range": lambda lib: lib.zeros(3, 4).index_add_(1, lib.tensor([5]), lib.ones(3, 1)),
+    "index_copy out of range": lambda lib: lib.zeros(3, 4).index_copy_(1, lib.tensor([5]), lib.ones(3, 1)),
+    "index_fill out of range": lambda lib: lib.zeros(3, 4).index_fill_(1, lib.tensor([5]), 1.0),
+    "index_put out of range": lambda lib: lib.zeros(3, 4).index_put_((lib.tensor([5]),), lib.tensor(1.0)),
+    "take out of range": lambda lib: lib.zeros(3, 4).take(lib.tensor([20])),
+    "put out of range": lambda lib: lib.zeros(3, 4).put_(lib.tensor([-13]), lib.tensor([1.0])),
+    "take_along_dim broadcast": lambda lib: lib.take_along_dim(lib.zeros(3, 4), lib.tensor([[0, 1]]), 0),
+    "mask dim 0": lambda lib: lib.zeros(3, 2)[lib.tensor([True, False])],
+    "mask dim 1": lambda lib: lib.zeros(3, 2)[:, lib.tensor([True, False, True])],
+    "mask 2-d": lambda lib: lib.zeros(3, 2, 4)[lib.ones(3, 3, dtype=lib.bool)],
+    "mask after ellipsis": lambda lib: lib.zeros(3, 2, 4)[..., lib.ones(3, dtype=lib.bool)],
+    "mask too many dims": lambda lib: lib.zeros(3, 2)[lib.ones(3, 2, 2, dtype=lib.bool)],
+    "cross_entropy float target shape": lambda lib: lib.nn.functional.cross_entropy(lib.zeros(4, 3),
+                                                                                   lib.zeros(4, 2)),
+    "lstm tensor hx": lambda lib: lib.nn.LSTM(3, 4)(lib.zeros(5, 2, 3), lib.zeros(1, 2, 4)),
+    "lstm tensor hx of two": lambda lib: lib.nn.LSTM(3, 4)(lib.zeros(5, 2, 3), lib.zeros(2, 2, 4)),
+    "embedding float indices": lambda lib: lib.nn.functional.embedding(lib.tensor([1.0]), lib.zeros(4, 3)),
+    "embedding bool indices": lambda lib: lib.nn.Embedding(4, 3)(lib.tensor([True])),
+}
+
+
+@pytest.mark.filterwarnings("ignore:index_reduce")
+@pytest.mark.parametrize("name", sorted(_MISTAKES))
+def test_mistake_raises_pytorchs_class_and_words(name: str) -> None:
+    want_class, want = _first_line(torch, _MISTAKES[name])
+    got_class, got = _first_line(mg, _MISTAKES[name])
+    builtin = next(c for c in want_class.__mro__ if c.__module__ == "builtins")
+    assert issubclass(got_class, builtin), (got_class, want_class)
+    assert got.startswith(want), (got, want)
+
+
+def test_index_reduce_out_of_range_words() -> None:
+    def make(lib: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return lib.zeros(3, 4).index_reduce_(1, lib.tensor([5]), lib.ones(3, 1), "prod")
+
+    (want_class, want), (got_class, got) = _first_line(torch, make), _first_line(mg, make)
+    assert issubclass(got_class, IndexError) and issubclass(want_class, IndexError)
+    assert got.startswith(want)

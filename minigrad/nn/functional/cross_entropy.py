@@ -326,6 +326,7 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
     wshape = (c,) + (1,) * (len(shape) - class_dim - 1)
     index_shape = logits.shape[:class_dim] + logits.shape[class_dim + 1:]
     if target.shape not in (logits.shape, index_shape):
+        _class_indices(logp, target, ignore_index, "cross_entropy")  # (read as indices: PyTorch's error)
         raise ShapeError(
             f"cross_entropy: logits of shape {logits.shape} take class indices of shape {index_shape} "
             f"or class probabilities of shape {logits.shape}, got a {target.dtype} target of shape "
