@@ -659,7 +659,31 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *,  # noqa: A00
     d = norm_dim(dim, input.ndim)  # (first: a 0-d tensor takes dims 0 and -1 only, as PyTorch)
     if input.ndim == 0:
         return return_types.sort(input.clone(), from_numpy(np.zeros((), dtype=int64)))
-    return _pick(input, d, _order(input.numpy(force=True), d, descending), return_types.sort, "SortBackward0")  # type: ignore[no-any-return]
+    a = input.numpy(force=True)
+    order = _order(a, d, descending)
+    # (up to 16, std::sort's insertion sort keeps ties in order; PyTorch's radix sort of 1-D
+    # integers from 32768 elements on, ascending, is stable)
+    radix = a.ndim == 1 and not descending and a.dtype.kind in "iu" and a.size >= 32768
+    if not stable and a.shape[d] > 16 and not radix:
+        order = _tied_sorted_as_torch(a, order, d, descending)
+    return _pick(input, d, order, return_types.sort, "SortBackward0")  # type: ignore[no-any-return]
+
+
+def _tied_sorted_as_torch(a: Array, order: Array, d: int, descending: bool) -> Array:
+    """The stable ``order`` with each row (along ``d``) that holds equal values re-ordered as PyTorch's
+    unstable CPU sort leaves them (``std::sort``, replayed by :mod:`minigrad._stl_order`)."""
+    moved_v = np.moveaxis(np.take_along_axis(a, order, d), d, -1)
+    same = moved_v[..., 1:] == moved_v[..., :-1]
+    if moved_v.dtype.kind == "f":
+        same |= np.isnan(moved_v[..., 1:]) & np.isnan(moved_v[..., :-1])
+    tied = same.any(axis=-1)
+    if not tied.any():
+        return order
+    rows = np.moveaxis(a, d, -1).reshape(-1, a.shape[d])
+    out = np.moveaxis(order, d, -1).reshape(-1, a.shape[d]).copy()
+    for r in np.flatnonzero(tied.reshape(-1)):
+        out[r] = _stl_order.sort_order(rows[r].tolist(), descending)
+    return np.moveaxis(out.reshape(np.moveaxis(order, d, -1).shape), -1, d)
 
 
 @dim_aliases

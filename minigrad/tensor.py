@@ -1581,7 +1581,7 @@ class Tensor(TensorMethods):
             InvalidParameterError: both bounds are None.
         """
         if min is None and max is None:
-            raise InvalidParameterError("clamp: At least one of 'min' or 'max' must not be None")
+            raise InvalidParameterError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             if None not in (min, max) and isinstance(min, Tensor) != isinstance(max, Tensor):
                 # a 0-d tensor beside a number is a number to PyTorch (its clamp(Scalar, Scalar) overload;
@@ -2747,7 +2747,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """
     ts = _check_tensors("stack", tensors)
     if not ts:
-        raise InvalidParameterError("stack: expected a non-empty sequence of tensors, got []")
+        raise InvalidParameterError("stack expects a non-empty TensorList")
     have = ts[0]._array.shape
     if len({t._array.shape for t in ts}) > 1:
         i = next(i for i, t in enumerate(ts) if t._array.shape != have)

@@ -472,7 +472,8 @@ BUDGETS: dict[str, int] = {
     # +1 (lead43): gradcheck's no-input error starts with PyTorch's sentence
     # +18 (progs32): pack_input: outer saved_tensors_hooks see what checkpoint saves, as PyTorch's; +11: a
     # matrix product's _saved_self/_saved_mat1/_saved_mat2 (None for a factor it did not need)
-    "minigrad/autograd": 3231,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +14 (progs33): a tensor hook's result checked as PyTorch (size, dtype, a tensor at all), engine.py
+    "minigrad/autograd": 3245,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -511,7 +512,8 @@ BUDGETS: dict[str, int] = {
     # +18 speed: write clock, scratch size, unrolled edges
     # (+2 progs22: renamed nodes are primitives)
     # +4 (lead40): retain_graph/create_graph/allow_unused read as PyTorch's C ints (_c_int)
-    "minigrad/autograd/engine.py": 838,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
+    # +14 (progs33): _check_hook_result, PyTorch's errors for a hook changing the gradient's size or dtype
+    "minigrad/autograd/engine.py": 852,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -696,8 +698,9 @@ BUDGETS: dict[str, int] = {
     # (merge of main into progs32: both sides' lines, +1)
     # (suites32: nn.parallel.scatter_gather, whose scatter/gather refuse as PyTorch's CPU build)
     # (merge of suites32 into integ44: both sides' lines)
-    # +1 (progs33): embedding's dtype error names "(while checking arguments for embedding)" as PyTorch
-    "minigrad/nn": 17129,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +1 (progs33): embedding's dtype error names "(while checking arguments for embedding)" as PyTorch; +31:
+    # MultiheadAttention's mask asserts, sdpa's bmm words, bce weight, LSTM tensor hx (PyTorch's words)
+    "minigrad/nn": 17160,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -720,7 +723,8 @@ BUDGETS: dict[str, int] = {
     # (+3 gaps24: numpy(force=True) wraps; +2 perf26: the step tests its own flag before a second hash)
     # +1 (progs25): vmap randomness='error', RNN dtype message, Optimizer.__setstate__
     # errs30: +21 (PyTorch's exception classes and words for bad input)
-    "minigrad/optim": 4578,
+    # +1 (progs33): "optimizer can only optimize Tensors, but one of the params is list" (the type's name)
+    "minigrad/optim": 4579,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -1294,7 +1298,9 @@ BUDGETS: dict[str, int] = {
     # +45 (progs33): the list-of-arrays warning, svd's NaN error in PyTorch's words (the files above); +67:
     # PyTorch's words for errors (linalg's square/2-D checks and singular inv/solve, gather/scatter/index_*,
     # masks, empty reductions, zeros/eye/arange/linspace, from_numpy, LSTM's tensor hx)
-    "minigrad": 70979,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +73 (progs33): hook results checked, std::sort's tie order for unstable sorts (reductions.py,
+    # _stl_order.py), WeightedRandomSampler checks its weights when drawing, the words of the files above
+    "minigrad": 71052,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

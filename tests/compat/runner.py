@@ -891,6 +891,7 @@ SPECS: dict[str, list[Check]] = {
     "d2l_appendix_math.py": every_number(1e-5),  # eigh/power iteration, erf cdf, naive Bayes, entropies
     "ibm_coursera_dnn_labs.py": every_number(1e-5),  # legacy .type(), w.data updates, transforms, inits
     "error_clinic_messages.py": [Check(r"^(.+)$", 0)],  # 130 classic mistakes: error classes and words
+    "error_clinic_modules_optim.py": [Check(r"^(.+)$", 0)],  # modules, optimizers, data, autograd mistakes
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -183,7 +183,68 @@ _MISTAKES: dict[str, Callable[[Any], Any]] = {
     "lstm tensor hx of two": lambda lib: lib.nn.LSTM(3, 4)(lib.zeros(5, 2, 3), lib.zeros(2, 2, 4)),
     "embedding float indices": lambda lib: lib.nn.functional.embedding(lib.tensor([1.0]), lib.zeros(4, 3)),
     "embedding bool indices": lambda lib: lib.nn.Embedding(4, 3)(lib.tensor([True])),
+    # error_clinic_modules_optim.py
+    "mha key_padding_mask length": lambda lib: lib.nn.MultiheadAttention(8, 2, batch_first=True)(
+        *[lib.zeros(2, 4, 8)] * 3, key_padding_mask=lib.zeros(2, 5, dtype=lib.bool)),
+    "mha key_padding_mask batch": lambda lib: lib.nn.MultiheadAttention(8, 2)(
+        *[lib.zeros(4, 2, 8)] * 3, key_padding_mask=lib.zeros(3, 4, dtype=lib.bool)),
+    "mha key_padding_mask dims": lambda lib: lib.nn.MultiheadAttention(8, 2)(
+        *[lib.zeros(4, 2, 8)] * 3, key_padding_mask=lib.zeros(2, 4, 1, dtype=lib.bool)),
+    "mha attn_mask 2-d": lambda lib: lib.nn.MultiheadAttention(8, 2)(*[lib.zeros(4, 2, 8)] * 3,
+                                                                    attn_mask=lib.zeros(3, 3)),
+    "mha attn_mask 3-d": lambda lib: lib.nn.MultiheadAttention(8, 2)(*[lib.zeros(4, 2, 8)] * 3,
+                                                                    attn_mask=lib.zeros(2, 4, 4)),
+    "mha attn_mask 4-d": lambda lib: lib.nn.MultiheadAttention(8, 2)(*[lib.zeros(4, 2, 8)] * 3,
+                                                                    attn_mask=lib.zeros(1, 1, 4, 4)),
+    "mha unbatched attn_mask 4-d": lambda lib: lib.nn.MultiheadAttention(8, 2)(
+        *[lib.zeros(4, 8)] * 3, attn_mask=lib.zeros(1, 1, 4, 4)),
+    "encoder layer heads": lambda lib: lib.nn.TransformerEncoderLayer(d_model=8, nhead=3),
+    "transformer batch": lambda lib: lib.nn.Transformer(8, 2, 1, 1, 16)(lib.zeros(5, 2, 8),
+                                                                        lib.zeros(5, 3, 8)),
+    "transformer d_model": lambda lib: lib.nn.Transformer(8, 2, 1, 1, 16)(lib.zeros(5, 2, 8),
+                                                                          lib.zeros(5, 2, 6)),
+    "sdpa key dim": lambda lib: lib.nn.functional.scaled_dot_product_attention(
+        lib.zeros(2, 3, 4, 8), lib.zeros(2, 3, 5, 6), lib.zeros(2, 3, 5, 8)),
+    "sdpa value length": lambda lib: lib.nn.functional.scaled_dot_product_attention(
+        lib.zeros(2, 4, 8), lib.zeros(2, 5, 8), lib.zeros(2, 4, 8)),
+    "sdpa 2-d": lambda lib: lib.nn.functional.scaled_dot_product_attention(lib.zeros(4, 8),
+                                                                          lib.zeros(4, 6), lib.zeros(4, 8)),
+    "ce weight size": lambda lib: lib.nn.functional.cross_entropy(
+        lib.zeros(4, 3), lib.zeros(4, dtype=lib.long), weight=lib.ones(2)),
+    "bce weight shape": lambda lib: lib.nn.functional.binary_cross_entropy(
+        lib.full((4, 3), 0.5), lib.zeros(4, 3), weight=lib.ones(2)),
+    "einsum fewer operands": lambda lib: lib.einsum("ij,jk->ik", lib.zeros(2, 3)),
+    "einsum more operands": lambda lib: lib.einsum("ij->i", lib.zeros(2, 3), lib.zeros(2, 3)),
+    "einsum sizes": lambda lib: lib.einsum("ij,jk->ik", lib.zeros(2, 3), lib.zeros(4, 2)),
+    "unflatten sizes": lambda lib: lib.zeros(2, 6).unflatten(1, (4, 2)),
+    "unflatten -1": lambda lib: lib.zeros(2, 6).unflatten(1, (4, -1)),
+    "stack empty": lambda lib: lib.stack([]),
+    "clamp no bounds": lambda lib: lib.zeros(2).clamp(),
+    "randperm negative": lambda lib: lib.randperm(-1),
+    "pad mode": lambda lib: lib.nn.functional.pad(lib.zeros(1, 2, 3), (1, 1), mode="mirror"),
+    "sequential str index": lambda lib: lib.nn.Sequential(lib.nn.ReLU())["0"],
+    "modulelist float index": lambda lib: lib.nn.ModuleList([lib.nn.ReLU()])[1.0],
+    "collate uneven lists": lambda lib: lib.utils.data.default_collate([[1, 2], [3]]),
+    "optimizer list param": lambda lib: lib.optim.SGD([[lib.nn.Parameter(lib.zeros(1))]], lr=0.1),
+    "optimizer None param": lambda lib: lib.optim.SGD([None], lr=0.1),
+    "plateau factor": lambda lib: lib.optim.lr_scheduler.ReduceLROnPlateau(
+        lib.optim.SGD([lib.nn.Parameter(lib.zeros(1))], lr=0.1), factor=1.0),
+    "pack unsorted": lambda lib: lib.nn.utils.rnn.pack_padded_sequence(lib.zeros(3, 2, 1),
+                                                                      lib.tensor([1, 3])),
+    "cuda tensor": lambda lib: lib.zeros(2, device="cuda"),
+    "to cuda": lambda lib: lib.zeros(2).to("cuda:1"),
+    "weighted sampler negative": lambda lib: list(lib.utils.data.WeightedRandomSampler([-1.0, 1.0], 2)),
+    "weighted sampler zeros": lambda lib: list(lib.utils.data.WeightedRandomSampler([0.0, 0.0], 2)),
+    "hook changes size": lambda lib: _hooked(lib, lambda g: g[:2]),
+    "hook changes dtype": lambda lib: _hooked(lib, lambda g: g.double()),
+    "hook returns a number": lambda lib: _hooked(lib, lambda g: 5),
 }
+
+
+def _hooked(lib: Any, hook: Callable[[Any], Any]) -> None:
+    x = lib.randn(3, requires_grad=True)
+    x.register_hook(hook)
+    (x * 1).sum().backward()
 
 
 @pytest.mark.filterwarnings("ignore:index_reduce")
@@ -205,3 +266,51 @@ def test_index_reduce_out_of_range_words() -> None:
     (want_class, want), (got_class, got) = _first_line(torch, make), _first_line(mg, make)
     assert issubclass(got_class, IndexError) and issubclass(want_class, IndexError)
     assert got.startswith(want)
+
+
+def test_multinomial_without_replacement_takes_zero_weights_last() -> None:
+    # (error_clinic_modules_optim.py: minigrad refused more draws than non-zero weights; PyTorch's CPU
+    # kernel draws them, the zero-weight categories last)
+    for lib in (torch, mg):
+        lib.manual_seed(0)
+    want = torch.multinomial(torch.tensor([0.5, 0.5, 0.0]), 3)
+    got = mg.multinomial(mg.tensor([0.5, 0.5, 0.0]), 3)
+    assert got.tolist() == want.tolist()
+
+
+def test_weighted_sampler_checks_its_weights_when_drawing() -> None:
+    for lib in (torch, mg):
+        sampler = lib.utils.data.WeightedRandomSampler([0.0, 1.0, 0.0, 2.0], 2, replacement=False)
+        assert len(sampler) == 2 and sorted(sampler) == [1, 3]
+        lib.utils.data.WeightedRandomSampler([-1.0, 1.0], 2)  # (built; drawing raises)
+
+
+@pytest.mark.parametrize("n", [16, 17, 40, 257])
+@pytest.mark.parametrize("dtype", ["int64", "float32", "float64", "bool"])
+def test_unstable_sort_orders_ties_as_pytorch(n: int, dtype: str) -> None:
+    # (std::sort's order of equal values: argsort of labels grouped them in another order than PyTorch)
+    rng = np.random.default_rng(n)
+    a = rng.integers(0, 3, (2, n, 3)).astype(dtype)
+    for dim in (0, 1, 2):
+        for descending in (False, True):
+            want = torch.from_numpy(a).sort(dim=dim, descending=descending).indices.numpy()
+            got = mg.tensor(a).sort(dim=dim, descending=descending).indices.numpy()
+            np.testing.assert_array_equal(got, want)
+    flat = a.reshape(-1)
+    np.testing.assert_array_equal(mg.tensor(flat).argsort().numpy(), torch.from_numpy(flat).argsort().numpy())
+
+
+def test_long_integer_sort_is_stable_as_pytorchs_radix_sort() -> None:
+    a = np.random.default_rng(0).integers(-4, 4, 32768)
+    for conv in (torch.from_numpy, mg.tensor):
+        np.testing.assert_array_equal(conv(a).argsort().numpy(), np.argsort(a, kind="stable"))
+    short = a[:32767]
+    want = torch.from_numpy(short).argsort().numpy()
+    np.testing.assert_array_equal(mg.tensor(short).argsort().numpy(), want)
+
+
+def test_load_state_dict_result_is_named_as_pytorchs() -> None:
+    for lib in (torch, mg):
+        keys = lib.nn.Linear(2, 2).load_state_dict({"weight": lib.zeros(2, 2)}, strict=False)
+        assert type(keys).__name__ == "_IncompatibleKeys"
+        assert repr(keys) == "_IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])"
