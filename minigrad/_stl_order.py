@@ -170,8 +170,9 @@ def _smallest_first(x: Item, y: Item) -> bool:
     return (not math.isnan(x[0]) and math.isnan(y[0])) or x[0] < y[0]
 
 
-def topk_order(values: list[float], k: int, largest: bool) -> list[int]:
-    """The indices PyTorch's CPU topk (sorted=True) reports for the row ``values``, tie order included."""
+def topk_order(values: list[float], k: int, largest: bool, ordered: bool = True) -> list[int]:
+    """The indices PyTorch's CPU topk reports for the row ``values``, tie order included (``ordered``
+    False: its ``sorted=False``, which leaves nth_element's arrangement unless it took partial_sort)."""
     q: list[Item] = [(v, i) for i, v in enumerate(values)]
     n = len(q)
     if k == 0:
@@ -182,7 +183,8 @@ def topk_order(values: list[float], k: int, largest: bool) -> list[int]:
         _sort_heap(q, 0, k, less)
     else:
         _nth_element(q, 0, k - 1, n, less)
-        _sort(q, 0, k - 1, less)
+        if ordered:
+            _sort(q, 0, k - 1, less)
     return [i for _, i in q[:k]]
 
 

@@ -727,13 +727,15 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
         order = _order(a, d, descending=largest)
     idx = np.take(order, np.arange(k), axis=d)
     if k and input.dtype.kind != "c":
-        idx = _tied_rows_as_torch(input.numpy(force=True), order, idx, d, k, largest)
+        idx = _tied_rows_as_torch(input.numpy(force=True), order, idx, d, k, largest, sorted or k * 64 <= n)
     return _pick(input, d, idx, return_types.topk, "TopkBackward0")  # type: ignore[no-any-return]
 
 
-def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, largest: bool) -> Array:
+def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, largest: bool,
+                        ordered: bool = True) -> Array:
     """``idx`` with the rows where equal values meet among the first k + 1 reordered as PyTorch's CPU
-    topk orders them (C++'s selection algorithms, replayed by :mod:`minigrad._stl_order`)."""
+    topk orders them (C++'s selection algorithms, replayed by :mod:`minigrad._stl_order`); every row when
+    not ``ordered`` (``sorted=False`` without partial_sort: nth_element's arrangement)."""
     k1 = min(k + 1, a.shape[d])
     if d == a.ndim - 1:  # (the same values by plain indexing of the rows)
         first = order[..., :k1].reshape(-1, k1)
@@ -742,14 +744,14 @@ def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, larg
         head = np.moveaxis(np.take_along_axis(a, np.take(order, np.arange(k1), axis=d), d), d, -1)
         head = head.reshape(-1, k1)
     both_nan = np.isnan(head[:, 1:]) & np.isnan(head[:, :-1]) if head.dtype.kind == "f" else False
-    tied = ((head[:, 1:] == head[:, :-1]) | both_nan).any(axis=1)
+    tied = ((head[:, 1:] == head[:, :-1]) | both_nan).any(axis=1) | (not ordered)
     if not tied.any():
         return idx
     rows = np.moveaxis(a, d, -1).reshape(-1, a.shape[d])
     moved = np.moveaxis(idx, d, -1)
     out = moved.reshape(-1, k).copy()
     for r in np.flatnonzero(tied):
-        out[r] = _stl_order.topk_order(rows[r].tolist(), k, largest)
+        out[r] = _stl_order.topk_order(rows[r].tolist(), k, largest, ordered)
     return np.moveaxis(out.reshape(moved.shape), -1, d)
 
 

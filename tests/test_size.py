@@ -1299,8 +1299,9 @@ BUDGETS: dict[str, int] = {
     # PyTorch's words for errors (linalg's square/2-D checks and singular inv/solve, gather/scatter/index_*,
     # masks, empty reductions, zeros/eye/arange/linspace, from_numpy, LSTM's tensor hx)
     # +73 (progs33): hook results checked, std::sort's tie order for unstable sorts (reductions.py,
-    # _stl_order.py), WeightedRandomSampler checks its weights when drawing, the words of the files above
-    "minigrad": 71052,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # _stl_order.py), WeightedRandomSampler checks its weights when drawing, the words of the files above;
+    # +4: topk(sorted=False) keeps nth_element's arrangement as PyTorch
+    "minigrad": 71056,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -314,3 +314,13 @@ def test_load_state_dict_result_is_named_as_pytorchs() -> None:
         keys = lib.nn.Linear(2, 2).load_state_dict({"weight": lib.zeros(2, 2)}, strict=False)
         assert type(keys).__name__ == "_IncompatibleKeys"
         assert repr(keys) == "_IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])"
+
+
+@pytest.mark.parametrize(("n", "k"), [(10, 3), (10, 9), (100, 5), (5, 5), (300, 4), (20, 3)])
+def test_topk_unsorted_order_is_pytorchs(n: int, k: int) -> None:
+    # (topk(sorted=False) leaves C++'s nth_element arrangement where PyTorch takes no partial_sort)
+    a = np.random.default_rng(n + k).standard_normal((3, n)).astype(np.float32)
+    for largest in (True, False):
+        want = torch.from_numpy(a).topk(k, largest=largest, sorted=False).indices.numpy()
+        got = mg.tensor(a).topk(k, largest=largest, sorted=False).indices.numpy()
+        np.testing.assert_array_equal(got, want)
