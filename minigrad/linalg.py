@@ -137,7 +137,8 @@ def inv(A: Tensor) -> Tensor:  # noqa: N803 - PyTorch's name
     try:
         return ops.Inv.apply(a)
     except LinAlgError:  # (PyTorch's words: the first zero pivot of the LU factorization)
-        _singular("linalg.inv", a, True, _INV_SINGULAR)
+        with np.errstate(all="ignore"):  # (a NaN or inf matrix: the LU's arithmetic is quiet, as numpy's)
+            _singular("linalg.inv", a, True, _INV_SINGULAR)
         raise
 
 
@@ -185,7 +186,8 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:  # noqa: N803
     try:
         x = ops.Solve.apply(a, bm)
     except LinAlgError:
-        _singular("torch.linalg.solve", a, True, _SOLVE_SINGULAR)
+        with np.errstate(all="ignore"):
+            _singular("torch.linalg.solve", a, True, _SOLVE_SINGULAR)
         raise
     # (PyTorch's vector solve is still its solve_ex node: the squeeze is inside that one op)
     return _named(x.squeeze(-1), A, "LinalgSolveExBackward0") if vector else x

@@ -172,7 +172,7 @@ def _check_index(fn: str, index: Array, dim: int, size: int, what: str, shape: t
     if index.ndim != len(shape):
         raise ShapeError(f"Index tensor must have the same number of dimensions as {word} tensor ({fn}(): "
                          f"index has {index.ndim} dims {index.shape}, but {what} has {len(shape)} dims "
-                         f"{shape})")
+                         f"{shape}; they must have the same number of dims)")
     for d, (i, s) in enumerate(zip(index.shape, shape)):
         if i > s and (all_dims or d != dim):
             raise ShapeError(f"Size does not match at dimension {d} expected index "

@@ -352,7 +352,7 @@ def _check_heads(d_model: Any, nhead: Any) -> None:
     if d_model % nhead:  # (an assert in PyTorch's attention: an AssertionError too)
         raise _AssertedParameterError(  # (PyTorch's attention's words)
             f"embed_dim must be divisible by num_heads (d_model must be divisible by nhead, got d_model="
-            f"{d_model}, nhead={nhead})"
+            f"{d_model}, nhead={nhead}; num_heads={nhead})"
         )
 
 

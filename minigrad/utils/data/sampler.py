@@ -231,7 +231,7 @@ class WeightedRandomSampler(_IndexSampler):
         now: Any = self.weights  # (read at each pass: a script may assign new weights between epochs)
         w = np.asarray(now.numpy(force=True) if isinstance(now, Tensor) else now, dtype=np.float64)
         drawn: Array = multinomial(from_numpy(w), self.num_samples, self.replacement,  # (its checks too)
-                                   generator=gen).numpy()
+                                   generator=gen).numpy(force=True)
         return drawn
 
     def __len__(self) -> int:
