@@ -90,9 +90,10 @@ EXPECTED = {  # what PyTorch says for each mistake: its exception class and its 
     'interpolate bad mode': (NotImplementedError, 'Input Error: Only 3D, 4D and 5D input Tensors supported (got 3D) for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact (got cubic)'),
     'interpolate bilinear 3d': (NotImplementedError, 'Got 3D input, but bilinear mode needs 4D input'),
     'conv same strided': (ValueError, "padding='same' is not supported for strided convolutions"),
-    'conv bad padding string': (ValueError, "Invalid padding string 'full', should be one of {'valid', 'same'}"),
+    # (two messages name a set: its order changes from run to run, so their words stop before it)
+    'conv bad padding string': (ValueError, "Invalid padding string 'full', should be one of "),
     'conv groups': (ValueError, 'in_channels must be divisible by groups'),
-    'conv bad padding mode': (ValueError, "padding_mode must be one of {'circular', 'replicate', 'zeros', 'reflect'}, but got padding_mode='mirror'"),
+    'conv bad padding mode': (ValueError, "padding_mode must be one of "),
     'maxpool pad too big': (RuntimeError, 'pad should be at most half of effective kernel size, but got pad=2, kernel_size=2 and dilation=1'),
     'softmax dim': (IndexError, 'Dimension out of range (expected to be in range of [-2, 1], but got 2)'),
     'log_softmax int': (NotImplementedError, '"log_softmax_lastdim_kernel_impl" not implemented for \'Long\''),
