@@ -764,12 +764,18 @@ def qr_positive(a: Array) -> Array:
     return signed
 
 
+class WordedLinAlgError(np.linalg.LinAlgError):
+    """A LAPACK failure whose message is already PyTorch's whole message (no name or shape to add)."""
+
+
 def _svd(a: Array, full_matrices: bool) -> tuple[Array, Array, Array]:
-    """numpy's SVD, refusing a matrix with NaN or inf as PyTorch's does one with NaN (LAPACK's gesdd
-    never returns on inf)."""
-    if not np.isfinite(a).all():
-        raise np.linalg.LinAlgError("the algorithm failed to converge because the input matrix contained "
-                                    "non-finite values")
+    """numpy's SVD, refusing a matrix with NaN or inf in PyTorch's words for one with NaN, naming the
+    first such batch element (LAPACK's gesdd never returns on inf; PyTorch's ends as MKL's gesdd does)."""
+    finite = np.isfinite(a).all(axis=(-2, -1))
+    if not finite.all():
+        where = f"(Batch element {int(np.argmin(finite.reshape(-1)))}): " if a.ndim > 2 else ""
+        raise WordedLinAlgError(f"linalg.svd: {where}The algorithm failed to converge because the input "
+                                "matrix contained non-finite values.")
     u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
     return u, s, vh
 

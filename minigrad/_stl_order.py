@@ -18,7 +18,7 @@ import functools
 import math
 from collections.abc import Callable
 
-__all__ = ["all_nan_median_index", "kthvalue_index", "mode_index", "topk_order"]
+__all__ = ["all_nan_median_index", "kthvalue_index", "mode_index", "sort_order", "topk_order"]
 
 Item = tuple[float, int]
 Less = Callable[[Item, Item], bool]
@@ -170,8 +170,9 @@ def _smallest_first(x: Item, y: Item) -> bool:
     return (not math.isnan(x[0]) and math.isnan(y[0])) or x[0] < y[0]
 
 
-def topk_order(values: list[float], k: int, largest: bool) -> list[int]:
-    """The indices PyTorch's CPU topk (sorted=True) reports for the row ``values``, tie order included."""
+def topk_order(values: list[float], k: int, largest: bool, ordered: bool = True) -> list[int]:
+    """The indices PyTorch's CPU topk reports for the row ``values``, tie order included (``ordered``
+    False: its ``sorted=False``, which leaves nth_element's arrangement unless it took partial_sort)."""
     q: list[Item] = [(v, i) for i, v in enumerate(values)]
     n = len(q)
     if k == 0:
@@ -182,8 +183,17 @@ def topk_order(values: list[float], k: int, largest: bool) -> list[int]:
         _sort_heap(q, 0, k, less)
     else:
         _nth_element(q, 0, k - 1, n, less)
-        _sort(q, 0, k - 1, less)
+        if ordered:
+            _sort(q, 0, k - 1, less)
     return [i for _, i in q[:k]]
+
+
+def sort_order(values: list[float], descending: bool) -> list[int]:
+    """The indices PyTorch's CPU sort (stable=False) reports for the row ``values``: ``std::sort`` of the
+    (value, index) pairs comparing values only (nan last, or first descending), tie order included."""
+    q: list[Item] = [(v, i) for i, v in enumerate(values)]
+    _sort(q, 0, len(q), _largest_first if descending else _smallest_first)
+    return [i for _, i in q]
 
 
 def kthvalue_index(values: list[float], k: int) -> int:

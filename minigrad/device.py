@@ -124,10 +124,10 @@ def check_device(dev: DeviceLike) -> device:
     d = dev if isinstance(dev, device) else device(dev)
     if d.type != "cpu":
         raise DeviceError(
-            f"device '{d}' was requested, but minigrad runs on the CPU only (there is no GPU or "
+            ("Torch not compiled with CUDA enabled (" if d.type == "cuda" else "")  # (PyTorch's CPU build's)
+            + f"device '{d}' was requested, but minigrad runs on the CPU only (there is no GPU or "
             "accelerator backend); use device='cpu', or choose the device with "
-            "cuda.is_available(), which is False in minigrad"
-            + (" (Torch not compiled with CUDA enabled)" if d.type == "cuda" else "")  # PyTorch's CPU build's
+            "cuda.is_available(), which is False in minigrad" + (")" if d.type == "cuda" else "")
         )
     if d.index not in (None, 0):
         raise DeviceError(f"device '{d}' was requested, but minigrad has one CPU device, 'cpu' (or 'cpu:0')")

@@ -39,10 +39,12 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _dims(shape: tuple[Any, ...]) -> tuple[int, ...]:
+def _dims(shape: tuple[Any, ...], fn: str = "") -> tuple[int, ...]:
     dims = shape_arg(shape)
     if any(s < 0 for s in dims):
-        bad = next(s for s in dims if s < 0)  # PyTorch's words (its zeros alone words it otherwise)
+        if fn == "zeros":  # (PyTorch's zeros words it its own way)
+            raise InvalidParameterError("zeros: Dimension size must be non-negative.")
+        bad = next(s for s in dims if s < 0)  # PyTorch's words
         raise InvalidParameterError(f"Trying to create tensor with negative dimension {bad}: {list(dims)}")
     if math.prod(dims) >= 2**63 or any(s >= 2**63 for s in dims):
         raise InvalidParameterError(f"shape {dims} has more elements than an int64 can count")
@@ -102,7 +104,7 @@ def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     ``device`` must be the CPU here and in every factory below: a GPU raises
     :class:`~minigrad.errors.DeviceError`.
     """
-    dims = _dims(shape if size is None else (size,))
+    dims = _dims(shape if size is None else (size,), "zeros")
     return _make(np.zeros(dims, _float_dtype(dtype, device)), requires_grad)
 
 
@@ -306,7 +308,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
     if dtype is not None and resolve_dtype(dtype).kind in "iu":  # PyTorch casts the bounds to the dtype first
         start, end, step = int(start), int(end), int(step)
     if step == 0:
-        raise InvalidParameterError("arange: step must be nonzero, got 0")
+        raise InvalidParameterError("step must be nonzero (arange)")
     if (step > 0 and end < start) or (step < 0 and end > start):
         raise InvalidParameterError(
             f"upper bound and lower bound inconsistent with step sign (arange: start={start}, end={end}, "

@@ -33,9 +33,9 @@ def _count(fn: str, name: str, n: Any, *given: Any) -> int:
                         f"'{name}' must be int, not {type(n).__name__}")
     n = int_argument(n)
     if n < 0:
-        what = "number of steps must be non-negative" if name == "steps" else f"{name} must be greater or " \
-            "equal to 0"
-        raise InvalidParameterError(f"{fn}: {what}, got {n!r}")
+        if name == "steps":  # (PyTorch's words first)
+            raise InvalidParameterError(f"number of steps must be non-negative ({fn}: got {n!r})")
+        raise InvalidParameterError(f"{name} must be greater or equal to 0, got {n!r}")
     return int(n)
 
 

@@ -59,7 +59,8 @@ def _dim_index(fn: str, input: Tensor, d: int, index: Any, negative: bool = Fals
     low = -size if negative else 0
     bad = idx[(idx < low) | (idx >= size)]
     if bad.size:
-        raise DimensionError(f"{fn}: index {int(bad[0])} is out of bounds for dimension {d} with size {size}")
+        words = f"index {int(bad[0])} is out of bounds for dimension {d} with size {size}"  # (PyTorch's)
+        raise DimensionError(f"index_copy_(): {words}" if fn == "index_copy" else f"{words} ({fn})")
     return idx
 
 
@@ -87,18 +88,18 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
     if idx.size == 0:  # PyTorch checks no shapes for an empty index: nothing is scattered
         return d, np.zeros((0,) * max(x.ndim, 1), dtype=np.int64)
     if idx.ndim != max(x.ndim, 1) and not (x.ndim == 0 and idx.ndim <= 1):
-        raise ShapeError(f"{fn}: Index tensor must have the same number of dimensions as self tensor: index "
-                         f"has {idx.ndim} dims but the tensor has {x.ndim} (shape {x.shape})")
+        raise ShapeError(f"Index tensor must have the same number of dimensions as self tensor ({fn}: index "
+                         f"has {idx.ndim} dims but the tensor has {x.ndim}, shape {x.shape})")
     if x.ndim == 0:
         idx = idx.reshape(())
     for i, (n, m) in enumerate(zip(idx.shape, x.shape)):
         if i != d and n > m:
-            raise ShapeError(f"{fn}: index shape {idx.shape} is larger than the tensor's {x.shape} in "
-                             f"dim {i}")
+            raise ShapeError(f"Expected index {list(idx.shape)} to be no larger than self {list(x.shape)} "
+                             f"apart from dimension {d} ({fn})")
     size = x.shape[d] if x.ndim else 1
     if idx.size and (idx.min() < 0 or idx.max() >= size):  # (PyTorch's scatters take no negative index)
         bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
-        raise DimensionError(f"{fn}: index {bad} is out of bounds for dimension {dim} with size {size}")
+        raise DimensionError(f"index {bad} is out of bounds for dimension {dim} with size {size} ({fn})")
     return d, idx
 
 
@@ -129,8 +130,9 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     idx = _index_array(indices, "take_along_dim")
     size = input.shape[d]
     idx = np.where((idx < 0) & (idx >= -size), idx + size, idx)  # negative indices count from the end
-    shape = list(np.broadcast_shapes(tuple(1 if i == d else s for i, s in enumerate(input.shape)),
-                                     tuple(1 if i == d else s for i, s in enumerate(idx.shape))))
+    shape = list(check_broadcast("take_along_dim",
+                                 tuple(1 if i == d else s for i, s in enumerate(input.shape)),
+                                 tuple(1 if i == d else s for i, s in enumerate(idx.shape))))
     x = input.expand(*[input.shape[d] if i == d else s for i, s in enumerate(shape)])
     shape[d] = idx.shape[d]
     return gather(x, d, np.broadcast_to(idx, shape))
@@ -288,11 +290,11 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A00
     try:
         _dim_index("index_select", input, d, idx)
     except DimensionError as e:
-        if input.numel() == 0:  # (PyTorch's kernel for an empty input says it in other words)
+        if input.ndim >= 2 and d == 1:  # (PyTorch's kernel along dim 1 words it so)
             bad = int(idx[(idx < 0) | (idx >= input.shape[d])].flat[0])
-            raise DimensionError(f"{e} (INDICES element is out of DATA bounds, id={bad} axis_dim="
-                                 f"{input.shape[d]})") from None
-        raise DimensionError(f"{e} (index out of range in self)") from None
+            raise DimensionError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={input.shape[d]} "
+                                 f"({e})") from None
+        raise DimensionError(f"index out of range in self ({e})") from None
     if input.ndim == 0:
         return input.reshape(1)[idx.reshape(-1)].reshape(())
     return _named(input[(slice(None),) * d + (idx.reshape(-1),)], input, "IndexSelectBackward0")
@@ -371,9 +373,14 @@ def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: 
                          f"{scalar_type_name(input.dtype)} for the destination and "
                          f"{scalar_type_name(values.dtype)} for the source.")
     idx = _index(tuple(indices), input.shape)
-    if not accumulate:
-        return put(input, idx, values)
-    target = input.numpy(force=True)[idx].shape
+    try:
+        if not accumulate:
+            return put(input, idx, values)
+        target = input.numpy(force=True)[idx].shape
+    except IndexError as e:
+        if isinstance(e, DimensionError):
+            raise
+        raise DimensionError(str(e).replace(" for axis ", " for dimension ")) from None  # (PyTorch's word)
     v = values.astype(input.dtype) if values.dtype != input.dtype else values
     return ops.IndexAddInto.apply(input, v.expand(*target) if v.shape != target else v, index=idx,
                                   label="IndexPutBackward0")
@@ -384,7 +391,8 @@ def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002
     idx = _index_array(index, "take")
     n = input.numel()
     if idx.size and (idx.min() < -n or idx.max() >= n):
-        raise DimensionError(f"take: index out of range for a tensor of {n} elements")
+        bad = int(idx[(idx < -n) | (idx >= n)].flat[0])
+        raise DimensionError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
     return _named(input.reshape(-1)[idx], input, "TakeBackward0")
 
 

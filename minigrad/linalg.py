@@ -73,13 +73,23 @@ class SlogdetResult(NamedTuple):
     logabsdet: Tensor
 
 
-def _square(fn: str, a: Tensor, dtype_error: type[MinigradError] = InvalidParameterError) -> Tensor:
-    """``a`` if it is a batch of square float matrices (an int tensor is refused, as PyTorch)."""
+def square_error(fn: str, shape: tuple[int, ...]) -> ShapeError:
+    """PyTorch's error for a ``shape`` that is not a batch of square matrices, in its words (``fn`` its
+    prefix: 'linalg.inv', 'logdet')."""
+    if len(shape) < 2:
+        return ShapeError(f"{fn}: The input tensor A must have at least 2 dimensions.")
+    return ShapeError(f"{fn}: A must be batches of square matrices, but they are {shape[-2]} by {shape[-1]} "
+                      "matrices")
+
+
+def _square(fn: str, a: Tensor, dtype_error: type[MinigradError] = InvalidParameterError,
+            prefix: str = "linalg.") -> Tensor:
+    """``a`` if it is a batch of square float matrices (an int tensor is refused, as PyTorch); ``prefix``
+    and ``fn`` name the function in the error."""
     if not isinstance(a, Tensor):
         raise TypeError(f"linalg.{fn}: expected a Tensor, got {type(a).__name__}")
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise ShapeError(f"linalg.{fn}: A must be batches of square matrices, but they are of shape "
-                         f"{a.shape}")
+        raise square_error(prefix + fn, a.shape)
     return _floating(fn, a, dtype_error)
 
 
@@ -109,10 +119,22 @@ def _same_dtype(prefix: str, a: Tensor, b: Tensor, names: tuple[str, str]) -> No
                          f"{scalar_type_name(b.dtype)} instead")
 
 
+# PyTorch's words where they are not "linalg.<fn>: The input tensor A must have at least 2 dimensions."
+_FEW_DIMS = {
+    "matrix_rank": "torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.",
+    "cond": "linalg.cond: The input tensor must have at least 2 dimensions.",
+    "pinv": "linalg.pinv({}{}): expected a tensor with 2 or more dimensions of float, double, cfloat or "
+            "cdouble types",
+    "lu": "linalg.lu: Expected tensor with 2 or more dimensions. Got size: {1} instead",
+    "lu_factor_ex": "torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: {1} instead",
+}
+
+
 def _matrix(fn: str, a: Tensor) -> Tensor:
     if a.ndim < 2:
-        raise ShapeError(f"linalg.{fn}: the input tensor A must have at least 2 dimensions, got shape "
-                         f"{a.shape}")
+        words = _FEW_DIMS.get(fn, f"linalg.{fn}: The input tensor A must have at least 2 dimensions.")
+        raise ShapeError(words.format(scalar_type_name(a.dtype), "{" + str(list(a.shape)) + "}")
+                         if fn == "pinv" else words.format(None, list(a.shape)))
     return _floating(fn, a)
 
 
@@ -123,7 +145,13 @@ def inv(A: Tensor) -> Tensor:  # noqa: N803 - PyTorch's name
         ShapeError: A is not a batch of square matrices.
         LinAlgError: a matrix is singular.
     """
-    return ops.Inv.apply(_square("inv", A))
+    a = _square("inv", A)
+    try:
+        return ops.Inv.apply(a)
+    except LinAlgError:  # (PyTorch's words: the first zero pivot of the LU factorization)
+        with np.errstate(all="ignore"):  # (a NaN or inf matrix: the LU's arithmetic is quiet, as numpy's)
+            _singular("linalg.inv", a, True, _INV_SINGULAR)
+        raise
 
 
 def det(A: Tensor) -> Tensor:  # noqa: N803
@@ -170,7 +198,12 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:  # noqa: N803
     except ValueError:
         raise ShapeError(f"linalg.solve: the batch dims of A {a.shape} and B {b.shape} do not "
                          "broadcast") from None
-    x = ops.Solve.apply(a, bm)
+    try:
+        x = ops.Solve.apply(a, bm)
+    except LinAlgError:
+        with np.errstate(all="ignore"):
+            _singular("torch.linalg.solve", a, True, _SOLVE_SINGULAR)
+        raise
     # (PyTorch's vector solve is still its solve_ex node: the squeeze is inside that one op)
     return _named(x.squeeze(-1), A, "LinalgSolveExBackward0") if vector else x
 
@@ -301,7 +334,7 @@ def pinv(A: Tensor, *, atol: float | Tensor | None = None, rtol: float | Tensor 
     Raises:
         ShapeError: ``hermitian`` and A not square.
     """
-    a = _square("pinv", A) if hermitian and A.numel() else _matrix("pinv", A)
+    a = _square("eigh", _matrix("pinv", A)) if hermitian and A.numel() else _matrix("pinv", A)
     at, rt = _tolerances(a, atol, rtol)
     return ops.Pinv.apply(a, atol=at, rtol=rt, hermitian=bool(hermitian))
 
@@ -496,6 +529,8 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,  #
     Raises:
         ShapeError: B has fewer than 2 dims, or A is not square or does not fit B.
     """
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:  # (checked first, as PyTorch)
+        raise square_error("linalg.solve_triangular", A.shape)
     if B.ndim < 2:
         raise ShapeError("torch.linalg.solve_triangular: The input tensor B must have at least 2 "
                          f"dimensions, got shape {B.shape}")
@@ -562,8 +597,7 @@ def matrix_exp(A: Tensor) -> Tensor:  # noqa: N803
         ShapeError: A is not square.
     """
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
-        raise ShapeError(f"linalg.matrix_exp: A must be batches of square matrices, but they are "
-                         f"{A.shape[-2:] if A.ndim >= 2 else A.shape} matrices")
+        raise square_error("linalg.matrix_exp", A.shape)
     a = A if A.dtype.kind == "f" else A.double()
     norms = np.abs(a.detach().numpy()).sum(-2)
     norm = float(norms[np.isfinite(norms)].max(initial=0.0))  # (a matrix holding inf or nan gives nan)
@@ -598,7 +632,7 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
 
 def _square_any(fn: str, a: Tensor) -> Tensor:
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise ShapeError(f"{fn}: A must be batches of square matrices, but they are of shape {a.shape}")
+        raise square_error(fn, a.shape)
     return a
 
 
@@ -689,7 +723,7 @@ def matrix_rank(A: Tensor, *, atol: float | Tensor | None = None,  # noqa: N803
         if atol is not None or rtol is not None:
             raise InvalidParameterError("linalg.matrix_rank: tol cannot be combined with atol or rtol")
         atol, rtol = tol, 0.0
-    a = _square("matrix_rank", A) if hermitian else _matrix("matrix_rank", A)
+    a = _square("eigh", _matrix("matrix_rank", A)) if hermitian else _matrix("matrix_rank", A)
     s = (eigvalsh(a).abs() if hermitian else svdvals(a)).numpy(force=True)
     at, rt = _tolerances(a, atol, rtol)
     smax = s.max(axis=-1, initial=0.0)
@@ -741,6 +775,11 @@ def _unchecked_solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             x[j] /= lu[j, j]
             x[:j] -= lu[:j, j, None] * x[j]
     return x
+
+
+_INV_SINGULAR = ("The diagonal element {} is zero, the inversion could not be completed because the input "
+                 "matrix is singular.")
+_SOLVE_SINGULAR = "The solver failed because the input matrix is singular."
 
 
 def _singular(fn: str, A: Tensor, check_errors: bool, message: str) -> np.ndarray:  # noqa: N803
@@ -797,8 +836,7 @@ def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:  # noqa: N8
         return InvExResult(inv(A), _ok(A))
     except LinAlgError:
         pass
-    info = _singular("linalg.inv_ex", A, check_errors, "The diagonal element {} is zero, the inversion could "
-                     "not be completed because the input matrix is singular.")
+    info = _singular("linalg.inv_ex", A, check_errors, _INV_SINGULAR)
     return InvExResult(_patched(A, None, info, True), from_numpy(info.astype(np.int32)))
 
 
@@ -883,8 +921,7 @@ def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = Fa
         return SolveExResult(solve(A, B, left=left), _ok(A))
     except LinAlgError:
         pass
-    info = _singular("torch.linalg.solve_ex", A, check_errors,  # (PyTorch's prefix, "torch." included)
-                     "The solver failed because the input matrix is singular.")
+    info = _singular("torch.linalg.solve_ex", A, check_errors, _SOLVE_SINGULAR)  # (PyTorch's "torch." prefix)
     return SolveExResult(_patched(A, B, info, left), from_numpy(info.astype(np.int32)))
 
 
@@ -927,7 +964,7 @@ def tensorinv(A: Tensor, ind: int = 2) -> Tensor:  # noqa: N803
                                     f"got {ind}")
     rows, cols = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
     if rows != cols:
-        raise ShapeError(f"linalg.tensorinv: Expected self to satisfy the requirement prod(self.shape[ind:]) "
+        raise ShapeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) "
                          f"== prod(self.shape[:ind]), but got {cols} != {rows}")
     return inv(A.reshape(rows, cols)).reshape(*A.shape[ind:], *A.shape[:ind])
 

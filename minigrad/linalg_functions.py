@@ -117,6 +117,8 @@ def slogdet(input: Tensor) -> return_types.slogdet:  # noqa: A002
 def logdet(input: Tensor) -> Tensor:  # noqa: A002
     """log(det) of each square matrix: logabsdet where the determinant is positive, nan where it is
     negative (gradient 0 there, as PyTorch's), -inf where it is 0."""
+    if isinstance(input, Tensor) and (input.ndim < 2 or input.shape[-1] != input.shape[-2]):
+        raise linalg.square_error("logdet", input.shape)
     sign, logabs = linalg.slogdet(input)
     return where(sign.numpy(force=True) < 0, float("nan"), logabs)
 
@@ -404,12 +406,8 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
         ShapeError: L has fewer than 2 dims or is not a batch of square matrices.
         UnsupportedError: an integer L (PyTorch's NotImplementedError).
     """
-    if L.ndim < 2:
-        raise ShapeError(f"cholesky_inverse: The input tensor A must have at least 2 dimensions, got shape "
-                         f"{L.shape}")
-    if L.shape[-1] != L.shape[-2]:
-        raise ShapeError(f"cholesky_inverse: A must be batches of square matrices, but they are "
-                         f"{L.shape[-2]} by {L.shape[-1]} matrices")
+    if L.ndim < 2 or L.shape[-1] != L.shape[-2]:
+        raise linalg.square_error("cholesky_inverse", L.shape)
     if L.dtype.kind != "f":
         raise UnsupportedError(f"cholesky_inverse: not implemented for {L.dtype}")
     out = cholesky_solve(linalg._eye_like(L).expand(*L.shape), L, upper)

@@ -332,9 +332,11 @@ def _parse(equation: str, operands: Sequence[Tensor]) -> tuple[list[list[str]], 
     eq = equation.replace(" ", "")
     lhs, arrow, rhs = eq.partition("->")
     terms = lhs.split(",")
-    if len(terms) != len(operands):
-        raise InvalidParameterError(f"einsum: {len(terms)} operand terms in {equation!r} for "
-                                    f"{len(operands)} tensors")
+    if len(terms) != len(operands):  # (PyTorch's words first)
+        which = "fewer" if len(operands) < len(terms) else "more"
+        raise InvalidParameterError(f"einsum(): {which} operands were provided than specified in the "
+                                    f"equation ({len(terms)} operand terms in {equation!r} for "
+                                    f"{len(operands)} tensors)")
     n_ell = 0
     for term, t in zip(terms, operands):
         if "..." in term:
@@ -351,6 +353,14 @@ def _parse(equation: str, operands: Sequence[Tensor]) -> tuple[list[list[str]], 
             raise ShapeError(f"einsum: term {term!r} has {len(ls)} subscripts for a tensor of shape "
                              f"{t.shape}")
         labels.append(ls)
+    seen: dict[str, int] = {}
+    for i, (ls, t) in enumerate(zip(labels, operands)):
+        for lab, n in zip(ls, t.shape):
+            if seen.get(lab, n) not in (n, 1) and n != 1:  # (PyTorch's words; a size 1 broadcasts)
+                raise ShapeError(f"einsum(): subscript {lab} has size {n} for operand {i} which does not "
+                                 f"broadcast with previously seen size {seen[lab]}")
+            if seen.get(lab, 1) == 1:
+                seen[lab] = n
     if arrow:
         head, _, tail = rhs.partition("...")
         out = [*head, *ell, *tail] if "..." in rhs else list(rhs)

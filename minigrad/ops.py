@@ -2779,10 +2779,8 @@ class Max(Function):
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool) -> Array:
         if a.size == 0 and any(a.shape[d] == 0 for d in (range(a.ndim) if dims is None else dims)):
-            raise DimensionError(  # an IndexError over a dim, as PyTorch's
-                f"{type(self).__name__.lower()}() over an empty dim of a tensor of shape {a.shape}: "
-                "the reduction has no identity"
-            )
+            name = ("" if first or dims is None else "a") + type(self).__name__.lower()
+            raise _empty_reduction(name, a.shape, dims)
         self.dims, self.keepdim, self.first = dims, keepdim, first
         return np.asarray(type(self)._reduce(a, axis=dims, keepdims=keepdim))
 
@@ -3757,11 +3755,23 @@ class ScatterAdd(Function):
 Parts = tuple[tuple[int, ...], ...]  # each part's shape after the batch dims
 
 
+def _empty_reduction(fn: str, shape: tuple[int, ...], dims: tuple[int, ...] | None) -> DimensionError:
+    """PyTorch's error for a max/min/argmax-like reduction with no identity over an empty dim (``dims``
+    None: over everything). An IndexError, and a RuntimeError too (PyTorch's for no dim given)."""
+    if dims is None:
+        more = " Specify the reduction dim with the 'dim' argument." if not fn.startswith("arg") else ""
+        return DimensionError(f"{fn}(): Expected reduction dim to be specified for input.numel() == 0.{more}")
+    first = min(d for d in dims if shape[d] == 0)
+    return DimensionError(f"{fn}(): Expected reduction dim {first} to have non-zero size.")
+
+
 def _linalg(name: str, kernel: Any, *args: Any) -> Array:
     """``kernel(*args)``; a singular matrix, one that is not positive definite, or an SVD that does not
     converge (NaN input) raises LinAlgError, as PyTorch's."""
     try:
         return np.asarray(kernel(*args))
+    except _kernels.WordedLinAlgError as e:
+        raise LinAlgError(str(e)) from None
     except np.linalg.LinAlgError as e:
         raise LinAlgError(f"linalg.{name}: {e} (input of shape {args[0].shape})") from None
 

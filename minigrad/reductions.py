@@ -663,7 +663,31 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *,  # noqa: A00
     d = norm_dim(dim, input.ndim)  # (first: a 0-d tensor takes dims 0 and -1 only, as PyTorch)
     if input.ndim == 0:
         return return_types.sort(input.clone(), from_numpy(np.zeros((), dtype=int64)))
-    return _pick(input, d, _order(input.numpy(force=True), d, descending), return_types.sort, "SortBackward0")  # type: ignore[no-any-return]
+    a = input.numpy(force=True)
+    order = _order(a, d, descending)
+    # (up to 16, std::sort's insertion sort keeps ties in order; PyTorch's radix sort of 1-D
+    # integers from 32768 elements on, ascending, is stable)
+    radix = a.ndim == 1 and not descending and a.dtype.kind in "iu" and a.size >= 32768
+    if not stable and a.shape[d] > 16 and not radix:
+        order = _tied_sorted_as_torch(a, order, d, descending)
+    return _pick(input, d, order, return_types.sort, "SortBackward0")  # type: ignore[no-any-return]
+
+
+def _tied_sorted_as_torch(a: Array, order: Array, d: int, descending: bool) -> Array:
+    """The stable ``order`` with each row (along ``d``) that holds equal values re-ordered as PyTorch's
+    unstable CPU sort leaves them (``std::sort``, replayed by :mod:`minigrad._stl_order`)."""
+    moved_v = np.moveaxis(np.take_along_axis(a, order, d), d, -1)
+    same = moved_v[..., 1:] == moved_v[..., :-1]
+    if moved_v.dtype.kind == "f":
+        same |= np.isnan(moved_v[..., 1:]) & np.isnan(moved_v[..., :-1])
+    tied = same.any(axis=-1)
+    if not tied.any():
+        return order
+    rows = np.moveaxis(a, d, -1).reshape(-1, a.shape[d])
+    out = np.moveaxis(order, d, -1).reshape(-1, a.shape[d]).copy()
+    for r in np.flatnonzero(tied.reshape(-1)):
+        out[r] = _stl_order.sort_order(rows[r].tolist(), descending)
+    return np.moveaxis(out.reshape(np.moveaxis(order, d, -1).shape), -1, d)
 
 
 @dim_aliases
@@ -707,13 +731,15 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
         order = _order(a, d, descending=largest)
     idx = np.take(order, np.arange(k), axis=d)
     if k and input.dtype.kind != "c":
-        idx = _tied_rows_as_torch(input.numpy(force=True), order, idx, d, k, largest)
+        idx = _tied_rows_as_torch(input.numpy(force=True), order, idx, d, k, largest, sorted or k * 64 <= n)
     return _pick(input, d, idx, return_types.topk, "TopkBackward0")  # type: ignore[no-any-return]
 
 
-def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, largest: bool) -> Array:
+def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, largest: bool,
+                        ordered: bool = True) -> Array:
     """``idx`` with the rows where equal values meet among the first k + 1 reordered as PyTorch's CPU
-    topk orders them (C++'s selection algorithms, replayed by :mod:`minigrad._stl_order`)."""
+    topk orders them (C++'s selection algorithms, replayed by :mod:`minigrad._stl_order`); every row when
+    not ``ordered`` (``sorted=False`` without partial_sort: nth_element's arrangement)."""
     k1 = min(k + 1, a.shape[d])
     if d == a.ndim - 1:  # (the same values by plain indexing of the rows)
         first = order[..., :k1].reshape(-1, k1)
@@ -722,14 +748,14 @@ def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, larg
         head = np.moveaxis(np.take_along_axis(a, np.take(order, np.arange(k1), axis=d), d), d, -1)
         head = head.reshape(-1, k1)
     both_nan = np.isnan(head[:, 1:]) & np.isnan(head[:, :-1]) if head.dtype.kind == "f" else False
-    tied = ((head[:, 1:] == head[:, :-1]) | both_nan).any(axis=1)
+    tied = ((head[:, 1:] == head[:, :-1]) | both_nan).any(axis=1) | (not ordered)
     if not tied.any():
         return idx
     rows = np.moveaxis(a, d, -1).reshape(-1, a.shape[d])
     moved = np.moveaxis(idx, d, -1)
     out = moved.reshape(-1, k).copy()
     for r in np.flatnonzero(tied):
-        out[r] = _stl_order.topk_order(rows[r].tolist(), k, largest)
+        out[r] = _stl_order.topk_order(rows[r].tolist(), k, largest, ordered)
     return np.moveaxis(out.reshape(moved.shape), -1, d)
 
 

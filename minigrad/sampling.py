@@ -45,7 +45,9 @@ def _sampled(draws: Array, params: list[Tensor], name: str, missing: str = "") -
 def randperm(n: int, *, generator: Generator | None = None, dtype: DTypeLike = None,
              requires_grad: bool = False, **_: Any) -> Tensor:
     """A random permutation of 0..n-1 (int64 unless ``dtype``)."""
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+    if isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n < 0:  # (PyTorch's words)
+        raise InvalidParameterError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
         raise InvalidParameterError(f"randperm: n must be a non-negative int, got {n!r}")
     perm = _draws.randperm(resolve(generator), int(n))
     return _made(perm.astype(int64 if dtype is None else resolve_dtype(dtype)), requires_grad)
@@ -90,9 +92,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
                             + ("< 0)" if bad < 0 else "= infinity or NaN)") + " (multinomial)")
     if (rows.sum(axis=1) <= 0).any():
         raise MinigradError("invalid multinomial distribution (sum of probabilities <= 0) (multinomial)")
-    if not replacement and num_samples > int((rows > 0).sum(axis=1).min()):
-        raise MinigradError("cannot sample n_sample > prob_dist.size(-1) samples without replacement "
-                            "(multinomial: too few nonzero probabilities)")
+    # (without replacement, more draws than non-zero weights take the zero ones last, as PyTorch's CPU kernel)
     src = input.numpy(force=True)
     out = _draws.multinomial(resolve(generator), src.reshape(rows.shape) if src.dtype.kind == "f" else rows,
                              int(num_samples), bool(replacement))

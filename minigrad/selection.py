@@ -171,20 +171,20 @@ def _check_index(fn: str, index: Array, dim: int, size: int, what: str, shape: t
     """``index`` must have ``shape``'s rank, be no larger (except along ``dim``) and stay in range."""
     word = "self" if what == "input" and fn.startswith("scatter") else what  # (PyTorch's names)
     if index.ndim != len(shape):
-        raise ShapeError(f"{fn}(): Index tensor must have the same number of dimensions as {word} tensor: "
+        raise ShapeError(f"Index tensor must have the same number of dimensions as {word} tensor ({fn}(): "
                          f"index has {index.ndim} dims {index.shape}, but {what} has {len(shape)} dims "
-                         f"{shape}; they must have the same number of dims")
+                         f"{shape}; they must have the same number of dims)")
     for d, (i, s) in enumerate(zip(index.shape, shape)):
         if i > s and (all_dims or d != dim):
-            raise ShapeError(f"{fn}(): Size does not match at dimension {d} expected index "
+            raise ShapeError(f"Size does not match at dimension {d} expected index "
                              f"{list(index.shape)} to be no larger than "
                              f"{'self' if what == 'input' else what} {list(shape)}"
                              + ("" if all_dims else f" apart from dimension {dim}")
-                             + f" (index of shape {index.shape} must be no larger than {what} of shape "
-                               f"{shape})")
+                             + f" ({fn}(): index of shape {index.shape} must be no larger than {what} of "
+                               f"shape {shape})")
     if index.size and (index.min() < 0 or index.max() >= size):
         bad = int(index[(index < 0) | (index >= size)].flat[0])
-        raise DimensionError(f"{fn}(): index {bad} is out of bounds for dimension {dim} with size {size}")
+        raise DimensionError(f"index {bad} is out of bounds for dimension {dim} with size {size} ({fn}())")
 
 
 @dim_aliases

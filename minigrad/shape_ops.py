@@ -640,12 +640,12 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
         raise MinigradError(f"unflatten: invalid sizes {list(parts)}")
     if -1 in parts:
         if known == 0 or n % known:
-            raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim "
-                                f"{dim} ({n})")
+            raise MinigradError(f"unflatten: Provided sizes {list(parts)} don't multiply up to the size of "
+                                f"dim {dim} ({n}) in the input tensor")
         parts = tuple(n // known if s == -1 else s for s in parts)
-    elif known != n:
-        raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim {dim} "
-                            f"({n})")
+    elif known != n:  # (PyTorch's words)
+        raise MinigradError(f"unflatten: Provided sizes {list(parts)} don't multiply up to the size of dim "
+                            f"{dim} ({n}) in the input tensor")
     return input.view(input.shape[:d] + parts + input.shape[d + 1 :])  # (a view: ViewBackward0, as PyTorch's)
 
 

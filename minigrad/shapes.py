@@ -246,11 +246,12 @@ def check_mask(mask: Any, items: tuple[Any, ...], k: int, shape: tuple[int, ...]
         start = len(shape) - sum(dims_used(i) for i in items[k:])
     else:
         start = sum(dims_used(i) for i in items[:k])
-    if start < 0 or tuple(shape[start : start + mask.ndim]) != mask.shape:
-        raise DimensionError(
-            f"the shape of the mask {list(mask.shape)} at index {max(start, 0)} does not match the shape "
-            f"of the indexed tensor {list(shape)}"
-        )
+    if start < 0 or start + mask.ndim > len(shape):
+        raise DimensionError(f"too many indices for tensor of dimension {len(shape)}")
+    for j, (m, n) in enumerate(zip(mask.shape, shape[start:])):
+        if m != n:  # (PyTorch's words: the mask's dim j, the tensor's dim start + j)
+            raise DimensionError(f"The shape of the mask {list(mask.shape)} at index {j} does not match the "
+                                 f"shape of the indexed tensor {list(shape)} at index {start + j}")
 
 
 def expand_error(shape: tuple[int, ...], target: tuple[int, ...], d: int, type_name: str = "") -> ShapeError:

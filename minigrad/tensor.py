@@ -74,6 +74,7 @@ from minigrad.errors import (
 )
 from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
+from minigrad.settings import is_warn_always_enabled
 from minigrad.shapes import (
     broadcast_error,
     check_broadcast,
@@ -119,6 +120,10 @@ def _legacy_sizes(shape: tuple[Any, ...]) -> Array:
         InvalidParameterError: a size is not a non-negative int.
     """
     if not all(type(n) is int and n >= 0 for n in shape):
+        bad = next((n for n in shape if type(n) is int and n < 0), None)
+        if bad is not None and all(type(n) is int for n in shape):  # (PyTorch's words)
+            raise InvalidParameterError(f"Trying to create tensor with negative dimension {bad}: "
+                                        f"{list(shape)}")
         raise InvalidParameterError(f"Tensor(*sizes): sizes must be non-negative ints, got {shape}")
     return np.zeros(shape, dtype=get_default_dtype())
 
@@ -166,6 +171,40 @@ def _warn_t(ndim: int) -> None:
                   "dimensions of a tensor.", UserWarning, stacklevel=3)
 
 
+_ARRAY_LIST_WORDS = ("Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider "
+                     "converting the list to a single numpy.ndarray with numpy.array() before converting to "
+                     "a tensor.")
+_NUMBERS = _dtypes._PYTHON_NUMBERS
+_array_list_warned = False  # (PyTorch warns once per process, every time under set_warn_always)
+
+
+def _arrays_held(data: list[Any] | tuple[Any, ...], every: bool) -> int:
+    """How many numpy arrays of one or more dims nested lists/tuples hold (rows PyTorch reads element by
+    element, and warns of): the first only unless ``every``."""
+    stack, found = [data], 0
+    while stack:
+        seq = stack.pop()
+        if set(map(type, seq)) <= _NUMBERS:
+            continue
+        for item in seq:
+            if isinstance(item, np.ndarray) and item.ndim:
+                found += 1
+                if not every:
+                    return found
+            elif type(item) in (list, tuple):
+                stack.append(item)
+    return found
+
+
+def _warn_array_list(data: list[Any] | tuple[Any, ...]) -> None:
+    """PyTorch's warning for each array in ``data`` read as a row: once per process, or for every one
+    under ``set_warn_always``."""
+    global _array_list_warned
+    for _ in range(_arrays_held(data, is_warn_always_enabled())):
+        _array_list_warned = True
+        warnings.warn(_ARRAY_LIST_WORDS, UserWarning, stacklevel=user_stacklevel())
+
+
 def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if isinstance(data, Tensor):
         arr = data._array
@@ -175,7 +214,11 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         if isinstance(data, (str, bytes)):  # (PyTorch's words first)
             raise TypeError(f"new(): invalid data type '{type(data).__name__}' (cannot make a tensor from a "
                             f"string: {data!r})")
-        items = _dtypes.tensors_as_scalars(data, Tensor) if type(data) in (list, tuple) else data
+        items = data
+        if type(data) in (list, tuple):
+            items = _dtypes.tensors_as_scalars(data, Tensor)
+            if (not _array_list_warned or is_warn_always_enabled()) and not set(map(type, data)) <= _NUMBERS:
+                _warn_array_list(data)
         try:
             arr = np.asarray(items)
         except ValueError as e:  # ragged nested lists: PyTorch's error, else numpy's words
@@ -1553,7 +1596,7 @@ class Tensor(TensorMethods):
             InvalidParameterError: both bounds are None.
         """
         if min is None and max is None:
-            raise InvalidParameterError("clamp: At least one of 'min' or 'max' must not be None")
+            raise InvalidParameterError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             if None not in (min, max) and isinstance(min, Tensor) != isinstance(max, Tensor):
                 # a 0-d tensor beside a number is a number to PyTorch (its clamp(Scalar, Scalar) overload;
@@ -1781,6 +1824,8 @@ class Tensor(TensorMethods):
         if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
             raise bool_error("amax", "keepdim", keepdim)
         dims = norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
+        if dims is None and not self._array.size:
+            raise _ops._empty_reduction("amax", self.shape, None)
         return _ops.Max.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
@@ -1790,6 +1835,8 @@ class Tensor(TensorMethods):
         if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
             raise bool_error("amin", "keepdim", keepdim)
         dims = norm_dims(dim, self.ndim)
+        if dims is None and not self._array.size:
+            raise _ops._empty_reduction("amin", self.shape, None)
         return _ops.Min.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
@@ -1800,7 +1847,8 @@ class Tensor(TensorMethods):
         if public and self._array.dtype == np.bool_:  # (PyTorch's words)
             raise MinigradError(f"{fn.__name__}(): does not support bool input")
         if self._array.size == 0 and (dim is None or self.shape[norm_dim(dim, self.ndim)] == 0):
-            raise DimensionError(f"{fn.__name__}() over an empty dim of a tensor of shape {self.shape}")
+            raise _ops._empty_reduction(fn.__name__, self.shape,
+                                        None if dim is None else (norm_dim(dim, self.ndim),))
         if dim is None:
             out = np.asarray(fn(self._array))
             return from_numpy(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
@@ -2441,7 +2489,7 @@ def from_numpy(array: Array) -> Tensor:
         elif isinstance(array, np.generic):
             array = np.asarray(array)
         else:
-            raise TypeError(f"from_numpy: expected a numpy array, got {type(array).__name__}")
+            raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     if array.dtype.kind in "OUSVMm":  # (strings, objects, records, dates: PyTorch refuses them too)
         raise TypeError(_unsupported_numpy(array.dtype))
     # The no-copy, no-check path of every tensor minigrad makes outside an op
@@ -2741,7 +2789,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """
     ts = _check_tensors("stack", tensors)
     if not ts:
-        raise InvalidParameterError("stack: expected a non-empty sequence of tensors, got []")
+        raise InvalidParameterError("stack expects a non-empty TensorList")
     have = ts[0]._array.shape
     if len({t._array.shape for t in ts}) > 1:
         i = next(i for i, t in enumerate(ts) if t._array.shape != have)

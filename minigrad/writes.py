@@ -116,7 +116,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
                          f"source.numel() = {source.numel()}, index.numel() = {idx.size}")
     n = input.numel()
     if idx.size and (idx.min() < -n or idx.max() >= n):
-        raise DimensionError(f"put: index out of range for a tensor of {n} elements")
+        bad = int(idx[(idx < -n) | (idx >= n)].flat[0])
+        raise DimensionError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
     flat = indexing.index_put(input.reshape(-1), (idx % max(n, 1),), source.reshape(-1), accumulate)
     return _named(flat.reshape(input.shape), input, "PutBackward0")
 
@@ -152,6 +153,8 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
         _index_reduce_warned[0] = True
         warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning,
                       stacklevel=user_stacklevel())
+    if idx.size and (idx.min() < 0 or idx.max() >= input.shape[d]):  # (PyTorch's IndexError, in its words)
+        raise DimensionError(f"index out of range in self (index_reduce: dim {d} has size {input.shape[d]})")
     shape = [1] * input.ndim
     shape[d] = idx.size
     spread = np.broadcast_to(idx.reshape(shape), source.shape)

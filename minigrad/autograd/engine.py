@@ -25,6 +25,7 @@ import numpy as np
 from minigrad import ops as _ops
 from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
+from minigrad.dtypes import tensor_type_name
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
 from minigrad.memory_formats import contiguous_format as _contiguous_format
@@ -500,8 +501,21 @@ def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
     for hook in list((t._hooks or {}).values()):
         new = hook(g)
         if new is not None:
+            _check_hook_result(hook, g, new)
             g = new
     return g
+
+
+def _check_hook_result(hook: Any, g: Tensor, new: Any) -> None:
+    """A tensor hook's result must be a tensor of the gradient's shape and dtype (PyTorch's errors)."""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if new.shape != g.shape:
+        raise MinigradError(f"hook '{name}' has changed the size of value")
+    if new.dtype != g.dtype:
+        raise MinigradError(f"hook '{name}' has changed the type of value (was {tensor_type_name(g.dtype)} "
+                            f"got {tensor_type_name(new.dtype)})")
 
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> None:

@@ -37,7 +37,7 @@ EXTRA_STATE_KEY_SUFFIX = "_extra_state"
 _undo: list[list[tuple[Any, ...]]] = []  # one log per load_state_dict in progress
 
 
-class IncompatibleKeys(NamedTuple):
+class _IncompatibleKeys(NamedTuple):
     """What :meth:`Module.load_state_dict` did not match (only non-empty with strict=False).
 
     Prints as PyTorch's: ``<All keys matched successfully>`` when both lists are empty, else as
@@ -51,6 +51,9 @@ class IncompatibleKeys(NamedTuple):
         if not self.missing_keys and not self.unexpected_keys:
             return "<All keys matched successfully>"
         return f"_IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
+
+
+IncompatibleKeys = _IncompatibleKeys  # (PyTorch's class name is the private one: type(result).__name__)
 
 
 def save_to_state_dict(module: Module, destination: dict[str, Any], prefix: str, keep_vars: bool,

@@ -25,8 +25,9 @@ def _renumber(container: Module, mods: Iterable[Module | None]) -> None:
 def _index_of(idx: Any, n: int, kind: str) -> int:
     try:
         i = operator.index(idx)  # ints, numpy ints and one-element int tensors, as PyTorch
-    except TypeError:
-        raise TypeError(f"{kind} indices must be integers or slices, not {type(idx).__name__}") from None
+    except TypeError as e:  # (operator.index's words, as PyTorch's)
+        raise TypeError(f"{e} ({kind} indices must be integers or slices, not "
+                        f"{type(idx).__name__})") from None
     if not -n <= i < n:
         raise IndexError(f"index {i} is out of range")
     return i % n

@@ -432,6 +432,8 @@ class RNNBase(Module):
         if hx is None:
             return [None, None] if lstm else [None]
         if lstm:
+            if isinstance(hx, Tensor):  # (PyTorch indexes it: hx[0], hx[1])
+                hx = (hx[0], hx[1])
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                 raise TypeError(f"{name}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
             given = [(hx[0], "h_0", self.proj_size or self.hidden_size), (hx[1], "c_0", self.hidden_size)]

@@ -350,9 +350,9 @@ def _check_heads(d_model: Any, nhead: Any) -> None:
     d_model = _checks.positive_int("d_model", d_model)
     nhead = _checks.positive_int("nhead", nhead)
     if d_model % nhead:  # (an assert in PyTorch's attention: an AssertionError too)
-        raise _AssertedParameterError(
-            f"d_model must be divisible by nhead (its attention's num_heads), got d_model={d_model}, "
-            f"nhead={nhead} (num_heads={nhead})"
+        raise _AssertedParameterError(  # (PyTorch's attention's words)
+            f"embed_dim must be divisible by num_heads (d_model must be divisible by nhead, got d_model="
+            f"{d_model}, nhead={nhead}; num_heads={nhead})"
         )
 
 
@@ -786,13 +786,13 @@ class Transformer(Module):
         batch_dim = 0 if self.batch_first else 1
         if src.ndim == 3 and (tgt.ndim != 3 or src.shape[batch_dim] != tgt.shape[batch_dim]):
             raise ShapeError(
-                f"Transformer: the batch number of src and tgt must be equal, got src {src.shape} and tgt "
-                f"{tgt.shape} (batch_first={self.batch_first})"
+                f"the batch number of src and tgt must be equal (Transformer: got src {src.shape} and tgt "
+                f"{tgt.shape}, batch_first={self.batch_first})"
             )
         if src.shape[-1] != self.d_model or tgt.shape[-1] != self.d_model:
             raise ShapeError(
-                f"Transformer: the feature number of src and tgt must be equal to d_model={self.d_model}, "
-                f"got src {src.shape} and tgt {tgt.shape}"
+                f"the feature number of src and tgt must be equal to d_model (Transformer: d_model="
+                f"{self.d_model}, got src {src.shape} and tgt {tgt.shape})"
             )
         memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask,
                               is_causal=src_is_causal)

@@ -431,7 +431,8 @@ class Optimizer:
                 names.append(p[0])
                 p = p[1]
             if not isinstance(p, Tensor):
-                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {p!r}")
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is "
+                                f"{type(p).__name__} ({p!r})")
             if not p.is_leaf:
                 raise InvalidParameterError("can't optimize a non-leaf Tensor (params)")
             tensors.append(p)

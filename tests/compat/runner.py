@@ -877,6 +877,21 @@ SPECS: dict[str, list[Check]] = {
     "active_learning_bald.py": every_number(1e-5),  # MC dropout, BALD/entropy/margin acquisition, masks
     "influence_functions_tracin.py": every_number(1e-5),  # func.hessian, CG on HVPs, LiSSA, LOO, TracIn
     "gan_hinge_sn_ema.py": every_number(1e-5),  # spectral_norm hinge GAN, R1, EMA AveragedModel, Frechet
+    # progs33: seeded, so every printed number
+    "sentdex_pytorch_series.py": every_number(1e-5),  # _to_linear dummy pass, one-hot MSE, fwd_pass log
+    "godoy_stepbystep.py": every_number(1e-5),  # StepByStep class, closures, hooks, lr range test
+    "nlpwpt_surname_models.py": every_number(1e-5),  # Vocabulary/Vectorizer, dict batches, ElmanRNN, sampling
+    "efficient_kan.py": every_number(1e-5),  # B-splines, batched lstsq curve2coeff, update_grid, LBFGS
+    "lapan_cem_cartpole.py": every_number(1e-5),  # legacy FloatTensor ctors, cross-entropy method
+    "bentrevett_sentiment_fasttext_cnn.py": every_number(1e-5),  # bigrams + avg_pool2d, Conv2d/1d text CNNs
+    "dlwpt_ch4_data_representation.py": every_number(1e-5),  # scatter_ one-hots, le/lt masks, reprs
+    "neuromatch_linear_dl_regularization.py": every_number(1e-5),  # deep linear SVD modes, RSMs, L1/L2
+    "effective_pytorch_tips.py": every_number(1e-5),  # broadcasting pitfalls, jit.script, stable softmax/CE
+    "gflownet_smiley_tb.py": every_number(1e-5),  # flow matching and trajectory balance, Categorical masks
+    "d2l_appendix_math.py": every_number(1e-5),  # eigh/power iteration, erf cdf, naive Bayes, entropies
+    "ibm_coursera_dnn_labs.py": every_number(1e-5),  # legacy .type(), w.data updates, transforms, inits
+    "error_clinic_messages.py": [Check(r"^(.+)$", 0)],  # 130 classic mistakes: error classes and words
+    "error_clinic_modules_optim.py": [Check(r"^(.+)$", 0)],  # modules, optimizers, data, autograd mistakes
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -125,7 +125,8 @@ def test_module_paths_resolve_to_the_same_objects(tmp_path: Path) -> None:
      "AttributeError: torch.Tensor.not_a_method is not in minigrad"),
     ("from torch.nn import NotALayer\n", "torch.nn.NotALayer is not in minigrad"),
     ("import torch\ntorch.zeros(2, device='cuda')\n",
-     "DeviceError: device 'cuda' was requested, but minigrad runs on the CPU only"),
+     "DeviceError: Torch not compiled with CUDA enabled (device 'cuda' was requested, but minigrad runs on "
+     "the CPU only"),
     ("import torch.distributed as dist\ndist.init_process_group('nccl')\n",
      "minigrad does not do distributed training"),
     ("from torch.utils.tensorboard import SummaryWriter\nimport tempfile\n"

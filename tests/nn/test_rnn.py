@@ -138,8 +138,8 @@ class TestBadInput:
             lstm(x, (h, h))
         with pytest.raises(mg.ShapeError, match=r"^Expected hidden\[0\] size \(1, 2, 2\), got \[1, 2, 6\]$"):
             lstm(x, (c, c))
-        with pytest.raises(TypeError, match=r"tuple \(h_0, c_0\)"):
-            lstm(x, h)
+        with pytest.raises(IndexError, match=r"^index 1 is out of bounds for dimension 0 with size 1"):
+            lstm(x, h)  # (a tensor hx: PyTorch indexes it, hx[0] and hx[1])
 
     def test_cells(self) -> None:
         cell = nn.LSTMCell(3, 4)

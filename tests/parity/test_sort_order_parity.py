@@ -32,12 +32,13 @@ def test_sort_and_argsort_orders_match_pytorch(descending: bool) -> None:
     torch = require_torch()
     for a in _cases(np.random.default_rng(3)):
         for dim in range(a.ndim):
-            ours = mg.sort(mg.tensor(a), dim=dim, descending=descending)
-            theirs = torch.sort(torch.from_numpy(a), dim=dim, descending=descending, stable=True)
-            np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
-            np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
-            got = mg.argsort(mg.tensor(a), dim=dim, descending=descending).numpy()
-            np.testing.assert_array_equal(got, theirs.indices.numpy())
+            for stable in (False, True):  # (ties: std::sort's order, or the stable one)
+                ours = mg.sort(mg.tensor(a), dim=dim, descending=descending, stable=stable)
+                theirs = torch.sort(torch.from_numpy(a), dim=dim, descending=descending, stable=stable)
+                np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+                np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+                got = mg.argsort(mg.tensor(a), dim=dim, descending=descending, stable=stable).numpy()
+                np.testing.assert_array_equal(got, theirs.indices.numpy())
 
 
 def test_topk_matches_pytorch_along_each_dim() -> None:

@@ -99,6 +99,16 @@ def attention(
 
 
 @bool_args("is_causal")
+def _bmm_words(shape: tuple[int, ...], rows: int, inner: int, got: int, cols: int) -> str:
+    """PyTorch's words for the product its math attention fails on: (rows, inner) @ (got, cols) of
+    matrices batched as ``shape``'s leading dims."""
+    if len(shape) == 2:
+        return f"mat1 and mat2 shapes cannot be multiplied ({rows}x{inner} and {got}x{cols})"
+    b = math.prod(shape[:-2])
+    return (f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {inner}] but got: "
+            f"[{b}, {got}].")
+
+
 def scaled_dot_product_attention(
     query: Tensor,
     key: Tensor,
@@ -155,13 +165,15 @@ def scaled_dot_product_attention(
         )
     if k.shape[-1] != q.shape[-1]:
         raise ShapeError(
-            f"scaled_dot_product_attention: key's last dim must equal query's ({q.shape[-1]}), "
-            f"got key shape {k.shape} for query shape {q.shape}"
+            _bmm_words(q.shape, q.shape[-2], q.shape[-1], k.shape[-1], k.shape[-2])
+            + f" (scaled_dot_product_attention: key's last dim must equal query's ({q.shape[-1]}), "
+            f"got key shape {k.shape} for query shape {q.shape})"
         )
     if v.shape[-2] != k.shape[-2]:
         raise ShapeError(
-            f"scaled_dot_product_attention: value must have key's sequence length {k.shape[-2]}, "
-            f"got value shape {v.shape} for key shape {k.shape}"
+            _bmm_words(q.shape, q.shape[-2], k.shape[-2], v.shape[-2], v.shape[-1])
+            + f" (scaled_dot_product_attention: value must have key's sequence length {k.shape[-2]}, "
+            f"got value shape {v.shape} for key shape {k.shape})"
         )
     p = _checks.probability("dropout_p", dropout_p)
     target_len, source_len = q.shape[-2], k.shape[-2]

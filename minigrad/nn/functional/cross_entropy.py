@@ -230,8 +230,8 @@ def _check_weight(weight: Tensor | None, c: int, fn: str, dtype: np.dtype[Any] |
         raise MinigradError(f"The function '{kernel}' is not differentiable with respect to argument "
                             "'weight'. This input cannot have requires_grad True.")
     if weight is not None and weight.shape != (c,):
-        raise ShapeError(f"{fn}: weight tensor should be defined either for all {c} classes or no classes "
-                         f"but got weight tensor of shape: {list(weight.shape)} (expected weight of shape "
+        raise ShapeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
+                         f"weight tensor of shape: {list(weight.shape)} ({fn}: expected weight of shape "
                          f"({c},), one per class)")
 
 
@@ -326,6 +326,7 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
     wshape = (c,) + (1,) * (len(shape) - class_dim - 1)
     index_shape = logits.shape[:class_dim] + logits.shape[class_dim + 1:]
     if target.shape not in (logits.shape, index_shape):
+        _class_indices(logp, target, ignore_index, "cross_entropy")  # (read as indices: PyTorch's error)
         raise ShapeError(
             f"cross_entropy: logits of shape {logits.shape} take class indices of shape {index_shape} "
             f"or class probabilities of shape {logits.shape}, got a {target.dtype} target of shape "
@@ -471,9 +472,14 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         try:
             np.broadcast_shapes(weight.shape, x.shape)
         except ValueError:
-            raise ShapeError(
-                f"binary_cross_entropy: weight of shape {weight.shape} does not broadcast to {x.shape}"
-            ) from None
+            bad = next((i for i in range(-1, -min(weight.ndim, x.ndim) - 1, -1)
+                        if weight.shape[i] not in (1, x.shape[i])), None)
+            words = ("" if bad is None else f"Attempting to broadcast a dimension of length "
+                     f"{weight.shape[bad]} at {bad}! Mismatching argument at index 1 had torch.Size("
+                     f"{list(weight.shape)}); but "
+                     f"expected shape should be broadcastable to {list(x.shape)} ")  # (PyTorch's words)
+            raise ShapeError(f"{words}(binary_cross_entropy: weight of shape {weight.shape} does not "
+                             f"broadcast to {x.shape})") from None
         loss = loss * weight
         if loss.dtype != x.dtype:  # (PyTorch multiplies the weight into the loss in place: input's dtype)
             loss = loss.to(x.dtype)

@@ -34,13 +34,13 @@ def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
     idx = input.numpy(force=True) if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype != np.int64 and idx.dtype != np.int32:  # (PyTorch's kernels: Long or Int only)
         try:
-            kind = tensor_type_name(idx.dtype)
+            kind = "CPUBoolType" if idx.dtype == np.bool_ else tensor_type_name(idx.dtype)  # (PyTorch's)
         except KeyError:  # (not a tensor dtype at all: an array of strings or objects)
             kind = str(idx.dtype)
         raise DTypeError(  # (PyTorch's words first)
             "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, "
-            f"Int; but got {kind} instead ({fn}: indices must be an integer tensor "
-            f"(int64), got dtype {idx.dtype})"
+            f"Int; but got {kind} instead (while checking arguments for {fn}) ({fn}: indices must be an "
+            f"integer tensor (int64), got dtype {idx.dtype})"
         )
     return idx
 

@@ -86,6 +86,9 @@ def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_m
             f"got shapes {query.shape}, {key.shape} and {value.shape}"
         )
     batched = query.ndim == 3
+    seq_major = batched and not m.batch_first
+    _mask_dims(query.ndim, key_padding_mask, attn_mask,
+               (query.shape[1 if seq_major else 0], key.shape[0 if seq_major else -2]))
     if not batched:
         query, key, value = query.unsqueeze(0), key.unsqueeze(0), value.unsqueeze(0)
         if key_padding_mask is not None:
@@ -178,6 +181,21 @@ def _extra_keys(m: Any, k: Tensor, v: Tensor, mask: Tensor | None) -> tuple[Tens
         mask = cat([mask, from_numpy(np.zeros((*mask.shape[:-1], extra), dtype=mask.dtype))], dim=-1)
     return k, v, mask
 
+def _mask_dims(query_dims: int, key_padding_mask: Any, attn_mask: Any, ns: tuple[int, int]) -> None:
+    """PyTorch's asserts on the masks' numbers of dims for a batched (3-D) or unbatched query, its words
+    (``ns``: the batch size N and source length S a key_padding_mask must match)."""
+    kind = "batched (3-D)" if query_dims == 3 else "unbatched (2-D)"
+    want = 2 if query_dims == 3 else 1
+    if isinstance(key_padding_mask, Tensor) and key_padding_mask.ndim != want:
+        shape = f"(N, S) = {ns}" if want == 2 else f"(S,) = {ns[1:]}"
+        raise _AssertedShapeError(f"For {kind} `query`, expected `key_padding_mask` to be `None` or {want}-D "
+                                  f"but found {key_padding_mask.ndim}-D tensor instead (MultiheadAttention: "
+                                  f"key_padding_mask must be {shape}, got {key_padding_mask.shape})")
+    if isinstance(attn_mask, Tensor) and attn_mask.ndim not in (2, 3):
+        raise _AssertedShapeError(f"For {kind} `query`, expected `attn_mask` to be `None`, 2-D or 3-D but "
+                                  f"found {attn_mask.ndim}-D tensor instead")
+
+
 def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int, tgt_len: int,
           src_len: int, dtype: np.dtype[Any]) -> Tensor | None:
     """The additive mask, broadcastable to (N, H, L, S), or None."""
@@ -189,18 +207,16 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
     if attn_mask is not None:
         mask = additive_mask(attn_mask, dtype, true_means_masked=True, name="attn_mask", asserted=True)
         if mask.ndim == 2:
-            if mask.shape != (tgt_len, src_len):
-                raise ShapeError(
-                    f"MultiheadAttention: a 2-D attn_mask must be (L, S) = {(tgt_len, src_len)}, "
-                    f"got {mask.shape}"
-                )
+            if mask.shape != (tgt_len, src_len):  # (PyTorch's words)
+                raise ShapeError(f"The shape of the 2D attn_mask is torch.Size({list(mask.shape)}), but "
+                                 f"should be {(tgt_len, src_len)}. (MultiheadAttention: a 2-D attn_mask must "
+                                 f"be (L, S) = {(tgt_len, src_len)}, got {mask.shape})")
         elif mask.ndim == 3:
             expected = (n * m.num_heads, tgt_len, src_len)
             if mask.shape != expected:
-                raise ShapeError(
-                    f"MultiheadAttention: a 3-D attn_mask must be (N * num_heads, L, S) = {expected}, "
-                    f"got {mask.shape}"
-                )
+                raise ShapeError(f"The shape of the 3D attn_mask is torch.Size({list(mask.shape)}), but "
+                                 f"should be {expected}. (MultiheadAttention: a 3-D attn_mask must be "
+                                 f"(N * num_heads, L, S) = {expected}, got {mask.shape})")
             mask = mask.reshape(n, m.num_heads, tgt_len, src_len)
         else:
             raise ShapeError(f"MultiheadAttention: attn_mask must be 2-D or 3-D, got shape {mask.shape}")
@@ -209,10 +225,10 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
     if key_padding_mask is not None:
         pad = additive_mask(key_padding_mask, dtype, true_means_masked=True, name="key_padding_mask",
                             asserted=True)
-        if pad.shape != (n, src_len):
-            raise _AssertedShapeError(
-                f"MultiheadAttention: key_padding_mask must be (N, S) = {(n, src_len)}, got {pad.shape}"
-            )
+        if pad.shape != (n, src_len):  # (PyTorch's words)
+            d = 0 if pad.shape[0] != n else 1
+            raise _AssertedShapeError(f"Expected key_padded_mask.shape[{d}] to be {(n, src_len)[d]}, but got "
+                                      f"{pad.shape[d]}")
         pad = pad.reshape(n, 1, 1, src_len)
         mask = pad if mask is None else mask + pad
     return mask

@@ -117,7 +117,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     if not isinstance(input, Tensor):
         raise TypeError(f"pad(): argument 'input' must be a Tensor, not {type(input).__name__}")
     if mode not in _MODES:
-        raise UnsupportedError(f"pad: unknown padding mode {mode!r}; use one of {', '.join(_MODES)}")
+        raise UnsupportedError(f"Unrecognised padding mode {mode} (pad: use one of {', '.join(_MODES)})")
     pairs = _pairs("pad", pad, input.shape, mode)
     if mode == "constant":
         fill = 0.0 if value is None else _fill_scalar(value, input.dtype, "pad: value")

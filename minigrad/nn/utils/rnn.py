@@ -204,7 +204,8 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
             raise InvalidParameterError(
                 "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can "
                 "pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this "
-                f"requirement (pack_padded_sequence: got lengths={lens.tolist()})"
+                "requirement if you do not need ONNX exportability. (pack_padded_sequence: got lengths="
+                f"{lens.tolist()})"
             )
     else:
         order = np.argsort(-lens, kind="stable")

@@ -52,7 +52,7 @@ class ReduceLROnPlateau(LRScheduler):
                  min_lr: list[float] | float = 0, eps: float = 1e-8) -> None:
         check_number("factor", factor, low=None)
         if factor >= 1.0:
-            raise InvalidParameterError(f"Factor should be < 1.0, got factor={factor!r}")
+            raise InvalidParameterError(f"Factor should be < 1.0. (got factor={factor!r})")
         self.factor = factor
         check_optimizer(optimizer)
         self.optimizer = optimizer

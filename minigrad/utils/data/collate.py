@@ -83,7 +83,7 @@ def collate(batch: Sequence[Any], *, collate_fn_map: dict[Any, Callable[..., Any
     if isinstance(elem, Sequence):
         size = len(elem)
         if any(len(sample) != size for sample in batch):
-            raise ShapeError("default_collate: each element in list of batch should be of equal size")
+            raise ShapeError("each element in list of batch should be of equal size (default_collate)")
         # each column is a tuple, which strings keep as their batch (PyTorch does the same)
         columns = [collate(samples, collate_fn_map=collate_fn_map) for samples in zip(*batch)]
         return columns if isinstance(elem, tuple) else _rebuild(elem, columns)

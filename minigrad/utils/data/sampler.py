@@ -22,6 +22,7 @@ from minigrad import _draws
 from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
 from minigrad.nn._checks import is_int
 from minigrad.random import Generator, default_generator
+from minigrad.sampling import multinomial
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = [
@@ -207,10 +208,10 @@ class WeightedRandomSampler(_IndexSampler):
     Without replacement an index is drawn at most once per pass.
 
     Raises:
-        InvalidParameterError: ``num_samples`` not a positive int,
-            ``replacement`` not a bool, weights negative, non-finite or all
-            zero, or more samples than non-zero weights without replacement.
+        InvalidParameterError: ``num_samples`` not a positive int, ``replacement`` not a bool.
         ShapeError: weights that are not 1-D.
+        MinigradError: when iterated, weights that multinomial refuses (negative, non-finite, all zero,
+            fewer than ``num_samples`` without replacement): its errors, as PyTorch's sampler gives them.
     """
 
     def __init__(self, weights: Sequence[float] | Tensor | Array, num_samples: int, replacement: bool = True,
@@ -220,23 +221,6 @@ class WeightedRandomSampler(_IndexSampler):
         w = np.array(weights.numpy(force=True) if isinstance(weights, Tensor) else weights, dtype=np.float64)
         if w.ndim != 1:
             raise ShapeError(f"weights should be a 1d sequence but given weights have shape {w.shape}")
-        # PyTorch's words (its multinomial's) first
-        if (w < 0).any():
-            raise InvalidParameterError(
-                "invalid multinomial distribution (encountering probability entry < 0)")
-        if not np.isfinite(w).all():
-            raise InvalidParameterError(
-                "invalid multinomial distribution (encountering probability entry = infinity or NaN)")
-        if w.sum() <= 0:
-            raise InvalidParameterError(
-                "invalid multinomial distribution (sum of probabilities <= 0) (WeightedRandomSampler: "
-                "the sum of weights is 0)")
-        if not replacement and self.num_samples > np.count_nonzero(w):
-            raise InvalidParameterError(
-                "cannot sample n_sample > prob_dist.size(-1) samples without replacement "
-                f"(WeightedRandomSampler: {self.num_samples} samples from {np.count_nonzero(w)} "
-                "non-zero weights)"
-            )
         self.weights = from_numpy(w)  # (a float64 Tensor, as PyTorch's; scripts print or reassign it)
         self.replacement = replacement
         self.generator = check_generator(generator)
@@ -246,7 +230,8 @@ class WeightedRandomSampler(_IndexSampler):
         gen = self.generator or default_generator
         now: Any = self.weights  # (read at each pass: a script may assign new weights between epochs)
         w = np.asarray(now.numpy(force=True) if isinstance(now, Tensor) else now, dtype=np.float64)
-        drawn: Array = _draws.multinomial(gen, w[None, :], self.num_samples, self.replacement)[0]
+        drawn: Array = multinomial(from_numpy(w), self.num_samples, self.replacement,  # (its checks too)
+                                   generator=gen).numpy(force=True)
         return drawn
 
     def __len__(self) -> int:
