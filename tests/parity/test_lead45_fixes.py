@@ -149,3 +149,17 @@ def test_data_of_a_result_its_backward_reads_raises_rather_than_differ(op: str) 
     r.data = mg.zeros(3)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         r.sum().backward()
+
+
+def test_sort_of_a_long_tied_row_keeps_the_stable_order_beyond_the_replay_limit() -> None:
+    # a top-p sampler's sort: 50,257 logits, most masked to -inf; the tied tail's order is never used
+    torch = require_torch()
+    from minigrad.reductions import REPLAY_LIMIT
+    a = np.random.default_rng(0).standard_normal((1, 50257)).astype(np.float32)
+    a[:, 200:] = -np.inf
+    assert a.size > REPLAY_LIMIT
+    got = mg.sort(mg.tensor(a), descending=True)
+    want = torch.sort(torch.from_numpy(a), descending=True)
+    np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())
+    np.testing.assert_array_equal(got.indices.numpy()[:, :200], want.indices.numpy()[:, :200])
+    np.testing.assert_array_equal(got.indices.numpy(), np.argsort(-a, axis=-1, kind="stable"))
