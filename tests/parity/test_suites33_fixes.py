@@ -108,3 +108,47 @@ def test_householder_product_errors_as_pytorch(shape: tuple[int, ...], tau_shape
     theirs, ours = errors
     assert isinstance(ours, type(theirs)) and isinstance(ours, mg.MinigradError)
     assert str(ours) == str(theirs)
+
+
+def test_serialization_map_location_type_alias_exists() -> None:
+    """pyro's ParamStore does ``from torch.serialization import MAP_LOCATION`` (an annotation): the whole
+    package failed to import under the alias."""
+    torch = require_torch()
+    from minigrad import serialization
+
+    ours, theirs = serialization.MAP_LOCATION, torch.serialization.MAP_LOCATION
+    assert {getattr(t, "__name__", None) for t in ours.__args__} >= {"str", "dict", "NoneType"}
+    assert len(ours.__args__) == len(theirs.__args__)
+
+
+def _validate_probe(lib: Any) -> list[Any]:
+    dist = lib.distributions
+    default = dist.Distribution._validate_args
+    a, b = dist.Normal(0., 1.), dist.Normal(0., 1., validate_args=False)
+    c = dist.Normal(0., 1., validate_args=True)
+    m = dist.MultivariateNormal(lib.zeros(2), lib.eye(2))
+    given = [x.__dict__.get("_validate_args") for x in (a, b, c, m, a.expand((3,)), c.expand((2,)))]
+    expanded = a.expand((3,))
+    poisson = dist.Poisson(lib.tensor(2.))
+    try:
+        dist.Distribution.set_default_validate_args(False)
+        after = [dist.Distribution._validate_args, a._validate_args, m._validate_args, c._validate_args,
+                 expanded._validate_args]
+        unchecked = dist.Normal(0., -1.).scale.item()
+        lenient = round(poisson.log_prob(lib.tensor(0.5)).item(), 4)
+    finally:
+        dist.Distribution.set_default_validate_args(True)
+    with pytest.raises(ValueError, match="Expected value argument"):
+        poisson.log_prob(lib.tensor(0.5))
+    return [default, given, after, unchecked, lenient]
+
+
+def test_distribution_validate_args_is_pytorchs_class_attribute() -> None:
+    """pyro reads ``Distribution._validate_args`` (its settings registry) and an instance's
+    ``__dict__.get('_validate_args')`` (None unless given): minigrad kept the default under another name
+    and stored a bool on every instance, so a later set_default_validate_args did not reach distributions
+    made before it, as it does in PyTorch (an expanded one keeps the setting it had)."""
+    torch = require_torch()
+    theirs, ours = _validate_probe(torch), _validate_probe(mg)
+    assert ours == theirs == [True, [None, False, True, None, True, True], [False, False, False, True, True],
+                              -1.0, -1.5326]
