@@ -123,6 +123,15 @@ def test_serialization_map_location_type_alias_exists() -> None:
 
 def _validate_probe(lib: Any) -> list[Any]:
     dist = lib.distributions
+    before = dist.Distribution._validate_args  # (other tests may have left either library's off)
+    try:
+        dist.Distribution.set_default_validate_args(True)
+        return _validate_steps(lib, dist)
+    finally:
+        dist.Distribution.set_default_validate_args(before)
+
+
+def _validate_steps(lib: Any, dist: Any) -> list[Any]:
     default = dist.Distribution._validate_args
     a, b = dist.Normal(0., 1.), dist.Normal(0., 1., validate_args=False)
     c = dist.Normal(0., 1., validate_args=True)
