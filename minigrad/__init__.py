@@ -221,6 +221,7 @@ from minigrad.linalg_functions import (
     matrix_rank,
     norm,
     nuclear_norm,
+    orgqr,
     ormqr,
     pca_lowrank,
     pinverse,
@@ -332,7 +333,7 @@ _out.accept_out(globals(), [
     "randperm",  # (linspace, eye and randperm took out= and ignored it)
     "cross", "inverse", "lgamma", "digamma", "polygamma",
     "mvlgamma", "cholesky_inverse", "cholesky_solve", "nuclear_norm", "chain_matmul", "slogdet", "lu_solve",
-    "angle", "i0", "conj_physical", "qr", "svd", "geqrf", "ormqr", "cholesky", "matrix_power",
+    "angle", "i0", "conj_physical", "qr", "svd", "geqrf", "orgqr", "ormqr", "cholesky", "matrix_power",
     "triangular_solve",
     "lu_unpack", "igamma", "igammac", "row_stack", "frobenius_norm", "slice_scatter", "index_reduce",
     "std_mean", "var_mean", "repeat_interleave", "fill",  # (out= refused in PyTorch's words: _out._REFUSED)
@@ -359,7 +360,7 @@ __all__ = [
     "linalg", "signal", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
     "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power", "matrix_exp", "qr", "svd", "svd_lowrank",
     "pca_lowrank", "frobenius_norm", "nuclear_norm",
-    "lu", "lu_solve", "lu_unpack", "geqrf", "ormqr",
+    "lu", "lu_solve", "lu_unpack", "geqrf", "orgqr", "ormqr",
     "triangular_solve", "solve", "symeig", "eig", "lstsq", "matrix_rank",
     "amp", "GradScaler", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap",
     "autocast_decrement_nesting", "autocast_increment_nesting", "clear_autocast_cache",

@@ -2257,6 +2257,10 @@ class TensorMethods:
         """``(a, tau)``, the compact QR decomposition; see :func:`minigrad.geqrf`."""
         return linalg_functions.geqrf(self)
 
+    def orgqr(self: Any, input2: Tensor) -> Tensor:
+        """The Q of the Householder reflectors in self and tau; see :func:`minigrad.orgqr`."""
+        return linalg_functions.orgqr(self, input2)
+
     def ormqr(self: Any, input2: Tensor, input3: Tensor, left: builtins.bool = True,
               transpose: builtins.bool = False) -> Tensor:
         """input3 times the Q of the reflectors in self and tau; see :func:`minigrad.ormqr`."""

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from minigrad import _kernels, _out, ops
-from minigrad.dtypes import DTypeLike, resolve_dtype, scalar_type_name
+from minigrad.dtypes import DTypeLike, kernel_error, resolve_dtype, scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DTypeError,
@@ -1158,16 +1158,30 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:  # noqa: N803
     (..., k), as ``geqrf`` leaves them (the Q of a QR decomposition); differentiable in A and tau.
 
     Raises:
-        ShapeError: m < n, k > n, or batch dims of A and tau that differ.
-        DTypeError: tau's dtype is not A's (PyTorch's RuntimeError).
+        ShapeError: A has fewer than 2 dims, tau not one dim fewer, m < n, k > n, or batch dims of A and
+            tau that differ (each in PyTorch's words).
+        DTypeError: tau's dtype is not A's.
+        UnsupportedError: A is not float32 or float64 (PyTorch's NotImplementedError).
     """
-    m, n = A.shape[-2:] if A.ndim >= 2 else (0, 0)
-    if A.ndim < 2 or m < n or tau.shape[-1] > n or tau.shape[:-1] != A.shape[:-2]:
-        raise ShapeError(f"torch.linalg.householder_product: A (..., m, n) with m >= n and tau (..., k) "
-                         f"with k <= n and A's batch dims expected, got {A.shape} and {tau.shape}")
+    where_ = "torch.linalg.householder_product:"
+    if A.ndim < 2:
+        raise ShapeError(f"{where_} input must have at least 2 dimensions.")
+    if tau.ndim != A.ndim - 1:
+        raise ShapeError(f"{where_} Expected tau to have one dimension less than input, but got tau.ndim "
+                         f"equal to {tau.ndim} and input.ndim is equal to {A.ndim}")
+    m, n = A.shape[-2:]
+    if m < n:
+        raise ShapeError(f"{where_} input.shape[-2] must be greater than or equal to input.shape[-1]")
+    if tau.shape[-1] > n:
+        raise ShapeError(f"{where_} input.shape[-1] must be greater than or equal to tau.shape[-1]")
+    if tau.shape[:-1] != A.shape[:-2]:
+        raise ShapeError(f"{where_} Expected batch dimensions of tau to be equal to input.shape[:-2], but "
+                         f"got {list(tau.shape[:-1])}")
     if tau.dtype != A.dtype:
-        raise DTypeError(f"torch.linalg.householder_product: tau dtype {scalar_type_name(tau.dtype)} does "
-                         f"not match input dtype {scalar_type_name(A.dtype)}")
+        raise DTypeError(f"{where_} tau dtype {scalar_type_name(tau.dtype)} does not match input dtype "
+                         f"{scalar_type_name(A.dtype)}")
+    if A.dtype not in (np.float32, np.float64):
+        raise kernel_error("orgqr", A.dtype)
     return _named(householder_q(A, tau)[..., :, :n], A, "LinalgHouseholderProductBackward0", False, A, tau)
 
 

@@ -32,7 +32,8 @@ from minigrad.tensor import Tensor, _named, from_numpy, where
 __all__ = [
     "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "eig", "geqrf",
     "inverse", "logdet", "lstsq", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "matrix_rank",
-    "frobenius_norm", "norm", "nuclear_norm", "ormqr", "pca_lowrank", "pinverse", "qr", "slogdet", "solve",
+    "frobenius_norm", "norm", "nuclear_norm", "orgqr", "ormqr", "pca_lowrank", "pinverse", "qr", "slogdet",
+    "solve",
     "svd", "svd_lowrank", "symeig",
     "triangular_solve",
 ]  # fmt: skip
@@ -60,6 +61,13 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
 
 
 _deprecation_warned: set[str] = set()  # PyTorch warns of each of these once per process
+
+
+def _warn_once(name: str, message: str) -> None:
+    """Warn ``message`` at the user's call the first time in the process (PyTorch's TORCH_WARN_ONCE)."""
+    if name not in _deprecation_warned:
+        _deprecation_warned.add(name)
+        warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
 
 
 def _deprecated(name: str, use: str) -> None:
@@ -261,8 +269,16 @@ def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True,  # noqa: N
 
 @bool_args("some")
 def qr(input: Tensor, some: bool = True) -> return_types.qr:  # noqa: A002
-    """torch.qr, the older form of :func:`minigrad.linalg.qr`: reduced, or complete with ``some=False``."""
-    return return_types.qr(*linalg.qr(input, "reduced" if some else "complete"))
+    """torch.qr, the older form of :func:`minigrad.linalg.qr`: reduced, or complete with ``some=False``.
+
+    Deprecated in PyTorch in favour of ``linalg.qr``: warns once per process, as PyTorch.
+    """
+    result = return_types.qr(*linalg.qr(input, "reduced" if some else "complete"))
+    _warn_once("qr", "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future "
+               "PyTorch release.\nThe boolean parameter 'some' has been replaced with a string parameter "
+               "'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced with\n"
+               "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')")
+    return result
 
 
 _warned_triangular_solve: list[bool] = []
@@ -326,8 +342,27 @@ def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,  # n
 
 
 def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: N803
-    """torch.lu_solve, the older form of :func:`minigrad.linalg.lu_solve`: X with A X = b."""
-    return linalg.lu_solve(LU_data, LU_pivots, b)
+    """torch.lu_solve, the older form of :func:`minigrad.linalg.lu_solve`: X with A X = b.
+
+    Deprecated in PyTorch in favour of ``linalg.lu_solve``: warns once per process, as PyTorch.
+    """
+    x = linalg.lu_solve(LU_data, LU_pivots, b)
+    _warn_once("lu_solve", "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be "
+               "removed in a future PyTorch release.\nNote that torch.linalg.lu_solve has its arguments "
+               "reversed.\nX = torch.lu_solve(B, LU, pivots)\nshould be replaced with\n"
+               "X = torch.linalg.lu_solve(LU, pivots, B)")  # (PyTorch's words, missing space included)
+    return x
+
+
+def orgqr(input: Tensor, input2: Tensor) -> Tensor:  # noqa: A002
+    """The first n columns of the product of the Householder reflectors in ``geqrf``'s compact form (input
+    (..., m, n), input2 = tau (..., k)); torch.orgqr, the older name of
+    :func:`minigrad.linalg.householder_product`.
+
+    Raises:
+        ShapeError: as :func:`minigrad.linalg.householder_product`.
+    """
+    return linalg.householder_product(input, input2)
 
 
 class GeqrfResult(NamedTuple):

@@ -96,6 +96,9 @@ FORMAT = "minigrad-checkpoint"
 VERSION = 5  # 2 "tensor" nodes, 3 "odict", 4 shared views, Size, dtype, device, 5 metadata; older ones read
 PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
 FileLike: TypeAlias = Union[PathLike, IO[bytes]]
+# what ``load``'s map_location may be (PyTorch's name: pyro's ParamStore annotates with it); the storage
+# maps' argument is whatever storage object the checkpoint hands over
+MAP_LOCATION: TypeAlias = Union[Callable[[Any, str], Any], device, str, dict[str, str], None]
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _NPY_MAGIC = b"\x93NUMPY"
 

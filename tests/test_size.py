@@ -1325,7 +1325,9 @@ BUDGETS: dict[str, int] = {
     # +4: topk(sorted=False) keeps nth_element's arrangement as PyTorch; +9: quiet LU for singular words,
     # the masks' old details
     # +7 lead45: tie replays of sort/topk capped at REPLAY_LIMIT elements (top-p sampler 52 -> 0.8 ms)
-    "minigrad": 71217,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +56 suites33: qr/lu_solve deprecation warnings, orgqr, householder_product checks in PyTorch's words
+    # +15 suites33: serialization.MAP_LOCATION, Distribution._validate_args as PyTorch's class attribute
+    "minigrad": 71286,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

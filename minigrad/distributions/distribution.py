@@ -72,7 +72,9 @@ class Distribution:
 
     has_rsample = False
     has_enumerate_support = False
-    _validate_default = True
+    # the class-wide default (PyTorch's name and place: libraries such as pyro read and patch it); an
+    # instance given validate_args= holds its own
+    _validate_args: bool = __debug__
     _lazy_params: ClassVar[tuple[str, ...]] = ()  # parameters computed on first use, not validated before
     arg_constraints: ClassVar[dict[str, Any]] = {}
 
@@ -80,7 +82,8 @@ class Distribution:
                  validate_args: bool | None = None) -> None:
         self._batch_shape = tuple(batch_shape)
         self._event_shape = tuple(event_shape)
-        self._validate_args = self._validate_default if validate_args is None else bool(validate_args)
+        if validate_args is not None:
+            self._validate_args = validate_args
         if self._validate_args:
             self._validate_params()
 
@@ -167,14 +170,20 @@ class Distribution:
             elif isinstance(value, Distribution) and _batched(value._batch_shape, self._batch_shape):
                 new.__dict__[name] = value.expand(new_batch + value._batch_shape[len(self._batch_shape):])
         new._batch_shape = new_batch
+        new._validate_args = self._validate_args  # (its own from now on, as PyTorch's expands set it)
         return new
 
     @staticmethod
     def set_default_validate_args(value: bool) -> None:
-        """Turn argument validation on or off for every distribution made afterwards."""
+        """Turn argument validation on or off for every distribution not given its own ``validate_args``
+        (those made before too, as PyTorch: they read the class-wide ``Distribution._validate_args``).
+
+        Raises:
+            InvalidParameterError: ``value`` is not a bool (PyTorch's ValueError).
+        """
         if value not in (True, False):
             raise InvalidParameterError(f"set_default_validate_args expects a bool, got {value!r}")
-        Distribution._validate_default = value
+        Distribution._validate_args = value
 
     @property
     def batch_shape(self) -> Size:

@@ -74,7 +74,10 @@ class MultivariateNormal(Distribution):
         k = loc.shape[-1]
         # the parameters are validated once stored (PyTorch's messages name them), before the Cholesky
         super().__init__(batch, (k,), False)
-        self._validate_args = self._validate_default if validate_args is None else bool(validate_args)
+        if validate_args is None:
+            del self._validate_args  # (the class-wide default again)
+        else:
+            self._validate_args = validate_args
         self.loc: Tensor = loc.expand(*batch, k)
         self._unbroadcasted_scale_tril: Tensor = matrix
         self._given = ("covariance_matrix" if covariance_matrix is not None else
