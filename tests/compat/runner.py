@@ -881,7 +881,10 @@ SPECS: dict[str, list[Check]] = {
     "sentdex_pytorch_series.py": every_number(1e-5),  # _to_linear dummy pass, one-hot MSE, fwd_pass log
     "godoy_stepbystep.py": every_number(1e-5),  # StepByStep class, closures, hooks, lr range test
     "nlpwpt_surname_models.py": every_number(1e-5),  # Vocabulary/Vectorizer, dict batches, ElmanRNN, sampling
-    "efficient_kan.py": every_number(1e-5),  # B-splines, batched lstsq curve2coeff, update_grid, LBFGS
+    # B-splines, batched lstsq curve2coeff, update_grid, LBFGS; the Adam steps after the grid update vary by
+    # ~2e-4 between PyTorch's own runs (its results there change from run to run under one PYTHONHASHSEED)
+    "efficient_kan.py": [*every_number(1e-5, lines=r"^(?!adam step|predictions)"),
+                         *every_number(1e-3, lines=r"^(?:adam step|predictions)")],
     "lapan_cem_cartpole.py": every_number(1e-5),  # legacy FloatTensor ctors, cross-entropy method
     "bentrevett_sentiment_fasttext_cnn.py": every_number(1e-5),  # bigrams + avg_pool2d, Conv2d/1d text CNNs
     "dlwpt_ch4_data_representation.py": every_number(1e-5),  # scatter_ one-hots, le/lt masks, reprs
