@@ -365,13 +365,10 @@ def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: 
         DTypeError: values of another dtype than input's, but for one bool mask and a one-element value
             without ``accumulate`` (PyTorch's masked_fill path) (PyTorch's RuntimeError).
     """
-    from minigrad.tensor import _index
+    from minigrad.tensor import _check_put_dtype, _index
 
-    one_mask = len(indices) == 1 and isinstance(indices[0], Tensor) and indices[0].dtype == np.bool_
-    if values.dtype != input.dtype and (accumulate or not one_mask or values.numel() != 1):
-        raise DTypeError(f"Index put requires the source and destination dtypes match, got "
-                         f"{scalar_type_name(input.dtype)} for the destination and "
-                         f"{scalar_type_name(values.dtype)} for the source.")
+    if values.dtype != input.dtype:
+        _check_put_dtype(tuple(indices), values, input.dtype, accumulate)
     idx = _index(tuple(indices), input.shape)
     try:
         if not accumulate:

@@ -2351,15 +2351,17 @@ def _leaf_view_error(error: MinigradError, index: Any) -> MinigradError:
     return MinigradError("a view of " + message)
 
 
-def _check_put_dtype(index: Any, value: Tensor, dtype: np.dtype[Any]) -> None:
+def _check_put_dtype(index: Any, value: Tensor, dtype: np.dtype[Any],
+                     accumulate: builtins.bool = False) -> None:
     """PyTorch's index_put_ takes a value of the tensor's own dtype only: an index holding integer arrays
-    (tensors or lists of ints) refuses another dtype, as one of bool masks does unless the value has one
-    element (then it fills). Ints, slices and 0-d integer tensors alone copy the value, converting it.
+    (tensors or lists of ints) or more than one bool mask refuses another dtype, as one mask does unless the
+    value has one element and nothing accumulates (then it fills). Ints, slices and 0-d integer tensors
+    alone copy the value, converting it.
 
     Raises:
         DTypeError: the value's dtype differs where PyTorch refuses it (its RuntimeError).
     """
-    ints = masks = False
+    ints, masks = False, 0
     for part in index if type(index) is tuple else (index,):
         if isinstance(part, Tensor):
             part = part._array
@@ -2367,10 +2369,10 @@ def _check_put_dtype(index: Any, value: Tensor, dtype: np.dtype[Any]) -> None:
             part = np.asarray(part)
         if isinstance(part, np.ndarray):
             if part.dtype == np.bool_:
-                masks = True
+                masks += 1
             elif part.ndim and part.dtype.kind in "iu":
                 ints = True
-    if ints or (masks and value._array.size != 1):
+    if ints or (masks and (masks > 1 or accumulate or value._array.size != 1)):
         raise DTypeError(
             "Index put requires the source and destination dtypes match, got "
             f"{scalar_type_name(dtype)} for the destination and {scalar_type_name(value._array.dtype)} for "

@@ -176,7 +176,8 @@ BUDGETS: dict[str, int] = {
     # +4 lead45: .data = t on a result its op's backward reads still counts as a write
     # +39 (progs33): PyTorch's once-per-process warning for a list of numpy arrays (torch.Tensor([arrays]));
     # +9: PyTorch's words for max/amax/argmax over nothing and Tensor(2, -1)
-    "minigrad/tensor.py": 2940,
+    # +2 review: index_put's dtype check is setitem's (one rule, two masks refused)
+    "minigrad/tensor.py": 2942,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,

@@ -86,6 +86,8 @@ def _put(lib: Any, case: int) -> str:
         (lib.zeros(5), slice(1, 3), lib.tensor([1.7, 2.2], dtype=d)),  # a basic index converts
         (lib.zeros(5), lib.tensor([1, 2]), lib.tensor([1.7, 2.2])),  # the same dtype
         (lib.zeros(3, requires_grad=True).clone(), lib.tensor([1, 2]), lib.tensor([1.7, 2.2], dtype=d)),
+        (lib.zeros(2, 3), (lib.tensor([True, False]), lib.tensor([True, False, True])),  # two masks: refused
+         lib.tensor([1.5], dtype=d)),
     ]
     x, index, value = cases[case]
     try:
@@ -95,7 +97,7 @@ def _put(lib: Any, case: int) -> str:
     return str(x.tolist())
 
 
-@pytest.mark.parametrize("case", range(12))
+@pytest.mark.parametrize("case", range(13))
 def test_setitem_of_another_dtype_refused_where_pytorch_refuses(case: int) -> None:
     torch = require_torch()
     assert _put(mg, case) == _put(torch, case)
