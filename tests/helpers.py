@@ -104,3 +104,31 @@ def same_error_or_value(form: Callable[[Any], Any]) -> None:
     assert str(ours.dtype).removeprefix("torch.") == str(theirs.dtype).removeprefix("torch.")
     assert tuple(ours.shape) == tuple(theirs.shape)
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
+def _quiet_outcome(lib: Any, fn: Callable[[Any], Any]) -> tuple[str, Any]:
+    """('ok', (dtype name, shape, values as float64)) of ``fn(lib)`` with warnings off, or ('error', the
+    exception)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = fn(lib)
+    except Exception as e:  # (compared with the other library's outcome)
+        return "error", e
+    return "ok", (str(out.dtype).split(".")[-1], tuple(out.shape),
+                  np.asarray(out.detach().numpy(), dtype=np.float64))
+
+
+def same_as_torch(fn: Callable[[Any], Any]) -> None:
+    """fn(torch) and fn(minigrad), warnings off, give the same dtype, shape and values (compared as float64,
+    rtol 1e-6, atol 1e-7), or minigrad's error is an instance of PyTorch's error class."""
+    import minigrad  # (here, not at the top: the helpers load before any test imports it)
+
+    torch = require_torch()
+    theirs, ours = _quiet_outcome(torch, fn), _quiet_outcome(minigrad, fn)
+    assert theirs[0] == ours[0], (theirs, ours)
+    if theirs[0] == "error":
+        assert isinstance(ours[1], type(theirs[1])), (theirs[1], ours[1])
+        return
+    assert theirs[1][:2] == ours[1][:2], (theirs[1][:2], ours[1][:2])
+    np.testing.assert_allclose(ours[1][2], theirs[1][2], rtol=1e-6, atol=1e-7)

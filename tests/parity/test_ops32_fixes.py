@@ -3,7 +3,6 @@ methods on random shapes, dtypes, layouts and arguments: values, dtypes, gradien
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -11,33 +10,11 @@ import pytest
 
 import minigrad as mg
 from tests.helpers import require_torch
+from tests.helpers import same_as_torch as _same
 
 torch = pytest.importorskip("torch")
 
 
-def _outcome(lib: Any, fn: Any) -> tuple[str, Any]:
-    """('ok', (dtype name, shape, values as float64)) or ('error', the exception)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out = fn(lib)
-    except Exception as e:
-        return "error", e
-    return "ok", (str(out.dtype).split(".")[-1], tuple(out.shape),
-                  np.asarray(out.detach().numpy(), dtype=np.float64))
-
-
-def _same(fn: Any) -> None:
-    """fn(torch) and fn(minigrad) give the same dtype, shape and values, or minigrad's error is an instance
-    of PyTorch's error class."""
-    require_torch()
-    theirs, ours = _outcome(torch, fn), _outcome(mg, fn)
-    assert theirs[0] == ours[0], (theirs, ours)
-    if theirs[0] == "error":
-        assert isinstance(ours[1], type(theirs[1])), (theirs[1], ours[1])
-        return
-    assert theirs[1][:2] == ours[1][:2], (theirs[1][:2], ours[1][:2])
-    np.testing.assert_allclose(ours[1][2], theirs[1][2], rtol=1e-6, atol=1e-7)
 
 
 # ---------------------------------------------------------------- einsum: a product that sums nothing is mul
