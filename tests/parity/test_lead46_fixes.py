@@ -1,0 +1,54 @@
+"""Lead session 46: where warnings point.
+
+PyTorch's Python warnings name the caller's line (``stacklevel=2``) and its C++
+ones the Python line that called in; under ``warnings``' default filter a
+warning shows once per location, so the location also decides how often a
+script's stderr shows it. minigrad's argument-checking decorators add a frame,
+and five warnings named that decorator's line in ``minigrad/errors.py``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from minigrad import linalg_functions
+from tests.helpers import require_torch
+
+
+def _where(fn: Callable[[], Any]) -> list[str]:
+    """The file names (last component) of the warnings ``fn`` gives; this test file's name as "caller"."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn()
+    return ["caller" if w.filename == __file__ else w.filename.rsplit("/", 1)[-1] for w in caught]
+
+
+CALLS: dict[str, Callable[[Any], Any]] = {
+    "cholesky": lambda t: t.cholesky(t.eye(3) * 2),
+    "kl_div mean": lambda t: t.nn.functional.kl_div(t.zeros(2, 3), t.ones(2, 3) / 3),
+    "dropout2d of 3-d": lambda t: t.nn.functional.dropout2d(t.ones(2, 3, 4)),
+    "dropout2d of 5-d": lambda t: t.nn.functional.dropout2d(t.ones(2, 3, 4, 4, 4)),
+    "dropout3d of 3-d": lambda t: t.nn.functional.dropout3d(t.ones(2, 3, 4)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_warnings_name_the_callers_line_as_pytorch(name: str) -> None:
+    torch = require_torch()
+    theirs = _where(lambda: CALLS[name](torch))
+    # (torch.cholesky warns once per process: an earlier test may have had its warning)
+    assert set(theirs) == {"caller"} or (name == "cholesky" and not theirs)
+    linalg_functions._warned_cholesky = False  # (minigrad's once-per-process flag, as PyTorch's)
+    assert set(_where(lambda: CALLS[name](mg))) == {"caller"}
+
+
+def test_a_modules_warning_names_the_module_as_pytorch() -> None:
+    torch = require_torch()
+    x, t = [0.0, 0.0, 0.0], [1 / 3] * 3
+    assert _where(lambda: torch.nn.KLDivLoss()(torch.tensor([x]), torch.tensor([t]))) == ["loss.py"]
+    assert _where(lambda: mg.nn.KLDivLoss()(mg.tensor([x]), mg.tensor([t]))) == ["loss.py"]
