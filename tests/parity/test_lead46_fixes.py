@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -52,3 +53,44 @@ def test_a_modules_warning_names_the_module_as_pytorch() -> None:
     x, t = [0.0, 0.0, 0.0], [1 / 3] * 3
     assert _where(lambda: torch.nn.KLDivLoss()(torch.tensor([x]), torch.tensor([t]))) == ["loss.py"]
     assert _where(lambda: mg.nn.KLDivLoss()(mg.tensor([x]), mg.tensor([t]))) == ["loss.py"]
+
+
+# Found by a dtype-promotion fuzz: PyTorch's argument parser takes Python numbers where tensors go for
+# add, sub, mul, div, true_divide, floor_divide and their aliases (torch.add(3, 2) is tensor(5)); minigrad
+# refused two numbers.
+NUMBER_PAIRS = [(3, 2), (2.5, 2), (True, False), (3, 2.0), (True, 2.0), (-7, 2), (np.float32(1.5), 2)]
+NUMBER_FUNCTIONS = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "multiply", "subtract",
+                    "divide"]
+
+
+def _result(lib: Any, name: str, args: tuple[Any, ...]) -> Any:
+    try:
+        r = getattr(lib, name)(*args)
+    except Exception as e:  # (compared by PyTorch's class)
+        return e
+    return str(r.dtype).rsplit(".", 1)[-1], r.shape == (), r.tolist()
+
+
+@pytest.mark.parametrize("name", NUMBER_FUNCTIONS)
+def test_two_numbers_are_taken_as_tensors_as_pytorch(name: str) -> None:
+    torch = require_torch()
+    for args in NUMBER_PAIRS:
+        theirs, ours = _result(torch, name, args), _result(mg, name, args)
+        if isinstance(theirs, Exception):
+            assert isinstance(ours, type(theirs)), (args, theirs, ours)
+        else:
+            assert ours == theirs, args
+    assert mg.add(3, 2, alpha=2).item() == torch.add(3, 2, alpha=2).item() == 7
+
+
+# Found by the same fuzz: a number given where a function's input tensor goes raised AttributeError (the
+# function read a tensor attribute off it); PyTorch's argument parser raises TypeError.
+@pytest.mark.parametrize("name", ["exp", "sin", "sqrt", "sigmoid", "sum", "mean", "max", "argmax", "clamp",
+                                  "sign", "square", "abs", "log"])
+def test_a_number_as_input_is_pytorchs_type_error(name: str) -> None:
+    torch = require_torch()
+    with pytest.raises(TypeError):
+        getattr(torch, name)(2)
+    words = rf"{name}\(\): argument 'input' \(position 1\) must be Tensor, not int"
+    with pytest.raises(TypeError, match=words):
+        getattr(mg, name)(2)
