@@ -229,9 +229,9 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not "
                         f"{type(fill_value).__name__}")
     check_device(device)
-    if dtype is None:
+    if dtype is None:  # (a numpy integer is an int to PyTorch's parser, a numpy float or bool a float)
         dtype = (np.bool_ if isinstance(fill_value, bool)
-                 else int64 if isinstance(fill_value, int) else get_default_dtype())
+                 else int64 if isinstance(fill_value, (int, np.integer)) else get_default_dtype())
     dt = resolve_dtype(dtype)
     shp = _size_arg(shape, "full")
     return _make(np.full(shp, _fill_scalar(fill_value, dt, "full: fill_value"), dt), requires_grad)

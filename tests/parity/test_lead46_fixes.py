@@ -161,3 +161,38 @@ def test_von_mises_log_prob_and_variance_are_pytorchs() -> None:
         outs.append([lp.detach().numpy(), var.detach().numpy(), loc.grad.numpy(), k.grad.numpy()])
     for theirs, ours in zip(*outs, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
+
+
+# Found by a numpy-scalar fuzz: PyTorch's argument parser reads a numpy integer as an int and a numpy float
+# or bool as a float (a Python number, so weak in promotion); minigrad kept np.float16/np.float32 as 0-d
+# tensors of their dtype and np.bool_ as a bool, and took np.float32 / x past PyTorch's reciprocal(x) * n.
+NUMPY_SCALAR_EXPRESSIONS = [
+    "b ** np.True_", "i - np.True_", "b * np.True_", "b == np.True_", "i ** np.float32(2)", "i ** np.int8(2)",
+    "np.float32(2) ** i", "i // np.float16(2)", "torch.add(i, np.float16(1.5))", "torch.mul(b, np.True_)",
+    "i < np.float32(1.5)", "torch.where(b, i, np.float32(2.5))", "i.add(np.True_)",
+    "torch.clamp(i, min=np.float32(1.5))", "i.masked_fill(b, np.float32(2.5))",
+    "torch.full((2,), np.float32(2.5))", "torch.full((2,), np.int8(2))", "torch.full((2,), np.True_)",
+    "np.float32(2.5) / f", "f ** np.float16(1.5)",
+    "i + np.float16(1.5)", "i * np.True_", "np.float32(2.5) - i", "i / np.float32(2)", "np.int64(3) / i",
+    "f.pow(np.float32(2))", "f.div(np.float32(3))", "np.float64(0.1) * f", "f * np.float32(0.1)",
+    "i % np.float32(1.5)", "u8 + np.int64(300)", "u8 * np.float32(0.5)", "b & np.True_", "b - np.True_",
+]
+
+
+@pytest.mark.parametrize("expression", NUMPY_SCALAR_EXPRESSIONS)
+def test_numpy_scalars_are_python_numbers_as_in_pytorch(expression: str) -> None:
+    torch = require_torch()
+    results = []
+    for lib in (torch, mg):
+        scope = {"torch": lib, "np": np, "b": lib.tensor([True, False]), "i": lib.tensor([1, 2]),
+                 "f": lib.tensor([3.0, 5.0]), "u8": lib.tensor([1, 250], dtype=lib.uint8)}
+        try:
+            r = eval(expression, scope)  # (the fixed expressions above)
+            results.append((str(r.dtype).rsplit(".", 1)[-1], r.tolist()))
+        except Exception as e:  # (compared by PyTorch's class)
+            results.append(e)
+    theirs, ours = results
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+    else:
+        assert ours == theirs
