@@ -1333,7 +1333,8 @@ BUDGETS: dict[str, int] = {
     # +35 lead46: numbers as tensors in add/sub/mul/div/floor_divide, TypeError for non-tensor input
     # +225 lead46: PyTorch's pathwise Gamma/Dirichlet gradients (_reparam_grads), ReparamDirichlet
     # +29 lead46: numpy scalars read as PyTorch's parser reads them (py_number)
-    "minigrad": 71575,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +8 lead46: arange of narrow integer dtypes as PyTorch's kernel
+    "minigrad": 71583,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

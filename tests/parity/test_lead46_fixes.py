@@ -196,3 +196,30 @@ def test_numpy_scalars_are_python_numbers_as_in_pytorch(expression: str) -> None
         assert isinstance(ours, type(theirs)), (theirs, ours)
     else:
         assert ours == theirs
+
+
+# Found by a factories fuzz: PyTorch's arange for int32/int16/int8/uint8 counts the elements from the bounds
+# as given and steps from the truncated start by the truncated step; only int64 truncates all three first.
+@pytest.mark.parametrize("args", [(2.5,), (0.3,), (0.5, 3.7, 1.5), (-2.5, 2.5, 0.9), (0.5, 3.7, 1.0),
+                                  (1, 7.5, 2), (0, 10, 3), (-1.5, -7.9, -2.2)])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8"])
+def test_arange_of_an_integer_dtype_as_pytorch(args: tuple[float, ...], dtype: str) -> None:
+    torch = require_torch()
+    results = []
+    for lib in (torch, mg):
+        try:
+            results.append(lib.arange(*args, dtype=getattr(lib, dtype)).tolist())
+        except Exception as e:  # (compared by PyTorch's class)
+            results.append(e)
+    theirs, ours = results
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs))
+    else:
+        assert ours == theirs
+
+
+def test_logspace_of_one_integer_step_as_pytorch() -> None:
+    torch = require_torch()
+    for args in [(2.5, 3.3, 1), (2.5, 3.3, 3), (0.5, 3.3, 4)]:
+        theirs = torch.logspace(*args, base=2, dtype=torch.int32).tolist()
+        assert mg.logspace(*args, base=2, dtype=mg.int32).tolist() == theirs
