@@ -2046,11 +2046,20 @@ class TensorMethods:
 
     @property
     def mH(self: Any) -> Tensor:  # noqa: N802 - PyTorch's name
-        """The conjugate transpose of the last two dims: ``x.mT`` for real tensors.
+        """The conjugate transpose of the last two dims: ``x.mT`` for real tensors (a 0-d tensor itself,
+        with PyTorch's deprecation warning, once per process).
 
         Raises:
-            ShapeError: fewer than 2 dims (PyTorch's error).
+            ShapeError: one dim (PyTorch's error).
         """
+        if self.ndim == 0:
+            from minigrad.tensor import _zero_d_warned
+
+            if "mH" not in _zero_d_warned:
+                _zero_d_warned.add("mH")
+                warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning,
+                              stacklevel=2)
+            return cast("Tensor", self)
         if self.ndim < 2:
             raise ShapeError(f"tensor.mH is only supported on matrices or batches of matrices. Got "
                              f"{self.ndim}-D tensor.")

@@ -157,6 +157,7 @@ def _torch_constructor_data(data: Any) -> Array:
 
 
 _t_warned: set[int] = set()  # PyTorch warns of x.T on 0 dims, and on more or fewer than 2, once per process
+_zero_d_warned: set[str] = set()  # (x.mT and x.mH of a 0-d tensor: PyTorch's TORCH_WARN_ONCE)
 
 
 def _warn_t(ndim: int) -> None:
@@ -1997,7 +1998,14 @@ class Tensor(TensorMethods):
 
     @property
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
-        """The last two dims swapped (batched matrix transpose)."""
+        """The last two dims swapped (batched matrix transpose); a 0-d tensor itself, with PyTorch's
+        deprecation warning (once per process)."""
+        if self.ndim == 0:
+            if "mT" not in _zero_d_warned:
+                _zero_d_warned.add("mT")
+                warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
+                              "these cases.", UserWarning, stacklevel=2)
+            return self
         if self.ndim < 2:
             raise ShapeError(f"tensor.mT is only supported on matrices or batches of matrices. Got "
                              f"{self.ndim}-D tensor.")

@@ -223,3 +223,19 @@ def test_logspace_of_one_integer_step_as_pytorch() -> None:
     for args in [(2.5, 3.3, 1), (2.5, 3.3, 3), (0.5, 3.3, 4)]:
         theirs = torch.logspace(*args, base=2, dtype=torch.int32).tolist()
         assert mg.logspace(*args, base=2, dtype=mg.int32).tolist() == theirs
+
+
+# Found by a shape-ops fuzz: x.mT and x.mH of a 0-d tensor are the tensor itself with a deprecation warning in
+# PyTorch (as x.T and x.H already were here); minigrad raised.
+@pytest.mark.parametrize("attr", ["mT", "mH"])
+def test_matrix_transposes_of_a_0d_tensor_are_the_tensor_as_pytorch(attr: str) -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        x = lib.tensor(2.0, requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            y = getattr(x, attr)
+        assert y is x
+        assert len(caught) <= 1  # (once per process, as PyTorch's TORCH_WARN_ONCE)
+    with pytest.raises(RuntimeError, match="only supported on matrices"):
+        getattr(mg.ones(3), attr)
