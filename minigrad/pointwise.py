@@ -380,12 +380,26 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
 
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
-    """max(x, min): ``clamp`` with only a lower bound (a number or a broadcastable tensor)."""
+    """max(x, min): ``clamp`` with only a lower bound (a number or a broadcastable tensor).
+
+    Raises:
+        TypeError: ``min`` is None (PyTorch's argument error: this form has no optional bound).
+    """
+    if min is None:
+        raise TypeError("clamp_min() received an invalid combination of arguments - got (NoneType), but "
+                        "expected one of: (Tensor min) or (Number min)")
     return _named(input.clamp(min=min), input, f"ClampMinBackward{int(isinstance(min, Tensor))}")
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
-    """min(x, max): ``clamp`` with only an upper bound (a number or a broadcastable tensor)."""
+    """min(x, max): ``clamp`` with only an upper bound (a number or a broadcastable tensor).
+
+    Raises:
+        TypeError: ``max`` is None (PyTorch's argument error: this form has no optional bound).
+    """
+    if max is None:
+        raise TypeError("clamp_max() received an invalid combination of arguments - got (NoneType), but "
+                        "expected one of: (Tensor max) or (Number max)")
     return _named(input.clamp(max=max), input, f"ClampMaxBackward{int(isinstance(max, Tensor))}")
 
 

@@ -239,3 +239,27 @@ def test_matrix_transposes_of_a_0d_tensor_are_the_tensor_as_pytorch(attr: str) -
         assert len(caught) <= 1  # (once per process, as PyTorch's TORCH_WARN_ONCE)
     with pytest.raises(RuntimeError, match="only supported on matrices"):
         getattr(mg.ones(3), attr)
+
+
+# Found by an in-place ops fuzz: PyTorch reads src's size along the dims it lacks (an IndexError) when src
+# has fewer dims than the index of scatter_/scatter_add_, and refuses clamp_min/clamp_max(None) in its
+# argument parser (a TypeError); minigrad raised ValueErrors.
+@pytest.mark.parametrize("fn", ["scatter_", "scatter_add_", "scatter", "scatter_add"])
+@pytest.mark.parametrize("src_shape", [(3,), (2, 3, 1), (), (1, 3)])
+def test_scatter_src_of_other_rank_raises_pytorchs_class(fn: str, src_shape: tuple[int, ...]) -> None:
+    torch = require_torch()
+    outcomes = []
+    for lib in (torch, mg):
+        x, index = lib.zeros(2, 3), lib.zeros(2, 3, dtype=lib.int64)
+        with pytest.raises(Exception) as caught:  # (its class is compared with PyTorch's)
+            getattr(x, fn)(0, index, lib.ones(src_shape))
+        outcomes.append(caught.value)
+    assert isinstance(outcomes[1], type(outcomes[0])), outcomes
+
+
+@pytest.mark.parametrize("fn", ["clamp_min", "clamp_max", "clamp_min_", "clamp_max_"])
+def test_clamp_min_max_of_none_is_pytorchs_type_error(fn: str) -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(TypeError):
+            getattr(lib.zeros(2), fn)(None)
