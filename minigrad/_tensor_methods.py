@@ -66,6 +66,10 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+
+#: x.mT and x.mH of a 0-d tensor warned already (PyTorch's TORCH_WARN_ONCE)
+zero_d_warned: set[str] = set()
+
 def dim_aliases(fn: F) -> F:
     """Accept numpy's ``axis=`` and ``keepdims=`` for ``dim=`` and ``keepdim=``, as PyTorch does."""
 
@@ -2053,10 +2057,8 @@ class TensorMethods:
             ShapeError: one dim (PyTorch's error).
         """
         if self.ndim == 0:
-            from minigrad.tensor import _zero_d_warned
-
-            if "mH" not in _zero_d_warned:
-                _zero_d_warned.add("mH")
+            if "mH" not in zero_d_warned:
+                zero_d_warned.add("mH")
                 warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning,
                               stacklevel=2)
             return cast("Tensor", self)

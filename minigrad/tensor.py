@@ -157,7 +157,6 @@ def _torch_constructor_data(data: Any) -> Array:
 
 
 _t_warned: set[int] = set()  # PyTorch warns of x.T on 0 dims, and on more or fewer than 2, once per process
-_zero_d_warned: set[str] = set()  # (x.mT and x.mH of a 0-d tensor: PyTorch's TORCH_WARN_ONCE)
 
 
 def _warn_t(ndim: int) -> None:
@@ -2001,8 +2000,8 @@ class Tensor(TensorMethods):
         """The last two dims swapped (batched matrix transpose); a 0-d tensor itself, with PyTorch's
         deprecation warning (once per process)."""
         if self.ndim == 0:
-            if "mT" not in _zero_d_warned:
-                _zero_d_warned.add("mT")
+            if "mT" not in _methods.zero_d_warned:
+                _methods.zero_d_warned.add("mT")
                 warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
                               "these cases.", UserWarning, stacklevel=2)
             return self

@@ -1337,7 +1337,8 @@ BUDGETS: dict[str, int] = {
     # +8 lead46: arange of narrow integer dtypes as PyTorch's kernel
     # +17 lead46: x.mT / x.mH of a 0-d tensor are the tensor, as PyTorch
     # +22 lead46: scatter src rank IndexError, clamp_min/max(None) TypeError
-    "minigrad": 71622,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +1 lead46: the 0-d mT/mH warned set lives in _tensor_methods (no import circle)
+    "minigrad": 71623,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 
