@@ -65,10 +65,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-
-
 #: x.mT and x.mH of a 0-d tensor warned already (PyTorch's TORCH_WARN_ONCE)
 zero_d_warned: set[str] = set()
+
 
 def dim_aliases(fn: F) -> F:
     """Accept numpy's ``axis=`` and ``keepdims=`` for ``dim=`` and ``keepdim=``, as PyTorch does."""
