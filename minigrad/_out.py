@@ -46,13 +46,23 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature, public: str) -> Ca
     refused = public in _REFUSED
     # torch.cholesky casts its result into out= (torch.linalg.cholesky does not)
     casts = (fn.__module__, fn.__name__) == ("minigrad.linalg_functions", "cholesky")
+    first = next(iter(sig.parameters.values()), None)
+    tensor_first = first is not None and first.name == "input" and first.kind is not first.KEYWORD_ONLY
 
     @functools.wraps(fn)
     def call(*args: Any, out: Any = None, **kwargs: Any) -> Any:
         if args and type(args[0]) is StateArray:  # a state dict's value, a tensor to PyTorch code
             args = (state_operand(args[0]), *args[1:])
         if out is None:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except AttributeError:
+                # torch.exp(2), torch.sum(None): the function read a Tensor's attribute off a number;
+                # PyTorch's argument parser refuses it first, with a TypeError (the test costs nothing
+                # on the way through)
+                if tensor_first and args and not isinstance(args[0], Tensor):
+                    raise not_tensor_error(public, "input", 1, args[0]) from None
+                raise
         if refused:
             _refuse(public, args, kwargs, out)
         if fn.__name__ in _FACTORIES and kwargs.get("dtype") is None and isinstance(out, Tensor):

@@ -574,36 +574,3 @@ def _gamma_fraction(a: Array, x: Array) -> Array:
             break
     out: Array = h
     return out
-
-
-def standard_gamma_grad(alpha: Array, x: Array) -> Array:
-    """dx/dalpha of a Gamma(alpha, 1) draw x held at its quantile (implicit reparameterization):
-    ``-(d/dalpha P(alpha, x)) / pdf(x; alpha)``. With ``P = x**a e**-x / Gamma(a) * S`` (``S`` the power
-    series) this is ``-x ((log x - digamma(a)) S + dS/da)``; for x >= a + 1 the continued fraction C of
-    Q takes S's place with the sign flipped, its a-derivative by a fourth-order central difference.
-    0 where undefined (x = 0), as PyTorch."""
-    dtype = np.result_type(alpha, x)
-    a, v = (t.astype(np.float64).ravel() for t in np.broadcast_arrays(alpha, x))
-    out = np.zeros_like(a)
-    with np.errstate(all="ignore"):
-        lv, psi = np.log(v), _digamma_positive(a)
-        series = v < a + 1
-        sa, sv = a[series], v[series]
-        term, harmonic = 1 / sa, 1 / sa
-        s, ds = term.copy(), -term * harmonic
-        for n in range(1, 5000):
-            term = term * sv / (sa + n)
-            harmonic = harmonic + 1 / (sa + n)
-            s, ds = s + term, ds - term * harmonic
-            if np.all(np.abs(term * harmonic) <= np.abs(ds) * _EPS):
-                break
-        out[series] = -sv * ((lv[series] - psi[series]) * s + ds)
-        fa, fv = a[~series], v[~series]
-        h = np.minimum(1e-4 * np.maximum(fa, 1.0), fa / 4)
-        c = _gamma_fraction(fa, fv)
-        dc = (8 * (_gamma_fraction(fa + h, fv) - _gamma_fraction(fa - h, fv))
-              - (_gamma_fraction(fa + 2 * h, fv) - _gamma_fraction(fa - 2 * h, fv))) / (12 * h)
-        out[~series] = fv * ((lv[~series] - psi[~series]) * c + dc)
-        out = np.where(np.isnan(out), 0.0, out)
-    shape = np.broadcast_shapes(np.shape(alpha), np.shape(x))
-    return out.reshape(shape).astype(dtype, copy=False)

@@ -65,6 +65,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: x.mT and x.mH of a 0-d tensor warned already (PyTorch's TORCH_WARN_ONCE)
+zero_d_warned: set[str] = set()
+
 
 def dim_aliases(fn: F) -> F:
     """Accept numpy's ``axis=`` and ``keepdims=`` for ``dim=`` and ``keepdim=``, as PyTorch does."""
@@ -2046,11 +2049,18 @@ class TensorMethods:
 
     @property
     def mH(self: Any) -> Tensor:  # noqa: N802 - PyTorch's name
-        """The conjugate transpose of the last two dims: ``x.mT`` for real tensors.
+        """The conjugate transpose of the last two dims: ``x.mT`` for real tensors (a 0-d tensor itself,
+        with PyTorch's deprecation warning, once per process).
 
         Raises:
-            ShapeError: fewer than 2 dims (PyTorch's error).
+            ShapeError: one dim (PyTorch's error).
         """
+        if self.ndim == 0:
+            if "mH" not in zero_d_warned:
+                zero_d_warned.add("mH")
+                warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning,
+                              stacklevel=2)
+            return cast("Tensor", self)
         if self.ndim < 2:
             raise ShapeError(f"tensor.mH is only supported on matrices or batches of matrices. Got "
                              f"{self.ndim}-D tensor.")

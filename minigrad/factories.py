@@ -229,9 +229,9 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not "
                         f"{type(fill_value).__name__}")
     check_device(device)
-    if dtype is None:
+    if dtype is None:  # (a numpy integer is an int to PyTorch's parser, a numpy float or bool a float)
         dtype = (np.bool_ if isinstance(fill_value, bool)
-                 else int64 if isinstance(fill_value, int) else get_default_dtype())
+                 else int64 if isinstance(fill_value, (int, np.integer)) else get_default_dtype())
     dt = resolve_dtype(dtype)
     shp = _size_arg(shape, "full")
     return _make(np.full(shp, _fill_scalar(fill_value, dt, "full: fill_value"), dt), requires_grad)
@@ -305,8 +305,14 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
         if not math.isfinite(v):
             raise InvalidParameterError(f"arange: unsupported range: {start} -> {end} ({name} must be "
                                         f"finite, got {v!r})")
-    if dtype is not None and resolve_dtype(dtype).kind in "iu":  # PyTorch casts the bounds to the dtype first
-        start, end, step = int(start), int(end), int(step)
+    narrow_ints = False
+    if dtype is not None and resolve_dtype(dtype).kind in "iu":
+        # PyTorch's kernel: int64 truncates the bounds first; the narrower integer types count the elements
+        # from the bounds as given (arange(0.3, dtype=int32) is [0], of int64 empty) and then step from the
+        # truncated start by the truncated step (arange(-2.5, 2.5, 0.9, dtype=int32) is six -2s)
+        narrow_ints = resolve_dtype(dtype) != int64
+        if not narrow_ints:
+            start, end, step = int(start), int(end), int(step)
     if step == 0:
         raise InvalidParameterError("step must be nonzero (arange)")
     if (step > 0 and end < start) or (step < 0 and end > start):
@@ -325,6 +331,8 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
             f"arange: {start} to {end} by {step} has more elements than an int64 can count"
         )
     n = max(0, int(count))
+    if narrow_ints:
+        return _make((int(start) + int(step) * np.arange(n, dtype=np.int64)).astype(dt), requires_grad)
     return _make((start + step * np.arange(n, dtype=np.float64)).astype(dt)
                  if dt.kind == "f" else np.arange(start, end, step).astype(dt), requires_grad)
 

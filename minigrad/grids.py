@@ -93,8 +93,8 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype:
     n = _count("logspace", "steps", steps, start, end, steps)
     _bounds("logspace", start, end)
     dt = _range_dtype("logspace", _float_dtype(dtype, device))
-    if dt.kind != "f":  # PyTorch casts the bounds to the int dtype: logspace(0, 1.2, 4) spans 10**0..10**1
-        start, end = int(start), int(end)
+    if dt.kind != "f" and n > 1:  # PyTorch casts the bounds to the int dtype: logspace(0, 1.2, 4) spans
+        start, end = int(start), int(end)  # 10**0..10**1 (one step is base ** start as given)
     return _make(np.power(float(base), np.linspace(float(start), float(end), n)).astype(dt), requires_grad)
 
 

@@ -168,6 +168,10 @@ def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter
                               fn).reshape(())
     arr = _index_array(index, fn)
     if isinstance(src, Tensor) and arr.size and arr.ndim == x.ndim != src.ndim:  # (before the bounds)
+        if 0 < src.ndim < arr.ndim:  # (PyTorch reads src's size along the missing dims: its IndexError)
+            raise DimensionError(f"Dimension out of range (expected to be in range of [-{src.ndim}, "
+                                 f"{src.ndim - 1}], but got {src.ndim}) ({fn}: src shape {src.shape}, index "
+                                 f"{arr.ndim} dims)")
         raise ShapeError(f"{fn}: Index tensor must have the same number of dimensions as src tensor: src "
                          f"shape {src.shape}, self {x.shape}")
     d, idx = _checked_along(fn, x, dim, index)

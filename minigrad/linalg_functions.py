@@ -145,7 +145,7 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002
         _warned_cholesky = True
         warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in "
                       "a future PyTorch release; U = cholesky(A, upper=True) is linalg.cholesky(A).mH",
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=user_stacklevel())  # (as PyTorch's C++ warning)
     try:
         factor = linalg.cholesky(input, upper=upper)
     except LinAlgError as e:  # (PyTorch's message names the function called)
@@ -330,7 +330,7 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple[Tensor, 
                       "LU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\n"
                       "should be replaced with\n"
                       "LU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)", UserWarning,
-                      stacklevel=2)
+                      stacklevel=1)  # (PyTorch's names its own Python wrapper of torch.lu: here, this line)
     lu_, pivots, info = linalg.lu_factor_ex(A, pivot=pivot)
     return (lu_, pivots, info) if get_infos else (lu_, pivots)
 

@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad import _kernels, _special
+from minigrad import _kernels, _reparam_grads, _special
 from minigrad import _tensor_methods as _methods
 from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET, bounded
@@ -1999,7 +1999,27 @@ class ReparamGamma(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
-        return g * from_numpy(_special.standard_gamma_grad(a._array, out._array)), None
+        return g * from_numpy(_reparam_grads.standard_gamma_grad(a._array, out._array)), None
+
+
+class ReparamDirichlet(Function):
+    """y = x, a Dirichlet(c) draw (probability vectors along the last dim) made by the caller;
+    dc = w * (g - sum(x * g)) along the last dim, w the pathwise gradient of each coordinate's Beta
+    marginal (:func:`minigrad._reparam_grads.dirichlet_grad`): PyTorch's rsample gradient."""
+
+    __slots__ = ()
+    torch_name = "_DirichletBackward"
+    reads_output = True
+
+    def forward(self, c: Array, x: Array) -> Array:
+        copied: Array = x.copy()
+        return copied
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        c = self.parents[0]._array
+        total = np.broadcast_to(np.add.reduce(c, axis=-1, keepdims=True), c.shape)
+        w = from_numpy(_reparam_grads.dirichlet_grad(out._array, c, total))
+        return w * (g - (out * g).sum(-1, keepdim=True)), None
 
 
 class Recorded(Function):

@@ -76,6 +76,22 @@ def _tensor(x: Any, like: Tensor | None = None) -> Tensor:
     return _lift(x, like) if like is not None else tensor(x)
 
 
+def _wrapped_number(input: Any, other: Any) -> Any:  # noqa: A002
+    """``input`` as a 0-d tensor if it and ``other`` are both Python numbers, else unchanged.
+
+    PyTorch's add, sub, mul, div, true_divide and floor_divide (and their aliases) take numbers where
+    tensors go, each as a tensor of its own type (int64, the default float, bool): ``torch.add(3, 2)``
+    is ``tensor(5)``, ``torch.div(3, 2)`` is ``tensor(1.5000)``; other functions refuse them.
+    """
+    if _is_number(input) and _is_number(other):
+        return tensor(input)
+    return input
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.number, np.bool_)) and not isinstance(x, np.complexfloating)
+
+
 def _pair(a: Any, b: Any, fn: str = "") -> tuple[Tensor, Tensor]:
     """Two operands as tensors of PyTorch's result type (a Python number takes the tensor's dtype).
 
@@ -364,12 +380,26 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
 
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
-    """max(x, min): ``clamp`` with only a lower bound (a number or a broadcastable tensor)."""
+    """max(x, min): ``clamp`` with only a lower bound (a number or a broadcastable tensor).
+
+    Raises:
+        TypeError: ``min`` is None (PyTorch's argument error: this form has no optional bound).
+    """
+    if min is None:
+        raise TypeError("clamp_min() received an invalid combination of arguments - got (NoneType), but "
+                        "expected one of: (Tensor min) or (Number min)")
     return _named(input.clamp(min=min), input, f"ClampMinBackward{int(isinstance(min, Tensor))}")
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
-    """min(x, max): ``clamp`` with only an upper bound (a number or a broadcastable tensor)."""
+    """min(x, max): ``clamp`` with only an upper bound (a number or a broadcastable tensor).
+
+    Raises:
+        TypeError: ``max`` is None (PyTorch's argument error: this form has no optional bound).
+    """
+    if max is None:
+        raise TypeError("clamp_max() received an invalid combination of arguments - got (NoneType), but "
+                        "expected one of: (Tensor max) or (Number max)")
     return _named(input.clamp(max=max), input, f"ClampMaxBackward{int(isinstance(max, Tensor))}")
 
 
@@ -483,6 +513,8 @@ def add(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:  # 
     """
     if deprecated:
         other, alpha = scalar_first("add", "alpha", ("other",), (other, *deprecated), function=True)
+    if not isinstance(input, Tensor):
+        input = _wrapped_number(input, other)  # noqa: A001
     a, b = _pair(input, other, "add")
     _alpha(a, b, alpha)
     if alpha != 1 and a.dtype == b.dtype == np.bool_:
@@ -510,6 +542,8 @@ def sub(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:  # 
         other, alpha = scalar_first("sub", "alpha", ("other",), (other, *deprecated), function=True)
     if _is_bool(input) or _is_bool(other):
         raise bool_sub_error(_is_bool(input) and _is_bool(other))
+    if not isinstance(input, Tensor):
+        input = _wrapped_number(input, other)  # noqa: A001
     a, b = _pair(input, other, "sub")
     _alpha(a, b, alpha)
     if alpha != 1 and _fusable(a, b, alpha):
@@ -529,6 +563,8 @@ def mul(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input * other."""
     if isinstance(input, Tensor) and isinstance(other, float):
         return input * other  # (the operator's path: a half tensor takes the number in float32)
+    if not isinstance(input, Tensor):
+        input = _wrapped_number(input, other)  # noqa: A001
     a, b = _pair(input, other, "mul")
     return a * b
 
@@ -541,6 +577,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
         MinigradError: integer division by zero with a rounding mode (PyTorch's ZeroDivisionError).
         UnsupportedError: two bools with a rounding mode (PyTorch's NotImplementedError).
     """
+    if not isinstance(input, Tensor):
+        input = _wrapped_number(input, other)  # noqa: A001
     if rounding_mode is None:
         if isinstance(input, Tensor) and input.dtype.kind == "f" and isinstance(other, float):
             return input / other  # (the operator's path: a half tensor takes the number in float32)
@@ -585,6 +623,8 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
         UnsupportedError: both operands are bool (PyTorch's NotImplementedError).
     """
+    if not isinstance(input, Tensor):
+        input = _wrapped_number(input, other)  # noqa: A001
     return _floor_quotient(input, other, recorded=True)
 
 

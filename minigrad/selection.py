@@ -170,6 +170,10 @@ def _check_index(fn: str, index: Array, dim: int, size: int, what: str, shape: t
                  all_dims: bool = False) -> None:
     """``index`` must have ``shape``'s rank, be no larger (except along ``dim``) and stay in range."""
     word = "self" if what == "input" and fn.startswith("scatter") else what  # (PyTorch's names)
+    if what == "src" and 0 < len(shape) < index.ndim:  # (PyTorch reads src's size along the missing dims)
+        raise DimensionError(f"Dimension out of range (expected to be in range of [-{len(shape)}, "
+                             f"{len(shape) - 1}], but got {len(shape)}) ({fn}(): index has {index.ndim} dims "
+                             f"{index.shape}, src {len(shape)} dims {shape})")
     if index.ndim != len(shape):
         raise ShapeError(f"Index tensor must have the same number of dimensions as {word} tensor ({fn}(): "
                          f"index has {index.ndim} dims {index.shape}, but {what} has {len(shape)} dims "

@@ -278,18 +278,20 @@ def _lift(value: Any, like: Tensor) -> Tensor:
             dt = get_default_dtype()
         if dt == float32 and abs(value) >= F32_OVERFLOW:  # beyond float32: inf, without numpy's cast warning
             value = math.copysign(math.inf, value)
-    elif isinstance(value, (bool, np.bool_)):
+    elif isinstance(value, bool):
         pass
+    elif isinstance(value, (np.floating, np.bool_)):  # (np.float64 is a float: the first branch)
+        return _lift(py_number(value), like)
     elif isinstance(value, (int, np.integer)):
         if dt == bool_:
             dt = int64
         if type(value) is int and not -(2**63) <= value < 2**63:
             raise InvalidParameterError(f"the Python int {value} does not fit in int64 (PyTorch: overflow)")
-    elif isinstance(value, (np.ndarray, list, tuple, np.floating)):
-        return tensor(value)  # type: ignore[arg-type]
+    elif isinstance(value, (np.ndarray, list, tuple)):
+        return tensor(value)
     else:
         raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
-    if dt.kind in "iu" and not isinstance(value, (bool, np.bool_)):  # -3 into uint8 wraps, as in PyTorch
+    if dt.kind in "iu" and not isinstance(value, bool):  # -3 into uint8 wraps, as in PyTorch
         return from_numpy(np.asarray(value, dtype=int64).astype(dt))
     return from_numpy(np.asarray(value, dtype=dt))
 
@@ -785,6 +787,8 @@ class Tensor(TensorMethods):
         if type(other) is float and self._array.dtype is float16 and op in _HALF_SCALAR_OPS:  # (cheap first)
             return self._half_scalar(other, op, reverse)
         kind = type(other)
+        if kind is not Tensor and kind is not float and kind is not int and isinstance(other, np.generic):
+            return self._binary(py_number(other), op, reverse)  # (PyTorch reads numpy scalars as numbers)
         if kind is not Tensor and kind is not float and kind is not int and not_operand(other):
             # PyTorch's operators answer NotImplemented for a sequence, so Python then tries the
             # sequence's reflected method (zuko's NestedTensor tuple defines __rmul__) or raises TypeError;
@@ -859,10 +863,14 @@ class Tensor(TensorMethods):
         # PyTorch's n / x is reciprocal(x) * n (its rounding); an array / x too (its * then runs in numpy)
         if isinstance(other, (int, float)) or type(other) is np.ndarray:
             return self.reciprocal() * other
+        if isinstance(other, np.generic):
+            return self.__rtruediv__(py_number(other))
         return self._div_operand(other)._binary(other, _ops.Div, reverse=True)
 
     def __pow__(self, other: Any) -> Tensor:
-        if self.dtype == bool_ and isinstance(other, (bool, np.bool_)):  # numpy would give int8
+        if isinstance(other, np.generic):
+            other = py_number(other)
+        if self.dtype == bool_ and isinstance(other, bool):  # numpy would give int8
             return from_numpy(self._array | (not other))
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             if type(other) is int and not -(2**63) <= other < 2**63:
@@ -885,6 +893,8 @@ class Tensor(TensorMethods):
         return self._binary(other, _ops.Pow)
 
     def __rpow__(self, other: Any) -> Tensor:
+        if isinstance(other, np.generic):
+            other = py_number(other)
         self._check_bool_pow(other)
         # a number ** tensor: PyTorch's pow(Scalar, Tensor) overload
         out = self._binary(other, _ops.Pow, reverse=True)
@@ -1183,6 +1193,8 @@ class Tensor(TensorMethods):
         self._recorded()
 
     def _inplace(self, other: Any, ufunc: np.ufunc, alpha: Scalar = 1) -> Tensor:
+        if isinstance(other, np.generic):
+            other = py_number(other)
         kind = type(other)
         if kind is not Tensor and kind is not float and kind is not int and not_operand(other):
             # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already)
@@ -1597,6 +1609,7 @@ class Tensor(TensorMethods):
         """
         if min is None and max is None:
             raise InvalidParameterError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        min, max = py_number(min), py_number(max)  # noqa: A001
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             if None not in (min, max) and isinstance(min, Tensor) != isinstance(max, Tensor):
                 # a 0-d tensor beside a number is a number to PyTorch (its clamp(Scalar, Scalar) overload;
@@ -1984,7 +1997,14 @@ class Tensor(TensorMethods):
 
     @property
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
-        """The last two dims swapped (batched matrix transpose)."""
+        """The last two dims swapped (batched matrix transpose); a 0-d tensor itself, with PyTorch's
+        deprecation warning (once per process)."""
+        if self.ndim == 0:
+            if "mT" not in _methods.zero_d_warned:
+                _methods.zero_d_warned.add("mT")
+                warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
+                              "these cases.", UserWarning, stacklevel=2)
+            return self
         if self.ndim < 2:
             raise ShapeError(f"tensor.mT is only supported on matrices or batches of matrices. Got "
                              f"{self.ndim}-D tensor.")
@@ -2907,6 +2927,20 @@ def not_operand(value: Any) -> bool:
     tensor PyTorch would hold, and a numpy scalar is a Number."""
     return not isinstance(value, (Tensor, builtins.int, builtins.float, builtins.complex, np.number,
                                   np.bool_)) and type(value) is not StateArray
+
+
+def py_number(value: Any) -> Any:
+    """A numpy scalar as the Python number PyTorch's argument parser reads it: an integer as an int, a
+    float or a bool as a float (``tensor([1]) + np.True_`` is ``tensor([2.])``, ``np.float32(2.5) / x``
+    is ``reciprocal(x) * 2.5``), a complex as a complex; anything else unchanged."""
+    if isinstance(value, np.generic):
+        if isinstance(value, np.integer):
+            return builtins.int(value)
+        if isinstance(value, (np.floating, np.bool_)):
+            return builtins.float(value)
+        if isinstance(value, np.complexfloating):
+            return builtins.complex(value)
+    return value
 
 
 def state_operand(x: Any) -> Any:

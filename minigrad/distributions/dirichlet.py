@@ -78,18 +78,14 @@ class Dirichlet(ExponentialFamily):
         return from_numpy(_draws.dirichlet(default_generator, np.array(c)))
 
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
-        """The draw of ``sample`` (the same numbers), differentiable in ``concentration``."""
+        """The draw of ``sample`` (the same numbers), differentiable in ``concentration`` by PyTorch's
+        pathwise gradient (:class:`~minigrad.ops.ReparamDirichlet`)."""
         shape = self._extended_shape(sample_shape)
         c = self.concentration.expand(*shape)
         require_float_kernel("dirichlet", c.dtype)  # an integer concentration: PyTorch's error
         with no_grad():
-            g = _draws.dirichlet_gammas(default_generator, np.array(c.numpy(force=True)))
-        gammas = ops.ReparamGamma.apply(c.double(), from_numpy(g))
-        x = (gammas / gammas.sum(-1, keepdim=True)).to(c.dtype)
-        info = np.finfo(c.dtype)
-        with no_grad():  # PyTorch's clamp into [tiny, 1 - ulp], the gradient left as it was
-            fix = x.clamp(min=float(info.tiny), max=float(np.nextafter(c.dtype.type(1), c.dtype.type(0)))) - x
-        return x + fix
+            x = _draws.dirichlet(default_generator, np.array(c.numpy(force=True)))
+        return ops.ReparamDirichlet.apply(c, from_numpy(x))
 
     def log_prob(self, value: Any) -> Tensor:
         """``sum((c - 1) log x) + lgamma(sum(c)) - sum(lgamma(c))``."""

@@ -69,10 +69,9 @@ class Gamma(ExponentialFamily):
         with no_grad():
             x = _draws.gamma(default_generator, np.array(c.numpy(force=True)))
         value = ops.ReparamGamma.apply(c, from_numpy(x)) / self.rate.expand(*shape)
-        # PyTorch clamps the values in place, leaving the gradient as it was
-        with no_grad():
-            fix = value.clamp(min=float(np.finfo(value.dtype).tiny)) - value
-        return value + fix
+        # PyTorch clamps the values in place through a detached alias: not recorded, the result a DivBackward0
+        value.detach().clamp_(min=float(np.finfo(value.dtype).tiny))
+        return value
 
     def log_prob(self, value: Any) -> Tensor:
         """``c log(rate) + (c - 1) log(value) - rate value - lgamma(c)``."""

@@ -155,7 +155,9 @@ class ExpRelaxedCategorical(Distribution):
         """PyTorch's Concrete log-density of the log-simplex vector ``value``."""
         k = self._categorical._num_events
         logits, v = broadcast_all(self.logits, checked(self, value, self.logits))
-        log_scale = math.lgamma(k) + self.temperature.log() * (k - 1)
+        # lgamma(K) rounded in the temperature's dtype before the sum, as PyTorch's full_like(t, K).lgamma()
+        log_scale = self.temperature.new_full(self.temperature.shape, float(k)).lgamma() \
+            - self.temperature.log().mul(-(k - 1))
         score = logits - v * self.temperature
         return (score - score.logsumexp(dim=-1, keepdim=True)).sum(-1) + log_scale
 

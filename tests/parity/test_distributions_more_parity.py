@@ -243,13 +243,18 @@ def test_simplex_transforms_match_torch(name: str) -> None:
         _check([x], [tx], y, ty)
 
 
-def test_gamma_rsample_gradient_is_the_exact_implicit_one() -> None:
-    """dx/dc of a Gamma draw, against a central difference of the draw at a fixed quantile."""
+def test_gamma_rsample_gradient_is_pytorchs_approximation_of_the_implicit_one() -> None:
+    """dx/dc of a Gamma draw: PyTorch's (Jankowiak and Obermeyer's approximations), and within their error
+    (here 5e-5) of a central difference of the draw at a fixed quantile, the exact implicit gradient."""
     c = np.array([0.05, 0.4, 1.0, 3.0, 40.0])
     mg.manual_seed(3)
     conc = mg.tensor(c, requires_grad=True)
     x = D.Gamma(conc, 1.0).rsample()
     x.sum().backward()
+    torch.manual_seed(3)
+    theirs = torch.tensor(c, requires_grad=True)
+    torch.distributions.Gamma(theirs, 1.0).rsample().sum().backward()
+    np.testing.assert_allclose(conc.grad.numpy(), theirs.grad.numpy(), rtol=1e-13)
     q = mg.tensor(c).igamma(x.detach()).numpy()
 
     def quantile(a: np.ndarray) -> np.ndarray:  # invert P(a, .) at q by bisection
@@ -262,7 +267,7 @@ def test_gamma_rsample_gradient_is_the_exact_implicit_one() -> None:
 
     h = 1e-6 * c
     numeric = (quantile(c + h) - quantile(c - h)) / (2 * h)
-    np.testing.assert_allclose(conc.grad.numpy(), numeric, rtol=1e-5)
+    np.testing.assert_allclose(conc.grad.numpy(), numeric, rtol=1e-4)
 
 
 def _mvn_or_lowrank(m: Any, p: list[Any]) -> Any:

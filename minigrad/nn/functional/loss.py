@@ -251,7 +251,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
             "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
             "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,  # (the caller, as PyTorch's stacklevel=2, past bool_args's frame)
         )
     x = _checks.tensor("kl_div", input)
     t = target_like("kl_div", x, target)
