@@ -901,6 +901,13 @@ SPECS: dict[str, list[Check]] = {
     "cs236_hw2_vae_gmvae.py": every_number(1e-5),  # VAE/GMVAE NELBO and IWAE bounds, mixture prior
     # share_memory + spawn/fork workers; the two-process Hogwild run races, so only that it learned
     "mnist_hogwild.py": every_number(1e-5),
+    "build_nanogpt_gpt2.py": every_number(1e-5),  # NANOGPT_SCALE_INIT, grad accumulation, top-k sampling
+    "hf_trainer_internals.py": every_number(1e-5),  # HF schedules as LambdaLR(partial), LabelSmoother
+    "lucidrains_vit_variants.py": every_number(1e-5),  # CaiT talking heads, LayerScale, re-attention
+    "print_layouts_summaries.py": every_number(1e-5),  # 3-D/4-D summaries, linewidth, profiles
+    "pygcn_kipf_dense.py": every_number(1e-5),  # GraphConvolution via torch.spmm, pyGAT attention
+    "ericjang_flows_custom_transform.py": every_number(1e-5),  # Transform subclasses in a flow
+    "cs182_layers_by_hand.py": every_number(1e-5),  # BN/conv/LSTM by hand vs nn in float64
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
