@@ -91,3 +91,68 @@ def test_forking_pickler_refuses_non_leaf_requiring_grad() -> None:
             ForkingPickler.dumps(y)
         got.append(str(e.value))
     assert got[0] == got[1]
+
+
+# -------------------------------------------------- PyTorch's words first (error_words_index_ops.py)
+
+
+def _first_line(lib: Any, make: Any) -> tuple[type, str]:
+    try:
+        make(lib)
+    except Exception as e:
+        return type(e), str(e).splitlines()[0]
+    raise AssertionError("no error raised")
+
+
+ERROR_CASES = {
+    "gather float index": lambda m: m.zeros(3, 2).gather(1, m.tensor([[0.0], [1.0], [0.0]])),
+    "scatter float index": lambda m: m.zeros(3).scatter(0, m.tensor([0.0]), m.ones(1)),
+    "scatter_add float index": lambda m: m.zeros(3).scatter_add(0, m.tensor([0.0]), m.ones(1)),
+    "index_select float index": lambda m: m.zeros(3).index_select(0, m.tensor([0.0])),
+    "index_add float index": lambda m: m.zeros(3).index_add(0, m.tensor([0.0]), m.ones(1)),
+    "index_copy float index": lambda m: m.zeros(3).index_copy(0, m.tensor([0.0]), m.ones(1)),
+    "take float index": lambda m: m.zeros(3).take(m.tensor([0.0])),
+    "scatter src rank": lambda m: m.zeros(3).scatter_(0, m.tensor([0]), m.ones(1, 2)),
+    "index_add source shape": lambda m: m.zeros(3, 2).index_add_(0, m.tensor([0]), m.ones(1, 3)),
+    "masked_fill long mask": lambda m: m.zeros(2, 3).masked_fill(m.tensor([1, 0]), 1.0),
+    "clamp min tensor": lambda m: m.clamp(m.ones(2), min=m.zeros(3)),
+    "clamp max tensor": lambda m: m.ones(2, 2).clamp(max=m.ones(3)),
+    "roll": lambda m: m.arange(8).view(4, 2).roll((1, 2), (0,)),
+    "select": lambda m: m.ones(4, 2).select(1, 5),
+    "select negative": lambda m: m.ones(4, 2).select(1, -5),
+    "cross": lambda m: m.linalg.cross(m.ones(2), m.ones(2)),
+    "norm of long": lambda m: m.tensor([3, 4]).norm(),
+    "bernoulli probs": lambda m: m.bernoulli(m.tensor([0.2, 1.5])),
+    "bernoulli_ p": lambda m: m.empty(3).bernoulli_(1.5),
+    "bernoulli_ tensor p": lambda m: m.empty(3).bernoulli_(m.tensor([0.5, 1.5, 0.2])),
+    "bernoulli_ nan": lambda m: m.empty(3).bernoulli_(float("nan")),
+    "view negative": lambda m: m.ones(4).view(-2),
+    "reshape negative": lambda m: m.ones(4).reshape(2, -3),
+    "repeat_interleave negative": lambda m: m.ones(3).repeat_interleave(-1),
+    "repeat_interleave negative tensor": lambda m: m.ones(3).repeat_interleave(m.tensor([1, -2, 1])),
+    "repeat_interleave sizes": lambda m: m.ones(3).repeat_interleave(m.tensor([1, 2])),
+    "linear bias": lambda m: m.nn.functional.linear(m.ones(2, 3), m.ones(4, 3), m.ones(3)),
+    "addmm input": lambda m: m.addmm(m.ones(3, 2), m.ones(3, 4), m.ones(4, 5)),
+    "addmm input rank": lambda m: m.addmm(m.ones(3, 1, 2), m.ones(2, 2), m.ones(2, 2)),
+    "slice assignment": lambda m: m.ones(3).__setitem__(slice(0, 2), m.ones(3)),
+    "row assignment": lambda m: m.ones(3, 2).__setitem__(0, m.ones(3)),
+    "max_pool1d": lambda m: m.nn.functional.max_pool1d(m.ones(1, 1, 2), 3),
+    "save missing folder": lambda m: m.save({}, "/nonexistent-progs34/dir/x.pt"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERROR_CASES))
+def test_error_words_first_as_torch(case: str) -> None:
+    want_cls, want = _first_line(torch, ERROR_CASES[case])
+    got_cls, got = _first_line(mg, ERROR_CASES[case])
+    assert issubclass(got_cls, want_cls), (got_cls, want_cls)
+    assert got.startswith(want), (got, want)
+
+
+def test_bernoulli_in_range_still_draws_as_torch() -> None:
+    torch.manual_seed(3)
+    mg.manual_seed(3)
+    p = [0.0, 0.3, 1.0, 0.7]
+    got = mg.empty(4).bernoulli_(mg.tensor(p)).tolist()
+    assert got == torch.empty(4).bernoulli_(torch.tensor(p)).tolist()
+    assert mg.empty(5).bernoulli_(1.0).tolist() == [1.0] * 5
