@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
+import warnings
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
@@ -156,3 +158,93 @@ def test_bernoulli_in_range_still_draws_as_torch() -> None:
     got = mg.empty(4).bernoulli_(mg.tensor(p)).tolist()
     assert got == torch.empty(4).bernoulli_(torch.tensor(p)).tolist()
     assert mg.empty(5).bernoulli_(1.0).tolist() == [1.0] * 5
+
+
+# -------------------------------------------------- flex_attention (attention_gym_flex.py)
+
+
+def _flex(lib: Any) -> Any:
+    return importlib.import_module(f"{lib.__name__}.nn.attention.flex_attention")
+
+
+def _quiet(fn: Any) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn()
+
+
+def _causal(b: Any, h: Any, q_idx: Any, kv_idx: Any) -> Any:
+    return q_idx >= kv_idx
+
+
+def _window(b: Any, h: Any, q_idx: Any, kv_idx: Any) -> Any:
+    return q_idx - kv_idx <= 5
+
+
+@pytest.mark.parametrize("block", [4, 128, (8, 4)])
+def test_block_mask_structure_and_prints_as_torch(block: Any) -> None:
+    got = []
+    for lib in (mg, torch):
+        fa = _flex(lib)
+        bm = fa.create_block_mask(fa.and_masks(_causal, _window), 2, None, 24, 20, BLOCK_SIZE=block)
+        shown = repr(bm).replace("minigrad.Size", "torch.Size")
+        got.append((str(bm), shown, bm.shape, round(bm.sparsity(), 9),
+                    [t.tolist() for t in (bm.kv_num_blocks, bm.kv_indices, bm.full_kv_num_blocks,
+                                          bm.full_kv_indices, bm.q_num_blocks, bm.q_indices, bm.to_dense())]))
+    assert got[0] == got[1]
+
+
+def test_flex_attention_values_as_torch() -> None:
+    np_rng = np.random.default_rng(0)
+    q, k, v = (np_rng.standard_normal((2, 4, 12, 8)).astype(np.float32) for _ in range(3))
+    kg, vg = k[:, :2].copy(), v[:, :2].copy()
+    bias = np_rng.standard_normal(4).astype(np.float32)
+    outs = []
+    for lib in (mg, torch):
+        fa = _flex(lib)
+        t = [lib.tensor(a) for a in (q, k, v, kg, vg, bias)]
+
+        def relpos(score: Any, b: Any, h: Any, q_idx: Any, kv_idx: Any, bias_t: Any = t[5]) -> Any:
+            return score + (q_idx - kv_idx) * 0.1 + bias_t[h]
+
+        def first_alone(b: Any, h: Any, q_idx: Any, kv_idx: Any) -> Any:
+            return q_idx > 0
+
+        bm = fa.create_block_mask(_causal, None, None, 12, 12, BLOCK_SIZE=4)
+        empty_row = fa.create_block_mask(first_alone, None, None, 12, 12, BLOCK_SIZE=4)
+        res = _quiet(lambda fa=fa, t=t, bm=bm, empty_row=empty_row, relpos=relpos: (
+            fa.flex_attention(t[0], t[1], t[2]),
+            fa.flex_attention(t[0], t[1], t[2], block_mask=bm),
+            *fa.flex_attention(t[0], t[1], t[2], score_mod=relpos, block_mask=bm,
+                               return_aux=fa.AuxRequest(lse=True)),
+            *fa.flex_attention(t[0], t[1], t[2], block_mask=empty_row, scale=0.3, return_lse=True),
+            fa.flex_attention(t[0], t[3], t[4], enable_gqa=True),
+        ))
+        outs.append([r.lse.numpy() if hasattr(r, "lse") else r.numpy() for r in res])
+    for a, b in zip(*outs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_flex_attention_refusals_as_torch() -> None:
+    cases = {
+        "grad": lambda fa, lib: fa.flex_attention(lib.ones(1, 1, 2, 2, requires_grad=True),
+                                                  lib.ones(1, 1, 2, 2), lib.ones(1, 1, 2, 2)),
+        "heads": lambda fa, lib: fa.flex_attention(lib.ones(1, 2, 2, 2), lib.ones(1, 1, 2, 2),
+                                                   lib.ones(1, 1, 2, 2)),
+        "gqa": lambda fa, lib: fa.flex_attention(lib.ones(1, 3, 2, 2), lib.ones(1, 2, 2, 2),
+                                                 lib.ones(1, 2, 2, 2), enable_gqa=True),
+        "max": lambda fa, lib: fa.flex_attention(*(lib.ones(1, 1, 2, 2) for _ in range(3)),
+                                                 return_aux=fa.AuxRequest(max_scores=True)),
+        "3d": lambda fa, lib: fa.flex_attention(lib.ones(1, 2, 2), lib.ones(1, 2, 2), lib.ones(1, 2, 2)),
+        "not callable": lambda fa, lib: fa.and_masks(_causal, 3),
+    }
+    for name, make in cases.items():
+        got = []
+        for lib in (torch, mg):
+            fa = _flex(lib)
+            try:
+                _quiet(lambda make=make, fa=fa, lib=lib: make(fa, lib))
+            except Exception as e:
+                got.append((type(e), str(e)))
+        assert len(got) == 2, name
+        assert issubclass(got[1][0], got[0][0]) and got[1][1].startswith(got[0][1]), (name, got)
