@@ -910,6 +910,7 @@ SPECS: dict[str, list[Check]] = {
     "cs182_layers_by_hand.py": every_number(1e-5),  # BN/conv/LSTM by hand vs nn in float64
     "error_words_index_ops.py": [Check(r"^(.+)$", 0)],  # index/mask/clamp/reshape/save mistakes
     "attention_gym_flex.py": every_number(1e-5),  # flex_attention score/mask mods, BlockMask pictures
+    "qmc_sobol_bo.py": every_number(1e-5),  # SobolEngine designs, QMC integration, GP + EI on Sobol points
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

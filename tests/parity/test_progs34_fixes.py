@@ -248,3 +248,38 @@ def test_flex_attention_refusals_as_torch() -> None:
                 got.append((type(e), str(e)))
         assert len(got) == 2, name
         assert issubclass(got[1][0], got[0][0]) and got[1][1].startswith(got[0][1]), (name, got)
+
+
+# -------------------------------------------------- torch.quasirandom.SobolEngine (qmc_sobol_bo.py)
+
+
+SOBOL_CASES = [(1, False, None), (5, False, None), (3, True, 7), (40, True, 0), (1111, False, None)]
+
+
+@pytest.mark.parametrize(("dimension", "scramble", "seed"), SOBOL_CASES)
+def test_sobol_points_as_torch(dimension: int, scramble: bool, seed: int | None) -> None:
+    got = []
+    for lib in (mg, torch):
+        lib.manual_seed(11)
+        e = lib.quasirandom.SobolEngine(dimension, scramble=scramble, seed=seed)
+        a = e.draw(1).numpy()
+        b = e.draw(6, dtype=lib.float64).numpy()
+        e.fast_forward(5)
+        c = e.draw(4).numpy()
+        e.reset()
+        d = e.draw_base2(3).numpy()
+        got.append((a, b, c, d, e.num_generated, e.sobolstate.numpy(), e.shift.numpy(), repr(e)))
+    for x, y in zip(*got, strict=True):
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype
+            np.testing.assert_array_equal(x, y)
+        else:
+            assert x == y
+
+
+def test_sobol_refusals_as_torch() -> None:
+    for make in (lambda lib: lib.quasirandom.SobolEngine(0),
+                 lambda lib: lib.quasirandom.SobolEngine(21202),
+                 lambda lib: lib.quasirandom.SobolEngine(2).fast_forward(1).draw_base2(2)):
+        got = [_first_line(lib, make) for lib in (torch, mg)]
+        assert issubclass(got[1][0], got[0][0]) and got[1][1] == got[0][1]
