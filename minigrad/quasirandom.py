@@ -97,10 +97,11 @@ class SobolEngine:
             g.manual_seed(self.seed)
         shift_ints = factories.randint(2, (self.dimension, self.MAXBIT), generator=g)
         self.shift = shift_ints @ (2 ** factories.arange(0, self.MAXBIT))
-        ltm = factories.randint(2, (self.dimension, self.MAXBIT, self.MAXBIT), generator=g).tril().numpy()
+        ltm_draws = factories.randint(2, (self.dimension, self.MAXBIT, self.MAXBIT), generator=g)
+        ltm = ltm_draws.tril().numpy(force=True)
         ltm[:, np.arange(self.MAXBIT), np.arange(self.MAXBIT)] = 1
         rows = (ltm * (1 << np.arange(self.MAXBIT - 1, -1, -1, dtype=np.int64))).sum(-1)  # (dimension, p)
-        state = self.sobolstate.numpy()
+        state = self.sobolstate.numpy(force=True)
         parity = np.bitwise_count(rows[:, None, :] & state[:, :, None]) & 1  # (dimension, j, p)
         weights = 1 << np.arange(self.MAXBIT - 1, -1, -1, dtype=np.int64)  # (row p gives bit 29 - p)
         self.sobolstate = from_numpy((parity.astype(np.int64) * weights).sum(-1))
@@ -108,8 +109,9 @@ class SobolEngine:
     def _advance(self, n: int, num_generated: int) -> np.ndarray[Any, Any]:
         """The next n integer points from ``quasi`` (which moves to the last of them)."""
         bits = _rightmost_zero(np.arange(num_generated, num_generated + n, dtype=np.int64))
-        steps = self.sobolstate.numpy()[:, bits].T  # (n, dimension)
-        points = np.bitwise_xor.accumulate(np.concatenate([self.quasi.numpy()[None], steps]), axis=0)[1:]
+        steps = self.sobolstate.numpy(force=True)[:, bits].T  # (n, dimension)
+        start = self.quasi.numpy(force=True)[None]
+        points = np.bitwise_xor.accumulate(np.concatenate([start, steps]), axis=0)[1:]
         if n:
             self.quasi = from_numpy(points[-1].copy())
         return points

@@ -203,7 +203,7 @@ class BlockMask:
     def to_string(self, grid_size: int | tuple[int, int] = (20, 20), limit: int = 4) -> str:
         """A picture of the block map per (batch, head): '█' computed, '░' partly, ' ' skipped, squeezed to
         ``grid_size`` cells; at most ``limit`` pictures."""
-        dense = self.to_dense().numpy()
+        dense = self.to_dense().numpy(force=True)
         *batch_dims, rows, cols = dense.shape
         max_rows, max_cols = ((rows, cols) if grid_size == -1 else (grid_size, grid_size)
                               if isinstance(grid_size, int) else grid_size)
@@ -258,7 +258,7 @@ def create_block_mask(mask_mod: Callable[..., Any], B: int | None, H: int | None
     if _is_score_mod(mask_mod):
         raise InvalidParameterError(f"create-block_mask requires a mask_mod function! Got {mask_mod}")
     qb, kb = (BLOCK_SIZE, BLOCK_SIZE) if isinstance(BLOCK_SIZE, int) else BLOCK_SIZE
-    mask = create_mask(mask_mod, B, H, Q_LEN, KV_LEN, device).numpy()
+    mask = create_mask(mask_mod, B, H, Q_LEN, KV_LEN, device).numpy(force=True)
     pad_q, pad_k = -Q_LEN % qb, -KV_LEN % kb
     mask = np.pad(mask, ((0, 0), (0, 0), (0, pad_q), (0, pad_k)))
     b, h, q, k = mask.shape
