@@ -43,6 +43,7 @@ from minigrad import (
     onnx,
     optim,
     overrides,  # noqa: F401  (torch.overrides, reached as an attribute)
+    quasirandom,  # noqa: F401  (torch.quasirandom, reached as an attribute)
     return_types,
     safetensors,
     selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)

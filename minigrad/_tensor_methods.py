@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import numpy as np
 
-from minigrad import memory_formats
+from minigrad import _shared_memory, memory_formats
 from minigrad.dtypes import resolve_dtype, scalar_type_name, tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError, bool_args, not_tensor_error
 from minigrad.grad_mode import _mode
@@ -302,6 +302,10 @@ class Storage:
             return cls(np.zeros(0, np.uint8), exact=True)
         return cls(np.memmap(filename, np.uint8, "r+" if shared else "c", shape=(nbytes,)), exact=True)
 
+    def is_shared(self) -> builtins.bool:
+        """Whether the memory is shared between processes (a tensor's after ``share_memory_()``)."""
+        return _shared_memory.array_is_shared(np.asarray(self._owner))
+
     def untyped(self) -> Storage:
         """The storage itself (it is untyped already)."""
         return self
@@ -422,8 +426,8 @@ class TypedStorage:
         return TypedStorage(self._flat, self.dtype)
 
     def is_shared(self) -> builtins.bool:
-        """False: no shared-memory (multiprocessing) storage."""
-        return False
+        """Whether the memory is shared between processes (a tensor's after ``share_memory_()``)."""
+        return _shared_memory.array_is_shared(self._flat)
 
     def untyped(self) -> Storage:
         """The memory as an untyped (byte) storage."""
@@ -1935,11 +1939,18 @@ class TensorMethods:
                           "the CPU only)")
 
     def is_shared(self: Any) -> builtins.bool:
-        """False: minigrad keeps tensors in this process's memory (there are no worker processes)."""
-        return False
+        """Whether the memory is shared with other processes: after ``share_memory_()``, or in a tensor a
+        process received from another (its ``multiprocessing`` arguments, a Queue)."""
+        return _shared_memory.array_is_shared(self._array)
 
     def share_memory_(self: Any) -> Tensor:
-        """This tensor (minigrad shares memory between threads already; there are no worker processes)."""
+        """Move the memory to shared memory, in place, unless it is there already; returns self.
+
+        A child process made by ``fork`` then writes to the same memory (Hogwild training), and one made by
+        ``spawn`` maps it again; views of the memory minigrad knows of move with it, as the one storage
+        they share in PyTorch.
+        """
+        _shared_memory.share_(self)
         return cast("Tensor", self)
 
     @bool_args("wrap")

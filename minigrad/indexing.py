@@ -40,11 +40,24 @@ __all__ = [
 ]  # fmt: skip
 
 
+# PyTorch's words for an index of the wrong dtype, by op ({} its scalar type name)
+_INDEX_DTYPE_WORDS = {
+    "scatter": "scatter(): Expected dtype int32/int64 for index",
+    "index_fill": "index_fill_(): Expected dtype int64 for index.",
+    "index_select": "index_select(): Expected dtype int32 or int64 for index",
+    "index_add": "index_add_(): Expected dtype int32/int64 for index but got: {}",
+    "index_copy": "index_copy_(): Expected a long tensor for index, but got {}",
+    "take": "take(): Expected a long tensor for index, but got {}",
+}  # fmt: skip
+
+
 def _index_array(index: Any, what: str) -> Array:
     a = index.numpy(force=True) if isinstance(index, Tensor) else np.asarray(index)
     if a.dtype.kind not in "iu":
         # (PyTorch's RuntimeError; also the TypeError minigrad raised first)
-        raise _MaskDTypeError(f"{what}: the index must be an integer tensor, got {a.dtype}")
+        words = _INDEX_DTYPE_WORDS.get("scatter" if what.startswith("scatter") else what)
+        detail = f"{what}: the index must be an integer tensor, got {a.dtype}"
+        raise _MaskDTypeError(f"{words.format(scalar_type_name(a.dtype))} ({detail})" if words else detail)
     return a.astype(np.int64, copy=False)
 
 
@@ -172,8 +185,8 @@ def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter
             raise DimensionError(f"Dimension out of range (expected to be in range of [-{src.ndim}, "
                                  f"{src.ndim - 1}], but got {src.ndim}) ({fn}: src shape {src.shape}, index "
                                  f"{arr.ndim} dims)")
-        raise ShapeError(f"{fn}: Index tensor must have the same number of dimensions as src tensor: src "
-                         f"shape {src.shape}, self {x.shape}")
+        raise ShapeError(f"Index tensor must have the same number of dimensions as src tensor ({fn}: src "
+                         f"shape {src.shape}, self {x.shape})")
     d, idx = _checked_along(fn, x, dim, index)
     if idx.size == 0:
         return x.clone()
@@ -322,9 +335,9 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     at = (slice(None),) * d + (idx,)
     expected = input.numpy(force=True)[at].shape
     if src.shape != expected:
-        raise ShapeError(f"index_add: source tensor shape must match self tensor shape, excluding the "
-                         f"specified dimension. Got self.shape = {list(input.shape)} source.shape = "
-                         f"{list(source.shape)} (expected {expected})")
+        raise ShapeError(f"source tensor shape must match self tensor shape, excluding the specified "
+                         f"dimension. Got self.shape = {list(input.shape)} source.shape = "
+                         f"{list(source.shape)} (index_add: expected {expected})")
     return ops.IndexAddInto.apply(input, src, index=at, label="IndexAddBackward0",
                                   alpha=float(alpha) if fused else 1.0)
 

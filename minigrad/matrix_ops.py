@@ -18,7 +18,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import provide
-from minigrad.dtypes import c_type_name, kernel_error, scalar_type_name
+from minigrad.dtypes import c_type_name, kernel_error, scalar_type_name, tensor_type_name
 from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
@@ -29,7 +29,7 @@ from minigrad.errors import (
     int_error,
     not_tensor_error,
 )
-from minigrad.shapes import check_broadcast, norm_dim
+from minigrad.shapes import check_broadcast, expand_to_error, norm_dim
 from minigrad.tensor import Tensor, _named, cat, from_numpy, matmul, stack, where
 
 __all__ = [
@@ -230,8 +230,10 @@ def _fits(fn: str, c: Any, shape: tuple[int, ...]) -> None:
     if not isinstance(c, Tensor):
         raise TypeError(f"{fn}: expected input to be a Tensor, got {type(c).__name__}")
     own = c.shape
-    if len(own) > len(shape) or any(s not in (1, t) for s, t in zip(own[::-1], shape[::-1])):
-        raise ShapeError(f"{fn}: input of shape {own} does not broadcast to the product's shape {shape}")
+    error = expand_to_error(tuple(own), tuple(shape), tensor_type_name(c.dtype))
+    if error is not None:  # (PyTorch's expand words first)
+        raise ShapeError(f"{error} ({fn}: input of shape {own} does not broadcast to the product's shape "
+                         f"{shape})")
 
 
 def _scaled_sum(c: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
@@ -599,8 +601,8 @@ def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
                          f"and {other.shape}")
     d = norm_dim(dim, input.ndim)
     if input.shape[d] != 3 or other.shape[d] != 3:  # both need size 3 there, not a broadcast 1
-        raise ShapeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape} and "
-                         f"{other.shape}")
+        raise ShapeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} and "
+                         f"{other.shape[d]} (shapes {input.shape} and {other.shape})")
     # (check_broadcast: numpy's ValueError is no RuntimeError)
     shape = check_broadcast("linalg.cross", tuple(input.shape), tuple(other.shape))
     if input.dtype == np.bool_:  # (the kernel is chosen by input's dtype, then other's is checked against it)

@@ -96,7 +96,8 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
     """
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
-        raise MinigradError(f"norm: expected a floating tensor, got {x.dtype}")
+        raise MinigradError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                            f"{scalar_type_name(x.dtype)} (norm: got {x.dtype})")
     if p == "fro" or p is None:
         p = 2
     if isinstance(p, (str, bool)) or not isinstance(p, (int, float)):

@@ -99,6 +99,16 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     return from_numpy(out.reshape((*w.shape[:-1], num_samples)))
 
 
+def _check_probs(probs: Array, p: float | None) -> None:
+    """Raise PyTorch's error unless every probability is in [0, 1]: its tensor kernel's words, or (for the
+    number ``p``) the scalar overload's."""
+    if probs.size and (np.isnan(probs).any() or probs.min() < 0 or probs.max() > 1):
+        raise MinigradError(
+            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
+            "improved?  If so, please report an enhancement request to PyTorch.)" if p is None else
+            f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+
+
 def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None) -> Tensor:  # noqa: A002
     """1 with probability ``input`` (or the number ``p``) elementwise, else 0; input's dtype.
 
@@ -109,8 +119,7 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | N
     if p is None:
         require_float_kernel("bernoulli_tensor_cpu_p_", input.dtype)
     probs = input.numpy(force=True) if p is None else np.full(input.shape, p, dtype=np.float64)
-    if probs.size and (np.isnan(probs).any() or probs.min() < 0 or probs.max() > 1):
-        raise MinigradError("bernoulli: all probabilities must be in [0, 1]")
+    _check_probs(probs, p)
     gen = resolve(generator)
     draws = _draws.bernoulli(gen, input.shape, p) if p is not None else _draws.bernoulli_tensor(gen, probs)
     dt = input.dtype if input.dtype.kind == "f" else float32
@@ -258,7 +267,12 @@ def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Array:
     """Draws for ``t.bernoulli_(p)``: 1 with probability p (a number or a broadcastable tensor)."""
     gen = resolve(generator)
     if isinstance(p, Tensor):
-        return _draws.bernoulli_tensor(gen, np.broadcast_to(p.numpy(force=True), t.shape)).astype(t.dtype)
+        probs = np.broadcast_to(p.numpy(force=True), t.shape)
+        if probs.size and (np.isnan(probs).any() or probs.min() < 0 or probs.max() > 1):
+            _check_probs(probs, None)
+        return _draws.bernoulli_tensor(gen, probs).astype(t.dtype)
+    if not 0 <= float(p) <= 1:  # (nan too)
+        _check_probs(np.full(1, float(p)), float(p))
     return _draws.bernoulli(gen, t.shape, float(p)).astype(t.dtype)
 
 

@@ -160,9 +160,10 @@ def _index_array(fn: str, index: Any, int32: bool = False) -> Array:
     if (int32 and arr.dtype == np.int32) or (arr.size == 0 and arr.dtype.kind in "iu"):
         # gather and scatter_add read int32 indices too; PyTorch checks no empty index's dtype
         return arr.astype(np.int64)
-    if arr.dtype != np.int64:
-        raise InvalidParameterError(f"{fn}(): expected dtype {'int32/' if int32 else ''}int64 for index, got "
-                                    f"{arr.dtype}")
+    if arr.dtype != np.int64:  # (PyTorch's words: scatter_add's kernel is scatter's)
+        name = "scatter" if fn.startswith("scatter") else fn
+        raise InvalidParameterError(f"{name}(): Expected dtype {'int32/' if int32 else ''}int64 for index "
+                                    f"({fn}: got {arr.dtype})")
     return arr
 
 

@@ -345,6 +345,10 @@ def atomic_write(target: str, write: Callable[[IO[bytes]], None], who: str) -> N
             untouched).
     """
     directory = os.path.dirname(os.path.abspath(target))
+    parent = os.path.dirname(target)
+    if who == "save" and parent and not os.path.isdir(parent):  # (PyTorch's words)
+        raise MinigradError(f"Parent directory {parent} does not exist. (save: cannot write a file in "
+                            f"{directory!r})")
     old_mode = _new_file_mode(target)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):

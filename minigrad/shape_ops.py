@@ -372,7 +372,12 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa:
 def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
     """The slice at ``index`` along ``dim``, without that dim."""
     d = norm_dim(dim, input.ndim)
-    return input[(slice(None),) * d + (_int("select", "index", index),)]
+    i = _int("select", "index", index)
+    size = input.shape[d] if input.ndim else 1
+    if not -size <= i < size:  # (PyTorch's words)
+        raise DimensionError(f"select(): index {i} out of range for tensor of size {list(input.shape)} at "
+                             f"dimension {d}")
+    return input[(slice(None),) * d + (i,)]
 
 
 def flip(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
@@ -419,8 +424,8 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
         raise IndexError(f"Dimension specified as {dims} but tensor has no dimensions")
     dim_list = _dims("roll", dims, input.ndim, repeats=True)  # (a dim named twice rolls twice, as PyTorch)
     if len(shift_list) != len(dim_list):
-        raise InvalidParameterError(f"roll: shifts and dimensions must align. shifts: {len(shift_list)}, "
-                                    f"dims:{len(dim_list)}")
+        raise InvalidParameterError(f"shifts and dimensions must align. shifts: {len(shift_list)}, "
+                                    f"dims:{len(dim_list)} (roll)")
     out = input
     for s, d in zip(shift_list, dim_list):
         n = out.shape[d]
@@ -506,8 +511,12 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
     d = 0 if dim is None else norm_dim(dim, x.ndim)
     n = x.shape[d] if x.ndim else 1
     r = repeats.numpy(force=True) if isinstance(repeats, Tensor) else np.asarray(repeats)
-    if r.size not in (1, n) or (r.size and r.min() < 0):
-        raise InvalidParameterError(f"repeat_interleave: repeats must be non-negative, one or {n} of them")
+    if r.size not in (1, n) or (r.size and r.min() < 0):  # (PyTorch's words for each case)
+        words = (f"repeats must have the same size as input along dim, but got repeats.size(0) = {r.size} "
+                 f"and input.size(0) = {n}" if r.size not in (1, n) else "repeats can not be negative"
+                 if isinstance(repeats, Tensor) else "Repeats must be non-negative")
+        raise InvalidParameterError(f"{words} (repeat_interleave: repeats must be non-negative, one or {n} "
+                                    "of them)")
     idx = np.repeat(np.arange(n), np.broadcast_to(r.reshape(-1), (n,)))
     out: Tensor = x.reshape(1)[idx] if x.ndim == 0 else x[(slice(None),) * d + (idx,)]
     # PyTorch expands an int count and reshapes (ViewBackward0), and index_selects by a tensor of counts

@@ -135,9 +135,10 @@ def infer_reshape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -
                              f"from {source})")
         return target
     unknown = [i for i, s in enumerate(target) if s == -1]
-    if len(unknown) > 1 or any(s < -1 for s in target):
-        words = "only one dimension can be inferred" if len(unknown) > 1 else \
-            f"invalid shape dimension {min(target)}"
+    if len(unknown) > 1 or any(s < -1 for s in target):  # (PyTorch's words for the first dim at fault)
+        first = next(i for i, s in enumerate(target) if s < -1 or (s == -1 and i > unknown[0]))
+        words = "only one dimension can be inferred" if target[first] == -1 else \
+            f"invalid shape dimension {target[first]} at index {first} of shape {list(target)}"
         raise ShapeError(f"{words} (reshape: invalid target shape {target} for a tensor of shape {source})")
     known = math.prod(s for s in target if s != -1)
     if unknown:
@@ -270,6 +271,16 @@ def expand_error(shape: tuple[int, ...], target: tuple[int, ...], d: int, type_n
     return ShapeError(f"The expanded size of the tensor ({target[d]}) must match the existing size ({s}) at "
                       f"non-singleton dimension {d}.  Target sizes: {list(target)}.  Tensor sizes: "
                       f"{list(shape)} (expand: {tuple(shape)} to {tuple(target)})")
+
+
+def expand_to_error(shape: tuple[int, ...], target: tuple[int, ...], type_name: str) -> ShapeError | None:
+    """PyTorch's error for expanding ``shape`` to ``target`` (the last dim that clashes), or None if it fits;
+    ``type_name``: the tensor's legacy type name, which the too-many-dims words name."""
+    if len(shape) > len(target):
+        return expand_error(shape, target, -1, type_name)
+    lead = len(target) - len(shape)
+    d = next((i for i in range(len(target) - 1, lead - 1, -1) if shape[i - lead] not in (1, target[i])), None)
+    return None if d is None else expand_error(shape, target, d)
 
 
 def _first_lengths(data: Any) -> list[int]:

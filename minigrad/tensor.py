@@ -81,6 +81,7 @@ from minigrad.shapes import (
     check_broadcast_to,
     check_mask,
     expand_error,
+    expand_to_error,
     index_error,
     infer_reshape,
     no_dim,
@@ -1437,9 +1438,14 @@ class Tensor(TensorMethods):
         except IndexError as e:
             raise index_error(index, self.shape, e) from None
         except ValueError as e:
+            value_shape = tuple(np.shape(arr))
+            while value_shape and value_shape[0] == 1:  # (PyTorch drops a value's leading 1s first)
+                value_shape = value_shape[1:]
+            error = expand_to_error(value_shape, tuple(self._array[index].shape),
+                                    _dtypes.tensor_type_name(self._array.dtype))
             raise ShapeError(
-                f"setitem: a value of shape {np.shape(arr)} does not fit index {index!r} of a tensor of "
-                f"shape {self.shape}: {e}"
+                f"{str(error) + ' (' if error else ''}setitem: a value of shape {np.shape(arr)} does not fit "
+                f"index {index!r} of a tensor of shape {self.shape}: {e}{')' if error else ''}"
             ) from None
 
     # comparisons: bool tensors, never recorded
@@ -1656,6 +1662,9 @@ class Tensor(TensorMethods):
         """x with ``value`` (a number or a 0-d tensor, which gets the gradient) wherever ``mask`` is True."""
         m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
+            if not _broadcasts(self._array.shape, m.shape):  # (PyTorch checks the shapes first)
+                raise ShapeError(f"{size_mismatch(m.shape, self._array.shape)} (masked_fill: mask of shape "
+                                 f"{m.shape} cannot be broadcast with the tensor's shape {self.shape})")
             raise _MaskDTypeError("masked_fill_ only supports boolean masks, but got mask with dtype "
                              f"{_dtypes.c_type_name(m.dtype)}")
         if isinstance(value, Tensor) and value.ndim:
@@ -2214,6 +2223,10 @@ class _HookHandle:
         self.hooks.pop(self.id, None)
 
 
+def _broadcasts(a: tuple[int, ...], b: tuple[int, ...]) -> builtins.bool:
+    return all(m == n or 1 in (m, n) for m, n in zip(a[::-1], b[::-1]))
+
+
 def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     """clamp with tensor bounds, as a selection with PyTorch's gradient rule: x where lo <= x <= hi,
     lo where x < lo < hi, hi where x > hi or hi < lo; a nan in x or a bound gives nan, and the
@@ -2229,9 +2242,11 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     hi_a = None if hi is None else np.asarray(hi._array if isinstance(hi, Tensor) else hi)
     try:
         shape = np.broadcast_shapes(a.shape, *(b.shape for b in (lo_a, hi_a) if b is not None))
-    except ValueError:
-        raise ShapeError(f"clamp: the bounds' shapes {[b.shape for b in (lo_a, hi_a) if b is not None]} do "
-                         f"not broadcast with the input's {a.shape}") from None
+    except ValueError:  # (PyTorch's sentence for the input, its a, and the first bound that clashes, its b)
+        bad = next(b.shape for b in (lo_a, hi_a) if b is not None and not _broadcasts(a.shape, b.shape))
+        raise ShapeError(f"{size_mismatch(a.shape, bad)} (clamp: the bounds' shapes "
+                         f"{[b.shape for b in (lo_a, hi_a) if b is not None]} do not broadcast with the "
+                         f"input's {a.shape})") from None
     nan_bound = [np.isnan(b) for b in (a, lo_a, hi_a) if b is not None and b.dtype.kind == "f"]
     nan_mask = np.broadcast_to(np.logical_or.reduce(np.broadcast_arrays(*nan_bound)) if nan_bound
                                else np.zeros((), dtype=bool), shape)

@@ -179,7 +179,8 @@ BUDGETS: dict[str, int] = {
     # +2 review: index_put's dtype check is setitem's (one rule, two masks refused)
     # +27 lead46: numpy scalars read as PyTorch's parser reads them (py_number)
     # +8 lead46: x.mT / x.mH of a 0-d tensor are the tensor, as PyTorch
-    "minigrad/tensor.py": 2977,
+    # +15 progs34: PyTorch's words for clamp's bounds, masked_fill's shape check first, setitem's expand
+    "minigrad/tensor.py": 2991,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -711,7 +712,8 @@ BUDGETS: dict[str, int] = {
     # +1 (progs33): embedding's dtype error names "(while checking arguments for embedding)" as PyTorch; +31:
     # MultiheadAttention's mask asserts, sdpa's bmm words, bce weight, LSTM tensor hx (PyTorch's words);
     # +7: the masks' old details kept after PyTorch's words
-    "minigrad/nn": 17173,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +350 progs34: torch.nn.attention.flex_attention (flex_attention, BlockMask, create_block_mask, masks)
+    "minigrad/nn": 17523,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1338,7 +1340,10 @@ BUDGETS: dict[str, int] = {
     # +17 lead46: x.mT / x.mH of a 0-d tensor are the tensor, as PyTorch
     # +22 lead46: scatter src rank IndexError, clamp_min/max(None) TypeError
     # +1 lead46: the 0-d mT/mH warned set lives in _tensor_methods (no import circle)
-    "minigrad": 71623,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +177 progs34: share_memory_ into memfd pages, multiprocessing tensor reducers, spawn children aliased
+    # +69 progs34: PyTorch's words for index dtypes, select, clamp, masks, expand, norm, bernoulli, save
+    # +350 progs34: torch.nn.attention.flex_attention; +180: torch.quasirandom.SobolEngine (and save words)
+    "minigrad": 72399,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

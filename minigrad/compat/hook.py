@@ -205,6 +205,22 @@ def _show_torch_dtypes() -> None:
             _swap(cls, "__module__", home)
 
 
+def _spawn_command_line(original: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    """``multiprocessing.spawn.get_command_line`` whose child installs this hook before anything else, so a
+    ``spawn`` child (which imports the script again) resolves ``torch`` to minigrad as its parent does."""
+    home = os.path.dirname(os.path.dirname(os.path.abspath(_format.__file__)))
+
+    def get_command_line(**kwds: Any) -> list[str]:
+        line = original(**kwds)
+        if "-c" in line[:-1]:
+            at = line.index("-c") + 1
+            line[at] = (f"import sys; sys.path.insert(0, {home!r}); import minigrad.compat.hook; "
+                        f"minigrad.compat.hook.install(); {line[at]}")
+        return line
+
+    return get_command_line
+
+
 def installed() -> bool:
     """True while the hook is on ``sys.meta_path``."""
     return _finder in sys.meta_path
@@ -242,6 +258,9 @@ def install() -> None:
     Tensor.__getattr__ = _tensor_getattr  # type: ignore[attr-defined]
     use_torch_constructor(True)  # torch.Tensor([0, 1]) is float32, torch.Tensor(3) has three elements
     _show_torch_dtypes()
+    import multiprocessing.spawn as spawn
+
+    _swap(spawn, "get_command_line", _spawn_command_line(spawn.get_command_line))
     # scripts pick their API by torch.__version__: the PyTorch release minigrad follows (see version.py)
     sys.modules[_TARGET].__version__ = version.__version__ = version.as_torch()  # type: ignore[attr-defined]
 

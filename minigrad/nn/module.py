@@ -741,9 +741,9 @@ class Module:
         return self._apply(lambda t: t.new_empty(t.shape), recurse)
 
     def share_memory(self: M) -> M:
-        """Returns self: PyTorch moves the storage to shared memory for worker processes; minigrad's
-        arrays stay in this process."""
-        return self
+        """Move every parameter, gradient and buffer to shared memory in place (``Tensor.share_memory_``), so
+        processes made by ``fork`` or ``spawn`` train the same weights (Hogwild); returns self."""
+        return self._apply(lambda t: t.share_memory_())
 
     # ------------------------------------------------------------ state
 

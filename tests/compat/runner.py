@@ -895,6 +895,22 @@ SPECS: dict[str, list[Check]] = {
     "ibm_coursera_dnn_labs.py": every_number(1e-5),  # legacy .type(), w.data updates, transforms, inits
     "error_clinic_messages.py": [Check(r"^(.+)$", 0)],  # 130 classic mistakes: error classes and words
     "error_clinic_modules_optim.py": [Check(r"^(.+)$", 0)],  # modules, optimizers, data, autograd mistakes
+    # progs34: seeded, so every printed number
+    "cs224n_a4_nmt.py": every_number(2e-4),  # packed bi-LSTM encoder, LSTMCell + attention, beam search
+    "cs231n_a3_captioning_gan.py": every_number(1e-5),  # hand MHA, TransformerDecoder captioner, GAN losses
+    "cs236_hw2_vae_gmvae.py": every_number(1e-5),  # VAE/GMVAE NELBO and IWAE bounds, mixture prior
+    # share_memory + spawn/fork workers; the two-process Hogwild run races, so only that it learned
+    "mnist_hogwild.py": every_number(1e-5),
+    "build_nanogpt_gpt2.py": every_number(1e-5),  # NANOGPT_SCALE_INIT, grad accumulation, top-k sampling
+    "hf_trainer_internals.py": every_number(1e-5),  # HF schedules as LambdaLR(partial), LabelSmoother
+    "lucidrains_vit_variants.py": every_number(1e-5),  # CaiT talking heads, LayerScale, re-attention
+    "print_layouts_summaries.py": every_number(1e-5),  # 3-D/4-D summaries, linewidth, profiles
+    "pygcn_kipf_dense.py": every_number(1e-5),  # GraphConvolution via torch.spmm, pyGAT attention
+    "ericjang_flows_custom_transform.py": every_number(1e-5),  # Transform subclasses in a flow
+    "cs182_layers_by_hand.py": every_number(1e-5),  # BN/conv/LSTM by hand vs nn in float64
+    "error_words_index_ops.py": [Check(r"^(.+)$", 0)],  # index/mask/clamp/reshape/save mistakes
+    "attention_gym_flex.py": every_number(1e-5),  # flex_attention score/mask mods, BlockMask pictures
+    "qmc_sobol_bo.py": every_number(1e-5),  # SobolEngine designs, QMC integration, GP + EI on Sobol points
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -59,7 +59,7 @@ def _pooled_size(fn: str, x: Tensor, k: Ints, s: Ints, p: Ints, d: Ints, ceil_mo
         out.append(o)
     if min(out) < 1:
         plane = [x.shape[1], *x.shape[2:]]
-        torch_words = (f"Invalid computed output size: {min(out)}" if fn == "max_pool1d" else
+        torch_words = (f"max_pool1d() Invalid computed output size: {min(out)}" if fn == "max_pool1d" else
                        f"Given input size: ({'x'.join(map(str, plane))}). Calculated output size: "
                        f"({'x'.join(map(str, [x.shape[1], *out]))}). Output size is too small")
         raise ShapeError(f"{torch_words} ({fn}: given input of shape {original}, the calculated output size "
