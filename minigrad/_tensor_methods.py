@@ -23,7 +23,7 @@ import numpy as np
 
 from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, scalar_type_name, tensor_type_name
-from minigrad.errors import DeviceError, MinigradError, ShapeError, bool_args, not_tensor_error
+from minigrad.errors import DeviceError, MinigradError, ShapeError, bool_args, missing_arg, not_tensor_error
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
 from minigrad.shapes import norm_dim, shape_arg
@@ -1196,11 +1196,15 @@ class TensorMethods:
 
     def repeat(self: Any, *sizes: Any, repeats: Any = None) -> Tensor:
         """Tile along each dim (ints, one tuple, or ``repeats=``); see :func:`minigrad.shape_ops.repeat`."""
+        if repeats is None and not sizes:
+            raise missing_arg("repeat", "repeats")
         return shape_ops.repeat(self, *(sizes if repeats is None else (repeats,)))
 
     def tile(self: Any, *args: Any, dims: Any = None) -> Tensor:
         """``repeat`` with missing leading counts of 1 (``x.tile(2, 3)`` or ``x.tile((2, 3))``)."""
         if dims is None:
+            if not args:
+                raise missing_arg("tile", "dims")
             dims = args[0] if len(args) == 1 and not isinstance(args[0], builtins.int) else args
         return shape_ops.tile(self, dims)
 
@@ -1623,6 +1627,8 @@ class TensorMethods:
             MinigradError: self requires grad, outside inference_mode (PyTorch's "cannot resize variables
                 that require grad").
         """
+        if not sizes:
+            raise missing_arg("resize_", "size")
         if self.requires_grad and not _mode.inference:
             raise MinigradError("cannot resize variables that require grad")
         shape = shape_arg(sizes)
@@ -1654,7 +1660,7 @@ class TensorMethods:
                 f"tensor has a size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). "
                 "autograd's resize can only change the shape of a given tensor, while preserving the number "
                 "of elements. ")
-        return cast("Tensor", self.contiguous().view(*sizes))
+        return cast("Tensor", self.contiguous().view(*sizes) if sizes else self.contiguous().view(()))
 
     def __dlpack__(self: Any, **kwargs: Any) -> Any:
         """A DLPack capsule viewing this tensor's memory (the protocol ``np.from_dlpack`` and
@@ -1764,18 +1770,24 @@ class TensorMethods:
                   requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """Zeros of ``size`` with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
+        if size is None and not sizes:
+            raise missing_arg("new_zeros", "size")
         return factories.zeros(*(sizes if size is None else (size,)), dtype=dt, requires_grad=requires_grad)
 
     def new_ones(self: Any, *sizes: Any, size: Any = None, dtype: Any = None,
                   requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """Ones of ``size`` with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
+        if size is None and not sizes:
+            raise missing_arg("new_ones", "size")
         return factories.ones(*(sizes if size is None else (size,)), dtype=dt, requires_grad=requires_grad)
 
     def new_empty(self: Any, *sizes: Any, size: Any = None, dtype: Any = None,
                   requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """An uninitialized tensor of ``size`` with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
+        if size is None and not sizes:
+            raise missing_arg("new_empty", "size")
         return factories.empty(*(sizes if size is None else (size,)), dtype=dt, requires_grad=requires_grad)
 
     def new_empty_strided(self: Any, size: Any, stride: Any, *, dtype: Any = None,

@@ -255,6 +255,11 @@ class NotGiven(enum.Enum):
 NOT_GIVEN: Final = NotGiven.NOT_GIVEN
 
 
+def missing_arg(fn: str, name: str) -> TypeError:
+    """PyTorch's TypeError for a call without its one required argument (``zeros()``, ``x.reshape()``)."""
+    return TypeError(f'{fn}() missing 1 required positional arguments: "{name}"')
+
+
 def std_var_error(fn: str, function: bool, **given: object) -> TypeError:
     """PyTorch's TypeError for arguments no overload of ``std`` / ``var`` (``var_mean``, ``std_mean``)
     takes: a non-bool ``unbiased``, ``unbiased`` with ``correction``, or ``x.var(True, keepdim=...)``.

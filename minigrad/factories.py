@@ -26,6 +26,7 @@ from minigrad.errors import (
     allocating,
     bool_args,
     bool_error,
+    missing_arg,
 )
 from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
 from minigrad.random import Generator, resolve
@@ -49,6 +50,19 @@ def _dims(shape: tuple[Any, ...], fn: str = "") -> tuple[int, ...]:
     if math.prod(dims) >= 2**63 or any(s >= 2**63 for s in dims):
         raise InvalidParameterError(f"shape {dims} has more elements than an int64 can count")
     return dims
+
+
+def _given(shape: tuple[Any, ...], size: Any, fn: str) -> tuple[Any, ...]:
+    """A factory's sizes, given as ints, one sequence or ``size=``; none at all is PyTorch's TypeError
+    (``zeros()`` is no 0-d tensor: that is ``zeros(())``)."""
+    if size is not None:
+        return (size,)
+    if not shape:
+        if fn in ("rand", "randn"):
+            raise TypeError(f"{fn}() received an invalid combination of arguments - got (), but expected one "
+                            "of:\n * (tuple of ints size, *, torch.Generator generator, ...)\n")
+        raise missing_arg(fn, "size")
+    return shape
 
 
 def _size_arg(size: Any, fn: str) -> tuple[int, ...]:
@@ -104,7 +118,7 @@ def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     ``device`` must be the CPU here and in every factory below: a GPU raises
     :class:`~minigrad.errors.DeviceError`.
     """
-    dims = _dims(shape if size is None else (size,), "zeros")
+    dims = _dims(_given(shape, size, "zeros"), "zeros")
     return _make(np.zeros(dims, _float_dtype(dtype, device)), requires_grad)
 
 
@@ -112,7 +126,7 @@ def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
 def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
          device: DeviceLike = None, size: Any = None) -> Tensor:
     """A tensor of ones; ``shape`` as ints or one tuple (or ``size=``). The default dtype unless ``dtype``."""
-    dims = _dims(shape if size is None else (size,))
+    dims = _dims(_given(shape, size, "ones"))
     return _make(np.ones(dims, _float_dtype(dtype, device)), requires_grad)
 
 
@@ -131,7 +145,7 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
     """
     if pin_memory is not True and pin_memory is not False and pin_memory is not None:  # (bool?, as PyTorch's)
         raise bool_error("empty", "pin_memory", pin_memory)
-    dims = _dims(shape if size is None else (size,))
+    dims = _dims(_given(shape, size, "empty"))
     arr = np.empty(dims, _float_dtype(dtype, device))
     if memory_format is not None and memory_format is not contiguous_format:
         if memory_format is preserve_format:
@@ -334,7 +348,7 @@ def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
           generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
     """Standard normal samples from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
     dt = _random_dtype(dtype, device, "randn")
-    dims = _dims(shape if size is None else (size,))
+    dims = _dims(_given(shape, size, "randn"))
     return _make(_draws.normal(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
@@ -343,7 +357,7 @@ def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
          generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
     dt = _random_dtype(dtype, device, "rand")
-    dims = _dims(shape if size is None else (size,))
+    dims = _dims(_given(shape, size, "rand"))
     return _make(_draws.uniform(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
@@ -398,7 +412,7 @@ def randint_like(input: Tensor, low: int = _NO_LOW, high: int | None = None, *, 
 
 
 @allocating
-def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeLike = None,
+def randint(low: int = _NO_LOW, high: Any = None, shape: Any = _NO_LOW, dtype: DTypeLike = None,
             generator: Generator | None = None, requires_grad: bool = False, *,
             size: Any = None, device: DeviceLike = None) -> Tensor:
     """Integers uniform in [low, high), int64 by default, of shape ``shape``.
@@ -414,6 +428,11 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeL
         low, high, shape = 0, low, high
     if size is not None:
         shape = size
+    if shape is _NO_LOW:  # (PyTorch has no 0-d default: randint(5) is its argument error)
+        got = ", ".join(type(v).__name__ for v in (low, high) if v is not None and v is not _NO_LOW)
+        raise TypeError(f"randint() received an invalid combination of arguments - got ({got}), but expected "
+                        "one of:\n * (int high, tuple of ints size, ...)\n * (int low, int high, tuple of "
+                        "ints size, ...)\n")
     if low is _NO_LOW:  # randint(high=h, size=s): PyTorch's low defaults to 0
         low, high = high, None
     if high is None:

@@ -68,6 +68,7 @@ from minigrad.errors import (
     _IndexTypeError,
     _MaskDTypeError,
     bool_error,
+    missing_arg,
     not_tensor_error,
     std_var_error,
     user_stacklevel,
@@ -1314,7 +1315,7 @@ class Tensor(TensorMethods):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
         if self._recorded(src):  # (_update checks src's overlap on this path)
             everywhere = from_numpy(np.ones(self.shape, dtype=bool))
-            out = self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
+            out = self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(t.shape), t),
                                src)
             return _named(out, src, "torch::autograd::CopyBackwards")  # (PyTorch's node for copy_)
         refuse_overlap(self._array, src._array)
@@ -1625,12 +1626,24 @@ class Tensor(TensorMethods):
     clip = clamp
 
     def maximum(self, other: TensorLike) -> Tensor:
-        """Elementwise max with broadcasting; ties split the gradient in half."""
-        return self._binary_named("maximum", other, _ops.Maximum)
+        """Elementwise max with broadcasting; ties split the gradient in half.
+
+        Raises:
+            TypeError: ``other`` is not a Tensor (a number too, as PyTorch's: that is ``clamp(min=)``).
+        """
+        if not isinstance(other, Tensor):
+            raise not_tensor_error("maximum", "other", 1, other)
+        return self._binary(other, _ops.Maximum)
 
     def minimum(self, other: TensorLike) -> Tensor:
-        """Elementwise min with broadcasting; ties split the gradient in half."""
-        return self._binary_named("minimum", other, _ops.Minimum)
+        """Elementwise min with broadcasting; ties split the gradient in half.
+
+        Raises:
+            TypeError: ``other`` is not a Tensor (a number too, as PyTorch's: that is ``clamp(max=)``).
+        """
+        if not isinstance(other, Tensor):
+            raise not_tensor_error("minimum", "other", 1, other)
+        return self._binary(other, _ops.Minimum)
 
     def pow(self, exponent: TensorLike) -> Tensor:
         """x ** exponent (TypeError for a list, tuple or numpy array exponent, as PyTorch's)."""
@@ -1920,7 +1933,13 @@ class Tensor(TensorMethods):
         Raises:
             ShapeError: the element counts differ.
         """
-        have, target = self._array.shape, shape_arg(sizes if shape is None else (shape,))
+        if shape is None:
+            if not sizes:  # (reshape() is no 0-d reshape: that is reshape(()))
+                raise missing_arg("reshape", "shape")
+            shape = sizes
+        else:
+            shape = (shape,)
+        have, target = self._array.shape, shape_arg(shape)
         target = target if target == have else infer_reshape(target, self._array.size, self.shape)
         # (its own shape too: a new view, as PyTorch's, so t_() or requires_grad_() on it leave self alone)
         out = self._view(_ops.Reshape.apply(self, shape=target))
@@ -1952,6 +1971,8 @@ class Tensor(TensorMethods):
         Raises:
             ShapeError: ``dims`` is not a permutation of range(ndim).
         """
+        if dims is None and not order_:
+            raise missing_arg("permute", "dims")
         order = shape_arg(order_ if dims is None else (dims,))
         if len(order) != self.ndim:
             raise ShapeError("permute(sparse_coo): number of dimensions in the tensor input does not match "
@@ -2014,6 +2035,8 @@ class Tensor(TensorMethods):
         Raises:
             ShapeError: the shapes are not broadcast-compatible.
         """
+        if size is None and not sizes:
+            raise missing_arg("expand", "size")
         shape = sizes if size is None else (size,)
         target = list(shape_arg(shape))
         lead = len(target) - self.ndim
@@ -2034,7 +2057,7 @@ class Tensor(TensorMethods):
 
     def expand_as(self, other: Tensor) -> Tensor:
         """Broadcast to ``other.shape``."""
-        return self.expand(*other.shape)
+        return self.expand(tuple(other.shape))
 
     def __getitem__(self, index: Any) -> Tensor:
         steps: tuple[tuple[Any, ...], ...]

@@ -17,7 +17,9 @@ def test_zeros_and_ones(make: Callable[..., mg.Tensor], fill: float) -> None:
         t = make(*args)
         assert t.shape == (2, 3) and t.dtype == np.float32 and not t.requires_grad
         np.testing.assert_array_equal(t.numpy(), np.full((2, 3), fill))
-    assert make().shape == ()
+    assert make(()).shape == ()
+    with pytest.raises(TypeError, match="missing 1 required positional"):  # (PyTorch: no 0-d default)
+        make()
     assert make(0, 4).shape == (0, 4)
     t = make(3, dtype=mg.float64, requires_grad=True)
     assert t.dtype == np.float64 and t.requires_grad and t.is_leaf

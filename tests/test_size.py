@@ -177,7 +177,8 @@ BUDGETS: dict[str, int] = {
     # +39 (progs33): PyTorch's once-per-process warning for a list of numpy arrays (torch.Tensor([arrays]));
     # +9: PyTorch's words for max/amax/argmax over nothing and Tensor(2, -1)
     # +2 review: index_put's dtype check is setitem's (one rule, two masks refused)
-    "minigrad/tensor.py": 2942,
+    # +23 ops34: reshape/expand/permute without sizes and x.maximum(number) raise PyTorch's TypeError
+    "minigrad/tensor.py": 2965,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -1328,7 +1329,8 @@ BUDGETS: dict[str, int] = {
     # +7 lead45: tie replays of sort/topk capped at REPLAY_LIMIT elements (top-p sampler 52 -> 0.8 ms)
     # +56 suites33: qr/lu_solve deprecation warnings, orgqr, householder_product checks in PyTorch's words
     # +15 suites33: serialization.MAP_LOCATION, Distribution._validate_args as PyTorch's class attribute
-    "minigrad": 71286,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +201 ops34: no-size calls raise PyTorch's TypeError, vectorized kthvalue/mode tie replays
+    "minigrad": 71487,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

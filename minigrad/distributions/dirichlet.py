@@ -80,7 +80,7 @@ class Dirichlet(ExponentialFamily):
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """The draw of ``sample`` (the same numbers), differentiable in ``concentration``."""
         shape = self._extended_shape(sample_shape)
-        c = self.concentration.expand(*shape)
+        c = self.concentration.expand(tuple(shape))
         require_float_kernel("dirichlet", c.dtype)  # an integer concentration: PyTorch's error
         with no_grad():
             g = _draws.dirichlet_gammas(default_generator, np.array(c.numpy(force=True)))

@@ -573,6 +573,6 @@ def linear_cross_entropy(input: Tensor, linear_weight: Tensor, target: Tensor, *
         raise InvalidParameterError("ignore_index cannot be specified when target contains probabilities")
     flat = linear_weight.reshape(-1, input.shape[-1])
     bias = None if linear_bias is None else linear_bias.reshape(-1)
-    logits = linear(input, flat, bias).reshape(*logits_shape)
+    logits = linear(input, flat, bias).reshape(tuple(logits_shape))
     return cross_entropy(logits, target, -100 if ignore_index is None else ignore_index, reduction,
                          label_smoothing, weight=weight)
