@@ -792,7 +792,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
             moved = np.moveaxis(idx, d, -1)
             flat = moved.reshape(-1).copy()
             for r in np.flatnonzero(tied):
-                flat[r] = _stl_order.kthvalue_index(rows[r].tolist(), k)
+                flat[r] = _stl_order.kthvalue_index_np(rows[r], k)
             idx = np.moveaxis(flat.reshape(moved.shape), -1, d)
         return idx
 
@@ -861,7 +861,9 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
                        keepdims=True)
         picked = np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
         n = a.shape[d] if a.ndim else 1
-        return np.where(count == 0, _stl_order.all_nan_median_index(n), picked)  # (a row of nans only)
+        if not (count == 0).any():  # (the all-nan index is a replay: only where a row is all nan)
+            return picked
+        return np.where(count == 0, _stl_order.all_nan_median_index(n), picked)
 
     return _select(input, d, choose, keepdim, return_types.nanmedian)
 
@@ -890,7 +892,10 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
         nan_in = row.dtype.kind in "fc" and bool(np.isnan(row).any())
         # which copy: the one PyTorch's std::sort puts last; with a real nan (each its own run, as nan !=
         # nan; np.unique counts them as one, whose row == nan picks nothing) only the replay knows it
-        if (counts.max() > 1 and not nan_in) or (nan_in and row.dtype.kind == "f"):
+        if counts.max() > 1 and not nan_in:
+            best[r] = _stl_order.mode_index_np(row)
+            continue
+        if nan_in and row.dtype.kind == "f":
             best[r] = _stl_order.mode_index(row.tolist())
             continue
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
