@@ -114,3 +114,13 @@ def test_mode_of_many_ties_is_fast() -> None:
     mg.mode(a)
     mg.kthvalue(a, 50_000)
     assert time.perf_counter() - start < 1.0  # (generous for a loaded machine; ~40 ms here)
+
+
+@pytest.mark.parametrize("name", ["_foreach_maximum", "_foreach_minimum", "_foreach_maximum_"])
+def test_foreach_maximum_still_takes_a_number(name: str) -> None:
+    # Tensor.maximum now refuses a number as PyTorch's; torch._foreach_maximum(tensors, 1.5) takes one
+    def call(t: Any) -> Any:
+        xs = [t.tensor([1.0, 2.0, float("nan")]), t.tensor([1, 2])]
+        out = getattr(t, name)(xs, 1.5)
+        return t.cat([x.double() for x in (xs if out is None or name.endswith("_") else out)])
+    _same(call)
