@@ -23,7 +23,15 @@ import numpy as np
 
 from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, scalar_type_name, tensor_type_name
-from minigrad.errors import DeviceError, MinigradError, ShapeError, bool_args, missing_arg, not_tensor_error
+from minigrad.errors import (
+    DeviceError,
+    MinigradError,
+    ShapeError,
+    bool_args,
+    missing_arg,
+    not_tensor_error,
+    stable_by_keyword,
+)
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
 from minigrad.shapes import norm_dim, shape_arg
@@ -1114,17 +1122,19 @@ class TensorMethods:
         """Running minima and their indices."""
         return reductions.cummin(self, dim)
 
+    @stable_by_keyword(method=True)
     @dim_aliases
     def sort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False, *,
              stable: builtins.bool = False) -> return_types.sort:
         """(sorted values, indices); see :func:`minigrad.sort`."""
-        return reductions.sort(self, dim, descending, stable=stable)
+        return reductions.sort(self, dim=dim, descending=descending, stable=stable)
 
+    @stable_by_keyword(method=True)
     @dim_aliases
     def argsort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False, *,
                 stable: builtins.bool = False) -> Tensor:
         """The sorting permutation along ``dim``."""
-        return reductions.argsort(self, dim, descending, stable=stable)
+        return reductions.argsort(self, dim=dim, descending=descending, stable=stable)
 
     def msort(self: Any) -> Tensor:
         """Sorted along dim 0."""

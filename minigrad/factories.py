@@ -65,11 +65,12 @@ def _given(shape: tuple[Any, ...], size: Any, fn: str) -> tuple[Any, ...]:
     return shape
 
 
-def _size_arg(size: Any, fn: str) -> tuple[int, ...]:
-    if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
-        return _dims((size,))
+def _size_arg(size: Any, fn: str, name: str = "size", position: int | None = 1) -> tuple[int, ...]:
+    """A sequence of sizes; one int is PyTorch's TypeError here (``full(3, v)``: its parser takes a tuple
+    of ints only, unlike the varargs factories ``zeros(3)``); ``position`` None: given by keyword."""
     if not isinstance(size, (tuple, list)):
-        raise TypeError(f"{fn}: size must be an int or a tuple of ints, got {size!r}")
+        where = "" if position is None else f" (position {position})"
+        raise TypeError(f"{fn}(): argument '{name}'{where} must be tuple of ints, not {type(size).__name__}")
     return _dims(tuple(size))
 
 
@@ -173,7 +174,7 @@ def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_g
         InvalidParameterError: a negative stride.
     """
     dims = _size_arg(size, "empty_strided")
-    strides = _size_arg(stride, "empty_strided")
+    strides = _size_arg(stride, "empty_strided", "stride", 2)
     if len(strides) != len(dims):
         raise ShapeError(f"empty_strided: mismatch in length of strides and shape ({len(strides)} strides "
                          f"for shape {dims})")
@@ -231,6 +232,7 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         TypeError: no shape or no fill value given.
         InvalidParameterError: a value the dtype cannot hold.
     """
+    by_keyword = shape is None
     if shape is None:
         if size is None:
             raise TypeError("full() missing the shape: full(size, fill_value)")
@@ -247,7 +249,7 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         dtype = (np.bool_ if isinstance(fill_value, bool)
                  else int64 if isinstance(fill_value, int) else get_default_dtype())
     dt = resolve_dtype(dtype)
-    shp = _size_arg(shape, "full")
+    shp = _size_arg(shape, "full", position=None if by_keyword else 1)
     return _make(np.full(shp, _fill_scalar(fill_value, dt, "full: fill_value"), dt), requires_grad)
 
 
@@ -426,8 +428,13 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = _NO_LOW, dtype: D
     """
     if isinstance(high, (tuple, list)):  # randint(high, shape)
         low, high, shape = 0, low, high
+    if isinstance(shape, (int, np.integer)) and high is not None and low is not _NO_LOW:  # randint(0, 5, 3)
+        raise TypeError("randint() received an invalid combination of arguments - got (int, int, int), but "
+                        "expected one of:\n * (int high, tuple of ints size, ...)\n * (int low, int high, "
+                        "tuple of ints size, ...)\n")
+    position: int | None = 2
     if size is not None:
-        shape = size
+        shape, position = size, None
     if shape is _NO_LOW:  # (PyTorch has no 0-d default: randint(5) is its argument error)
         got = ", ".join(type(v).__name__ for v in (low, high) if v is not None and v is not _NO_LOW)
         raise TypeError(f"randint() received an invalid combination of arguments - got ({got}), but expected "
@@ -445,7 +452,7 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = _NO_LOW, dtype: D
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high} "
             f"(randint: low ({low}) must be less than high ({high}))")
     check_device(device)
-    shp = _size_arg(shape, "randint")
+    shp = _size_arg(shape, "randint", position=position)
     dt = int64 if dtype is None else resolve_dtype(dtype)
     return _make(_draws.randint(resolve(generator), shp, int(low), int(high)).astype(dt), requires_grad)
 

@@ -30,6 +30,7 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     bool_args,
+    stable_by_keyword,
 )
 from minigrad.grids import _symmetric_linspace
 from minigrad.selection import cumsum, gather
@@ -655,6 +656,7 @@ def _pick(x: Tensor, d: int, idx: Array, kind: type, name: str) -> Any:
     return kind(_named(gather(x, d, idx), x, name), from_numpy(np.array(idx, dtype=int64, order="C")))
 
 
+@stable_by_keyword(method=False)
 @dim_aliases
 @bool_args("descending", "stable", optional=("stable",))
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *,  # noqa: A002
@@ -697,12 +699,13 @@ def _tied_sorted_as_torch(a: Array, order: Array, d: int, descending: bool) -> A
     return np.moveaxis(out.reshape(np.moveaxis(order, d, -1).shape), -1, d)
 
 
+@stable_by_keyword(method=False)
 @dim_aliases
 @bool_args("descending", "stable")
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,  # noqa: A002
             stable: bool = False) -> Tensor:
     """The permutation that sorts ``input`` along ``dim`` (int64)."""
-    return sort(input, dim, descending, stable=stable).indices
+    return sort(input, dim=dim, descending=descending, stable=stable).indices
 
 
 def msort(input: Tensor) -> Tensor:  # noqa: A002

@@ -124,3 +124,46 @@ def test_foreach_maximum_still_takes_a_number(name: str) -> None:
         out = getattr(t, name)(xs, 1.5)
         return t.cat([x.double() for x in (xs if out is None or name.endswith("_") else out)])
     _same(call)
+
+
+# ---------------------------------------------------------------- the op fuzzer's argument-parser leftovers
+_PARSER = {
+    "sort_positional_dim_stable": lambda t: t.sort(t.ones(4), 0, stable=True),
+    "sort_positional_dim_stable_none": lambda t: t.sort(t.ones(4), 0, stable=None),
+    "sort_method": lambda t: t.ones(4).sort(0, stable=True),
+    "argsort_positional_dim_stable": lambda t: t.argsort(t.ones(4), 0, stable=True),
+    "argsort_method": lambda t: t.ones(4).argsort(0, stable=False),
+    "full_int_size": lambda t: t.full(3, 2.0),
+    "full_int_size_keyword": lambda t: t.full(size=3, fill_value=1),
+    "empty_strided_int": lambda t: t.empty_strided(3, (1,)),
+    "empty_strided_int_stride": lambda t: t.empty_strided((3,), 1),
+    "empty_permuted_int": lambda t: t.empty_permuted(3, (0,)),
+    "randint_int_size": lambda t: t.randint(0, 5, 3),
+    "randint_int_size_keyword": lambda t: t.randint(5, size=3),
+    "kaiser_beta_without_periodic": lambda t: t.kaiser_window(5, beta=5.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_PARSER))
+def test_argument_forms_pytorch_refuses(name: str) -> None:
+    # PyTorch's parser: sort/argsort take stable= only with dim and descending as keywords; full, randint,
+    # empty_strided and empty_permuted take sizes as a tuple only; kaiser_window takes beta after periodic
+    _error_words(_PARSER[name])
+
+
+_PARSER_OK = {
+    "sort_keywords": lambda t: t.sort(t.tensor([3.0, 1.0, 1.0, 2.0]), stable=True, dim=0, descending=True)[1],
+    "sort_stable_none": lambda t: t.sort(t.tensor([3.0, 1.0, 2.0]), stable=None)[1],
+    "sort_positional": lambda t: t.sort(t.tensor([3.0, 1.0, 2.0]), 0, True)[1],
+    "argsort_keywords": lambda t: t.tensor([[3, 1, 1]]).argsort(stable=True, dim=1),
+    "full_tuple": lambda t: t.full((3,), 2.0), "full_size": lambda t: t.full(t.Size([2]), 1),
+    "randint_tuple": lambda t: t.randint(5, (3,)).zero_(),
+    "empty_strided": lambda t: t.empty_strided((3,), (1,)).zero_(),
+    "kaiser_periodic_beta": lambda t: t.kaiser_window(5, False, 5.0, dtype=t.float64),
+    "kaiser_keywords": lambda t: t.kaiser_window(5, beta=5.0, periodic=True, dtype=t.float64),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_PARSER_OK))
+def test_argument_forms_pytorch_takes(name: str) -> None:
+    _same(_PARSER_OK[name])
