@@ -1330,7 +1330,7 @@ BUDGETS: dict[str, int] = {
     # +56 suites33: qr/lu_solve deprecation warnings, orgqr, householder_product checks in PyTorch's words
     # +15 suites33: serialization.MAP_LOCATION, Distribution._validate_args as PyTorch's class attribute
     # +201 ops34: no-size calls raise PyTorch's TypeError, vectorized kthvalue/mode tie replays
-    # +62 ops34: sort(x, 0, stable=), full(3, v), randint/empty_strided int sizes, kaiser beta alone: TypeErrors
+    # +62 ops34: sort(x, 0, stable=), full(3, v), randint/empty_strided int sizes, kaiser beta: TypeErrors
     "minigrad": 71549,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
