@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 import numpy as np
 
 from minigrad import memory_formats
-from minigrad.dtypes import resolve_dtype, scalar_type_name, tensor_type_name
+from minigrad.dtypes import kernel_error, resolve_dtype, scalar_type_name, tensor_type_name
 from minigrad.errors import (
     DeviceError,
     MinigradError,
@@ -113,6 +113,8 @@ def _inplace(name: str, doc: str) -> Callable[..., Tensor]:
             args = tuple(tensors)
         if args and tensor.not_operand(args[0]) and name in _SEQUENCE_CHECKED:
             raise pointwise.sequence_error(name + "_", args[0], name="exponent" if name == "pow" else "other")
+        if name in ("cumsum", "cumprod") and self.dtype == np.bool_:  # (it sums into self: no bool kernel)
+            raise kernel_error(f"{name}_out", self.dtype)
         out: Tensor = self._update(name + "_", lambda t: getattr(t, name)(*args, **kwargs), *args,
                                    *kwargs.values())
         return out

@@ -52,13 +52,14 @@ def _dims(shape: tuple[Any, ...], fn: str = "") -> tuple[int, ...]:
     return dims
 
 
-def _given(shape: tuple[Any, ...], size: Any, fn: str) -> tuple[Any, ...]:
+def _given(shape: tuple[Any, ...], size: Any, fn: str, bare: bool = False) -> tuple[Any, ...]:
     """A factory's sizes, given as ints, one sequence or ``size=``; none at all is PyTorch's TypeError
-    (``zeros()`` is no 0-d tensor: that is ``zeros(())``)."""
+    (``zeros()`` is no 0-d tensor: that is ``zeros(())``). ``bare``: rand/randn called with no argument at
+    all (PyTorch words that one as an invalid combination)."""
     if size is not None:
         return (size,)
     if not shape:
-        if fn in ("rand", "randn"):
+        if bare:
             raise TypeError(f"{fn}() received an invalid combination of arguments - got (), but expected one "
                             "of:\n * (tuple of ints size, *, torch.Generator generator, ...)\n")
         raise missing_arg(fn, "size")
@@ -349,8 +350,10 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
 def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
           generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
     """Standard normal samples from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
+    bare = dtype is None and requires_grad is False and generator is None and device is None
+    given = _given(shape, size, "randn", bare)  # (PyTorch's parser: the sizes first, then the dtype's kernel)
     dt = _random_dtype(dtype, device, "randn")
-    dims = _dims(_given(shape, size, "randn"))
+    dims = _dims(given)
     return _make(_draws.normal(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
@@ -358,8 +361,10 @@ def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
 def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
          generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
+    bare = dtype is None and requires_grad is False and generator is None and device is None
+    given = _given(shape, size, "rand", bare)  # (PyTorch's parser: the sizes first, then the dtype's kernel)
     dt = _random_dtype(dtype, device, "rand")
-    dims = _dims(_given(shape, size, "rand"))
+    dims = _dims(given)
     return _make(_draws.uniform(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 

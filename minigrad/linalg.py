@@ -239,7 +239,10 @@ def qr(A: Tensor, mode: str = "reduced") -> QRResult:  # noqa: N803
     a = _matrix("qr", A)
     if mode == "r":
         r = _named(ops.QR.apply(a, mode="r"), A, "LinalgQrBackward0")
-        return QRResult(from_numpy(np.empty(0, dtype=a.dtype)), r)
+        if not r.requires_grad:
+            return QRResult(from_numpy(np.empty(0, dtype=a.dtype)), r)
+        # PyTorch's empty Q is an output of the same node: it requires grad, and backward through it raises
+        return QRResult(_named(r.reshape(-1)[:0], A, "LinalgQrBackward0"), r)
     m, n = a.shape[-2:]
     return QRResult(*_node(A, "LinalgQr", *ops.unpack(ops.QR.apply(a, mode=mode), ops.QR.parts(m, n, mode))))
 

@@ -21,7 +21,7 @@ import numpy as np
 from minigrad import _kernels, _stl_order, ops, return_types
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.dtypes import c_type_name, kernel_error, resolve_dtype, scalar_type_name
+from minigrad.dtypes import bool_sub_error, c_type_name, kernel_error, resolve_dtype, scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DTypeError,
@@ -395,6 +395,8 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: int | Sequence[int] | None
         if n < edge_order + 1:
             raise MinigradError(f"torch.gradient expected each dimension size to be at least edge_order+1, "
                                 f"got size {n} in dim {d}")
+        if input.dtype == np.bool_:  # (PyTorch subtracts the samples: no bool subtraction)
+            raise bool_sub_error(True)
         if isinstance(h, Tensor) and h.ndim:
             if h.shape != (n,):
                 raise MinigradError(f"torch.gradient expected each tensor to be on the same device and of "

@@ -2669,7 +2669,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's arg
                                     "matrix product; convert them with .long() or .float())")
         raise DTypeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(ad)} != "
                          f"{c_type_name(bd)} (matmul of {ad} and {bd}: convert one with .to(other.dtype))")
-    if a.dtype == bool_:  # numpy's logical product is not PyTorch's (which refuses bool): its kernel's words
+    # numpy's logical product is not PyTorch's (which refuses bool): its kernel's words; but an empty
+    # product (nothing to multiply: an empty result or inner dim) is its zeros, as PyTorch's (not for dot)
+    if a.dtype == bool_ and ((a._array.size and b._array.size) or a.ndim == 1 == b.ndim):
         kernel = ("dot" if a.ndim == 1 == b.ndim else "addmv_impl_cpu" if 1 in (a.ndim, b.ndim)
                   else "addmm_impl_cpu_" if a.ndim == 2 == b.ndim else "bmm")
         raise _BoolProductError(f'"{kernel}" not implemented for \'Bool\' (matmul: bool tensors have no '

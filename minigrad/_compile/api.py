@@ -261,7 +261,7 @@ class CompiledFunction:
                 for p, _ in cut:
                     p._ctx = None  # the backward stops at the arguments: the outer graph is the caller's
                 try:
-                    grads = autograd.grad(live, parents, seeds, allow_unused=True)
+                    grads = autograd.grad(live, parents, seeds, allow_unused=True) if parents else ()
                 finally:
                     for p, ctx in cut:
                         p._ctx = ctx
