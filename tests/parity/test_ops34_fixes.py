@@ -167,3 +167,100 @@ _PARSER_OK = {
 @pytest.mark.parametrize("name", sorted(_PARSER_OK))
 def test_argument_forms_pytorch_takes(name: str) -> None:
     _same(_PARSER_OK[name])
+
+
+# -------------------------------------------------------------- the op fuzzer's leftovers: dtypes and kernels
+_KERNELS = {
+    "randn_dtype_no_size": lambda t: t.randn(dtype=t.int64),
+    "rand_dtype_no_size": lambda t: t.rand(dtype=t.int64),
+    "cumsum_bool_inplace": lambda t: t.zeros(3, dtype=t.bool).cumsum_(0),
+    "cumprod_bool_inplace": lambda t: t.zeros(3, dtype=t.bool).cumprod_(0),
+    "gradient_bool": lambda t: t.gradient(t.tensor([True, False, True])),
+    "lrn_int32": lambda t: t.nn.functional.local_response_norm(t.ones(3, 1, 3, dtype=t.int32), 2),
+    "lrn_bool": lambda t: t.nn.functional.local_response_norm(t.ones(3, 4, 4, dtype=t.bool), 2),
+    "lrn_half_4d": lambda t: t.nn.functional.local_response_norm(t.ones(3, 1, 4, 1, dtype=t.float16), 2),
+    "lrn_uint8_4d": lambda t: t.nn.functional.local_response_norm(t.ones(3, 1, 4, 1, dtype=t.uint8), 2),
+    "multilabel_margin_half": lambda t: t.nn.functional.multilabel_margin_loss(
+        t.ones(2, 4, dtype=t.float16), t.ones(2, 4, dtype=t.int64)),
+    "mm_bool": lambda t: t.mm(t.ones(3, 1, dtype=t.bool), t.ones(1, 2, dtype=t.bool)),
+    "dot_bool_empty": lambda t: t.matmul(t.ones(0, dtype=t.bool), t.ones(0, dtype=t.bool)),
+    "linear_1d_bias_f32": lambda t: t.nn.functional.linear(
+        t.ones(3, dtype=t.float64), t.ones(2, 3, dtype=t.float64), t.ones(2, dtype=t.float32)),
+    "linear_2d_0d_bias_f32": lambda t: t.nn.functional.linear(
+        t.ones(2, 3, dtype=t.float64), t.ones(2, 3, dtype=t.float64), t.tensor(2.0, dtype=t.float32)),
+    "linear_int_float_bias": lambda t: t.nn.functional.linear(
+        t.ones(3, dtype=t.int64), t.ones(2, 3, dtype=t.int64), t.tensor(1.5)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_KERNELS))
+def test_kernels_pytorch_lacks(name: str) -> None:
+    # PyTorch's CPU kernels and checks: no bool cumsum into self, no bool subtraction in gradient, LRN's
+    # avg_pool2d/avg_pool3d (floats and int64; avg_pool3d no half), bool products with something to multiply
+    _error_words(_KERNELS[name])
+
+
+_WORKS = {
+    "diagonal_scatter_long_into_bool": lambda t: t.diagonal_scatter(
+        t.zeros(3, 3, dtype=t.bool), t.ones(3, dtype=t.int64)),
+    "diagonal_scatter_double_into_float": lambda t: t.diagonal_scatter(
+        t.zeros(3, 4), t.full((3,), 1.5).double(), 1),
+    "lrn_int64": lambda t: t.nn.functional.local_response_norm(t.ones(2, 3, 4, dtype=t.int64), 2),
+    "lrn_half_3d": lambda t: t.nn.functional.local_response_norm(t.ones(2, 3, 4, dtype=t.float16), 2),
+    "mm_bool_empty": lambda t: t.mm(t.ones(3, 1, dtype=t.bool), t.ones(1, 0, dtype=t.bool)),
+    "mm_bool_inner_0": lambda t: t.mm(t.ones(3, 0, dtype=t.bool), t.ones(0, 2, dtype=t.bool)),
+    "bmm_bool_inner_0": lambda t: t.bmm(t.ones(1, 2, 0, dtype=t.bool), t.ones(1, 0, 3, dtype=t.bool)),
+    "mv_bool_inner_0": lambda t: t.mv(t.ones(2, 0, dtype=t.bool), t.ones(0, dtype=t.bool)),
+    "linear_1d_0d_bias_int": lambda t: t.nn.functional.linear(
+        t.ones(1, dtype=t.float64), t.ones(2, 1, dtype=t.float64), t.tensor(2, dtype=t.int32)),
+    "linear_3d_0d_bias_f32": lambda t: t.nn.functional.linear(
+        t.ones(1, 1, 3, dtype=t.float64), t.ones(2, 3, dtype=t.float64), t.tensor(2.0, dtype=t.float32)),
+    "linear_3d_0d_bias_f64_into_f32": lambda t: t.nn.functional.linear(
+        t.full((1, 2, 3), 0.1), t.full((2, 3), 0.3), t.tensor(1e-9, dtype=t.float64)),
+    "linear_strided_3d_bias_f64_into_f32": lambda t: t.nn.functional.linear(
+        t.full((3, 2, 1), 0.1).transpose(0, 2), t.full((2, 3), 0.3), t.full((2,), 1e-9, dtype=t.float64)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_WORKS))
+def test_forms_pytorch_computes(name: str) -> None:
+    # diagonal_scatter converts src's dtype (minigrad's index_put refused it); LRN of int64 is float32;
+    # PyTorch's linear adds the bias in place (keeping the product's dtype) unless the input is 2-D, or
+    # contiguous with a 1-D bias (addmm, which refuses two dtypes)
+    _same(_WORKS[name])
+
+
+def test_linear_strided_input_adds_the_bias_in_place() -> None:
+    # the bias's gradient keeps its dtype and the result is named as PyTorch's (AddBackward0)
+    require_torch()
+    out = {}
+    for lib in (torch, mg):
+        x = lib.full((3, 2, 4), 0.1, requires_grad=True)
+        w = lib.full((5, 4), 0.3, requires_grad=True)
+        b = lib.full((5,), 0.2, dtype=lib.float64, requires_grad=True)
+        y = lib.nn.functional.linear(x.transpose(0, 1), w, b)
+        y.sum().backward()
+        out[lib] = (y.grad_fn.name(), str(y.dtype).split(".")[-1], str(b.grad.dtype).split(".")[-1],
+                    y.detach().numpy().tolist(), b.grad.numpy().tolist(), x.grad.numpy().tolist())
+    assert out[mg] == out[torch]
+
+
+def test_qr_mode_r_q_is_an_output_of_the_node() -> None:
+    # PyTorch's empty Q of mode='r' requires grad (LinalgQrBackward0) and backward through it raises
+    require_torch()
+    seen = []
+    for lib in (torch, mg):
+        a = lib.tensor(np.arange(6.0).reshape(3, 2) ** 1.5, requires_grad=True)
+        q, r = lib.linalg.qr(a, mode="r")
+        seen.append((tuple(q.shape), q.requires_grad, r.requires_grad, q.grad_fn.name()))
+        with pytest.raises(RuntimeError, match="depends on Q"):
+            q.sum().backward()
+        with lib.no_grad():
+            assert not lib.linalg.qr(a, mode="r")[0].requires_grad
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("inputs", [[], (), {}])
+def test_grad_of_no_inputs_raises(inputs: Any) -> None:
+    # PyTorch refuses autograd.grad(y, []); minigrad returned ()
+    _error_words(lambda t: t.autograd.grad(t.ones(2, requires_grad=True).sum(), inputs))
