@@ -115,6 +115,8 @@ def _inplace(name: str, doc: str) -> Callable[..., Tensor]:
             raise pointwise.sequence_error(name + "_", args[0], name="exponent" if name == "pow" else "other")
         if name in ("cumsum", "cumprod") and self.dtype == np.bool_:  # (it sums into self: no bool kernel)
             raise kernel_error(f"{name}_out", self.dtype)
+        if name == "masked_fill" and args and not isinstance(args[0], (tensor.Tensor, np.ndarray)):
+            raise tensor.mask_type_error("masked_fill_", args[0], args[1] if len(args) > 1 else None)
         out: Tensor = self._update(name + "_", lambda t: getattr(t, name)(*args, **kwargs), *args,
                                    *kwargs.values())
         return out

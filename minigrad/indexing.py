@@ -31,7 +31,7 @@ from minigrad.errors import (
 )
 from minigrad.selection import gather
 from minigrad.shapes import check_broadcast, norm_dim
-from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, where
+from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, mask_type_error, where
 
 __all__ = [
     "argwhere", "index_add", "index_copy", "index_fill", "index_put", "index_select", "masked_fill",
@@ -395,6 +395,8 @@ def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:  # noqa: A002
     """input with ``value`` where ``mask`` (broadcast) is True."""
+    if not isinstance(mask, (Tensor, np.ndarray)):
+        raise mask_type_error("masked_fill", mask, value, function=True)
     return input.masked_fill(mask, value)
 
 

@@ -1653,7 +1653,13 @@ class Tensor(TensorMethods):
         return self**exponent
 
     def masked_fill(self, mask: Tensor | Array, value: Any) -> Tensor:
-        """x with ``value`` (a number or a 0-d tensor, which gets the gradient) wherever ``mask`` is True."""
+        """x with ``value`` (a number or a 0-d tensor, which gets the gradient) wherever ``mask`` is True.
+
+        Raises:
+            TypeError: a mask that is no tensor (a Python bool, a list: PyTorch's argument error).
+        """
+        if not isinstance(mask, (Tensor, np.ndarray)):  # (minigrad's own callers pass numpy masks)
+            raise mask_type_error("masked_fill", mask, value)
         m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
             raise _MaskDTypeError("masked_fill_ only supports boolean masks, but got mask with dtype "
@@ -2637,6 +2643,15 @@ def _matmul_mismatch(ash: tuple[int, ...], bsh: tuple[int, ...]) -> str:
         return f"matmul: shapes {ash} and {bsh} do not fit: {ash[-1]} != {bsh[-2]}"
     return (f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {ash[-1]}] but got: "
             f"[{batch}, {bsh[-2]}].")
+
+
+def mask_type_error(fn: str, mask: Any, value: Any, function: bool = False) -> TypeError:
+    """PyTorch's TypeError for ``x.masked_fill(mask, v)`` with a mask that is no Tensor (``x > 0`` of a
+    Python number is a bool); ``function``: the ``torch.masked_fill(x, mask, v)`` form."""
+    lead, arg = ("Tensor, ", "Tensor input, ") if function else ("", "")
+    return TypeError(f"{fn}() received an invalid combination of arguments - got ({lead}"
+                     f"{type(mask).__name__}, {type(value).__name__}), but expected one of:\n * ({arg}Tensor "
+                     f"mask, Tensor value)\n * ({arg}Tensor mask, Number value)\n")
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's argument names)

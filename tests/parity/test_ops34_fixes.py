@@ -264,3 +264,14 @@ def test_qr_mode_r_q_is_an_output_of_the_node() -> None:
 def test_grad_of_no_inputs_raises(inputs: Any) -> None:
     # PyTorch refuses autograd.grad(y, []); minigrad returned ()
     _error_words(lambda t: t.autograd.grad(t.ones(2, requires_grad=True).sum(), inputs))
+
+
+@pytest.mark.parametrize("form", ["method", "inplace", "function"])
+@pytest.mark.parametrize("mask", [True, [True, False, True], None])
+def test_masked_fill_refuses_a_mask_that_is_no_tensor(form: str, mask: Any) -> None:
+    # the op fuzzer's inplace.masked_fill_ x10: x.masked_fill_(y > 0, 1.5) with a number y passes a bool
+    def call(t: Any) -> Any:
+        x = t.ones(3)
+        return {"method": lambda: x.masked_fill(mask, 1.5), "inplace": lambda: x.masked_fill_(mask, 1.5),
+                "function": lambda: t.masked_fill(x, mask, 1.5)}[form]()
+    _error_words(call)
