@@ -275,3 +275,18 @@ def test_masked_fill_refuses_a_mask_that_is_no_tensor(form: str, mask: Any) -> N
         return {"method": lambda: x.masked_fill(mask, 1.5), "inplace": lambda: x.masked_fill_(mask, 1.5),
                 "function": lambda: t.masked_fill(x, mask, 1.5)}[form]()
     _error_words(call)
+
+
+@pytest.mark.parametrize("call", ["sort", "max", "kthvalue", "cummax", "mode"])
+def test_out_results_are_the_out_forms(call: str) -> None:
+    # the op fuzzer's out.sort / out.max_dim (structure x80): given out=, PyTorch returns sort_out, max_out
+    require_torch()
+    names = []
+    for lib in (torch, mg):
+        x = lib.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 1.0]])
+        v, i = lib.empty(0), lib.empty(0, dtype=lib.int64)
+        args = {"sort": (x,), "max": (x, 1), "kthvalue": (x, 2), "cummax": (x, 1), "mode": (x,)}[call]
+        r = getattr(lib, call)(*args, out=(v, i))
+        assert r[0] is v and r[1] is i and r.values is v
+        names.append(type(r).__name__)
+    assert names[0] == names[1]
