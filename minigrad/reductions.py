@@ -464,10 +464,10 @@ def _trapezoids(y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tupl
     """y, the spacings along ``dim`` (x[i+1] - x[i], size n - 1; None: ``dx`` apart), and the dim."""
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: give x or dx, not both")
+    if y.ndim == 0:  # (before the bool check, as PyTorch)
+        raise DimensionError(f"Dimension specified as {dim} but tensor has no dimensions")
     if y.dtype.kind == "b":
         raise MinigradError("trapezoid: received a bool input for `y`, but bool is not supported")
-    if y.ndim == 0:
-        raise DimensionError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = norm_dim(dim, y.ndim)
     # (integer y stays integer: PyTorch adds its neighbours in y's dtype, wrapping as int8 does, and the
     # float factor 0.5 or 2.0 that follows makes the result the default float dtype)

@@ -1514,8 +1514,9 @@ class Tensor(TensorMethods):
         return self if self._array.dtype.kind == "f" else self.astype(get_default_dtype())
 
     def _softmax_operand(self, name: str, dim: int) -> Tensor:
-        """Self if floating; else PyTorch's NotImplementedError (its (log_)softmax kernels are float only)."""
-        if self._array.dtype.kind != "f":
+        """Self if floating; else PyTorch's NotImplementedError (its (log_)softmax kernels are float only),
+        but for an empty tensor: PyTorch runs no kernel there, and the result keeps the dtype."""
+        if self._array.dtype.kind != "f" and self._array.size:
             kernel = f"{name}_lastdim" if norm_dim(dim, self.ndim) == self.ndim - 1 else name
             raise _dtypes.kernel_error(f"{kernel}_kernel_impl", self._array.dtype, "")
         return self

@@ -290,3 +290,28 @@ def test_out_results_are_the_out_forms(call: str) -> None:
         assert r[0] is v and r[1] is i and r.values is v
         names.append(type(r).__name__)
     assert names[0] == names[1]
+
+
+_ORDER = {
+    "trapezoid_0d_bool": lambda t: t.trapezoid(t.tensor(True), dim=0),
+    "trapezoid_1d_bool": lambda t: t.trapezoid(t.tensor([True, False])),
+    "multilabel_soft_margin_0d_int": lambda t: t.nn.functional.multilabel_soft_margin_loss(
+        t.tensor(1), t.tensor(1)),
+    "multilabel_soft_margin_0d_float": lambda t: t.nn.functional.multilabel_soft_margin_loss(
+        t.tensor(1.0), t.tensor(1.0)),
+    "softmax_int": lambda t: t.nn.functional.softmax(t.ones(2, dtype=t.int64), 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ORDER))
+def test_checks_in_pytorchs_order(name: str) -> None:
+    # trapezoid checks the dim before the dtype; multilabel_soft_margin_loss's logsigmoid refuses integers
+    # before its dim check (the fuzzer's trapezoid / multilabel_soft_margin_loss errclass)
+    _error_words(_ORDER[name])
+
+
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("dim", [0, -1])
+def test_softmax_of_an_empty_integer_tensor_runs_no_kernel(fn: str, dim: int) -> None:
+    # the fuzzer's F.softmax_f16 mg_raises x2: PyTorch returns the empty int64 tensor
+    _same(lambda t: getattr(t.nn.functional, fn)(t.ones(1, 0, 1, dtype=t.int64), dim))

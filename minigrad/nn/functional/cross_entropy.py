@@ -521,6 +521,8 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x = _checks.tensor("multilabel_soft_margin_loss", input)
     t = _checks.tensor("multilabel_soft_margin_loss", target, "target")
+    if x.dtype.kind != "f":  # (PyTorch's logsigmoid of the input runs first: its kernel is float only)
+        raise kernel_error("log_sigmoid", x.dtype)
     if x.ndim == 0:
         raise DimensionError("Dimension specified as -1 but tensor has no dimensions "
                              "(multilabel_soft_margin_loss: expected an input (C,) or (N, C), got shape ())")
