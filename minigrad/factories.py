@@ -102,8 +102,10 @@ def _like_dtype(t: Tensor, dtype: DTypeLike, device: DeviceLike) -> np.dtype[Any
     return t.dtype if dtype is None else resolve_dtype(dtype)
 
 
-def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str) -> np.dtype[Any]:
+def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str, empty: bool = False) -> np.dtype[Any]:
     dt = _float_dtype(dtype, device)
+    if empty and fn.startswith("randn"):  # (PyTorch's normal kernel does not run for no elements)
+        return dt
     if dt.kind != "f":  # PyTorch's NotImplementedError, named after the kernel that has no such dtype
         kernel = "normal_kernel_cpu" if fn.startswith("randn") else "check_uniform_bounds"
         words = f"{kernel_error(kernel, dt, suffix='')} ({fn}: dtype={dt} is not a floating dtype)"
@@ -352,8 +354,10 @@ def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     """Standard normal samples from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
     bare = dtype is None and requires_grad is False and generator is None and device is None
     given = _given(shape, size, "randn", bare)  # (PyTorch's parser: the sizes first, then the dtype's kernel)
-    dt = _random_dtype(dtype, device, "randn")
     dims = _dims(given)
+    dt = _random_dtype(dtype, device, "randn", math.prod(dims) == 0)
+    if dt.kind != "f":  # (no elements: nothing drawn, as PyTorch)
+        return _make(np.empty(dims, dt), requires_grad)
     return _make(_draws.normal(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
@@ -380,7 +384,7 @@ def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: DTyp
                device: DeviceLike = None, requires_grad: bool = False,
                memory_format: Any = preserve_format) -> Tensor:
     """Standard normal samples with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
-    dt = _random_dtype(_like_dtype(input, dtype, device), device, "randn_like")
+    dt = _random_dtype(_like_dtype(input, dtype, device), device, "randn_like", input.numel() == 0)
     # PyTorch fills a non-contiguous result element by element (its scalar kernel), not 16 at a time
     a = input.numpy(force=True)
     contiguous = (memory_format is not preserve_format or a.flags.c_contiguous

@@ -315,3 +315,20 @@ def test_checks_in_pytorchs_order(name: str) -> None:
 def test_softmax_of_an_empty_integer_tensor_runs_no_kernel(fn: str, dim: int) -> None:
     # the fuzzer's F.softmax_f16 mg_raises x2: PyTorch returns the empty int64 tensor
     _same(lambda t: getattr(t.nn.functional, fn)(t.ones(1, 0, 1, dtype=t.int64), dim))
+
+
+_EMPTY_DRAWS = {
+    "randn": lambda t: t.randn(0, dtype=t.int64), "randn_2d": lambda t: t.randn(2, 0, dtype=t.int32),
+    "randn_like": lambda t: t.randn_like(t.ones(0, dtype=t.int64)),
+    "normal_size": lambda t: t.normal(0.0, 1.0, (0,), dtype=t.int64),
+    "normal_": lambda t: t.empty(0, dtype=t.int64).normal_(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_EMPTY_DRAWS))
+def test_normal_draws_of_no_elements_take_any_dtype(name: str) -> None:
+    # the fuzzer's randn_shape mg_raises: PyTorch's normal kernel runs for no elements, so randn(0,
+    # dtype=int64) is an empty int64 tensor (rand's bounds check still refuses it)
+    _same(_EMPTY_DRAWS[name])
+    _error_words(lambda t: t.randn(2, dtype=t.int64))
+    _error_words(lambda t: t.rand(0, dtype=t.int64))
