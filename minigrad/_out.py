@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import return_types
 from minigrad._state_array import StateArray
 from minigrad.dtypes import c_type_name, can_cast, scalar_type_name
 from minigrad.errors import DTypeError, MinigradError, not_tensor_error, python_type_name
@@ -81,7 +82,9 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature, public: str) -> Ca
             _check_tuple_dtypes(fn.__name__, result, out)
             for r, o in zip(result, out):
                 _store(fn.__name__, r, o, casts)
-            return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
+            if not hasattr(result, "_fields"):
+                return tuple(out)
+            return return_types.OUT_FORMS.get(type(result), type(result))(*out)  # (torch's sort_out, ...)
         _store(fn.__name__, result, out, casts)
         return out
 

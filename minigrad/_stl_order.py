@@ -17,8 +17,14 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["all_nan_median_index", "kthvalue_index", "mode_index", "sort_order", "topk_order"]
+import numpy as np
+
+__all__ = [
+    "all_nan_median_index", "kthvalue_index", "kthvalue_index_np", "mode_index", "mode_index_np",
+    "sort_order", "topk_order",
+]
 
 Item = tuple[float, int]
 Less = Callable[[Item, Item], bool]
@@ -261,3 +267,132 @@ def all_nan_median_index(n: int) -> int:
     q: list[Item] = [(math.nan, i) for i in range(n)]
     _nth_element(q, 0, 0, n, lambda x, y: x[0] < y[0])
     return q[0][1]
+
+
+# ------------------------------------------------------------------ the same steps, a partition at a time
+# A partition's swaps follow from two lists (Hoare's scans): the positions, left to right, where the
+# left scan stops (a value not below the pivot) and, right to left, where the right scan stops (not
+# above it). The k-th swap exchanges the k-th of each while the first lies left of the second; where
+# the scans then meet follows from the same lists. numpy finds both lists at once, so a partition costs
+# a few array operations instead of a Python step per element; the results are the replays' above.
+_SMALL = 64  # ranges up to this size go through the Python replays (fewer steps than array calls)
+
+
+def _stops(ge: np.ndarray, le: np.ndarray) -> int:
+    """How many swaps a Hoare partition makes: the k with ge[k] < le[k] (a prefix: ge rises, le falls)."""
+    n = min(len(ge), len(le))
+    return int(np.count_nonzero(ge[:n] < le[:n]))
+
+
+def kthvalue_index_np(values: np.ndarray, k: int) -> int:
+    """:func:`kthvalue_index` for a 1-D array: each partition of PyTorch's quickselect in array steps."""
+    if len(values) <= _SMALL:
+        return kthvalue_index(values.tolist(), k)
+    arr, idx = values.copy(), np.arange(len(values))
+    isnan = np.isnan if arr.dtype.kind in "fc" else None
+
+    def gt(x: Any, y: Any) -> Any:  # PyTorch's comparator: nan above everything
+        out = x > y
+        return out | (isnan(x) & ~isnan(y)) if isnan is not None else out
+
+    def swap(i: int, j: int) -> None:
+        arr[[i, j]] = arr[[j, i]]
+        idx[[i, j]] = idx[[j, i]]
+
+    target, lo, hi = k - 1, 0, len(arr) - 1
+    while hi - lo > _SMALL:
+        swap((lo + hi) >> 1, lo + 1)
+        for a, b in ((lo + 1, hi), (lo, hi), (lo + 1, lo)):
+            if gt(arr[a], arr[b]):
+                swap(a, b)
+        pivot = arr[lo]
+        ge = np.flatnonzero(~gt(pivot, arr[lo + 2:hi + 1])) + lo + 2  # (hi is one: arr[hi] >= pivot)
+        le = (np.flatnonzero(~gt(arr[lo + 1:hi], pivot)) + lo + 1)[::-1]  # (lo + 1 is one)
+        m = _stops(ge, le)
+        before_i = le[m - 1] if m else hi + 1  # (the swapped values stop the scans too)
+        before_j = ge[m - 1] if m else lo
+        i, j = min(ge[m], before_i), max(le[m], before_j)
+        if i == j:  # a value equal to the pivot stops both scans: swapped with itself, they move on
+            i, j = min(ge[m + 1], before_i), max(le[m + 1], before_j)
+        g, s = ge[:m], le[:m]
+        arr[g], arr[s] = arr[s], arr[g].copy()
+        idx[g], idx[s] = idx[s], idx[g].copy()
+        swap(lo, int(j))
+        if j <= target:
+            lo = int(i)
+        if j >= target:
+            hi = int(j) - 1
+    if not lo <= target <= hi:  # (left between the two scans' stops: the loop goes on elsewhere)
+        return int(idx[target])
+    return int(idx[lo + kthvalue_index(arr[lo:hi + 1].tolist(), target - lo + 1)])
+
+
+def mode_index_np(values: np.ndarray) -> int:
+    """:func:`mode_index` for a 1-D array without nan: ``std::sort``'s introsort with every range of a
+    level partitioned in one set of array steps (the ranges are disjoint, so their order does not
+    matter). The final insertion sort never moves a value past an equal one, so the last copy of the
+    mode after the partitions is the one ``std::sort`` puts last."""
+    if len(values) <= _SMALL:
+        return mode_index(values.tolist())
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    arr: np.ndarray[Any, Any] = inverse.astype(np.int32).reshape(-1)  # (ranks compare as the values do)
+    idx = np.arange(len(arr), dtype=np.int32)  # (int32 throughout: half the memory traffic of int64)
+    n = len(arr)
+    first, last = np.array([0], dtype=np.int32), np.array([n], dtype=np.int32)
+    depth = np.array([2 * _lg(n)]) if n else np.array([0])
+    keep = (last - first) > 16
+    first, last, depth = first[keep], last[keep], depth[keep]
+    while len(first):
+        spent = depth == 0  # (a range that partitioned too deep: heapsort, replayed in Python)
+        for f, e in zip(first[spent].tolist(), last[spent].tolist()):
+            q: list[Item] = list(zip(arr[f:e].tolist(), idx[f:e].tolist()))
+            _heap_select(q, 0, e - f, e - f, _by_value)
+            _sort_heap(q, 0, e - f, _by_value)
+            arr[f:e], idx[f:e] = [v for v, _ in q], [i for _, i in q]
+        first, last, depth = first[~spent], last[~spent], depth[~spent] - 1
+        if not len(first):
+            break
+        # the median of three to the front
+        a, b, c = first + 1, first + (last - first) // 2, last - 1
+        va, vb, vc = arr[a], arr[b], arr[c]
+        pick = np.where(va < vb, np.where(vb < vc, b, np.where(va < vc, c, a)),
+                        np.where(va < vc, a, np.where(vb < vc, c, b)))
+        arr[first], arr[pick] = arr[pick], arr[first].copy()
+        idx[first], idx[pick] = idx[pick], idx[first].copy()
+        # every position inside each range, with its range's number
+        sizes = last - first - 1
+        seg = np.repeat(np.arange(len(first), dtype=np.int32), sizes)
+        shift = (first + 1 - (np.cumsum(sizes) - sizes)).astype(np.int32)  # (a range's first inner position)
+        pos = np.arange(len(seg), dtype=np.int32) + shift[seg]
+        val, piv = arr[pos], arr[first][seg]
+        ge_mask, le_mask = ~(val < piv), ~(piv < val)
+        ge, ge_seg = pos[ge_mask], seg[ge_mask]
+        le, le_seg = pos[le_mask], seg[le_mask]
+        n_ge = np.bincount(ge_seg, minlength=len(first))
+        n_le = np.bincount(le_seg, minlength=len(first))
+        ge_start, le_end = np.cumsum(n_ge) - n_ge, np.cumsum(n_le)
+        # the k of each left stop in its range, and the k-th right stop from the end of its range
+        rank = np.arange(len(ge), dtype=np.int32) - ge_start.astype(np.int32)[ge_seg]
+        partner = (le_end.astype(np.int32) - 1)[ge_seg] - rank
+        paired = rank < n_le.astype(np.int32)[ge_seg]
+        swapping = paired & (ge < le[np.where(paired, partner, 0)])
+        partner = partner[swapping]
+        m = np.bincount(ge_seg[swapping], minlength=len(first))
+        g, s = ge[swapping], le[partner]
+        arr[g], arr[s] = arr[s], arr[g].copy()
+        idx[g], idx[s] = idx[s], idx[g].copy()
+        # where the left scan stops last: the m-th left stop, or the last swapped right stop before it
+        big = n + 1
+        at_m = np.where(m < n_ge, ge[np.minimum(ge_start + m, len(ge) - 1)], big)
+        prev = np.where(m > 0, le[np.minimum(le_end - m, len(le) - 1)], big)
+        cut = np.minimum(at_m, prev)
+        first, last, depth = (np.concatenate((first, cut)), np.concatenate((cut, last)),
+                              np.concatenate((depth, depth)))
+        keep = (last - first) > 16
+        first, last, depth = first[keep], last[keep], depth[keep]
+    best = int(np.argmax(counts))  # (np.unique sorts: the first most frequent is the smallest value)
+    return int(idx[np.flatnonzero(arr == best)[-1]])
+
+
+def _by_value(x: Item, y: Item) -> bool:
+    return x[0] < y[0]

@@ -22,8 +22,16 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 import numpy as np
 
 from minigrad import _shared_memory, memory_formats
-from minigrad.dtypes import resolve_dtype, scalar_type_name, tensor_type_name
-from minigrad.errors import DeviceError, MinigradError, ShapeError, bool_args, not_tensor_error
+from minigrad.dtypes import kernel_error, resolve_dtype, scalar_type_name, tensor_type_name
+from minigrad.errors import (
+    DeviceError,
+    MinigradError,
+    ShapeError,
+    bool_args,
+    missing_arg,
+    not_tensor_error,
+    stable_by_keyword,
+)
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
 from minigrad.shapes import norm_dim, shape_arg
@@ -108,6 +116,10 @@ def _inplace(name: str, doc: str) -> Callable[..., Tensor]:
             args = tuple(tensors)
         if args and tensor.not_operand(args[0]) and name in _SEQUENCE_CHECKED:
             raise pointwise.sequence_error(name + "_", args[0], name="exponent" if name == "pow" else "other")
+        if name in ("cumsum", "cumprod") and self.dtype == np.bool_:  # (it sums into self: no bool kernel)
+            raise kernel_error(f"{name}_out", self.dtype)
+        if name == "masked_fill" and args and not isinstance(args[0], (tensor.Tensor, np.ndarray)):
+            raise tensor.mask_type_error("masked_fill_", args[0], args[1] if len(args) > 1 else None)
         out: Tensor = self._update(name + "_", lambda t: getattr(t, name)(*args, **kwargs), *args,
                                    *kwargs.values())
         return out
@@ -1121,17 +1133,19 @@ class TensorMethods:
         """Running minima and their indices."""
         return reductions.cummin(self, dim)
 
+    @stable_by_keyword(method=True)
     @dim_aliases
     def sort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False, *,
              stable: builtins.bool = False) -> return_types.sort:
         """(sorted values, indices); see :func:`minigrad.sort`."""
-        return reductions.sort(self, dim, descending, stable=stable)
+        return reductions.sort(self, dim=dim, descending=descending, stable=stable)
 
+    @stable_by_keyword(method=True)
     @dim_aliases
     def argsort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False, *,
                 stable: builtins.bool = False) -> Tensor:
         """The sorting permutation along ``dim``."""
-        return reductions.argsort(self, dim, descending, stable=stable)
+        return reductions.argsort(self, dim=dim, descending=descending, stable=stable)
 
     def msort(self: Any) -> Tensor:
         """Sorted along dim 0."""
@@ -1203,11 +1217,15 @@ class TensorMethods:
 
     def repeat(self: Any, *sizes: Any, repeats: Any = None) -> Tensor:
         """Tile along each dim (ints, one tuple, or ``repeats=``); see :func:`minigrad.shape_ops.repeat`."""
+        if repeats is None and not sizes:
+            raise missing_arg("repeat", "repeats")
         return shape_ops.repeat(self, *(sizes if repeats is None else (repeats,)))
 
     def tile(self: Any, *args: Any, dims: Any = None) -> Tensor:
         """``repeat`` with missing leading counts of 1 (``x.tile(2, 3)`` or ``x.tile((2, 3))``)."""
         if dims is None:
+            if not args:
+                raise missing_arg("tile", "dims")
             dims = args[0] if len(args) == 1 and not isinstance(args[0], builtins.int) else args
         return shape_ops.tile(self, dims)
 
@@ -1630,6 +1648,8 @@ class TensorMethods:
             MinigradError: self requires grad, outside inference_mode (PyTorch's "cannot resize variables
                 that require grad").
         """
+        if not sizes:
+            raise missing_arg("resize_", "size")
         if self.requires_grad and not _mode.inference:
             raise MinigradError("cannot resize variables that require grad")
         shape = shape_arg(sizes)
@@ -1661,7 +1681,7 @@ class TensorMethods:
                 f"tensor has a size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). "
                 "autograd's resize can only change the shape of a given tensor, while preserving the number "
                 "of elements. ")
-        return cast("Tensor", self.contiguous().view(*sizes))
+        return cast("Tensor", self.contiguous().view(*sizes) if sizes else self.contiguous().view(()))
 
     def __dlpack__(self: Any, **kwargs: Any) -> Any:
         """A DLPack capsule viewing this tensor's memory (the protocol ``np.from_dlpack`` and
@@ -1771,18 +1791,24 @@ class TensorMethods:
                   requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """Zeros of ``size`` with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
+        if size is None and not sizes:
+            raise missing_arg("new_zeros", "size")
         return factories.zeros(*(sizes if size is None else (size,)), dtype=dt, requires_grad=requires_grad)
 
     def new_ones(self: Any, *sizes: Any, size: Any = None, dtype: Any = None,
                   requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """Ones of ``size`` with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
+        if size is None and not sizes:
+            raise missing_arg("new_ones", "size")
         return factories.ones(*(sizes if size is None else (size,)), dtype=dt, requires_grad=requires_grad)
 
     def new_empty(self: Any, *sizes: Any, size: Any = None, dtype: Any = None,
                   requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """An uninitialized tensor of ``size`` with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
+        if size is None and not sizes:
+            raise missing_arg("new_empty", "size")
         return factories.empty(*(sizes if size is None else (size,)), dtype=dt, requires_grad=requires_grad)
 
     def new_empty_strided(self: Any, size: Any, stride: Any, *, dtype: Any = None,

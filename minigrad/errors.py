@@ -255,6 +255,11 @@ class NotGiven(enum.Enum):
 NOT_GIVEN: Final = NotGiven.NOT_GIVEN
 
 
+def missing_arg(fn: str, name: str) -> TypeError:
+    """PyTorch's TypeError for a call without its one required argument (``zeros()``, ``x.reshape()``)."""
+    return TypeError(f'{fn}() missing 1 required positional arguments: "{name}"')
+
+
 def std_var_error(fn: str, function: bool, **given: object) -> TypeError:
     """PyTorch's TypeError for arguments no overload of ``std`` / ``var`` (``var_mean``, ``std_mean``)
     takes: a non-bool ``unbiased``, ``unbiased`` with ``correction``, or ``x.var(True, keepdim=...)``.
@@ -269,6 +274,26 @@ def std_var_error(fn: str, function: bool, **given: object) -> TypeError:
                      f"{', *, Tensor out = None' * out})\n * ({head}tuple of ints dim = None, *, Number "
                      f"correction = None, bool keepdim = False{', Tensor out = None' * out})\n"
                      f" * ({head}bool unbiased = True)\n")
+
+
+def stable_by_keyword(method: bool) -> Callable[[_F], _F]:
+    """Decorate sort/argsort (``method``: the Tensor methods) to refuse ``stable=`` beside a positional dim
+    or ``descending``, as PyTorch's parser does: its overload taking ``stable`` takes them as keywords only
+    (``torch.sort(x, 0, stable=True)`` is its TypeError; ``torch.sort(x, stable=True, dim=0)`` works)."""
+    def wrap(fn: _F) -> _F:
+        @functools.wraps(fn)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if "stable" in kwargs and len(args) > 1:
+                head = "" if method else "Tensor input, "
+                got = ", ".join([python_type_name(a) for a in args[1:]]
+                                + [f"{k}={python_type_name(v)}" for k, v in kwargs.items()])
+                raise TypeError(f"{fn.__name__}() received an invalid combination of arguments - got "
+                                f"({'Tensor, ' * (not method)}{got}), but expected one of:\n * ({head}*, "
+                                f"bool stable, int dim = -1, bool descending = False)\n * ({head}int dim = "
+                                "-1, bool descending = False)\n")
+            return fn(*args, **kwargs)
+        return cast("_F", checked)
+    return wrap
 
 
 def bool_args(*names: str, fn: str | None = None, optional: tuple[str, ...] = ()) -> Callable[[_F], _F]:

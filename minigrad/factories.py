@@ -26,6 +26,7 @@ from minigrad.errors import (
     allocating,
     bool_args,
     bool_error,
+    missing_arg,
 )
 from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
 from minigrad.random import Generator, resolve
@@ -51,11 +52,26 @@ def _dims(shape: tuple[Any, ...], fn: str = "") -> tuple[int, ...]:
     return dims
 
 
-def _size_arg(size: Any, fn: str) -> tuple[int, ...]:
-    if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
-        return _dims((size,))
+def _given(shape: tuple[Any, ...], size: Any, fn: str, bare: bool = False) -> tuple[Any, ...]:
+    """A factory's sizes, given as ints, one sequence or ``size=``; none at all is PyTorch's TypeError
+    (``zeros()`` is no 0-d tensor: that is ``zeros(())``). ``bare``: rand/randn called with no argument at
+    all (PyTorch words that one as an invalid combination)."""
+    if size is not None:
+        return (size,)
+    if not shape:
+        if bare:
+            raise TypeError(f"{fn}() received an invalid combination of arguments - got (), but expected one "
+                            "of:\n * (tuple of ints size, *, torch.Generator generator, ...)\n")
+        raise missing_arg(fn, "size")
+    return shape
+
+
+def _size_arg(size: Any, fn: str, name: str = "size", position: int | None = 1) -> tuple[int, ...]:
+    """A sequence of sizes; one int is PyTorch's TypeError here (``full(3, v)``: its parser takes a tuple
+    of ints only, unlike the varargs factories ``zeros(3)``); ``position`` None: given by keyword."""
     if not isinstance(size, (tuple, list)):
-        raise TypeError(f"{fn}: size must be an int or a tuple of ints, got {size!r}")
+        where = "" if position is None else f" (position {position})"
+        raise TypeError(f"{fn}(): argument '{name}'{where} must be tuple of ints, not {type(size).__name__}")
     return _dims(tuple(size))
 
 
@@ -86,8 +102,10 @@ def _like_dtype(t: Tensor, dtype: DTypeLike, device: DeviceLike) -> np.dtype[Any
     return t.dtype if dtype is None else resolve_dtype(dtype)
 
 
-def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str) -> np.dtype[Any]:
+def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str, empty: bool = False) -> np.dtype[Any]:
     dt = _float_dtype(dtype, device)
+    if empty and fn.startswith("randn"):  # (PyTorch's normal kernel does not run for no elements)
+        return dt
     if dt.kind != "f":  # PyTorch's NotImplementedError, named after the kernel that has no such dtype
         kernel = "normal_kernel_cpu" if fn.startswith("randn") else "check_uniform_bounds"
         words = f"{kernel_error(kernel, dt, suffix='')} ({fn}: dtype={dt} is not a floating dtype)"
@@ -104,7 +122,7 @@ def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     ``device`` must be the CPU here and in every factory below: a GPU raises
     :class:`~minigrad.errors.DeviceError`.
     """
-    dims = _dims(shape if size is None else (size,), "zeros")
+    dims = _dims(_given(shape, size, "zeros"), "zeros")
     return _make(np.zeros(dims, _float_dtype(dtype, device)), requires_grad)
 
 
@@ -112,7 +130,7 @@ def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
 def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
          device: DeviceLike = None, size: Any = None) -> Tensor:
     """A tensor of ones; ``shape`` as ints or one tuple (or ``size=``). The default dtype unless ``dtype``."""
-    dims = _dims(shape if size is None else (size,))
+    dims = _dims(_given(shape, size, "ones"))
     return _make(np.ones(dims, _float_dtype(dtype, device)), requires_grad)
 
 
@@ -131,7 +149,7 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
     """
     if pin_memory is not True and pin_memory is not False and pin_memory is not None:  # (bool?, as PyTorch's)
         raise bool_error("empty", "pin_memory", pin_memory)
-    dims = _dims(shape if size is None else (size,))
+    dims = _dims(_given(shape, size, "empty"))
     arr = np.empty(dims, _float_dtype(dtype, device))
     if memory_format is not None and memory_format is not contiguous_format:
         if memory_format is preserve_format:
@@ -159,7 +177,7 @@ def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_g
         InvalidParameterError: a negative stride.
     """
     dims = _size_arg(size, "empty_strided")
-    strides = _size_arg(stride, "empty_strided")
+    strides = _size_arg(stride, "empty_strided", "stride", 2)
     if len(strides) != len(dims):
         raise ShapeError(f"empty_strided: mismatch in length of strides and shape ({len(strides)} strides "
                          f"for shape {dims})")
@@ -217,6 +235,7 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         TypeError: no shape or no fill value given.
         InvalidParameterError: a value the dtype cannot hold.
     """
+    by_keyword = shape is None
     if shape is None:
         if size is None:
             raise TypeError("full() missing the shape: full(size, fill_value)")
@@ -233,7 +252,7 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         dtype = (np.bool_ if isinstance(fill_value, bool)
                  else int64 if isinstance(fill_value, (int, np.integer)) else get_default_dtype())
     dt = resolve_dtype(dtype)
-    shp = _size_arg(shape, "full")
+    shp = _size_arg(shape, "full", position=None if by_keyword else 1)
     return _make(np.full(shp, _fill_scalar(fill_value, dt, "full: fill_value"), dt), requires_grad)
 
 
@@ -341,8 +360,12 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
 def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
           generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
     """Standard normal samples from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
-    dt = _random_dtype(dtype, device, "randn")
-    dims = _dims(shape if size is None else (size,))
+    bare = dtype is None and requires_grad is False and generator is None and device is None
+    given = _given(shape, size, "randn", bare)  # (PyTorch's parser: the sizes first, then the dtype's kernel)
+    dims = _dims(given)
+    dt = _random_dtype(dtype, device, "randn", math.prod(dims) == 0)
+    if dt.kind != "f":  # (no elements: nothing drawn, as PyTorch)
+        return _make(np.empty(dims, dt), requires_grad)
     return _make(_draws.normal(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
@@ -350,8 +373,10 @@ def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
 def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
          generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
+    bare = dtype is None and requires_grad is False and generator is None and device is None
+    given = _given(shape, size, "rand", bare)  # (PyTorch's parser: the sizes first, then the dtype's kernel)
     dt = _random_dtype(dtype, device, "rand")
-    dims = _dims(shape if size is None else (size,))
+    dims = _dims(given)
     return _make(_draws.uniform(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
@@ -367,7 +392,7 @@ def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: DTyp
                device: DeviceLike = None, requires_grad: bool = False,
                memory_format: Any = preserve_format) -> Tensor:
     """Standard normal samples with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
-    dt = _random_dtype(_like_dtype(input, dtype, device), device, "randn_like")
+    dt = _random_dtype(_like_dtype(input, dtype, device), device, "randn_like", input.numel() == 0)
     # PyTorch fills a non-contiguous result element by element (its scalar kernel), not 16 at a time
     a = input.numpy(force=True)
     contiguous = (memory_format is not preserve_format or a.flags.c_contiguous
@@ -406,7 +431,7 @@ def randint_like(input: Tensor, low: int = _NO_LOW, high: int | None = None, *, 
 
 
 @allocating
-def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeLike = None,
+def randint(low: int = _NO_LOW, high: Any = None, shape: Any = _NO_LOW, dtype: DTypeLike = None,
             generator: Generator | None = None, requires_grad: bool = False, *,
             size: Any = None, device: DeviceLike = None) -> Tensor:
     """Integers uniform in [low, high), int64 by default, of shape ``shape``.
@@ -420,8 +445,18 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeL
     """
     if isinstance(high, (tuple, list)):  # randint(high, shape)
         low, high, shape = 0, low, high
+    if isinstance(shape, (int, np.integer)) and high is not None and low is not _NO_LOW:  # randint(0, 5, 3)
+        raise TypeError("randint() received an invalid combination of arguments - got (int, int, int), but "
+                        "expected one of:\n * (int high, tuple of ints size, ...)\n * (int low, int high, "
+                        "tuple of ints size, ...)\n")
+    position: int | None = 2
     if size is not None:
-        shape = size
+        shape, position = size, None
+    if shape is _NO_LOW:  # (PyTorch has no 0-d default: randint(5) is its argument error)
+        got = ", ".join(type(v).__name__ for v in (low, high) if v is not None and v is not _NO_LOW)
+        raise TypeError(f"randint() received an invalid combination of arguments - got ({got}), but expected "
+                        "one of:\n * (int high, tuple of ints size, ...)\n * (int low, int high, tuple of "
+                        "ints size, ...)\n")
     if low is _NO_LOW:  # randint(high=h, size=s): PyTorch's low defaults to 0
         low, high = high, None
     if high is None:
@@ -434,7 +469,7 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeL
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high} "
             f"(randint: low ({low}) must be less than high ({high}))")
     check_device(device)
-    shp = _size_arg(shape, "randint")
+    shp = _size_arg(shape, "randint", position=position)
     dt = int64 if dtype is None else resolve_dtype(dtype)
     return _make(_draws.randint(resolve(generator), shp, int(low), int(high)).astype(dt), requires_grad)
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from minigrad.dtypes import DTypeLike
+from minigrad import ops as _ops
+from minigrad.dtypes import DTypeLike, can_cast, scalar_type_name
 from minigrad.errors import MinigradError, ShapeError, bool_error, python_type_name
 from minigrad.linalg import vector_norm
 from minigrad.tensor import Tensor
@@ -42,6 +43,9 @@ def _spread(tensors: Sequence[Tensor], arg: Any) -> list[Any]:
     return [arg] * len(tensors)
 
 
+_NUMBER_OPS = {"maximum": _ops.Maximum, "minimum": _ops.Minimum}
+
+
 def _apply(name: str, tensors: Sequence[Tensor], args: tuple[Any, ...], kwargs: dict[str, Any],
            inplace: bool) -> Any:
     _check(tensors)
@@ -50,6 +54,14 @@ def _apply(name: str, tensors: Sequence[Tensor], args: tuple[Any, ...], kwargs: 
     results = []
     for i, t in enumerate(tensors):
         own, own_kw = [a[i] for a in per_tensor], {k: v[i] for k, v in per_kw.items()}
+        if name in _NUMBER_OPS and own and not isinstance(own[0], Tensor):
+            # (Tensor.maximum refuses a number, as PyTorch's; its foreach form takes one)
+            out = t._binary(own[0], _NUMBER_OPS[name])
+            if inplace and not can_cast(out.dtype, t.dtype):  # (PyTorch's in-place rule: 1.5 into an int)
+                raise MinigradError(f"result type {scalar_type_name(out.dtype)} can't be cast to the desired "
+                                    f"output type {scalar_type_name(t.dtype)}")
+            results.append(t.copy_(out) if inplace else out)
+            continue
         if not inplace:
             results.append(getattr(t, name)(*own, **own_kw))
         elif hasattr(t, name + "_"):

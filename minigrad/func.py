@@ -376,7 +376,7 @@ def _jacobian(out: Tensor, wrt: Any, keep: bool) -> Any:
     per_leaf = []
     for j, leaf in enumerate(_leaves(wrt)):
         col = stack([r[j] for r in rows]) if rows else leaf.new_zeros((0, *leaf.shape))
-        col = col.reshape(*out.shape, *leaf.shape)
+        col = col.reshape((*out.shape, *leaf.shape))
         per_leaf.append(col if keep else col.detach())
     return _rebuild(wrt, iter(per_leaf))
 
@@ -429,7 +429,7 @@ def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux
             cols.append(jvp(at, (x,), (unit.reshape(x.shape),))[1])
         if not isinstance(cols[0], Tensor):
             return rev(*args, **kwargs)
-        return stack(cols, -1).reshape(*cols[0].shape, *x.shape)
+        return stack(cols, -1).reshape((*cols[0].shape, *x.shape))
 
     return wrapper
 

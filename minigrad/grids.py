@@ -132,7 +132,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     for k, t in enumerate(flat):
         view = [1] * len(flat)
         view[order.index(k)] = t.numel()
-        out.append(t.reshape(view).expand(*shape))
+        out.append(t.reshape(view).expand(tuple(shape)))
     return tuple(out)
 
 

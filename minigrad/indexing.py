@@ -31,7 +31,7 @@ from minigrad.errors import (
 )
 from minigrad.selection import gather
 from minigrad.shapes import check_broadcast, norm_dim
-from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, where
+from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, mask_type_error, where
 
 __all__ = [
     "argwhere", "index_add", "index_copy", "index_fill", "index_put", "index_select", "masked_fill",
@@ -146,7 +146,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     shape = list(check_broadcast("take_along_dim",
                                  tuple(1 if i == d else s for i, s in enumerate(input.shape)),
                                  tuple(1 if i == d else s for i, s in enumerate(idx.shape))))
-    x = input.expand(*[input.shape[d] if i == d else s for i, s in enumerate(shape)])
+    x = input.expand([input.shape[d] if i == d else s for i, s in enumerate(shape)])
     shape[d] = idx.shape[d]
     return gather(x, d, np.broadcast_to(idx, shape))
 
@@ -163,7 +163,7 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
     while v.ndim > len(target) and v.shape[0] == 1:  # x[0] = v of shape (1, n), as PyTorch allows
         v = v.reshape(v.shape[1:])
     try:
-        v = v.expand(*target) if v.shape != target else v
+        v = v.expand(tuple(target)) if v.shape != target else v
     except ShapeError:
         raise ShapeError(f"shape mismatch: value of shape {value.shape} cannot be broadcast to the "
                          f"indexing result of shape {target}") from None
@@ -396,7 +396,7 @@ def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: 
             raise
         raise DimensionError(str(e).replace(" for axis ", " for dimension ")) from None  # (PyTorch's word)
     v = values.astype(input.dtype) if values.dtype != input.dtype else values
-    return ops.IndexAddInto.apply(input, v.expand(*target) if v.shape != target else v, index=idx,
+    return ops.IndexAddInto.apply(input, v.expand(tuple(target)) if v.shape != target else v, index=idx,
                                   label="IndexPutBackward0")
 
 
@@ -412,6 +412,8 @@ def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:  # noqa: A002
     """input with ``value`` where ``mask`` (broadcast) is True."""
+    if not isinstance(mask, (Tensor, np.ndarray)):
+        raise mask_type_error("masked_fill", mask, value, function=True)
     return input.masked_fill(mask, value)
 
 
@@ -431,7 +433,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:  # noqa: A002
         raise ShapeError(f"masked_select: mask of shape {m.shape} does not broadcast with shape "
                          f"{input.shape}") \
             from None
-    x = input.expand(*shape) if input.shape != shape else input
+    x = input.expand(tuple(shape)) if input.shape != shape else input
     if not shape:  # numpy has no nonzero() of a 0-d array
         return x.reshape(1)[m.reshape(1).nonzero()]
     return _named(x[np.broadcast_to(m, shape).nonzero()], input, "MaskedSelectBackward0")
@@ -458,7 +460,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
     if not shape:  # 0-d: as one element (numpy's nonzero refuses 0-d arrays)
         return masked_scatter(input.reshape(1), from_numpy(mask_array.reshape(1)), source).reshape(())
     m = np.broadcast_to(mask_array, shape)
-    input = input if input.shape == shape else input.expand(*shape)  # noqa: A001
+    input = input if input.shape == shape else input.expand(tuple(shape))  # noqa: A001
     k = int(m.sum())
     if source.numel() < k:
         raise ShapeError(f"masked_scatter: source has {source.numel()} elements, the mask selects {k}")

@@ -239,7 +239,10 @@ def qr(A: Tensor, mode: str = "reduced") -> QRResult:  # noqa: N803
     a = _matrix("qr", A)
     if mode == "r":
         r = _named(ops.QR.apply(a, mode="r"), A, "LinalgQrBackward0")
-        return QRResult(from_numpy(np.empty(0, dtype=a.dtype)), r)
+        if not r.requires_grad:
+            return QRResult(from_numpy(np.empty(0, dtype=a.dtype)), r)
+        # PyTorch's empty Q is an output of the same node: it requires grad, and backward through it raises
+        return QRResult(_named(r.reshape(-1)[:0], A, "LinalgQrBackward0"), r)
     m, n = a.shape[-2:]
     return QRResult(*_node(A, "LinalgQr", *ops.unpack(ops.QR.apply(a, mode=mode), ops.QR.parts(m, n, mode))))
 
@@ -516,7 +519,7 @@ def solve_matrices(A: Tensor, B: Tensor, left: bool = True) -> Tensor:  # noqa: 
     """``solve`` with B always a batch of matrices (never PyTorch's vector reading), batch dims broadcast."""
     # (check_broadcast: numpy's ValueError is no RuntimeError)
     batch = check_broadcast("linalg.solve", tuple(A.shape[:-2]), tuple(B.shape[:-2]))
-    return solve(A.expand(*batch, *A.shape[-2:]), B.expand(*batch, *B.shape[-2:]), left=left)
+    return solve(A.expand((*batch, *A.shape[-2:])), B.expand((*batch, *B.shape[-2:])), left=left)
 
 
 @bool_args("upper", "left", "unitriangular")
@@ -966,7 +969,7 @@ def tensorinv(A: Tensor, ind: int = 2) -> Tensor:  # noqa: N803
     if rows != cols:
         raise ShapeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) "
                          f"== prod(self.shape[:ind]), but got {cols} != {rows}")
-    return inv(A.reshape(rows, cols)).reshape(*A.shape[ind:], *A.shape[:ind])
+    return inv(A.reshape(rows, cols)).reshape((*A.shape[ind:], *A.shape[:ind]))
 
 
 def tensorsolve(A: Tensor, B: Tensor, dims: Sequence[int] | None = None) -> Tensor:  # noqa: N803
@@ -978,13 +981,13 @@ def tensorsolve(A: Tensor, B: Tensor, dims: Sequence[int] | None = None) -> Tens
     """
     if dims is not None:
         moved = [d % A.ndim for d in dims]
-        A = A.permute(*[d for d in range(A.ndim) if d not in moved], *moved)  # noqa: N806
+        A = A.permute((*[d for d in range(A.ndim) if d not in moved], *moved))  # noqa: N806
     x_shape = A.shape[B.ndim:]
     rows, cols = math.prod(B.shape), math.prod(x_shape)
     if rows != cols or math.prod(A.shape) != rows * cols:
         raise ShapeError(f"linalg.tensorsolve: Expected self to satisfy the requirement "
                          f"prod(result_shape) == prod(other.shape), but got {cols} != {math.prod(B.shape)}")
-    return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(*x_shape)
+    return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(tuple(x_shape))
 
 
 # ------------------------------------------------------------------ LU (one primitive, ops.LU)

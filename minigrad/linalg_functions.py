@@ -233,7 +233,7 @@ def svd_lowrank(A: Tensor, q: int | None = 6, niter: int = 2,  # noqa: N803
     k = 6 if q is None else q
     tall = A.shape[-2] >= A.shape[-1]
     a = A if tall else A.mT
-    m = None if M is None else (M.expand(*A.shape) if tall else M.expand(*A.shape).mT)
+    m = None if M is None else (M.expand(tuple(A.shape)) if tall else M.expand(tuple(A.shape)).mT)
     dt = a.dtype if a.dtype.kind == "f" else np.dtype(np.float32)
 
     test = randn(a.shape[-1], k, dtype=dt)
@@ -302,9 +302,9 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
                          f"and {A.shape}")
     linalg._same_dtype("", b, A, ("b", "A"))
     batch = check_broadcast("triangular_solve", tuple(b.shape[:-2]), tuple(A.shape[:-2]))  # (not numpy's)
-    a = A.expand(*batch, *A.shape[-2:])
+    a = A.expand((*batch, *A.shape[-2:]))
     coeff = a.mT if transpose else a
-    x = linalg.solve_triangular(coeff, b.expand(*batch, *b.shape[-2:]), upper=upper != transpose,
+    x = linalg.solve_triangular(coeff, b.expand((*batch, *b.shape[-2:])), upper=upper != transpose,
                                 unitriangular=unitriangular)
     if not _warned_triangular_solve:  # (after the checks: PyTorch raises first)
         _warned_triangular_solve.append(True)
@@ -445,7 +445,7 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
         raise linalg.square_error("cholesky_inverse", L.shape)
     if L.dtype.kind != "f":
         raise UnsupportedError(f"cholesky_inverse: not implemented for {L.dtype}")
-    out = cholesky_solve(linalg._eye_like(L).expand(*L.shape), L, upper)
+    out = cholesky_solve(linalg._eye_like(L).expand(tuple(L.shape)), L, upper)
     return _named(out, L, "CholeskyInverseBackward0")
 
 

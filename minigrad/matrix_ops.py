@@ -319,8 +319,8 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     c = math.prod(a.shape[i] for i in da)
     # the free sizes spelled out, not -1: with c == 0, reshape cannot infer them
     na, nb = math.prod(a.shape[i] for i in free_a), math.prod(b.shape[j] for j in free_b)
-    left = a.permute(*free_a, *da).reshape(na, c) if a.ndim else a.reshape(1, 1)
-    right = b.permute(*db, *free_b).reshape(c, nb) if b.ndim else b.reshape(1, 1)
+    left = a.permute((*free_a, *da)).reshape(na, c) if a.ndim else a.reshape(1, 1)
+    right = b.permute((*db, *free_b)).reshape(c, nb) if b.ndim else b.reshape(1, 1)
     out_shape = tuple(a.shape[i] for i in free_a) + tuple(b.shape[j] for j in free_b)
     # (PyTorch's tensordot ends in a reshape of its mm, a ViewBackward0 even where the shape is the mm's)
     return _named(matmul(left, right).reshape(out_shape), a, "ViewBackward0")
@@ -409,14 +409,14 @@ def _contract(a: Tensor, la: list[str], b: Tensor, lb: list[str], keep: set[str]
     summed = [lab for lab in la if lab in lb and lab not in keep]
     left = [lab for lab in la if lab not in lb]
     right = [lab for lab in lb if lab not in la]
-    pa = a.permute(*[la.index(x) for x in batch + left + summed])
-    pb = b.permute(*[lb.index(x) for x in batch + summed + right])
+    pa = a.permute([la.index(x) for x in batch + left + summed])
+    pb = b.permute([lb.index(x) for x in batch + summed + right])
     # a batch or summed label of size 1 on one side broadcasts against the other's size
-    pa = pa.expand(*[s if x in left else sizes[x] for x, s in zip(batch + left + summed, pa.shape)])
-    pb = pb.expand(*[s if x in right else sizes[x] for x, s in zip(batch + summed + right, pb.shape)])
+    pa = pa.expand([s if x in left else sizes[x] for x, s in zip(batch + left + summed, pa.shape)])
+    pb = pb.expand([s if x in right else sizes[x] for x, s in zip(batch + summed + right, pb.shape)])
     if not summed:  # nothing summed: a broadcast product, which promotes dtypes (and takes bools) as mul
-        pa = pa.reshape(*pa.shape, *[1] * len(right))
-        pb = pb.reshape(*pb.shape[: len(batch)], *[1] * len(left), *pb.shape[len(batch) :])
+        pa = pa.reshape((*pa.shape, *[1] * len(right)))
+        pb = pb.reshape((*pb.shape[: len(batch)], *[1] * len(left), *pb.shape[len(batch) :]))
         return pa * pb, batch + left + right
     if a.dtype == np.bool_:  # PyTorch's einsum contracts with bmm, whose kernel is chosen by a's dtype
         raise _BoolProductError('"bmm" not implemented for \'Bool\' (einsum: bool tensors have no matrix '
@@ -427,7 +427,7 @@ def _contract(a: Tensor, la: list[str], b: Tensor, lb: list[str], keep: set[str]
     nb = [sizes[x] for x in batch]
     m, k, n = (math.prod(sizes[x] for x in group) for group in (left, summed, right))
     out = matmul(pa.reshape(*nb, m, k), pb.reshape(*nb, k, n))
-    return out.reshape(*nb, *[sizes[x] for x in left], *[sizes[x] for x in right]), batch + left + right
+    return out.reshape((*nb, *[sizes[x] for x in left], *[sizes[x] for x in right])), batch + left + right
 
 
 def _sublist_equation(args: Sequence[Any]) -> tuple[str, list[Any]]:
@@ -482,7 +482,7 @@ def einsum(equation: Any, *operands: Any) -> Tensor:
     summed, la = _sum_out(acc, la, set(out))
     if len(la) != len(out) or set(la) != set(out):
         raise InvalidParameterError(f"einsum: output subscripts {''.join(out)!r} do not match the inputs")
-    result = summed.permute(*[la.index(x) for x in out]) if la != out else summed
+    result = summed.permute([la.index(x) for x in out]) if la != out else summed
     return _named(result, ts[0], name) if name and summed is acc else result
 
 
@@ -610,7 +610,7 @@ def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     if other.dtype != input.dtype:  # PyTorch does not promote here
         raise DTypeError(f"expected scalar type {scalar_type_name(input.dtype)} but found "
                          f"{scalar_type_name(other.dtype)} (linalg.cross of {input.dtype} and {other.dtype})")
-    a, b = input.expand(*shape), other.expand(*shape)
+    a, b = input.expand(tuple(shape)), other.expand(tuple(shape))
     lead = (slice(None),) * d
     x = [a[lead + (i,)] for i in range(3)]  # noqa: RUF005
     y = [b[lead + (i,)] for i in range(3)]  # noqa: RUF005

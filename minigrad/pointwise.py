@@ -911,7 +911,7 @@ def _expanded(fn: str, input: Tensor, tensor1: Tensor, tensor2: Tensor) -> tuple
     except ValueError as e:
         raise ShapeError(f"{fn}: shapes {input.shape}, {tensor1.shape} and {tensor2.shape} cannot be "
                          "broadcast") from e
-    return tensor1.expand(*shape), tensor2.expand(*shape)
+    return tensor1.expand(tuple(shape)), tensor2.expand(tuple(shape))
 
 
 def _three_tensors(fn: str, input: Any, tensor1: Any, tensor2: Any) -> None:  # noqa: A002

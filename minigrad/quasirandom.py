@@ -5,9 +5,9 @@ uses; minigrad ships its first 1111 dimensions (``_sobol_directions.npz``: each 
 polynomial and initial direction numbers). The table is S. Joe and F. Y. Kuo's ("Constructing Sobol
 sequences with better two-dimensional projections", SIAM J. Sci. Comput. 30 (2008) 2635-2654;
 https://web.maths.unsw.edu.au/~fkuo/sobol/), copyright (c) 2008 Frances Y. Kuo and Stephen Joe, who
-distribute it under a BSD-style licence that asks for this notice. Points follow PyTorch's Gray-code order, its scrambling
-(random linear matrix scrambling and a digital shift drawn from the generator seeded with ``seed``) and
-its float rounding (the 30-bit integers cast to the dtype, then scaled by 2**-30).
+distribute it under a BSD-style licence that asks for this notice. Points follow PyTorch's Gray-code
+order, its scrambling (random linear matrix scrambling and a digital shift drawn from the generator seeded
+with ``seed``) and its float rounding (the 30-bit integers cast to the dtype, then scaled by 2**-30).
 """
 
 from __future__ import annotations

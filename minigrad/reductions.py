@@ -21,7 +21,7 @@ import numpy as np
 from minigrad import _kernels, _stl_order, ops, return_types
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.dtypes import c_type_name, kernel_error, resolve_dtype, scalar_type_name
+from minigrad.dtypes import bool_sub_error, c_type_name, kernel_error, resolve_dtype, scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DTypeError,
@@ -30,6 +30,7 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     bool_args,
+    stable_by_keyword,
 )
 from minigrad.grids import _symmetric_linspace
 from minigrad.selection import cumsum, gather
@@ -395,6 +396,8 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: int | Sequence[int] | None
         if n < edge_order + 1:
             raise MinigradError(f"torch.gradient expected each dimension size to be at least edge_order+1, "
                                 f"got size {n} in dim {d}")
+        if input.dtype == np.bool_:  # (PyTorch subtracts the samples: no bool subtraction)
+            raise bool_sub_error(True)
         if isinstance(h, Tensor) and h.ndim:
             if h.shape != (n,):
                 raise MinigradError(f"torch.gradient expected each tensor to be on the same device and of "
@@ -462,10 +465,10 @@ def _trapezoids(y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tupl
     """y, the spacings along ``dim`` (x[i+1] - x[i], size n - 1; None: ``dx`` apart), and the dim."""
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: give x or dx, not both")
+    if y.ndim == 0:  # (before the bool check, as PyTorch)
+        raise DimensionError(f"Dimension specified as {dim} but tensor has no dimensions")
     if y.dtype.kind == "b":
         raise MinigradError("trapezoid: received a bool input for `y`, but bool is not supported")
-    if y.ndim == 0:
-        raise DimensionError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = norm_dim(dim, y.ndim)
     # (integer y stays integer: PyTorch adds its neighbours in y's dtype, wrapping as int8 does, and the
     # float factor 0.5 or 2.0 that follows makes the result the default float dtype)
@@ -656,6 +659,7 @@ def _pick(x: Tensor, d: int, idx: Array, kind: type, name: str) -> Any:
     return kind(_named(gather(x, d, idx), x, name), from_numpy(np.array(idx, dtype=int64, order="C")))
 
 
+@stable_by_keyword(method=False)
 @dim_aliases
 @bool_args("descending", "stable", optional=("stable",))
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *,  # noqa: A002
@@ -698,12 +702,13 @@ def _tied_sorted_as_torch(a: Array, order: Array, d: int, descending: bool) -> A
     return np.moveaxis(out.reshape(np.moveaxis(order, d, -1).shape), -1, d)
 
 
+@stable_by_keyword(method=False)
 @dim_aliases
 @bool_args("descending", "stable")
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,  # noqa: A002
             stable: bool = False) -> Tensor:
     """The permutation that sorts ``input`` along ``dim`` (int64)."""
-    return sort(input, dim, descending, stable=stable).indices
+    return sort(input, dim=dim, descending=descending, stable=stable).indices
 
 
 def msort(input: Tensor) -> Tensor:  # noqa: A002
@@ -793,7 +798,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
             moved = np.moveaxis(idx, d, -1)
             flat = moved.reshape(-1).copy()
             for r in np.flatnonzero(tied):
-                flat[r] = _stl_order.kthvalue_index(rows[r].tolist(), k)
+                flat[r] = _stl_order.kthvalue_index_np(rows[r], k)
             idx = np.moveaxis(flat.reshape(moved.shape), -1, d)
         return idx
 
@@ -862,7 +867,9 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
                        keepdims=True)
         picked = np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
         n = a.shape[d] if a.ndim else 1
-        return np.where(count == 0, _stl_order.all_nan_median_index(n), picked)  # (a row of nans only)
+        if not (count == 0).any():  # (the all-nan index is a replay: only where a row is all nan)
+            return picked
+        return np.where(count == 0, _stl_order.all_nan_median_index(n), picked)
 
     return _select(input, d, choose, keepdim, return_types.nanmedian)
 
@@ -891,7 +898,10 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
         nan_in = row.dtype.kind in "fc" and bool(np.isnan(row).any())
         # which copy: the one PyTorch's std::sort puts last; with a real nan (each its own run, as nan !=
         # nan; np.unique counts them as one, whose row == nan picks nothing) only the replay knows it
-        if (counts.max() > 1 and not nan_in) or (nan_in and row.dtype.kind == "f"):
+        if counts.max() > 1 and not nan_in:
+            best[r] = _stl_order.mode_index_np(row)
+            continue
+        if nan_in and row.dtype.kind == "f":
             best[r] = _stl_order.mode_index(row.tolist())
             continue
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest

@@ -6,6 +6,7 @@ reads by name. Each class is a ``typing.NamedTuple`` of tensors.
 
 from __future__ import annotations
 
+import collections
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from minigrad import _format
@@ -155,3 +156,21 @@ def result_repr(self: Any) -> str:
 for _cls in (max, min, sort, topk, kthvalue, median, nanmedian, mode, cummax, cummin, aminmax, frexp,
              histogram, histogramdd, svd, qr, slogdet, triangular_solve):
     _cls.__repr__ = result_repr  # type: ignore[method-assign]
+
+
+def _out_form(cls: type) -> type:
+    """``cls``'s twin that PyTorch returns when the function was given ``out=`` (``torch.sort(x, out=(v,
+    i))`` is a ``torch.return_types.sort_out`` holding v and i)."""
+    fields: tuple[str, ...] = cls._fields  # type: ignore[attr-defined]
+    form: type = collections.namedtuple(cls.__name__ + "_out", fields)  # type: ignore[misc]
+    form.__module__ = __name__
+    form.__doc__ = f"What ``{cls.__name__}`` is when the function was given ``out=``: the out tensors."
+    form.__repr__ = result_repr  # type: ignore[method-assign]
+    return form
+
+
+#: each result type's ``*_out`` twin, by result type (see :func:`_out_form`); also module attributes
+OUT_FORMS: dict[type, type] = {cls: _out_form(cls) for cls in (
+    max, min, sort, topk, kthvalue, median, nanmedian, mode, cummax, cummin, aminmax, frexp, histogram, svd,
+    qr, slogdet, triangular_solve)}
+globals().update({form.__name__: form for form in OUT_FORMS.values()})

@@ -204,7 +204,8 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
                                     else f"normal expects std >= 0.0, but found std {float(s):g}")
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     dt = tensors[0].dtype if tensors else (float32 if dtype is None else resolve_dtype(dtype))
-    require_float_kernel("normal_kernel_cpu", np.dtype(dt))
+    if np.prod(shape, dtype=np.int64):  # (PyTorch's normal kernel does not run for no elements)
+        require_float_kernel("normal_kernel_cpu", np.dtype(dt))
     # As PyTorch: a number std is applied inside the draw (one rounding), a tensor std after it,
     # and a tensor mean is added last
     zdt = np.dtype(dt) if np.dtype(dt).kind == "f" else np.dtype(np.float32)
@@ -247,7 +248,8 @@ def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None)
         UnsupportedError: ``t`` is not floating (PyTorch's NotImplementedError).
     """
     _check(std >= 0, f"normal expects std >= 0.0, but found std {std}")
-    require_float_kernel("normal_kernel_cpu", t.dtype)
+    if t.numel():  # (PyTorch's normal kernel does not run for no elements)
+        require_float_kernel("normal_kernel_cpu", t.dtype)
     return _draws.normal(resolve(generator), t.shape, mean, std, t.dtype)
 
 

@@ -482,7 +482,7 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
         raise ShapeError(f"Trying to create tensor with negative dimension {bad}: {sizes_out}")
     inter = [d for s in shape for d in (1, s)]
     target = [d for r, s in zip(reps, shape) for d in (r, s)]
-    out = input.reshape(inter).expand(*target).reshape(tuple(sizes_out))
+    out = input.reshape(inter).expand(tuple(target)).reshape(tuple(sizes_out))
     # The final reshape copies unless the expanded dims merge into a view ([2].repeat(4, 4), every count 1),
     # which would share input's memory (and write every copy at once): PyTorch's repeat always copies.
     out = clone(out) if memory_owner(out._array) == memory_owner(input._array) else out
@@ -525,7 +525,7 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:  # noqa: A002
     """``input.expand(size)``."""
-    return input.expand(*shape_arg(tuple(size)))
+    return input.expand(shape_arg(tuple(size)))
 
 
 def broadcast_shapes(*shapes: Any) -> Size:
@@ -547,7 +547,7 @@ def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
         shape = np.broadcast_shapes(*(t.shape for t in tensors))
     except ValueError as e:
         raise ShapeError(f"broadcast_tensors: shapes {[t.shape for t in tensors]} do not broadcast") from e
-    return tuple(t.expand(*shape) for t in tensors)
+    return tuple(t.expand(tuple(shape)) for t in tensors)
 
 
 def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:  # noqa: A002
@@ -580,7 +580,7 @@ swapaxes = swapdims = transpose
 
 def permute(input: Tensor, dims: Sequence[int]) -> Tensor:  # noqa: A002
     """Reorder the dims."""
-    return input.permute(*dims)
+    return input.permute(tuple(dims))
 
 
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A002
@@ -603,7 +603,7 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A0
         order[d] = s
     rest = iter(i for i in range(input.ndim) if i not in src)
     order = [o if o >= 0 else next(rest) for o in order]
-    return input.permute(*order)  # (nothing moved: still a new view, as PyTorch's)
+    return input.permute(tuple(order))  # (nothing moved: still a new view, as PyTorch's)
 
 
 moveaxis = movedim
@@ -645,7 +645,11 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
     parts = shape_arg(tuple(sizes))
     n = input.shape[d]
     known = math.prod(s for s in parts if s != -1)
-    if not parts or sum(s == -1 for s in parts) > 1 or any(s < -1 for s in parts):
+    if not parts:
+        raise MinigradError("unflatten: sizes must be non-empty")
+    if sum(s == -1 for s in parts) > 1:
+        raise MinigradError("unflatten got an unexpected error: only one dimension can be inferred")
+    if any(s < -1 for s in parts):
         raise MinigradError(f"unflatten: invalid sizes {list(parts)}")
     if -1 in parts:
         if known == 0 or n % known:

@@ -20,7 +20,7 @@ import numpy as np
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTypeLike, resolve_dtype
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import NOT_GIVEN, InvalidParameterError
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
@@ -130,17 +130,26 @@ def blackman_window(window_length: int, periodic: bool = True, *, dtype: DTypeLi
     return _window("blackman_window", window_length, periodic, dtype, device, requires_grad, _blackman)
 
 
-def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype: DTypeLike = None,
-                  layout: Any = None, device: DeviceLike = None, requires_grad: bool = False,
-                  pin_memory: bool = False) -> Tensor:
+def kaiser_window(window_length: int, periodic: Any = NOT_GIVEN, beta: Any = NOT_GIVEN, *,
+                  dtype: DTypeLike = None, layout: Any = None, device: DeviceLike = None,
+                  requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """``I0(beta sqrt(1 - ((n - a) / a)^2)) / I0(beta)`` with ``a = (N - 1) / 2``, the Kaiser window.
 
     ``I0`` is the modified Bessel function of the first kind, order 0.
 
     Raises:
-        TypeError: a ``window_length`` that is not an int.
+        TypeError: a ``window_length`` that is not an int, or ``beta`` without ``periodic`` (PyTorch's
+            overloads take beta only after periodic: ``kaiser_window(5, beta=5.0)`` is its argument error).
         InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
     """
+    if periodic is NOT_GIVEN and beta is not NOT_GIVEN:
+        raise TypeError(f"kaiser_window() received an invalid combination of arguments - got "
+                        f"({type(window_length).__name__}, beta={type(beta).__name__}), but expected one "
+                        "of:\n * (int window_length, *, ...)\n * (int window_length, bool periodic, *, ...)\n"
+                        " * (int window_length, bool periodic, float beta, *, ...)\n")
+    periodic = True if periodic is NOT_GIVEN else periodic
+    beta = 12.0 if beta is NOT_GIVEN else beta
+
     def kaiser(n: Array, m: int) -> Array:
         a, x = (m - 1) / 2.0, n.astype(np.float64)  # (in float64, rounded once)
         return np.i0(beta * np.sqrt(np.abs(1 - ((x - a) / a) ** 2))) / np.i0(beta)

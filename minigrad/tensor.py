@@ -68,6 +68,7 @@ from minigrad.errors import (
     _IndexTypeError,
     _MaskDTypeError,
     bool_error,
+    missing_arg,
     not_tensor_error,
     std_var_error,
     user_stacklevel,
@@ -1327,7 +1328,7 @@ class Tensor(TensorMethods):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
         if self._recorded(src):  # (_update checks src's overlap on this path)
             everywhere = from_numpy(np.ones(self.shape, dtype=bool))
-            out = self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
+            out = self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(t.shape), t),
                                src)
             return _named(out, src, "torch::autograd::CopyBackwards")  # (PyTorch's node for copy_)
         refuse_overlap(self._array, src._array)
@@ -1531,8 +1532,9 @@ class Tensor(TensorMethods):
         return self if self._array.dtype.kind == "f" else self.astype(get_default_dtype())
 
     def _softmax_operand(self, name: str, dim: int) -> Tensor:
-        """Self if floating; else PyTorch's NotImplementedError (its (log_)softmax kernels are float only)."""
-        if self._array.dtype.kind != "f":
+        """Self if floating; else PyTorch's NotImplementedError (its (log_)softmax kernels are float only),
+        but for an empty tensor: PyTorch runs no kernel there, and the result keeps the dtype."""
+        if self._array.dtype.kind != "f" and self._array.size:
             kernel = f"{name}_lastdim" if norm_dim(dim, self.ndim) == self.ndim - 1 else name
             raise _dtypes.kernel_error(f"{kernel}_kernel_impl", self._array.dtype, "")
         return self
@@ -1644,12 +1646,24 @@ class Tensor(TensorMethods):
     clip = clamp
 
     def maximum(self, other: TensorLike) -> Tensor:
-        """Elementwise max with broadcasting; ties split the gradient in half."""
-        return self._binary_named("maximum", other, _ops.Maximum)
+        """Elementwise max with broadcasting; ties split the gradient in half.
+
+        Raises:
+            TypeError: ``other`` is not a Tensor (a number too, as PyTorch's: that is ``clamp(min=)``).
+        """
+        if not isinstance(other, Tensor):
+            raise not_tensor_error("maximum", "other", 1, other)
+        return self._binary(other, _ops.Maximum)
 
     def minimum(self, other: TensorLike) -> Tensor:
-        """Elementwise min with broadcasting; ties split the gradient in half."""
-        return self._binary_named("minimum", other, _ops.Minimum)
+        """Elementwise min with broadcasting; ties split the gradient in half.
+
+        Raises:
+            TypeError: ``other`` is not a Tensor (a number too, as PyTorch's: that is ``clamp(max=)``).
+        """
+        if not isinstance(other, Tensor):
+            raise not_tensor_error("minimum", "other", 1, other)
+        return self._binary(other, _ops.Minimum)
 
     def pow(self, exponent: TensorLike) -> Tensor:
         """x ** exponent (TypeError for a list, tuple or numpy array exponent, as PyTorch's)."""
@@ -1659,7 +1673,13 @@ class Tensor(TensorMethods):
         return self**exponent
 
     def masked_fill(self, mask: Tensor | Array, value: Any) -> Tensor:
-        """x with ``value`` (a number or a 0-d tensor, which gets the gradient) wherever ``mask`` is True."""
+        """x with ``value`` (a number or a 0-d tensor, which gets the gradient) wherever ``mask`` is True.
+
+        Raises:
+            TypeError: a mask that is no tensor (a Python bool, a list: PyTorch's argument error).
+        """
+        if not isinstance(mask, (Tensor, np.ndarray)):  # (minigrad's own callers pass numpy masks)
+            raise mask_type_error("masked_fill", mask, value)
         m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
             if not _broadcasts(self._array.shape, m.shape):  # (PyTorch checks the shapes first)
@@ -1942,7 +1962,13 @@ class Tensor(TensorMethods):
         Raises:
             ShapeError: the element counts differ.
         """
-        have, target = self._array.shape, shape_arg(sizes if shape is None else (shape,))
+        if shape is None:
+            if not sizes:  # (reshape() is no 0-d reshape: that is reshape(()))
+                raise missing_arg("reshape", "shape")
+            shape = sizes
+        else:
+            shape = (shape,)
+        have, target = self._array.shape, shape_arg(shape)
         target = target if target == have else infer_reshape(target, self._array.size, self.shape)
         # (its own shape too: a new view, as PyTorch's, so t_() or requires_grad_() on it leave self alone)
         out = self._view(_ops.Reshape.apply(self, shape=target))
@@ -1974,6 +2000,8 @@ class Tensor(TensorMethods):
         Raises:
             ShapeError: ``dims`` is not a permutation of range(ndim).
         """
+        if dims is None and not order_:
+            raise missing_arg("permute", "dims")
         order = shape_arg(order_ if dims is None else (dims,))
         if len(order) != self.ndim:
             raise ShapeError("permute(sparse_coo): number of dimensions in the tensor input does not match "
@@ -2043,6 +2071,8 @@ class Tensor(TensorMethods):
         Raises:
             ShapeError: the shapes are not broadcast-compatible.
         """
+        if size is None and not sizes:
+            raise missing_arg("expand", "size")
         shape = sizes if size is None else (size,)
         target = list(shape_arg(shape))
         lead = len(target) - self.ndim
@@ -2063,7 +2093,7 @@ class Tensor(TensorMethods):
 
     def expand_as(self, other: Tensor) -> Tensor:
         """Broadcast to ``other.shape``."""
-        return self.expand(*other.shape)
+        return self.expand(tuple(other.shape))
 
     def __getitem__(self, index: Any) -> Tensor:
         steps: tuple[tuple[Any, ...], ...]
@@ -2651,6 +2681,15 @@ def _matmul_mismatch(ash: tuple[int, ...], bsh: tuple[int, ...]) -> str:
             f"[{batch}, {bsh[-2]}].")
 
 
+def mask_type_error(fn: str, mask: Any, value: Any, function: bool = False) -> TypeError:
+    """PyTorch's TypeError for ``x.masked_fill(mask, v)`` with a mask that is no Tensor (``x > 0`` of a
+    Python number is a bool); ``function``: the ``torch.masked_fill(x, mask, v)`` form."""
+    lead, arg = ("Tensor, ", "Tensor input, ") if function else ("", "")
+    return TypeError(f"{fn}() received an invalid combination of arguments - got ({lead}"
+                     f"{type(mask).__name__}, {type(value).__name__}), but expected one of:\n * ({arg}Tensor "
+                     f"mask, Tensor value)\n * ({arg}Tensor mask, Number value)\n")
+
+
 def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's argument names)
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims.
 
@@ -2681,7 +2720,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's arg
                                     "matrix product; convert them with .long() or .float())")
         raise DTypeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(ad)} != "
                          f"{c_type_name(bd)} (matmul of {ad} and {bd}: convert one with .to(other.dtype))")
-    if a.dtype == bool_:  # numpy's logical product is not PyTorch's (which refuses bool): its kernel's words
+    # numpy's logical product is not PyTorch's (which refuses bool): its kernel's words; but an empty
+    # product (nothing to multiply: an empty result or inner dim) is its zeros, as PyTorch's (not for dot)
+    if a.dtype == bool_ and ((a._array.size and b._array.size) or a.ndim == 1 == b.ndim):
         kernel = ("dot" if a.ndim == 1 == b.ndim else "addmv_impl_cpu" if 1 in (a.ndim, b.ndim)
                   else "addmm_impl_cpu_" if a.ndim == 2 == b.ndim else "bmm")
         raise _BoolProductError(f'"{kernel}" not implemented for \'Bool\' (matmul: bool tensors have no '

@@ -342,7 +342,7 @@ def make_tensor(*shape: Any, dtype: DTypeLike, device: Any = None, low: float | 
     elif dt in (np.float16, np.float32, np.float64):  # uniform_ in the dtype, the stream PyTorch's draws
         values = _draws.uniform(default_generator, dims, lo, hi, dt)
     else:
-        values = (factories.rand(*dims, dtype=np.float64).numpy(force=True) * (hi - lo) + lo).astype(dt)
+        values = (factories.rand(tuple(dims), dtype=np.float64).numpy(force=True) * (hi - lo) + lo).astype(dt)
     if exclude_zero:
         values[values == 0] = 1 if dt.kind in "biu" else np.finfo(dt).tiny
     if strided:

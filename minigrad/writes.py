@@ -34,7 +34,9 @@ def _write(input: Tensor, index: tuple[Any, ...], src: Tensor) -> Tensor:  # noq
     if tuple(src.shape) != tuple(target):
         raise ShapeError(f"expected src to have a size equal to the slice of self. src size = "
                          f"{list(src.shape)}, slice size = {list(target)}")
-    out[index] = src
+    # (PyTorch copies src in, converting its dtype; diagonal_scatter's index is advanced, whose index_put
+    # would refuse another dtype)
+    out[index] = src if src.dtype == out.dtype else src.to(out.dtype)
     return out
 
 

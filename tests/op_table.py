@@ -598,18 +598,20 @@ OP_TABLE += [
 
 # -- shape ops
 OP_TABLE += [
-    OpSpec("reshape", lambda a, shape: a.reshape(*shape), lambda a, shape: a.reshape(shape), _reshape(),
-           covers=("reshape",)),
+    # (x.reshape(), x.view(), x.expand(), x.permute(), x.repeat() and zeros() with no size are PyTorch's
+    # TypeError: a 0-d target is given as ())
+    OpSpec("reshape", lambda a, shape: a.reshape(*shape) if shape else a.reshape(()),
+           lambda a, shape: a.reshape(shape), _reshape(), covers=("reshape",)),
     OpSpec("reshape_tuple", lambda a, shape: a.reshape(shape), lambda a, shape: a.reshape(shape), _reshape(),
            covers=("reshape",)),
-    # (x.view() with no size is PyTorch's TypeError: a 0-d target is given as ())
     OpSpec("view", lambda a, shape: a.view(*shape) if shape else a.view(()),
            lambda a, shape: a.reshape(shape), _reshape(), covers=("view",)),
     OpSpec("flatten", lambda a, **k: a.flatten(**k), lambda a, **k: a.flatten(**k), _flatten(),
            covers=("flatten",)),
     OpSpec("transpose", lambda a, **k: a.transpose(**k), lambda a, **k: a.transpose(**k), _transpose(),
            covers=("transpose",)),
-    OpSpec("permute", lambda a, dims: a.permute(*dims), lambda a, dims: a.permute(*dims), _permute(),
+    OpSpec("permute", lambda a, dims: a.permute(*dims) if dims else a.permute(()),
+           lambda a, dims: a.permute(*dims) if dims else a.permute(()), _permute(),
            covers=("permute",)),
     OpSpec("T", _t, _reverse_dims, unary(), covers=("T",)),
     OpSpec("mT", lambda a: a.mT, lambda a: a.mT, unary(hnp.array_shapes(min_dims=2, max_dims=4, max_side=3)),
@@ -618,9 +620,9 @@ OP_TABLE += [
            covers=("unsqueeze",)),
     OpSpec("squeeze", lambda a, dim: a.squeeze(dim),
            lambda a, dim: a.squeeze() if dim is None else a.squeeze(dim), _squeeze(), covers=("squeeze",)),
-    OpSpec("expand", lambda a, shape: a.expand(*shape), lambda a, shape: a.expand(shape), _expand(),
-           covers=("expand",)),
-    OpSpec("expand_as", lambda a, other: a.expand_as(mg.zeros(*other)),
+    OpSpec("expand", lambda a, shape: a.expand(*shape) if shape else a.expand(()),
+           lambda a, shape: a.expand(shape), _expand(), covers=("expand",)),
+    OpSpec("expand_as", lambda a, other: a.expand_as(mg.zeros(tuple(other))),
            lambda a, other: a.expand_as(_torch().zeros(other)), _expand_as(), covers=("expand_as",)),
     OpSpec("getitem_basic", lambda a, index, as_tensor: a[mg_index(index, as_tensor)],
            lambda a, index, as_tensor: a[torch_index(index)], _getitem_basic(positive_steps=True),
@@ -1000,7 +1002,8 @@ OP_TABLE += [
     _row("split_sizes", _split_sizes(), method="split"),
     _row("narrow", _narrow()),
     _row("roll", _roll()),
-    OpSpec("repeat", lambda a, reps: a.repeat(*reps), lambda a, reps: a.repeat(*reps), _repeat(),
+    OpSpec("repeat", lambda a, reps: a.repeat(*reps) if reps else a.repeat(()),
+           lambda a, reps: a.repeat(*reps) if reps else a.repeat(()), _repeat(),
            covers=("repeat",)),
     OpSpec("tile", lambda a, reps: a.tile(reps), lambda a, reps: a.tile(reps), _repeat(), covers=("tile",)),
     OpSpec("repeat_interleave",

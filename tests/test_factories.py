@@ -17,7 +17,9 @@ def test_zeros_and_ones(make: Callable[..., mg.Tensor], fill: float) -> None:
         t = make(*args)
         assert t.shape == (2, 3) and t.dtype == np.float32 and not t.requires_grad
         np.testing.assert_array_equal(t.numpy(), np.full((2, 3), fill))
-    assert make().shape == ()
+    assert make(()).shape == ()
+    with pytest.raises(TypeError, match="missing 1 required positional"):  # (PyTorch: no 0-d default)
+        make()
     assert make(0, 4).shape == (0, 4)
     t = make(3, dtype=mg.float64, requires_grad=True)
     assert t.dtype == np.float64 and t.requires_grad and t.is_leaf
@@ -40,7 +42,9 @@ def test_full_takes_its_dtype_from_the_value() -> None:
     t = mg.full((2, 2), 0.1, dtype=mg.float64, requires_grad=True)
     assert t.dtype == np.float64 and t.requires_grad
     np.testing.assert_array_equal(t.detach().numpy(), np.full((2, 2), 0.1))
-    assert mg.full(3, -2.0).shape == (3,)
+    assert mg.full((3,), -2.0).shape == (3,)
+    with pytest.raises(TypeError, match="must be tuple of ints, not int"):  # (PyTorch's parser: a tuple only)
+        mg.full(3, -2.0)
 
 
 def test_like_factories_follow_their_argument() -> None:
@@ -124,7 +128,9 @@ def test_random_factories_options_and_errors() -> None:
     assert t.requires_grad and t.is_leaf
     assert mg.rand(2, dtype=mg.float64).dtype == np.float64
     assert mg.randint(0, 5, (2,), dtype=mg.float32).dtype == np.float32
-    assert mg.randint(0, 5, 3).shape == (3,)
+    assert mg.randint(0, 5, (3,)).shape == (3,)
+    with pytest.raises(TypeError, match="invalid combination"):  # (PyTorch's parser: sizes as a tuple only)
+        mg.randint(0, 5, 3)
     with pytest.raises(mg.InvalidParameterError, match="low"):
         mg.randint(5, 5, (2,))
     with pytest.raises(mg.InvalidParameterError):

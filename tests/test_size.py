@@ -180,7 +180,11 @@ BUDGETS: dict[str, int] = {
     # +27 lead46: numpy scalars read as PyTorch's parser reads them (py_number)
     # +8 lead46: x.mT / x.mH of a 0-d tensor are the tensor, as PyTorch
     # +15 progs34: PyTorch's words for clamp's bounds, masked_fill's shape check first, setitem's expand
-    "minigrad/tensor.py": 2991,
+    # +23 ops34: reshape/expand/permute without sizes and x.maximum(number) raise PyTorch's TypeError
+    # +2 ops34: an empty bool product is its zeros (PyTorch multiplies nothing), not its kernel error
+    # +15 ops34: masked_fill with a mask that is no tensor (a Python bool) raises PyTorch's TypeError
+    # +1 ops34: trapezoid/multilabel_soft_margin_loss check order, softmax of an empty int tensor
+    "minigrad/tensor.py": 3032,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -482,7 +486,8 @@ BUDGETS: dict[str, int] = {
     # +18 (progs32): pack_input: outer saved_tensors_hooks see what checkpoint saves, as PyTorch's; +11: a
     # matrix product's _saved_self/_saved_mat1/_saved_mat2 (None for a factor it did not need)
     # +14 (progs33): a tensor hook's result checked as PyTorch (size, dtype, a tensor at all), engine.py
-    "minigrad/autograd": 3245,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +2 ops34: autograd.grad(y, []) raises PyTorch's "`inputs` argument to `grad()` cannot be empty."
+    "minigrad/autograd": 3247,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -522,7 +527,8 @@ BUDGETS: dict[str, int] = {
     # (+2 progs22: renamed nodes are primitives)
     # +4 (lead40): retain_graph/create_graph/allow_unused read as PyTorch's C ints (_c_int)
     # +14 (progs33): _check_hook_result, PyTorch's errors for a hook changing the gradient's size or dtype
-    "minigrad/autograd/engine.py": 852,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
+    # +2 ops34: autograd.grad(y, []) raises PyTorch's "`inputs` argument to `grad()` cannot be empty."
+    "minigrad/autograd/engine.py": 854,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -713,7 +719,9 @@ BUDGETS: dict[str, int] = {
     # MultiheadAttention's mask asserts, sdpa's bmm words, bce weight, LSTM tensor hx (PyTorch's words);
     # +7: the masks' old details kept after PyTorch's words
     # +350 progs34: torch.nn.attention.flex_attention (flex_attention, BlockMask, create_block_mask, masks)
-    "minigrad/nn": 17523,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +25 ops34: linear adds a bias in place where PyTorch does (not 2-D nor contiguous with 1-D bias); LRN
+    # +2 ops34: trapezoid/multilabel_soft_margin_loss check order, softmax of an empty int tensor
+    "minigrad/nn": 17550,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1344,7 +1352,14 @@ BUDGETS: dict[str, int] = {
     # +69 progs34: PyTorch's words for index dtypes, select, clamp, masks, expand, norm, bernoulli, save
     # +350 progs34: torch.nn.attention.flex_attention; +180: torch.quasirandom.SobolEngine (and save words)
     # +3 review: the Sobol table's source and licence notice
-    "minigrad": 72402,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +201 ops34: no-size calls raise PyTorch's TypeError, vectorized kthvalue/mode tie replays
+    # +62 ops34: sort(x, 0, stable=), full(3, v), randint/empty_strided int sizes, kaiser beta: TypeErrors
+    # +43 ops34: fuzzer leftovers: linear's bias, bool products, LRN dtypes, grad() of no inputs
+    # +19 ops34: masked_fill with a mask that is no tensor (a Python bool) raises PyTorch's TypeError
+    # +22 ops34: given out=, sort/max/... return torch.return_types' *_out twins
+    # +3 ops34: trapezoid/multilabel_soft_margin_loss check order, softmax of an empty int tensor
+    # +6 ops34: randn/randn_like/normal/normal_ of no elements take any dtype (no kernel runs)
+    "minigrad": 72759,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -261,7 +261,7 @@ class CompiledFunction:
                 for p, _ in cut:
                     p._ctx = None  # the backward stops at the arguments: the outer graph is the caller's
                 try:
-                    grads = autograd.grad(live, parents, seeds, allow_unused=True)
+                    grads = autograd.grad(live, parents, seeds, allow_unused=True) if parents else ()
                 finally:
                     for p, ctx in cut:
                         p._ctx = ctx
@@ -375,7 +375,7 @@ def _unpacked(result: Any, paths: list[tuple[Any, ...]], live: list[Tensor], nod
         stop = start + t.numel()
         perm, shape = _order(t.numpy(force=True))
         view = node_out[start:stop].reshape(shape)
-        views.append(view if perm == sorted(perm) else view.permute(*np.argsort(perm).tolist()))
+        views.append(view if perm == sorted(perm) else view.permute(np.argsort(perm).tolist()))
         start = stop
     return _replaced(result, dict(zip(paths, views, strict=True)), ())
 

@@ -764,6 +764,8 @@ def grad(
         return dict(zip(inputs.keys(), values))
     outs = _as_tensors(outputs)
     ins = _as_tensors(inputs)
+    if not ins:  # (PyTorch's check: there is nothing to differentiate with respect to)
+        raise MinigradError("`inputs` argument to `grad()` cannot be empty.")
     if _extras.stale:
         from minigrad.autograd.graph import refresh_views
         refresh_views(outs)

@@ -114,7 +114,7 @@ class Categorical(Distribution):
         # a gather, as PyTorch's: a masked-out category (logit -inf) leaves the others finite
         index = v.long().unsqueeze(-1)
         shape = np.broadcast_shapes(index.shape, self.logits.shape)
-        logits = self.logits if self.logits.shape == shape else self.logits.expand(*shape)
+        logits = self.logits if self.logits.shape == shape else self.logits.expand(tuple(shape))
         return logits.gather(-1, index.expand(*shape[:-1], 1)).squeeze(-1)
 
     def entropy(self) -> Tensor:

@@ -81,7 +81,7 @@ class Dirichlet(ExponentialFamily):
         """The draw of ``sample`` (the same numbers), differentiable in ``concentration`` by PyTorch's
         pathwise gradient (:class:`~minigrad.ops.ReparamDirichlet`)."""
         shape = self._extended_shape(sample_shape)
-        c = self.concentration.expand(*shape)
+        c = self.concentration.expand(tuple(shape))
         require_float_kernel("dirichlet", c.dtype)  # an integer concentration: PyTorch's error
         with no_grad():
             x = _draws.dirichlet(default_generator, np.array(c.numpy(force=True)))

@@ -44,7 +44,7 @@ def broadcast_all(*values: Any) -> list[Tensor]:
     shape: tuple[int, ...] = ()
     for t in ts:  # pairwise, naming the first mismatch as PyTorch's broadcast does
         shape = _broadcast_pair(shape, tuple(t.shape))
-    return [t if t.shape == shape else t.expand(*shape) for t in ts]
+    return [t if t.shape == shape else t.expand(tuple(shape)) for t in ts]
 
 
 def _broadcast_pair(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -152,7 +152,7 @@ class Distribution:
         new_batch = tuple(int(n) for n in batch_shape)
         old, k = self._batch_shape, len(self._batch_shape)
         if len(new_batch) < k or any(o != 1 and o != n for o, n in zip(reversed(old), reversed(new_batch))):
-            from_numpy(np.zeros(old)).expand(*new_batch)  # raises PyTorch's words for the parameters' expand
+            from_numpy(np.zeros(old)).expand(new_batch)  # raises PyTorch's words for the parameters' expand
             raise ShapeError(f"{type(self).__name__}.expand: batch shape {Size(old)} cannot be expanded to "
                              f"{Size(new_batch)}")
         new = copy.copy(self) if _instance is None else _instance
@@ -166,7 +166,7 @@ class Distribution:
             if name.startswith("_unbroadcasted") or name in preset:
                 continue  # kept unbroadcasted on purpose (MultivariateNormal's factor)
             if isinstance(value, Tensor) and _batched(value.shape, self._batch_shape):
-                new.__dict__[name] = value.expand(*new_batch, *value.shape[len(self._batch_shape):])
+                new.__dict__[name] = value.expand((*new_batch, *value.shape[len(self._batch_shape):]))
             elif isinstance(value, Distribution) and _batched(value._batch_shape, self._batch_shape):
                 new.__dict__[name] = value.expand(new_batch + value._batch_shape[len(self._batch_shape):])
         new._batch_shape = new_batch

@@ -64,11 +64,11 @@ class Gamma(ExponentialFamily):
         """Standard gamma draws (PyTorch's sampler, draw for draw) divided by the rate, at least the
         dtype's tiny; differentiable in both parameters (implicit reparameterization)."""
         shape = self._extended_shape(sample_shape)
-        c = self.concentration.expand(*shape)
+        c = self.concentration.expand(tuple(shape))
         require_float_kernel("gamma_cpu", c.dtype)  # an integer concentration: PyTorch's error
         with no_grad():
             x = _draws.gamma(default_generator, np.array(c.numpy(force=True)))
-        value = ops.ReparamGamma.apply(c, from_numpy(x)) / self.rate.expand(*shape)
+        value = ops.ReparamGamma.apply(c, from_numpy(x)) / self.rate.expand(tuple(shape))
         # PyTorch clamps the values in place through a detached alias: not recorded, the result a DivBackward0
         value.detach().clamp_(min=float(np.finfo(value.dtype).tiny))
         return value

@@ -58,9 +58,9 @@ class LowRankMultivariateNormal(Distribution):
         except ValueError as e:
             raise InvalidParameterError(f"Incompatible batch shapes: loc {loc.shape}, cov_factor "
                                         f"{cov_factor.shape}, cov_diag {cov_diag.shape}") from e
-        self.cov_factor: Tensor = factor.expand(*full)
-        self.loc: Tensor = loc_t.expand(*full[:-1])
-        self.cov_diag: Tensor = diag.expand(*full[:-1])
+        self.cov_factor: Tensor = factor.expand(tuple(full))
+        self.loc: Tensor = loc_t.expand(tuple(full[:-1]))
+        self.cov_diag: Tensor = diag.expand(tuple(full[:-1]))
         self._unbroadcasted_cov_factor: Tensor = factor
         self._unbroadcasted_cov_diag: Tensor = diag
         self._unbroadcasted_capacitance_tril = self._capacitance(factor, diag)
@@ -99,7 +99,7 @@ class LowRankMultivariateNormal(Distribution):
     def variance(self) -> Tensor:
         """The covariance diagonal ``sum(W^2, -1) + D``."""
         w, d = self._unbroadcasted_cov_factor, self._unbroadcasted_cov_diag
-        return (w.pow(2).sum(-1) + d).expand(*self._batch_shape, *self._event_shape)
+        return (w.pow(2).sum(-1) + d).expand((*self._batch_shape, *self._event_shape))
 
     @property
     def covariance_matrix(self) -> Tensor:
@@ -151,7 +151,7 @@ class LowRankMultivariateNormal(Distribution):
     def entropy(self) -> Tensor:
         """``(n (1 + log(2 pi)) + log det) / 2``."""
         h = 0.5 * (self._event_shape[0] * (1.0 + math.log(2 * math.pi)) + self._log_det())
-        return h.expand(*self._batch_shape)
+        return h.expand(tuple(self._batch_shape))
 
     def _param_names(self) -> tuple[str, ...]:
         return ("loc", "cov_factor", "cov_diag")

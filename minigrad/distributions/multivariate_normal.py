@@ -99,7 +99,7 @@ class MultivariateNormal(Distribution):
         return self._unbroadcasted_scale_tril.expand(*self.batch_shape, *self.event_shape, *self.event_shape)
 
     def _full(self, m: Tensor) -> Tensor:
-        return m.expand(*self.batch_shape, *self.event_shape, *self.event_shape)
+        return m.expand((*self.batch_shape, *self.event_shape, *self.event_shape))
 
     @property
     def covariance_matrix(self) -> Tensor:
@@ -132,7 +132,7 @@ class MultivariateNormal(Distribution):
     @property
     def variance(self) -> Tensor:
         """The covariance's diagonal: the row sums of ``L ** 2``."""
-        return self._unbroadcasted_scale_tril.pow(2).sum(-1).expand(*self.batch_shape, *self.event_shape)
+        return self._unbroadcasted_scale_tril.pow(2).sum(-1).expand((*self.batch_shape, *self.event_shape))
 
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Samples of shape ``sample_shape + batch_shape + (k,)``, without gradient."""
@@ -157,7 +157,7 @@ class MultivariateNormal(Distribution):
     def entropy(self) -> Tensor:
         """``k (1 + log(2 pi)) / 2 + sum(log diag L)``, shape ``batch_shape``."""
         h = 0.5 * self.event_shape[0] * (1.0 + math.log(2 * math.pi)) + self._half_log_det()
-        return h.expand(*self.batch_shape) if self.batch_shape else h
+        return h.expand(tuple(self.batch_shape)) if self.batch_shape else h
 
     def _param_names(self) -> tuple[str, ...]:
         matrices = ("covariance_matrix", "precision_matrix", "scale_tril")

@@ -357,7 +357,7 @@ class GeneralizedPareto(Distribution):
 
     def entropy(self) -> Tensor:
         """``log(scale) + c + 1``."""
-        return (self.scale.log() + self.concentration + 1).expand(*self._batch_shape)
+        return (self.scale.log() + self.concentration + 1).expand(tuple(self._batch_shape))
 
 
 class LogisticNormal(_Named):

@@ -84,7 +84,7 @@ class LogitRelaxedBernoulli(_Binary):
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """``(log u - log1p(-u) + log p - log1p(-p)) / temperature``."""
         shape = self._extended_shape(sample_shape)
-        p = clamp_probs(self.probs.expand(*shape))
+        p = clamp_probs(self.probs.expand(tuple(shape)))
         u = clamp_probs(_uniforms(shape, p))
         return (u.log() - (-u).log1p() + p.log() - (-p).log1p()) / self.temperature
 

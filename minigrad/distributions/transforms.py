@@ -558,7 +558,7 @@ class AffineTransform(Transform):
         if self._event_dim:
             result = result.reshape(*result.shape[:result.ndim - self._event_dim], -1).sum(-1)
             shape = shape[:len(shape) - self._event_dim]
-        return result.expand(*shape)
+        return result.expand(tuple(shape))
 
     def forward_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
         """``shape`` broadcast with loc's and scale's."""
@@ -715,10 +715,10 @@ class ReshapeTransform(Transform):
             ReshapeTransform(self.in_shape, self.out_shape, cache_size)
 
     def _call(self, x: Tensor) -> Tensor:
-        return x.reshape(*x.shape[:x.ndim - len(self.in_shape)], *self.out_shape)
+        return x.reshape((*x.shape[:x.ndim - len(self.in_shape)], *self.out_shape))
 
     def _inverse(self, y: Tensor) -> Tensor:
-        return y.reshape(*y.shape[:y.ndim - len(self.out_shape)], *self.in_shape)
+        return y.reshape((*y.shape[:y.ndim - len(self.out_shape)], *self.in_shape))
 
     def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
         """Zeros over the batch dims."""

@@ -66,7 +66,7 @@ class Wishart(ExponentialFamily):
         df_t = as_tensor(df, param)
         batch = tuple(np.broadcast_shapes(param.shape[:-2], df_t.shape))
         p = param.shape[-1]
-        self.df = df_t.expand(*batch)
+        self.df = df_t.expand(tuple(batch))
         with no_grad():
             too_small = bool((self.df.numpy(force=True) <= p - 1).any())
         if too_small:
@@ -92,11 +92,11 @@ class Wishart(ExponentialFamily):
             raise AttributeError(name)
         shape = (*self._batch_shape, *self._event_shape)
         if name == "scale_tril":
-            value = lt.expand(*shape)
+            value = lt.expand(tuple(shape))
         elif name == "covariance_matrix":
-            value = (lt @ lt.mT).expand(*shape)
+            value = (lt @ lt.mT).expand(tuple(shape))
         else:
-            value = linalg.inv(lt @ lt.mT).expand(*shape)
+            value = linalg.inv(lt @ lt.mT).expand(tuple(shape))
         self.__dict__[name] = value  # cached, as PyTorch's lazy property (its repr then lists it)
         return value
 
@@ -155,7 +155,7 @@ class Wishart(ExponentialFamily):
             redo[where_redo] = bad
             if not redo.any():
                 break
-        return flat.reshape(*shape, *rest)
+        return flat.reshape((*shape, *rest))
 
     def _bartlett_sampling(self, shape: tuple[int, ...]) -> Tensor:
         p = self._event_shape[-1]

@@ -74,7 +74,7 @@ class Unflatten(Module):
                 f"{self.dim} ({shape[d]}) in the input tensor (Unflatten: unflattened_size "
                 f"{self.unflattened_size} does not fit input of shape {shape})"
             )
-        return input.reshape(*shape[:d], *self._sizes, *shape[d + 1:])
+        return input.reshape((*shape[:d], *self._sizes, *shape[d + 1:]))
 
     def extra_repr(self) -> str:
         """``dim=..., unflattened_size=...``."""

@@ -29,7 +29,7 @@ def _conv_gradient(name: str, conv: _Conv, wrt_input: bool, input: Tensor | None
     other = weight if wrt_input else input
     assert other is not None
     with enable_grad():
-        point = zeros(*tuple(size), dtype=grad_output.dtype, requires_grad=True)
+        point = zeros(tuple(size), dtype=grad_output.dtype, requires_grad=True)
         out = conv(point, other, None, *conv_args) if wrt_input else conv(other, point, None, *conv_args)
         if tuple(out.shape) != tuple(grad_output.shape):
             raise ShapeError(f"{name}: grad_output has shape {tuple(grad_output.shape)} but the convolution "

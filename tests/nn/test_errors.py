@@ -127,7 +127,7 @@ def test_gelu_approximate() -> None:
 @pytest.mark.parametrize("shape", [(4,), (2, 3, 4, 5), ()])
 def test_batchnorm_rank(shape: tuple[int, ...]) -> None:
     with pytest.raises(mg.ShapeError, match=rf"2D.*3D.*{len(shape)}D"):
-        nn.BatchNorm1d(3)(mg.ones(*shape))
+        nn.BatchNorm1d(3)(mg.ones(shape))
 
 
 @pytest.mark.parametrize("shape", [(4, 5), (4, 2, 7)])

@@ -109,7 +109,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     y = _class_targets("multi_margin_loss", x, target, 0)
     if y.size and (y.min() < 0 or y.max() >= c):
         raise InvalidParameterError(f"multi_margin_loss: target out of range [0, {c}): {y.tolist()}")
-    if x._array.dtype.kind != "f":  # PyTorch's kernel is float only (numpy would promote)
+    if x._array.dtype.kind != "f" or x._array.dtype == np.float16:  # (PyTorch's kernel: float, double)
         raise kernel_error("multi_margin_loss_cpu_kernel", x._array.dtype, "")
     picked = (y[..., None] == np.arange(c)) if x.ndim == 2 else (y == np.arange(c))
     x_y = where(picked, x, 0.0).sum(-1, keepdim=True)
@@ -143,7 +143,7 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
     c = x.shape[-1]
     if t.size and (t.min() < -1 or t.max() >= c):
         raise InvalidParameterError(f"multilabel_margin_loss: target out of range [-1, {c}): {t.tolist()}")
-    if x._array.dtype.kind != "f":  # PyTorch's kernel is float only (numpy would promote)
+    if x._array.dtype.kind != "f" or x._array.dtype == np.float16:  # (PyTorch's kernel: float, double)
         raise kernel_error("multilabel_margin_loss_forward_out_frame", x._array.dtype, "")
     rows = t.reshape(-1, c)
     # the targets of a row are the entries before its first -1

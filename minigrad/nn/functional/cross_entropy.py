@@ -521,6 +521,8 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x = _checks.tensor("multilabel_soft_margin_loss", input)
     t = _checks.tensor("multilabel_soft_margin_loss", target, "target")
+    if x.dtype.kind != "f":  # (PyTorch's logsigmoid of the input runs first: its kernel is float only)
+        raise kernel_error("log_sigmoid", x.dtype)
     if x.ndim == 0:
         raise DimensionError("Dimension specified as -1 but tensor has no dimensions "
                              "(multilabel_soft_margin_loss: expected an input (C,) or (N, C), got shape ())")
@@ -573,6 +575,6 @@ def linear_cross_entropy(input: Tensor, linear_weight: Tensor, target: Tensor, *
         raise InvalidParameterError("ignore_index cannot be specified when target contains probabilities")
     flat = linear_weight.reshape(-1, input.shape[-1])
     bias = None if linear_bias is None else linear_bias.reshape(-1)
-    logits = linear(input, flat, bias).reshape(*logits_shape)
+    logits = linear(input, flat, bias).reshape(tuple(logits_shape))
     return cross_entropy(logits, target, -100 if ignore_index is None else ignore_index, reduction,
                          label_smoothing, weight=weight)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from minigrad.dtypes import c_type_name
+from minigrad.dtypes import c_type_name, can_cast, scalar_type_name
 from minigrad.errors import DTypeError, ShapeError
 from minigrad.matrix_ops import addmm
 from minigrad.nn import _checks
@@ -31,6 +31,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             wt = weight._view(Permute.apply(weight, dims=(1, 0), kind="T"))
             if x.ndim == 2:
                 return Addmm.apply(bias, input, wt)
+            if not x.flags.c_contiguous:  # (PyTorch's product, then the bias added in place)
+                return _product_plus_bias(input, weight, bias)
             rows = Addmm.apply(bias, input.reshape(math.prod(x.shape[:-1]), x.shape[-1]), wt)
             return rows.reshape(*x.shape[:-1], w.shape[0])
     _checks.tensor("linear", input)
@@ -40,13 +42,29 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is not None and input.ndim >= 1 and weight.ndim == 2:
         if input.ndim == 2:
             return addmm(bias, input, weight.t())  # one op for a batch of rows, as in PyTorch
-        # PyTorch's fold: the leading dims as one batch of rows (a view), one GEMM, viewed back (the row
-        # count spelled out: -1 is ambiguous with in_features 0)
-        rows = addmm(bias, input.reshape(math.prod(input.shape[:-1]), input.shape[-1]), weight.t())
-        return rows.reshape(*input.shape[:-1], weight.shape[0])
+        if bias.ndim == 1 and input.is_contiguous():
+            # PyTorch's fold: the leading dims as one batch of rows (a view), one GEMM, viewed back (the
+            # row count spelled out: -1 is ambiguous with in_features 0)
+            rows = addmm(bias, input.reshape(math.prod(input.shape[:-1]), input.shape[-1]), weight.t())
+            return rows.reshape(*input.shape[:-1], weight.shape[0])
+    return _product_plus_bias(input, weight, bias)
+
+
+def _product_plus_bias(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:  # noqa: A002
+    """PyTorch's general linear: ``matmul(input, weight.t())``, then the bias added in place
+    (``output.add_(bias)``): the result keeps the product's dtype (a float64 bias to a float32 product is
+    rounded back; a float bias to an integer product is PyTorch's in-place cast error)."""
     # (t(), not .T: a 1-D weight is its own transpose, and .T of it warns where PyTorch's linear does not)
     out = matmul(input, weight.t() if weight.ndim <= 2 else weight.T)
-    return out if bias is None else out + bias
+    if bias is None:
+        return out
+    total = out + bias
+    if total.dtype == out.dtype:
+        return total
+    if not can_cast(total.dtype, out.dtype):
+        raise DTypeError(f"result type {scalar_type_name(total.dtype)} can't be cast to the desired output "
+                         f"type {scalar_type_name(out.dtype)}")
+    return named(total.to(out.dtype), "AddBackward0")
 
 
 

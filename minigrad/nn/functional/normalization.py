@@ -401,6 +401,11 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
         )
     if input.numel() == 0:
         return input
+    # PyTorch averages the window with avg_pool2d (3-D input) or avg_pool3d: their CPU kernels take
+    # floats (avg_pool3d no half precision) and int64 only
+    dt = input.dtype
+    if (dt.kind != "f" and dt != np.int64) or (input.ndim > 3 and dt == np.float16):
+        raise kernel_error("avg_pool2d" if input.ndim == 3 else "avg_pool3d_out_frame", dt, "")
     sq = input * input
     rest = input.shape[2:]
     before, after = n // 2, (n - 1) // 2
@@ -411,4 +416,6 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
     window = padded[:, 0:c]
     for i in range(1, n):
         window = window + padded[:, i:i + c]
-    return input / ((window * (1.0 / n)) * a + kk) ** b
+    # (avg_pool's int64 kernel divides in integers: the window's mean truncated)
+    mean = window.div(n, rounding_mode="trunc") if dt == np.int64 else window * (1.0 / n)
+    return input / (mean * a + kk) ** b

@@ -94,7 +94,7 @@ def _tiles(x: Tensor, k: Ints, s: Ints, p: Ints, d: Ints, out: Ints) -> Tensor |
         return None
     if any(o * kk != n for o, kk, n in zip(out, k, x.shape[2:])):
         x = x[tuple([slice(None), slice(None)] + [slice(0, o * kk) for o, kk in zip(out, k)])]
-    split = x.reshape(*x.shape[:2], *(v for o, kk in zip(out, k) for v in (o, kk)))
+    split = x.reshape((*x.shape[:2], *(v for o, kk in zip(out, k) for v in (o, kk))))
     return split.permute(0, 1, *range(2, 2 + 2 * nd, 2), *range(3, 3 + 2 * nd, 2))
 
 
@@ -382,7 +382,7 @@ def _no_bins(x: Tensor, out: Ints, batched: bool) -> Tensor:
     """The empty (N, C, *out) result of an adaptive pool with an output size 0, still in x's graph (x's
     gradient is then zeros, as PyTorch's)."""
     zero = x.reshape(-1)[:0].sum()  # (the empty sum: a 0 in x's graph)
-    y = (zero if zero.dtype == x.dtype else zero.astype(x.dtype)).expand(*x.shape[:2], *out)
+    y = (zero if zero.dtype == x.dtype else zero.astype(x.dtype)).expand((*x.shape[:2], *out))
     return y if batched else y.squeeze(0)
 
 
@@ -406,7 +406,7 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
         # equal bins side by side: blocks of the reshaped input, summed and divided by each side in turn
         # as PyTorch's kernel (sum / kh / kw), one sum for all dims instead of a gather per dim
         blocks = [d for n, o in zip(sizes, out) for d in (o, n // o)]
-        y = x.reshape(*x.shape[:2], *blocks).sum(tuple(range(3, 3 + 2 * nd, 2)))
+        y = x.reshape((*x.shape[:2], *blocks)).sum(tuple(range(3, 3 + 2 * nd, 2)))
         for n, o in zip(sizes, out):
             y = y / (n // o)
         return named(y if batched else y.squeeze(0),

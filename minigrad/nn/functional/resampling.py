@@ -474,5 +474,5 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
     if c % groups:
         raise ShapeError(f"channel_shuffle: number of channels must be divisible by groups, got {c} channels "
                          f"(input shape {input.shape}) and groups={groups}")
-    out = input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(*input.shape)
+    out = input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(tuple(input.shape))
     return named(out, "ChannelShuffleBackward0")  # (PyTorch's one op)

@@ -78,7 +78,7 @@ def _broadcast(fn: str, x1: Tensor, x2: Tensor) -> tuple[Tensor, Tensor]:
     except ValueError:
         raise ShapeError(f"{size_mismatch(x1.shape, x2.shape)} ({fn}: the shapes of x1 {x1.shape} and x2 "
                          f"{x2.shape} do not broadcast)") from None
-    return x1.expand(*shape), x2.expand(*shape)
+    return x1.expand(tuple(shape)), x2.expand(tuple(shape))
 
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:

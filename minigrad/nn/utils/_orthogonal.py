@@ -51,7 +51,7 @@ def _householder_product(v: Tensor, tau: Tensor) -> Tensor:
     n, k = v.shape[-2], v.shape[-1]
     unit = eye(n, k, dtype=v.dtype)
     u = v.tril(-1) + unit
-    q = unit.expand(*v.shape)
+    q = unit.expand(tuple(v.shape))
     for i in reversed(range(k)):  # H_i applied to the product of the later reflections
         col = u[..., :, i:i + 1]
         q = q - (tau[..., i:i + 1].unsqueeze(-1) * col) @ (col.mT @ q)
