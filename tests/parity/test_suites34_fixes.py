@@ -5,7 +5,7 @@ runs the same calls on both libraries and compares classes, values or error clas
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -138,7 +138,7 @@ def test_as_subclass_of_a_non_tensor_class_raises() -> None:
 def test_overridden_torch_function_sees_the_calls() -> None:
     def run(lib: Any) -> Any:
         class Logged(lib.Tensor):
-            calls: list[str] = []
+            calls: ClassVar[list[str]] = []
 
             @classmethod
             def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
@@ -181,3 +181,36 @@ def test_the_most_derived_subclass_wins() -> None:
 
     theirs, ours = _both(run)
     assert ours == theirs
+
+
+_ALLCLOSE_CASES: dict[str, Callable[[Any], Any]] = {
+    # torchsde's test_consistency: float64 sums within 1e-6
+    "given_tolerances": lambda lib: lib.testing.assert_allclose(
+        lib.tensor([1.0, 2.0], dtype=lib.float64), lib.tensor([1.0, 2.0 + 5e-7], dtype=lib.float64),
+        rtol=1e-6, atol=1e-6),
+    # its own defaults: float32 rtol 1e-4 (assert_close's is 1.3e-6)
+    "default_float32": lambda lib: lib.testing.assert_allclose(lib.tensor([1000.0]), lib.tensor([1000.05])),
+    "default_too_far": lambda lib: lib.testing.assert_allclose(lib.tensor([1000.0]), lib.tensor([1000.2])),
+    # NaNs equal by default; dtypes not compared; a list made a tensor in actual's dtype
+    "nan_and_dtypes": lambda lib: lib.testing.assert_allclose(
+        lib.tensor([float("nan"), 1.0], dtype=lib.float64), [float("nan"), 1.0]),
+    "numbers": lambda lib: lib.testing.assert_allclose(1.0, 1.00001),
+    "shapes": lambda lib: lib.testing.assert_allclose(lib.ones(2), lib.ones(3)),
+    "one_tolerance": lambda lib: lib.testing.assert_allclose(lib.ones(2), lib.ones(2), rtol=1e-3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ALLCLOSE_CASES))
+def test_testing_assert_allclose(name: str) -> None:
+    def run(lib: Any) -> Any:
+        with pytest.warns(FutureWarning, match="assert_allclose"):
+            try:
+                _ALLCLOSE_CASES[name](lib)
+            except Exception as e:  # (the class is compared)
+                return type(e)
+        return None
+
+    theirs, ours = _both(run)
+    assert (ours is None) == (theirs is None)
+    if theirs is not None:
+        assert issubclass(ours, theirs), (ours, theirs)
