@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import sys
 
+from minigrad._subclass import DisableTorchFunctionSubclass as DisableTorchFunctionSubclass
+from minigrad._subclass import _disabled_torch_function_impl as _disabled_torch_function_impl
+
 # torch._C._LinAlgError is torch.linalg.LinAlgError: torchdiffeq's implicit solvers catch it by this name
 from minigrad.errors import LinAlgError as _LinAlgError  # noqa: F401
 from minigrad.random import Generator as Generator  # (PyTorch's class lives in torch._C)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import _draws
+from minigrad import _draws, _subclass
 from minigrad._clock import tick
 from minigrad._kernels import memory_owner as _owner
 from minigrad._leaf_rules import leaf_requires_grad
@@ -28,6 +28,7 @@ from minigrad.errors import (
     bool_error,
     missing_arg,
 )
+from minigrad.grad_mode import _extras
 from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
 from minigrad.random import Generator, resolve
 from minigrad.shapes import shape_arg
@@ -263,7 +264,9 @@ def _like(t: Tensor, data: np.ndarray[Any, Any], requires_grad: bool, memory_for
         raise bool_error(fn, "requires_grad", requires_grad)
     if memory_format is not preserve_format or not t.numpy(force=True).flags.c_contiguous:
         data = copy_as(data, t.numpy(force=True), memory_format, fn)
-    return _make(data, requires_grad)
+    out = _make(data, requires_grad)
+    # (of a Tensor subclass's instance: one too, as PyTorch's default __torch_function__ makes it)
+    return _subclass.take_class(out, (t,), Tensor) if _extras.subclass else out
 
 
 def zeros_like(input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,  # noqa: A002

@@ -63,7 +63,9 @@ class _AutogradExtras:
     ``written``: the creation tick (``minigrad._clock``) of the latest in-place write: a node recorded
     after it (a larger ``seq``) cannot have an input changed since, so the engine skips its version check;
     ``retain``: inside ``func.vmap``'s slices but the last, where every backward keeps the graph: PyTorch's
-    vmap runs a batched ``autograd.grad(retain_graph=False)`` once, minigrad's once per slice.
+    vmap runs a batched ``autograd.grad(retain_graph=False)`` once, minigrad's once per slice;
+    ``subclass``: a Tensor subclass whose instances keep their class through ops was defined
+    (``minigrad._subclass``): the ops' one test for giving a result its input's class.
     """
 
     def __init__(self) -> None:
@@ -75,6 +77,7 @@ class _AutogradExtras:
         self.mutation: Callable[[Any], None] | None = None  # allow_mutation_on_saved_tensors: before a write
         self.written = -1
         self.retain = False
+        self.subclass = False  # a Tensor subclass whose instances keep their class through ops exists
 
 
 _extras = _AutogradExtras()

@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad import _kernels, _reparam_grads, _special
+from minigrad import _kernels, _reparam_grads, _special, _subclass
 from minigrad import _tensor_methods as _methods
 from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET, bounded
@@ -284,6 +284,8 @@ class Function:
                 made_in_inference(out, inputs)
             elif record and fn.is_view:  # (no_grad with an input that requires grad)
                 made_in_no_grad(out, inputs)
+        if _extras.subclass:  # (a Tensor subclass keeping its class through ops was defined)
+            return _subclass.take_class(out, inputs, Tensor)
         return out
 
     def check_versions(self) -> None:
@@ -398,6 +400,7 @@ class Shell(Tensor):
 
     __slots__ = ()
     __hash__ = Tensor.__hash__
+    __torch_function__ = _subclass._disabled_torch_function_impl  # type: ignore[assignment]  # (an engine stand-in, no user type)
     # (class values: hooks, rarely given, go in the instance's __dict__)
     _retains_grad = False
     _hooks = None

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, Union, overload
 import numpy as np
 import numpy.typing as npt
 
-from minigrad import _alias
+from minigrad import _alias, _subclass
 from minigrad import _leaf_rules as _rules
 from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
@@ -371,11 +371,34 @@ class Tensor(TensorMethods):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # A subclass that builds its instances in __new__ (with _make_subclass, as nn.Parameter and
-        # geoopt's ManifoldTensor) is then called __init__ with __new__'s arguments, which PyTorch's
-        # Tensor.__init__ ignores: so does the __init__ such a subclass gets here.
+        # geoopt's ManifoldTensor), or has Tensor.__new__ build them (_subclass.construct), is then called
+        # __init__ with __new__'s arguments, which PyTorch's Tensor.__init__ ignores: so does the __init__
+        # such a subclass gets here.
         super().__init_subclass__(**kwargs)
-        if "__new__" in vars(cls) and "__init__" not in vars(cls):
+        if ("__new__" in vars(cls) and "__init__" not in vars(cls)) or cls.__init__ is Tensor.__init__:
             cls.__init__ = _built_in_new  # type: ignore[method-assign]
+        _subclass.install(cls, Tensor)
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        # A plain Tensor is set up by __init__; a subclass's instance as _subclass.construct says
+        return _new(cls) if cls is Tensor else _subclass.construct(cls, args, kwargs, Tensor, _built_in_new)
+
+    @classmethod
+    def __torch_function__(cls, func: Callable[..., Any], types: Iterable[type], args: Iterable[Any] = (),
+                           kwargs: dict[str, Any] | None = None) -> Any:
+        """PyTorch's default: run ``func(*args, **kwargs)`` with subclass dispatch off and give its Tensor
+        results the class ``cls`` (so a subclass's instances keep their class through ops); NotImplemented
+        if a type in ``types`` is no superclass of ``cls``. Subclasses override it to take over functions."""
+        return _subclass.torch_function(Tensor, cls, func, types, args, kwargs)
+
+    def as_subclass(self, cls: type[Tensor]) -> Any:
+        """A ``cls`` instance sharing this tensor's memory and staying in its graph (an alias view), as
+        PyTorch's.
+
+        Raises:
+            TypeError: ``cls`` is not a subclass of Tensor.
+        """
+        return _subclass.as_subclass(self, cls, Tensor)
 
     @staticmethod
     def _make_subclass(cls: type[Tensor], data: Tensor, require_grad: builtins.bool = False,

@@ -13,6 +13,7 @@ followed by the worst element's values.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -25,9 +26,9 @@ from minigrad.errors import InvalidParameterError
 from minigrad.random import default_generator
 from minigrad.shapes import shape_arg
 from minigrad.size import Size
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.tensor import Array, Tensor, from_numpy, tensor
 
-__all__ = ["assert_close", "make_tensor"]
+__all__ = ["assert_allclose", "assert_close", "make_tensor"]
 
 # (rtol, atol) by dtype, as torch.testing; every other dtype (ints, bool) compares exactly.
 _DTYPE_PRECISIONS: dict[np.dtype[Any], tuple[float, float]] = {
@@ -36,6 +37,11 @@ _DTYPE_PRECISIONS: dict[np.dtype[Any], tuple[float, float]] = {
     np.dtype(np.float64): (1e-7, 1e-7),
     np.dtype(np.complex64): (1.3e-6, 1e-5),
     np.dtype(np.complex128): (1e-7, 1e-7),
+}
+# assert_allclose's own (rtol, atol) by dtype (PyTorch's deprecated function keeps its older table).
+_ALLCLOSE_PRECISIONS: dict[np.dtype[Any], tuple[float, float]] = {
+    np.dtype(np.float16): (1e-3, 1e-3), np.dtype(np.float32): (1e-4, 1e-5),
+    np.dtype(np.float64): (1e-5, 1e-8),
 }
 # A Python number counts as the dtype torch gives it.
 _NUMBER_DTYPES: dict[type, np.dtype[Any]] = {
@@ -297,6 +303,34 @@ def assert_close(actual: Any, expected: Any, *, allow_subclasses: bool = True, r
         _compare(actual, expected, (), options)
     except _MismatchError as m:
         raise m.error(msg) from None
+
+
+def assert_allclose(actual: Any, expected: Any, rtol: float | None = None, atol: float | None = None,
+                    equal_nan: bool = True, msg: str = "") -> None:
+    """The deprecated ``torch.testing.assert_allclose`` (torchsde's and torchcde's tests call it): warns
+    its FutureWarning, makes tensors of non-tensor inputs (``expected`` in ``actual``'s dtype), then is
+    :func:`assert_close` without the dtype and stride checks, NaNs equal by default, and its own default
+    tolerances (float16 1e-3/1e-3, float32 1e-4/1e-5, float64 1e-5/1e-8: rtol/atol, the looser of the two
+    inputs' dtypes).
+
+    Raises:
+        AssertionError: the values or shapes differ (``msg``, if given, is the message).
+        ValueError: only one of ``rtol`` and ``atol`` was given.
+    """
+    __tracebackhide__ = True
+    warnings.warn(
+        "`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future release. "
+        "Please use `torch.testing.assert_close()` instead. You can find detailed upgrade instructions in "
+        "https://github.com/pytorch/pytorch/issues/61844.", FutureWarning, stacklevel=2)
+    if not isinstance(actual, Tensor):
+        actual = tensor(actual)
+    if not isinstance(expected, Tensor):
+        expected = tensor(expected, dtype=actual.dtype)
+    if rtol is None and atol is None:
+        pairs = [_ALLCLOSE_PRECISIONS.get(t.dtype, (0.0, 0.0)) for t in (actual, expected)]
+        rtol, atol = max(p[0] for p in pairs), max(p[1] for p in pairs)
+    assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=False,
+                 check_stride=False, msg=msg or None)
 
 
 def _bounds(dt: np.dtype[Any], low: float | None, high: float | None) -> tuple[float, float]:

@@ -1101,6 +1101,8 @@ NOT_OPS = frozenset({
     # DLPack export, deprecated resizes, float64-only float_power_: tests/parity/test_surface26_fixes.py
     "__dlpack__", "__dlpack_device__", "resize", "resize_as", "float_power_",
     "__init_subclass__",  # subclasses built in __new__ (geoopt's): tests/parity/test_libs28_fixes.py
+    # Tensor subclasses keeping their class through ops: tests/parity/test_suites34_fixes.py
+    "__new__", "__torch_function__", "as_subclass",
 })  # fmt: skip
 
 #: Public minigrad functions that are not ops on values: grad mode, seeding, I/O, checks,

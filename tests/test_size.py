@@ -184,7 +184,8 @@ BUDGETS: dict[str, int] = {
     # +2 ops34: an empty bool product is its zeros (PyTorch multiplies nothing), not its kernel error
     # +15 ops34: masked_fill with a mask that is no tensor (a Python bool) raises PyTorch's TypeError
     # +1 ops34: trapezoid/multilabel_soft_margin_loss check order, softmax of an empty int tensor
-    "minigrad/tensor.py": 3032,
+    # +23 suites34: Tensor.__new__ builds subclass instances, __torch_function__, as_subclass (_subclass.py)
+    "minigrad/tensor.py": 3055,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -352,7 +353,8 @@ BUDGETS: dict[str, int] = {
     # +2 (progs33): _linalg passes on a kernel's error already in PyTorch's words (svd of NaN); +8: max/min
     # over an empty dim in PyTorch's words (_empty_reduction)
     # +20 lead46: PyTorch's pathwise Gamma/Dirichlet gradients (_reparam_grads), ReparamDirichlet
-    "minigrad/ops.py": 4129,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
+    # +3 suites34: an op's result takes its Tensor-subclass input's class (one flag test per op)
+    "minigrad/ops.py": 4132,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -407,7 +409,8 @@ BUDGETS: dict[str, int] = {
     # (autograd3)
     # +1: _extras.leaf_hooks
     # +3 (lead40): set_grad_enabled refuses a non-bool as PyTorch's parser (a leaf: its own words)
-    "minigrad/grad_mode.py": 305,  # (+3: _extras.written; +3 libs28: _extras.retain, vmap's slices)
+    # +3 suites34: _extras.subclass
+    "minigrad/grad_mode.py": 308,  # (+3: _extras.written; +3 libs28: _extras.retain, vmap's slices)
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
     # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
     # 1,377 with grad()'s PyTorch arguments (dict inputs, materialize_grads, is_grads_batched, only_inputs)
@@ -721,7 +724,8 @@ BUDGETS: dict[str, int] = {
     # +350 progs34: torch.nn.attention.flex_attention (flex_attention, BlockMask, create_block_mask, masks)
     # +25 ops34: linear adds a bias in place where PyTorch does (not 2-D nor contiguous with 1-D bias); LRN
     # +2 ops34: trapezoid/multilabel_soft_margin_loss check order, softmax of an empty int tensor
-    "minigrad/nn": 17550,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +4 suites34: Parameter's and UninitializedBuffer's __torch_function__ (plain results, as PyTorch's)
+    "minigrad/nn": 17554,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1359,7 +1363,9 @@ BUDGETS: dict[str, int] = {
     # +22 ops34: given out=, sort/max/... return torch.return_types' *_out twins
     # +3 ops34: trapezoid/multilabel_soft_margin_loss check order, softmax of an empty int tensor
     # +6 ops34: randn/randn_like/normal/normal_ of no elements take any dtype (no kernel runs)
-    "minigrad": 72759,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +332 suites34: Tensor subclasses keep their class through ops (_subclass.py, __torch_function__);
+    # +34: testing.assert_allclose (torchsde's and torchcde's tests)
+    "minigrad": 73126,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from minigrad._subclass import _disabled_torch_function_impl
 from minigrad.dtypes import DTypeLike
 from minigrad.errors import MinigradError
 from minigrad.nn import _checks
@@ -60,6 +61,7 @@ class UninitializedBuffer(Uninitialized, Tensor):
 
     __slots__ = ()
     cls_to_become = Tensor
+    __torch_function__ = _disabled_torch_function_impl  # type: ignore[assignment]  # (ops on it give plain Tensors, as before)
 
     def __init__(self, requires_grad: bool = False, device: Any = None, dtype: DTypeLike = None) -> None:
         _checks.device(device)

@@ -17,6 +17,7 @@ import numpy as np
 
 from minigrad import _alias, _future, _module_calls
 from minigrad._leaf_rules import python_type_name
+from minigrad._subclass import _disabled_torch_function_impl
 from minigrad.device import _is_device_arg, check_device, parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, _ArgumentTypeError
@@ -54,6 +55,7 @@ class Parameter(Tensor):
     """
 
     __slots__ = ()  # scripts tag parameters (p.no_weight_decay = True): Tensor's __dict__ holds the tags
+    __torch_function__ = _disabled_torch_function_impl  # type: ignore[assignment]  # (ops on parameters give plain Tensors, as PyTorch's)
 
     # Built in __new__, as PyTorch's, so that subclasses can build theirs with super().__new__(cls, data)
     def __new__(cls, data: TensorLike | None = None, requires_grad: bool = True) -> Parameter:
