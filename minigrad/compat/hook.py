@@ -195,7 +195,10 @@ def _show_torch_dtypes() -> None:
     table = {dt: dtypes.torch_style(dt) for dt in dtypes.DTYPES}
 
     def tensor_dtype(self: Tensor) -> Any:
-        return table[self._array.dtype]
+        try:
+            return table[self._array.dtype]
+        except KeyError:  # (a dtype minigrad has no torch name for: from_numpy of uint16/32/64 arrays)
+            return self._array.dtype
 
     tensor_dtype.__doc__ = "The tensor's dtype, as PyTorch shows it (``torch.float32``)."
     _swap(Tensor, "dtype", property(tensor_dtype))

@@ -82,3 +82,17 @@ def test_the_hook_a_hand_made_alias_installed_comes_off_with_the_alias() -> None
         print(during, minigrad.Tensor([1, 2]).dtype, repr(minigrad.Size([2])), minigrad.compat.installed())
     """)
     assert out == ["torch.float32", "int64", "minigrad.Size([2])", "False"]
+
+
+def test_a_tensor_of_a_dtype_without_a_torch_name_shows_its_numpy_dtype() -> None:
+    # (from_numpy of a uint16 array raised KeyError at .dtype under the alias: found by progs34 and ops34)
+    out = _run("""
+        import sys
+        import numpy as np
+        import minigrad
+        sys.modules["torch"] = minigrad
+        import torch.nn
+        t = minigrad.from_numpy(np.arange(3, dtype=np.uint16))
+        print(t.dtype, (t + 1).tolist(), t.float().dtype)
+    """)
+    assert out == ["uint16", "[1,", "2,", "3]", "torch.float32"]
