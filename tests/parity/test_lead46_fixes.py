@@ -63,23 +63,32 @@ NUMBER_FUNCTIONS = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "
                     "divide"]
 
 
-def _result(lib: Any, name: str, args: tuple[Any, ...]) -> Any:
-    try:
-        r = getattr(lib, name)(*args)
-    except Exception as e:  # (compared by PyTorch's class)
-        return e
-    return str(r.dtype).rsplit(".", 1)[-1], r.shape == (), r.tolist()
+def _exactly_as_torch(fn: Callable[[Any], Any]) -> None:
+    """fn(torch) and fn(minigrad) give the same dtype name, shape and values exactly, or minigrad's error is
+    an instance of PyTorch's error class (tests.helpers.same_as_torch compares values to 1e-6 instead)."""
+    outcomes = []
+    for lib in (require_torch(), mg):
+        try:
+            r = fn(lib)
+        except Exception as e:  # (compared by PyTorch's class)
+            outcomes.append(e)
+            continue
+        outcomes.append((str(r.dtype).rsplit(".", 1)[-1], tuple(r.shape), r.tolist()))
+    theirs, ours = outcomes
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+    else:
+        assert ours == theirs
 
 
 @pytest.mark.parametrize("name", NUMBER_FUNCTIONS)
-def test_two_numbers_are_taken_as_tensors_as_pytorch(name: str) -> None:
+@pytest.mark.parametrize("args", NUMBER_PAIRS)
+def test_two_numbers_are_taken_as_tensors_as_pytorch(name: str, args: tuple[Any, ...]) -> None:
+    _exactly_as_torch(lambda lib: getattr(lib, name)(*args))
+
+
+def test_two_numbers_with_alpha_as_pytorch() -> None:
     torch = require_torch()
-    for args in NUMBER_PAIRS:
-        theirs, ours = _result(torch, name, args), _result(mg, name, args)
-        if isinstance(theirs, Exception):
-            assert isinstance(ours, type(theirs)), (args, theirs, ours)
-        else:
-            assert ours == theirs, args
     assert mg.add(3, 2, alpha=2).item() == torch.add(3, 2, alpha=2).item() == 7
 
 
@@ -181,21 +190,12 @@ NUMPY_SCALAR_EXPRESSIONS = [
 
 @pytest.mark.parametrize("expression", NUMPY_SCALAR_EXPRESSIONS)
 def test_numpy_scalars_are_python_numbers_as_in_pytorch(expression: str) -> None:
-    torch = require_torch()
-    results = []
-    for lib in (torch, mg):
+    def run(lib: Any) -> Any:
         scope = {"torch": lib, "np": np, "b": lib.tensor([True, False]), "i": lib.tensor([1, 2]),
                  "f": lib.tensor([3.0, 5.0]), "u8": lib.tensor([1, 250], dtype=lib.uint8)}
-        try:
-            r = eval(expression, scope)  # (the fixed expressions above)
-            results.append((str(r.dtype).rsplit(".", 1)[-1], r.tolist()))
-        except Exception as e:  # (compared by PyTorch's class)
-            results.append(e)
-    theirs, ours = results
-    if isinstance(theirs, Exception):
-        assert isinstance(ours, type(theirs)), (theirs, ours)
-    else:
-        assert ours == theirs
+        return eval(expression, scope)  # (the fixed expressions above)
+
+    _exactly_as_torch(run)
 
 
 # Found by a factories fuzz: PyTorch's arange for int32/int16/int8/uint8 counts the elements from the bounds
@@ -204,18 +204,7 @@ def test_numpy_scalars_are_python_numbers_as_in_pytorch(expression: str) -> None
                                   (1, 7.5, 2), (0, 10, 3), (-1.5, -7.9, -2.2)])
 @pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8"])
 def test_arange_of_an_integer_dtype_as_pytorch(args: tuple[float, ...], dtype: str) -> None:
-    torch = require_torch()
-    results = []
-    for lib in (torch, mg):
-        try:
-            results.append(lib.arange(*args, dtype=getattr(lib, dtype)).tolist())
-        except Exception as e:  # (compared by PyTorch's class)
-            results.append(e)
-    theirs, ours = results
-    if isinstance(theirs, Exception):
-        assert isinstance(ours, type(theirs))
-    else:
-        assert ours == theirs
+    _exactly_as_torch(lambda lib: lib.arange(*args, dtype=getattr(lib, dtype)))
 
 
 def test_logspace_of_one_integer_step_as_pytorch() -> None:
