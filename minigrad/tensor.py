@@ -1218,12 +1218,13 @@ class Tensor(TensorMethods):
         self._recorded()
 
     def _inplace(self, other: Any, ufunc: np.ufunc, alpha: Scalar = 1) -> Tensor:
-        if isinstance(other, np.generic):
-            other = py_number(other)
         kind = type(other)
-        if kind is not Tensor and kind is not float and kind is not int and not_operand(other):
-            # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already)
-            raise _methods.pointwise.sequence_error(_INPLACE_NAMES[ufunc], other)
+        if kind is not Tensor and kind is not float and kind is not int:  # (the usual operands pass by)
+            if isinstance(other, np.generic):
+                other = py_number(other)
+            elif not_operand(other):
+                # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already)
+                raise _methods.pointwise.sequence_error(_INPLACE_NAMES[ufunc], other)
         if self._recorded(other):  # (_update checks the operand's overlap on this path)
             if alpha != 1 and ufunc in (np.add, np.subtract):  # (one fused multiply-add, as out of place)
                 scaled = _methods.pointwise.add if ufunc is np.add else _methods.pointwise.sub
