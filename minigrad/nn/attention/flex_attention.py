@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import math
+import operator
 import warnings
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -71,16 +72,7 @@ def or_masks(*mask_mods: Callable[..., Any]) -> Callable[..., Any]:
     Raises:
         MinigradError: an argument is not callable (PyTorch's RuntimeError).
     """
-    if not all(callable(m) for m in mask_mods):
-        raise MinigradError(f"All inputs should be callable mask_mods: {mask_mods}")
-
-    def or_mask(b: Tensor, h: Tensor, q_idx: Tensor, kv_idx: Tensor) -> Tensor:
-        result = factories.zeros((), dtype=np.dtype(bool))
-        for mask in mask_mods:
-            result = result | mask(b, h, q_idx, kv_idx)
-        return result
-
-    return or_mask
+    return _combined(mask_mods, False, operator.or_, "or_mask")
 
 
 def and_masks(*mask_mods: Callable[..., Any]) -> Callable[..., Any]:
@@ -89,16 +81,23 @@ def and_masks(*mask_mods: Callable[..., Any]) -> Callable[..., Any]:
     Raises:
         MinigradError: an argument is not callable (PyTorch's RuntimeError).
     """
+    return _combined(mask_mods, True, operator.and_, "and_mask")
+
+
+def _combined(mask_mods: tuple[Callable[..., Any], ...], start: bool, op: Callable[[Any, Any], Any],
+              name: str) -> Callable[..., Any]:
+    """The mask_mod folding ``mask_mods``' answers with ``op`` from ``start``, named ``name`` as PyTorch's."""
     if not all(callable(m) for m in mask_mods):
         raise MinigradError(f"All inputs should be callable mask_mods: {mask_mods}")
 
-    def and_mask(b: Tensor, h: Tensor, q_idx: Tensor, kv_idx: Tensor) -> Tensor:
-        result = factories.ones((), dtype=np.dtype(bool))
+    def combined(b: Tensor, h: Tensor, q_idx: Tensor, kv_idx: Tensor) -> Tensor:
+        result = (factories.ones if start else factories.zeros)((), dtype=np.dtype(bool))
         for mask in mask_mods:
-            result = result & mask(b, h, q_idx, kv_idx)
+            result = op(result, mask(b, h, q_idx, kv_idx))
         return result
 
-    return and_mask
+    combined.__name__ = combined.__qualname__ = name
+    return combined
 
 
 def _grid(*sizes: int) -> tuple[Tensor, ...]:
