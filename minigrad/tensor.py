@@ -1466,8 +1466,11 @@ class Tensor(TensorMethods):
             value_shape = tuple(np.shape(arr))
             while value_shape and value_shape[0] == 1:  # (PyTorch drops a value's leading 1s first)
                 value_shape = value_shape[1:]
-            error = expand_to_error(value_shape, tuple(self._array[index].shape),
-                                    _dtypes.tensor_type_name(self._array.dtype))
+            try:
+                region_shape = tuple(self._array[index].shape)
+            except IndexError as bounds:  # (an index past an empty dim: PyTorch's IndexError comes first)
+                raise index_error(index, self.shape, bounds) from None
+            error = expand_to_error(value_shape, region_shape, _dtypes.tensor_type_name(self._array.dtype))
             raise ShapeError(
                 f"{str(error) + ' (' if error else ''}setitem: a value of shape {np.shape(arr)} does not fit "
                 f"index {index!r} of a tensor of shape {self.shape}: {e}{')' if error else ''}"
