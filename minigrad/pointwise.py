@@ -291,8 +291,12 @@ def abs(input: Tensor) -> Tensor:  # noqa: A001, A002
 
 
 def neg(input: Tensor) -> Tensor:  # noqa: A002
-    """-x."""
-    return -input
+    """-x.
+
+    Raises:
+        TypeError: ``input`` is not a Tensor (``-`` of a number would be a number: PyTorch refuses it).
+    """
+    return input.neg()
 
 
 def reciprocal(input: Tensor) -> Tensor:  # noqa: A002

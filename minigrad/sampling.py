@@ -19,7 +19,7 @@ from minigrad import _draws
 from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import c_type_name, kernel_error, require_float_kernel, resolve_dtype, scalar_type_name
-from minigrad.errors import InvalidParameterError, MinigradError, bool_args
+from minigrad.errors import InvalidParameterError, MinigradError, bool_args, python_type_name
 from minigrad.factories import _size_arg
 from minigrad.random import Generator, resolve
 from minigrad.shapes import check_broadcast
@@ -191,10 +191,16 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
     """Normal draws with elementwise ``mean`` and ``std`` (tensors broadcast), or of ``size`` for numbers.
 
     Raises:
+        TypeError: number mean and std without a ``size`` (PyTorch has no such overload).
         InvalidParameterError: a negative std.
         ShapeError: tensor mean and std that do not broadcast.
         UnsupportedError: a result dtype (the first tensor's, else ``dtype``) that is not floating.
     """
+    if size is None and not isinstance(mean, Tensor) and not isinstance(std, Tensor):
+        got = f"{python_type_name(mean)}, {python_type_name(std)}"
+        raise TypeError(f"normal() received an invalid combination of arguments - got ({got}), but expected "
+                        "one of: (Tensor mean, Tensor std), (Tensor mean, float std), "
+                        "(float mean, Tensor std), (float mean, float std, tuple of ints size)")
     gen = resolve(generator)
     m = mean.numpy(force=True) if isinstance(mean, Tensor) else np.asarray(mean, dtype=np.float64)
     s = std.numpy(force=True) if isinstance(std, Tensor) else np.asarray(std, dtype=np.float64)

@@ -103,7 +103,13 @@ def to_dlpack(tensor: Tensor) -> Any:
 
 
 def get_device(input: Tensor) -> int:  # noqa: A002
-    """-1: the tensor is on the CPU (PyTorch's answer for CPU tensors; a GPU's index otherwise)."""
+    """-1: the tensor is on the CPU (PyTorch's answer for CPU tensors; a GPU's index otherwise).
+
+    Raises:
+        TypeError: ``input`` is not a Tensor.
+    """
+    if not isinstance(input, Tensor):
+        raise not_tensor_error("get_device", "input", 1, input)
     return -1
 
 

@@ -15,7 +15,8 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from minigrad.dtypes import bfloat16, float16
-from minigrad.errors import InvalidParameterError
+from minigrad.dtypes import dtype as _dtype
+from minigrad.errors import InvalidParameterError, python_type_name
 
 __all__ = ["autocast", "custom_bwd", "custom_fwd", "is_autocast_available", "is_autocast_enabled"]
 
@@ -29,8 +30,13 @@ def is_autocast_available(device_type: str) -> bool:
 
 
 def is_autocast_enabled(device_type: str | None = None) -> bool:
-    """False: minigrad never computes in reduced precision, inside ``autocast`` or not."""
-    del device_type
+    """False: minigrad never computes in reduced precision, inside ``autocast`` or not.
+
+    Raises:
+        TypeError: ``device_type`` is given and is not a str.
+    """
+    if device_type is not None:
+        _device(device_type, "is_autocast_enabled")
     return False
 
 
@@ -39,8 +45,16 @@ _dtypes: dict[str, Any] = {"cpu": bfloat16}
 _state = {"nesting": 0, "cache": True}
 
 
-def _device(device_type: str) -> str:
-    if not isinstance(device_type, str) or not is_autocast_available(device_type):
+def _typed(fn: str, name: str, position: int, value: Any, kind: type, words: str) -> None:
+    """PyTorch's argument-parser TypeError unless ``value`` is a ``kind`` (``words`` names it)."""
+    if not isinstance(value, kind) or (kind is bool and type(value) is not bool):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be {words}, not "
+                        f"{python_type_name(value)}")
+
+
+def _device(device_type: str, fn: str = "get_autocast_dtype") -> str:
+    _typed(fn, "device_type", 1, device_type, str, "str")
+    if not is_autocast_available(device_type):
         raise RuntimeError(f"User specified an unsupported autocast device_type '{device_type}'")
     return device_type
 
@@ -57,7 +71,8 @@ def get_autocast_dtype(device_type: str) -> Any:
 
 def set_autocast_dtype(device_type: str, dtype: Any) -> None:
     """Set the dtype :func:`get_autocast_dtype` reports for ``device_type`` (nothing is cast in minigrad)."""
-    _dtypes[_device(device_type)] = dtype
+    _typed("set_autocast_dtype", "dtype", 2, dtype, _dtype, "torch.dtype")
+    _dtypes[_device(device_type, "set_autocast_dtype")] = dtype
 
 
 def _deprecated(old: str, new: str) -> None:
@@ -93,8 +108,10 @@ def set_autocast_enabled(device_type: Any, enabled: bool | None = None) -> None:
     """PyTorch's switch for autocast on ``device_type`` (also the old one-argument form ``(enabled)``):
     minigrad has no mixed precision, so turning it on warns and autocast stays off."""
     if enabled is None:  # the deprecated set_autocast_enabled(enabled)
+        _typed("set_autocast_enabled", "enabled", 1, device_type, bool, "bool")
         device_type, enabled = "cuda", device_type
-    _device(device_type)
+    _typed("set_autocast_enabled", "enabled", 2, enabled, bool, "bool")
+    _device(device_type, "set_autocast_enabled")
     if enabled:
         warnings.warn(f"minigrad has no mixed precision: autocast on '{device_type}' stays disabled",
                       UserWarning, stacklevel=2)
@@ -130,8 +147,14 @@ def is_autocast_cache_enabled() -> bool:
 
 
 def set_autocast_cache_enabled(enabled: bool) -> None:
-    """Turn the (never filled) autocast cast cache on or off."""
-    _state["cache"] = bool(enabled)
+    """Turn the (never filled) autocast cast cache on or off.
+
+    Raises:
+        TypeError: ``enabled`` is not a bool.
+    """
+    if type(enabled) is not bool:
+        raise TypeError(f"enabled must be a bool (got {python_type_name(enabled)})")
+    _state["cache"] = enabled
 
 
 def clear_autocast_cache() -> None:
