@@ -175,3 +175,21 @@ def test_median_of_a_scalar_over_its_dim(fn: str, dim: int) -> None:
     got = getattr(mg.tensor(2.5), fn)(dim, keepdim=True)
     assert got.values.item() == want.values.item() and got.indices.item() == want.indices.item()
     assert got.values.shape == want.values.shape
+
+
+HALF_RESAMPLING: dict[str, Callable[[Any, list[Any]], Any]] = {
+    "rms_norm": lambda lib, t: lib.nn.functional.rms_norm(t[0], (6,)),  # eps=None: float32's epsilon
+    "rms_norm_weight": lambda lib, t: lib.nn.functional.rms_norm(t[0], (6,), t[1][0], eps=0.5),
+    "bilinear": lambda lib, t: lib.nn.functional.interpolate(t[0].reshape(1, 2, 3, 4), size=(5, 7),
+                                                             mode="bilinear"),
+    "bicubic": lambda lib, t: lib.nn.functional.interpolate(t[0].reshape(1, 2, 3, 4), scale_factor=1.7,
+                                                            mode="bicubic", align_corners=True),
+    "adaptive_avg_pool2d": lambda lib, t: lib.nn.functional.adaptive_avg_pool2d(t[0].reshape(1, 2, 3, 4),
+                                                                                (2, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HALF_RESAMPLING))
+def test_half_rms_norm_and_resampling_in_float(name: str) -> None:
+    # rms_norm's mean of squares overflowed half (0 out); the resampling weights and sums rounded in half
+    _bits_as_torch(HALF_RESAMPLING[name], _half(8, (4, 6), 300.0), _half(9, (4, 6), 1.0))

@@ -380,6 +380,8 @@ def rms_norm(
         _check_dtypes(x, kernel="rms_norm")
     dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
     e = float(np.finfo(dt).eps) if eps is None else _checks.number("eps", eps)
+    if x.dtype == np.float16 and (weight is None or weight.dtype == np.float16):  # (see _floats: the weight
+        return rms_norm(x.float(), shape, _floats(weight)[0], eps).half()  # too; eps=None: float32's)
     dims = tuple(range(x.ndim - len(shape), x.ndim))
     out = x * ((x**2).mean(dims, keepdim=True) + e) ** -0.5
     if weight is None:
