@@ -1324,10 +1324,12 @@ class TensorMethods:
 
     swapdims_ = swapaxes_ = transpose_
 
+    @dim_aliases
     def squeeze_(self: Any, dim: Any = None) -> Tensor:
         """In place: size-1 dims removed; returns x."""
         return cast("Tensor", self._update("squeeze_", lambda t: _overload(t.squeeze(dim), 3), view=True))
 
+    @dim_aliases
     def unsqueeze_(self: Any, dim: builtins.int) -> Tensor:
         """In place: a size-1 dim inserted; returns x."""
         return cast("Tensor", self._update("unsqueeze_", lambda t: _overload(t.unsqueeze(dim), 1), view=True))
@@ -1835,6 +1837,7 @@ class TensorMethods:
 
     # ------------------------------------------------------------ memory layout
 
+    @dim_aliases
     def stride(self: Any, dim: builtins.int | None = None) -> Any:
         """The step in elements between neighbours along each dim (a tuple), or along ``dim``.
 

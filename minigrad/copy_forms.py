@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad._tensor_methods import BaseRef, CreationRef, provide
+from minigrad._tensor_methods import BaseRef, CreationRef, dim_aliases, provide
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = [
@@ -73,6 +73,7 @@ def as_strided_scatter(input: Tensor, src: Tensor, size: Any, stride: Any,  # no
     return flat.reshape(input.shape)
 
 
+@dim_aliases
 def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,  # noqa: A002
                step: int = 1) -> Tensor:
     """A new tensor with the values of ``input[..., start:end:step, ...]`` (the slice in ``dim``);

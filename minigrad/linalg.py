@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from minigrad import _kernels, _out, ops
+from minigrad._tensor_methods import dim_aliases
 from minigrad.dtypes import DTypeLike, kernel_error, resolve_dtype, scalar_type_name
 from minigrad.errors import (
     DimensionError,
@@ -358,6 +359,7 @@ def _norm_dtype(fn: str, x: Tensor, dtype: DTypeLike) -> np.dtype[Any]:
     return want
 
 
+@dim_aliases
 @bool_args("keepdim")
 def vector_norm(x: Tensor, ord: float = 2, dim: int | Sequence[int] | None = None,  # noqa: A002
                 keepdim: bool = False, *, dtype: DTypeLike = None) -> Tensor:
@@ -399,6 +401,7 @@ def _max_min(x: Tensor, dim: int, largest: bool) -> Tensor:
     return x.amax(dim, keepdim=True) if largest else x.amin(dim, keepdim=True)
 
 
+@dim_aliases
 @bool_args("keepdim")
 def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2, -1),  # noqa: A002, N803
                 keepdim: bool = False, *, dtype: DTypeLike = None) -> Tensor:
@@ -434,6 +437,7 @@ def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2,
     raise InvalidParameterError(f"linalg.matrix_norm: order {ord!r} not supported")
 
 
+@dim_aliases
 @bool_args("keepdim")
 def norm(A: Tensor, ord: float | str | None = None, dim: int | Sequence[int] | None = None,  # noqa: A002, N803
          keepdim: bool = False, *, dtype: DTypeLike = None) -> Tensor:

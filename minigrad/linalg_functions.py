@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, NoReturn
 import numpy as np
 
 from minigrad import _kernels, linalg, reductions, return_types
-from minigrad._tensor_methods import provide
+from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.dtypes import kernel_error
 from minigrad.errors import (
     InvalidParameterError,
@@ -78,6 +78,7 @@ def _deprecated(name: str, use: str) -> None:
                       stacklevel=3)
 
 
+@dim_aliases
 @bool_args("keepdim")
 def frobenius_norm(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:  # noqa: A002
     """The deprecated ATen form of ``linalg.vector_norm(input, 2, dim, keepdim)`` over at most two dims

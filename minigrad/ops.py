@@ -1123,6 +1123,10 @@ class Softplus(Function):
     threshold: Any
 
     def forward(self, a: Array, beta: float, threshold: float) -> Array:
+        if a.dtype == np.float16:  # PyTorch's half kernel computes in float32 (exp(12) overflows half)
+            out = self.forward(a.astype(np.float32), beta, threshold).astype(np.float16)
+            self.beta, self.threshold = np.float16(beta), np.float16(threshold)  # (the backward's, as before)
+            return out
         t = a.dtype.type
         self.beta, self.threshold = t(beta), t(threshold)  # (rounded as the kernel's scalars)
         scaled = a * self.beta
@@ -1163,6 +1167,8 @@ class Hardswish(Function):
     torch_name = "HardswishBackward0"
 
     def forward(self, a: Array) -> Array:
+        if a.dtype == np.float16:  # PyTorch's half kernel computes in float32 and rounds once
+            return self.forward(a.astype(np.float32)).astype(np.float16)
         out = _hard_gate(a)
         out *= a
         out /= a.dtype.type(6)
@@ -2469,6 +2475,9 @@ class Lerp(Function):
     __slots__ = ()
 
     def forward(self, start: Array, end: Array, weight: Array) -> Array:
+        if start.dtype == np.float16:  # PyTorch's half kernel computes in float32 and rounds once
+            wide = self.forward(start.astype(np.float32), end.astype(np.float32), weight.astype(np.float32))
+            return wide.astype(np.float16)
         diff = np.subtract(end, start)
         if weight.ndim == 0:  # a number: only its own side
             return _lerp_side(start, end, diff, weight, bool(abs(weight) < 0.5))
@@ -2847,9 +2856,8 @@ def _lower_median(a: Array, axis: None, keepdims: bool, skip_nan: bool = False) 
         return np.asarray(np.nan, dtype=a.dtype)
     n = flat.size - int(nan.sum())
     if n == 0:
-        if a.dtype.kind != "f":
-            raise DimensionError("median() of an empty tensor of integers has no value")
-        return np.asarray(np.nan, dtype=a.dtype)
+        with np.errstate(invalid="ignore"):  # PyTorch's result: NaN cast to the dtype (C's cast, as numpy's:
+            return np.asarray(np.nan).astype(a.dtype)  # the lowest int32 / int64, 0 narrower, True for bool)
     return np.asarray(flat[(n - 1) // 2], dtype=a.dtype)
 
 

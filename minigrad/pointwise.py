@@ -897,7 +897,9 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
                            input.dtype, suffix="")
     a, b = _pair(input, end)
     w = weight if isinstance(weight, Tensor) else _lift(weight, a)
-    if w.dtype != a.dtype:
+    if a.dtype == np.float16 and not isinstance(weight, Tensor):  # PyTorch's half kernel takes a number in
+        w = _lift(weight, a.float())  # float32 (its opmath type; 0.3 is not rounded to half's 0.2998)
+    elif w.dtype != a.dtype:
         w = w.astype(a.dtype)
     try:
         out = ops.Lerp.apply(a, b, w)  # (PyTorch numbers the tensor-weight overload 1)
@@ -960,6 +962,9 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *deprecated: Any,  
                                                (tensor1, tensor2, *deprecated), function=True)
     _three_tensors("addcmul", input, tensor1, tensor2)
     input, tensor1, tensor2, value = _common_dtype("addcmul", input, tensor1, tensor2, value)  # noqa: A001
+    if input.dtype == np.float16 and tensor1.dtype == tensor2.dtype == np.float16:  # PyTorch's half kernel:
+        wide = addcmul(input.float(), tensor1.float(), tensor2.float(), value=value)  # float32, rounded once
+        return _named(wide.half(), input, "AddcmulBackward0")
     a, b = _expanded("addcmul", input, tensor1, tensor2)
     scaled = a if value == 1 else a * value
     if isinstance(input, Tensor) and input.dtype == scaled.dtype == b.dtype == np.float32:

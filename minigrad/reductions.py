@@ -99,6 +99,8 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
     if x.dtype.kind != "f":
         raise MinigradError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                             f"{scalar_type_name(x.dtype)} (norm: got {x.dtype})")
+    if x.dtype == np.float16:  # PyTorch's half norms accumulate in float32 and round once (no overflow)
+        return _p_norm(x.astype(np.float32), p, dim, keepdim).astype(np.float16)
     if p == "fro" or p is None:
         p = 2
     if isinstance(p, (str, bool)) or not isinstance(p, (int, float)):
@@ -360,6 +362,7 @@ def _gradient_along(f: Tensor, d: int, dx: Array, edge_order: int, uniform: floa
     return cat([first, inner, last], d)
 
 
+@dim_aliases
 def gradient(input: Tensor, *, spacing: Any = 1, dim: int | Sequence[int] | None = None,  # noqa: A002
              edge_order: int = 1) -> tuple[Tensor, ...]:
     """The derivative of the samples ``input`` along each dim in ``dim`` (all by default), one tensor
@@ -492,6 +495,7 @@ def _sides(y: Tensor, d: int) -> Tensor:
     return y.narrow(d, min(1, n), k) + y.narrow(d, 0, k)
 
 
+@dim_aliases
 def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
     """The trapezoidal rule along ``dim``: sum of (x[i+1] - x[i]) * (y[i+1] + y[i]) / 2.
 
@@ -518,11 +522,13 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, di
     return _named(area / 2.0, area, "DivBackward1", False, area)
 
 
+@dim_aliases
 def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
     """:func:`trapezoid` under NumPy's older name (PyTorch keeps both)."""
     return trapezoid(y, x, dx=dx, dim=dim)
 
 
+@dim_aliases
 def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
                          dim: int = -1) -> Tensor:
     """The running trapezoidal integral along ``dim`` (one entry fewer than y there); see :func:`trapezoid`.
@@ -807,8 +813,9 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
 
 
 def _nonempty_dim(fn: str, x: Tensor, d: int) -> None:
-    if x.shape[d] == 0:
-        raise DimensionError(f"{fn}(): expected reduction dim {d} to have non-zero size, got shape {x.shape}")
+    if x.shape[d] == 0:  # (PyTorch's words; its nanmedian says median)
+        name = fn.replace("nanmedian", "median")
+        raise DimensionError(f"{name}(): Expected reduction dim {d} to have non-zero size. (shape {x.shape})")
 
 
 def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
@@ -875,9 +882,11 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
 
 
 def _no_bool_median(input: Tensor, dim: int | None) -> None:  # noqa: A002
-    if dim is not None:  # (a dim out of range first: PyTorch's IndexError)
-        norm_dim(dim, input.ndim)
-    if input.dtype == np.bool_:  # (PyTorch's kernels, named as its errors name them)
+    # (first a dim out of range or empty: PyTorch's IndexErrors, raised by the caller; the median of no
+    # bools reaches no kernel either: NaN cast to bool, True)
+    size = input.shape[norm_dim(dim, input.ndim)] if dim is not None and input.ndim else input.numel()
+    if input.dtype == np.bool_ and size:
+        # (PyTorch's kernels, named as its errors name them)
         raise (kernel_error("median", input.dtype) if dim is None
                else kernel_error("median_out", input.dtype, ""))
 

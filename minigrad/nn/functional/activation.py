@@ -213,6 +213,8 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     if inplace:
         return _into("silu_", input, silu)
     x = _float_input("silu", input)
+    if x.dtype == np.float16:  # PyTorch's half kernel: float32 math, rounded once (not after each op)
+        return named(silu(x.float()).half(), "SiluBackward0")
     return named(x * x.sigmoid(), "SiluBackward0")
 
 
@@ -229,6 +231,8 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     if inplace:
         return _into("mish_", input, mish)
     x = _float_input("mish", input)
+    if x.dtype == np.float16:  # (as silu)
+        return named(mish(x.float()).half(), "MishBackward0")
     # (PyTorch's mish takes log1p(exp(x)) everywhere: past the threshold its tanh is 1 either way)
     return named(x * Softplus.apply(x, beta=1.0, threshold=20.0).tanh(), "MishBackward0")
 

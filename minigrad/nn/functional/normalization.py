@@ -65,6 +65,12 @@ def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, 
     return centered * _inv_std(var, eps), mean, var
 
 
+def _floats(*ts: Tensor | None) -> list[Tensor | None]:
+    """Each tensor as float32 (None kept): PyTorch's CPU norm kernels compute a half input in float32 (its
+    opmath type) and round the result once, so a half batch's x * x neither overflows nor rounds twice."""
+    return [None if t is None else t.float() for t in ts]
+
+
 def _as(t: Tensor, shape: tuple[int, ...]) -> Tensor:
     return t if t._array.shape == shape else t.reshape(shape)
 
@@ -225,6 +231,9 @@ def layer_norm(
                              f"got {name} of shape {list(t.shape)} and normalized_shape = {list(shape)} "
                              f"(expected {name} of shape {shape}, got {t.shape})")
     _check_dtypes(input, weight, bias, kernel="LayerNormKernelImpl")
+    if input._array.dtype == np.float16:  # (see _floats)
+        w, b = _floats(weight, bias)
+        return named(layer_norm(input.float(), shape, w, b, eps).half(), "NativeLayerNormBackward0")
     ndim = input._array.ndim
     dims = tuple(range(ndim - k, ndim))
     # PyTorch normalizes a row-major copy: its result is row-major (a dropout on it draws in that order)
@@ -335,6 +344,9 @@ def group_norm(
     if n * c // groups * math.prod(input.shape[2:]) == 1:  # (PyTorch's check, its words: one value per group)
         raise ShapeError(f"Expected more than 1 value per channel when training, got input size "
                          f"{list(input.shape)}")
+    if input._array.dtype == np.float16:  # (see _floats)
+        w, b = _floats(weight, bias)
+        return named(group_norm(input.float(), groups, w, b, eps).half(), "NativeGroupNormBackward0")
     grouped = input.reshape(n, groups, (c // groups) * math.prod(input.shape[2:]))
     out = _standardize(grouped, (2,), eps)[0].reshape(input.shape)
     return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "NativeGroupNormBackward0")
@@ -368,6 +380,8 @@ def rms_norm(
         _check_dtypes(x, kernel="rms_norm")
     dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
     e = float(np.finfo(dt).eps) if eps is None else _checks.number("eps", eps)
+    if x.dtype == np.float16 and (weight is None or weight.dtype == np.float16):  # (see _floats: the weight
+        return rms_norm(x.float(), shape, _floats(weight)[0], eps).half()  # too; eps=None: float32's)
     dims = tuple(range(x.ndim - len(shape), x.ndim))
     out = x * ((x**2).mean(dims, keepdim=True) + e) ** -0.5
     if weight is None:

@@ -402,6 +402,9 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
     if x.numel() and all(o == 1 for o in out):  # global pooling: PyTorch takes the mean (MeanBackward1)
         y = input.mean(tuple(range(-nd, 0)), keepdim=True)
         return named(y, "SqueezeBackward1") if nd == 1 else y  # (1d pools as 2d, then squeezes)
+    if x.dtype == np.float16 and nd < 3:  # PyTorch's half 1d/2d kernels sum and divide in float32, round once
+        wide = _adaptive_avg(fn, nd, input.float(), output_size).half()
+        return named(wide, f"AdaptiveAvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
     if x.numel() and all(o and n % o == 0 for n, o in zip(sizes, out)):
         # equal bins side by side: blocks of the reshaped input, summed and divided by each side in turn
         # as PyTorch's kernel (sum / kh / kw), one sum for all dims instead of a gather per dim

@@ -339,7 +339,10 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
             f'"{kernel}" not implemented for \'{scalar_type_name(input.dtype)}\' (interpolate: mode {mode!r} '
             f"needs a floating-point input, got {input.dtype})")
     ft = input.dtype.type
-    y = input
+    # PyTorch's half kernels (not antialias's) compute in float32 and round once; bicubic's stores its
+    # weights in half (its linear kernels' roundings are closer to this than to half throughout, not equal)
+    wide = ft is np.float16 and not antialias and mode not in ("nearest", "nearest-exact")
+    y, wt = (input.float(), np.float32) if wide else (input, ft)
     finite = antialias and bool(np.isfinite(input.numpy(force=True)).all())
     for dim in reversed(range(2, input.ndim)):  # the last dim first, as PyTorch nests its loops
         n, o, scale = input.shape[dim], out[dim - 2], scales[dim - 2]
@@ -353,10 +356,13 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
             taps = [(_nearest_index(n, o, scale, mode == "nearest-exact", input.ndim == 4, ft),
                      np.ones(o, ft))]
         elif mode == "bicubic":
-            taps = _cubic_taps(n, o, bool(align_corners), scale, ft)
+            taps = _cubic_taps(n, o, bool(align_corners), scale, wt)
+            if wide:
+                taps = [(index, weight.astype(ft).astype(wt)) for index, weight in taps]
         else:
-            taps = _linear_taps(n, o, bool(align_corners), scale, ft)
+            taps = _linear_taps(n, o, bool(align_corners), scale, wt)
         y = _along(y, dim, taps)
+    y = y.half() if wide else y
     if input.numpy(force=True).flags.c_contiguous:
         # PyTorch's result is row-major for a row-major input (a dropout or *_like on it draws in that order)
         y = y.contiguous()

@@ -34,6 +34,8 @@ def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = Non
     dims = None if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
     if x.dtype.kind != "f":
         x = x.astype(np.float32)
+    if x.dtype == np.float16:  # PyTorch's half norms accumulate in float32 and round once (no overflow)
+        return vector_norm(x.astype(np.float32), p, dim, keepdim).astype(np.float16)
     if p == 2:  # (before |x|: x * x needs no abs pass)
         powered = x * x
     elif math.isinf(p):
