@@ -1,0 +1,52 @@
+"""Differences found while writing progs35's compat programs, each compared with PyTorch on its own."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+# ------------------------------------- a parameter listed twice (pointer_generator_coverage.py's tied embedding)
+
+
+def _duplicate_run(m: Any, name: str, **kw: Any) -> tuple[list[float], list[float], dict[str, Any]]:
+    w = m.nn.Parameter(m.tensor([[1.0, -2.0], [0.3, 0.4]]))
+    u = m.nn.Parameter(m.tensor([0.5]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (both warn that the group holds a parameter twice)
+        opt = getattr(m.optim, name)([w, u, w], **kw)
+    for _ in range(3):
+        opt.zero_grad()
+        ((w**2).sum() + (u * w).sum()).backward()
+        opt.step()
+    return w.flatten().tolist(), u.tolist(), opt.state_dict()
+
+
+@pytest.mark.parametrize("kw", [dict(momentum=0.9), dict(momentum=0.9, nesterov=True),
+                                dict(momentum=0.9, dampening=0.5)])
+def test_sgd_momentum_with_a_parameter_listed_twice(kw: dict[str, Any]) -> None:
+    # PyTorch reads every momentum buffer before updating: in the first step both entries of the
+    # parameter start a buffer of their own (the last one is kept)
+    mw, mu, msd = _duplicate_run(mg, "SGD", lr=0.1, **kw)
+    tw, tu, tsd = _duplicate_run(torch, "SGD", lr=0.1, **kw)
+    np.testing.assert_allclose(mw, tw, rtol=1e-6)
+    np.testing.assert_allclose(mu, tu, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(msd["state"][2]["momentum_buffer"]),
+                               tsd["state"][2]["momentum_buffer"].numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["Adam", "Adagrad", "SGD"])
+def test_state_dict_indexes_a_duplicate_by_its_last_position(name: str) -> None:
+    kw = dict(lr=0.1, momentum=0.9) if name == "SGD" else dict(lr=0.1)
+    *_, msd = _duplicate_run(mg, name, **kw)
+    *_, tsd = _duplicate_run(torch, name, **kw)
+    assert msd["param_groups"][0]["params"] == tsd["param_groups"][0]["params"] == [2, 1, 2]
+    assert sorted(msd["state"]) == sorted(tsd["state"]) == [1, 2]
