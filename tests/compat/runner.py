@@ -911,6 +911,12 @@ SPECS: dict[str, list[Check]] = {
     "error_words_index_ops.py": [Check(r"^(.+)$", 0)],  # index/mask/clamp/reshape/save mistakes
     "attention_gym_flex.py": every_number(1e-5),  # flex_attention score/mask mods, BlockMask pictures
     "qmc_sobol_bo.py": every_number(1e-5),  # SobolEngine designs, QMC integration, GP + EI on Sobol points
+    # progs35: seeded, so every printed number
+    "spinningup_td3_ddpg.py": every_number(1e-5),  # target nets, polyak mul_/add_, lerp_, twin Q, frozen Q
+    "ltsf_dlinear_patchtst.py": every_number(1e-5),  # DLinear decomposition, RevIN, unfold patches
+    "captum_style_attributions.py": every_number(1e-5),  # IG, SmoothGrad, Grad-CAM/guided backward hooks
+    "efficient_attention_lsh_linformer.py": every_number(1e-5),  # LSH sort/gather, Linformer, band unfold
+    "pointer_generator_coverage.py": every_number(1e-5),  # scatter_add copy dist, tied embedding in Adagrad
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
