@@ -14,7 +14,7 @@ from tests.helpers import require_torch
 torch = require_torch()
 
 
-# ------------------------------------- a parameter listed twice (pointer_generator_coverage.py's tied embedding)
+# ---------------------------- a parameter listed twice (pointer_generator_coverage.py's tied embedding)
 
 
 def _duplicate_run(m: Any, name: str, **kw: Any) -> tuple[list[float], list[float], dict[str, Any]]:
@@ -30,8 +30,8 @@ def _duplicate_run(m: Any, name: str, **kw: Any) -> tuple[list[float], list[floa
     return w.flatten().tolist(), u.tolist(), opt.state_dict()
 
 
-@pytest.mark.parametrize("kw", [dict(momentum=0.9), dict(momentum=0.9, nesterov=True),
-                                dict(momentum=0.9, dampening=0.5)])
+@pytest.mark.parametrize("kw", [{"momentum": 0.9}, {"momentum": 0.9, "nesterov": True},
+                                {"momentum": 0.9, "dampening": 0.5}])
 def test_sgd_momentum_with_a_parameter_listed_twice(kw: dict[str, Any]) -> None:
     # PyTorch reads every momentum buffer before updating: in the first step both entries of the
     # parameter start a buffer of their own (the last one is kept)
@@ -45,8 +45,32 @@ def test_sgd_momentum_with_a_parameter_listed_twice(kw: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("name", ["Adam", "Adagrad", "SGD"])
 def test_state_dict_indexes_a_duplicate_by_its_last_position(name: str) -> None:
-    kw = dict(lr=0.1, momentum=0.9) if name == "SGD" else dict(lr=0.1)
+    kw = {"lr": 0.1, "momentum": 0.9} if name == "SGD" else {"lr": 0.1}
     *_, msd = _duplicate_run(mg, name, **kw)
     *_, tsd = _duplicate_run(torch, name, **kw)
     assert msd["param_groups"][0]["params"] == tsd["param_groups"][0]["params"] == [2, 1, 2]
     assert sorted(msd["state"]) == sorted(tsd["state"]) == [1, 2]
+
+
+# ------------------------------------------------ vector_to_parameters makes views (ewc_lottery_ticket.py)
+
+
+def _views_run(m: Any) -> tuple[bool, list[float], list[float], str]:
+    lin = m.nn.Linear(3, 2)
+    vec = m.arange(8.0)
+    m.nn.utils.vector_to_parameters(vec, lin.parameters())
+    shares = lin.weight.data_ptr() == vec.data_ptr()
+    opt = m.optim.SGD(lin.parameters(), lr=0.1)
+    lin(m.ones(1, 3)).sum().backward()
+    opt.step()  # the step writes through the views into vec
+    before = vec.tolist()
+    vec.mul_(2)
+    m.nn.utils.vector_to_parameters(m.zeros(8, dtype=m.float64), lin.parameters())
+    return shares, before, lin.bias.tolist(), str(lin.weight.dtype).replace("torch.", "")
+
+
+def test_vector_to_parameters_shares_the_vector_as_pytorch() -> None:
+    ours, theirs = _views_run(mg), _views_run(torch)
+    assert ours[0] is theirs[0] is True
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
+    assert ours[2] == theirs[2] and ours[3] == theirs[3] == "float64"
