@@ -917,6 +917,8 @@ SPECS: dict[str, list[Check]] = {
     "captum_style_attributions.py": every_number(1e-5),  # IG, SmoothGrad, Grad-CAM/guided backward hooks
     "efficient_attention_lsh_linformer.py": every_number(1e-5),  # LSH sort/gather, Linformer, band unfold
     "pointer_generator_coverage.py": every_number(1e-5),  # scatter_add copy dist, tied embedding in Adagrad
+    "evidential_calibration.py": every_number(1e-5),  # LBFGS temperature, ECE bins, digamma/lgamma EDL
+    "ewc_lottery_ticket.py": every_number(1e-5),  # Fisher diag, vector_to_parameters views, global pruning
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
