@@ -751,8 +751,8 @@ BUDGETS: dict[str, int] = {
     # +1 (progs25): vmap randomness='error', RNN dtype message, Optimizer.__setstate__
     # errs30: +21 (PyTorch's exception classes and words for bad input)
     # +1 (progs33): "optimizer can only optimize Tensors, but one of the params is list" (the type's name)
-    # +4 (progs35): SGD's first-step momentum buffers for a parameter listed twice, as PyTorch's
-    "minigrad/optim": 4583,
+    # +7 (progs35): SGD's first-step momentum buffers for a parameter listed twice; Adam's int betas refused
+    "minigrad/optim": 4586,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's

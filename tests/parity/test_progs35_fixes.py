@@ -74,3 +74,22 @@ def test_vector_to_parameters_shares_the_vector_as_pytorch() -> None:
     assert ours[0] is theirs[0] is True
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
     assert ours[2] == theirs[2] and ours[3] == theirs[3] == "float64"
+
+
+# ----------------------------------------------------- Adam's int betas (stylegan_infogan_pieces.py)
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+@pytest.mark.parametrize("betas", [(0, 0.99), (0.9, 1 - 1), [0.5, 0.9], (np.float64(0.0), 0.9)])
+def test_adam_refuses_int_betas_at_construction_as_pytorch(name: str, betas: Any) -> None:
+    def build(m: Any) -> BaseException | None:
+        try:
+            getattr(m.optim, name)([m.nn.Parameter(m.ones(2))], betas=betas)
+        except ValueError as e:
+            return e
+        return None
+
+    ours, theirs = build(mg), build(torch)
+    assert (ours is None) == (theirs is None)
+    if theirs is not None:
+        assert str(ours).startswith(str(theirs))
