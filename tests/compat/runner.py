@@ -919,6 +919,8 @@ SPECS: dict[str, list[Check]] = {
     "pointer_generator_coverage.py": every_number(1e-5),  # scatter_add copy dist, tied embedding in Adagrad
     "evidential_calibration.py": every_number(1e-5),  # LBFGS temperature, ECE bins, digamma/lgamma EDL
     "ewc_lottery_ticket.py": every_number(1e-5),  # Fisher diag, vector_to_parameters views, global pruning
+    "decision_transformer_grid.py": every_number(1e-5),  # rtg cumsum, interleaved tokens, MHA masks
+    "stylegan_infogan_pieces.py": every_number(1e-5),  # grouped modulated conv, R1, minibatch stddev, InfoGAN
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
