@@ -38,7 +38,7 @@ class S4DReal(nn.Module):
             optim = {"weight_decay": 0.0}
             if lr is not None:
                 optim["lr"] = lr
-            setattr(getattr(self, name), "_optim", optim)
+            getattr(self, name)._optim = optim
 
     def kernel(self, L):
         dt = torch.exp(self.log_dt)
