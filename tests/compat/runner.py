@@ -928,6 +928,7 @@ SPECS: dict[str, list[Check]] = {
     "ssm_s4d_hyena_scan.py": [*every_number(1e-5, lines=r"^(?!  step)"),
                               *every_number(2e-3, lines=r"^  step")],
     "node2vec_graphsage_sampling.py": every_number(1e-5),  # CSR walks, SparseAdam, multinomial neighbours
+    "randaugment_uint8_ops.py": every_number(1e-5),  # uint8 blends/bitwise/histograms, nearest grid_sample
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
