@@ -93,3 +93,15 @@ def test_adam_refuses_int_betas_at_construction_as_pytorch(name: str, betas: Any
     assert (ours is None) == (theirs is None)
     if theirs is not None:
         assert str(ours).startswith(str(theirs))
+
+
+# ------------------------------------------------------- bool() of an empty tensor (PyTorch's words)
+
+
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (2,)])
+def test_bool_of_a_tensor_without_one_value_names_the_case(shape: tuple[int, ...]) -> None:
+    with pytest.raises(RuntimeError) as theirs:
+        bool(torch.ones(shape))
+    with pytest.raises(RuntimeError) as ours:
+        bool(mg.ones(shape))
+    assert str(ours.value) == str(theirs.value)
