@@ -105,3 +105,27 @@ def test_bool_of_a_tensor_without_one_value_names_the_case(shape: tuple[int, ...
     with pytest.raises(RuntimeError) as ours:
         bool(mg.ones(shape))
     assert str(ours.value) == str(theirs.value)
+
+
+# ------------------------------------------------ a dataset without __len__ or __getitem__ (PyTorch's words)
+
+
+class _NoLen:
+    def __getitem__(self, i: int) -> int:
+        if i >= 4:
+            raise IndexError
+        return i
+
+
+class _NoItem:
+    def __len__(self) -> int:
+        return 4
+
+
+@pytest.mark.parametrize("cls", [_NoLen, _NoItem])
+def test_dataloader_of_an_incomplete_dataset_says_what_pytorch_says(cls: type) -> None:
+    with pytest.raises(TypeError) as theirs:
+        list(torch.utils.data.DataLoader(cls(), batch_size=2))
+    with pytest.raises(TypeError) as ours:
+        list(mg.utils.data.DataLoader(cls(), batch_size=2))
+    assert str(ours.value).startswith(str(theirs.value))
