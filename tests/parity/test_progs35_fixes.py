@@ -129,3 +129,20 @@ def test_dataloader_of_an_incomplete_dataset_says_what_pytorch_says(cls: type) -
     with pytest.raises(TypeError) as ours:
         list(mg.utils.data.DataLoader(cls(), batch_size=2))
     assert str(ours.value).startswith(str(theirs.value))
+
+
+# ------------------------------- CrossMapLRN2d's gradient is PyTorch's hand-written one (probing nn layers)
+
+
+@pytest.mark.parametrize(("size", "channels"), [(3, 4), (5, 7), (2, 5), (4, 3), (7, 4), (6, 9)])
+def test_cross_map_lrn2d_gradient_follows_pytorchs_backward(size: int, channels: int) -> None:
+    x = np.random.default_rng(size * 10 + channels).standard_normal((2, channels, 2, 3))
+    weights = np.arange(1, channels + 1, dtype=np.float64).reshape(1, channels, 1, 1)
+    grads = []
+    for m in (mg, torch):
+        t = m.tensor(x, requires_grad=True)
+        out = m.nn.CrossMapLRN2d(size, alpha=0.3, beta=0.75, k=1)(t)
+        (out**2 * m.tensor(weights)).sum().backward()
+        grads.append((out.detach().numpy(), t.grad.numpy()))
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-10, atol=1e-12)
