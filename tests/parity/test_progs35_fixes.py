@@ -146,3 +146,50 @@ def test_cross_map_lrn2d_gradient_follows_pytorchs_backward(size: int, channels:
         grads.append((out.detach().numpy(), t.grad.numpy()))
     np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-10, atol=1e-12)
+
+
+# ---------------------- torch.overrides' dispatch helpers (torch_function_subclasses.py's library functions)
+
+
+class _Duck:
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        return ("duck", func.__name__, [t.__name__ for t in types], len(args), sorted(kwargs or {}))
+
+
+class _Refuser:
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        return NotImplemented
+
+
+def _overrides_run(m: Any) -> list[Any]:
+    o = m.overrides
+
+    class Sub(m.Tensor):  # type: ignore[name-defined,misc]
+        pass
+
+    def lib(a: Any, b: Any = 1) -> Any:
+        if o.has_torch_function_variadic(a, b):
+            return o.handle_torch_function(lib, (a, b), a, b=b)
+        return (a + b).tolist()
+
+    plain, param, sub = m.ones(2), m.nn.Parameter(m.ones(1)), m.ones(2).as_subclass(Sub)
+    out: list[Any] = [
+        [o.has_torch_function(args) for args in ((plain,), (param,), (sub,), [_Duck()], (1, "a"))],
+        [o.has_torch_function_unary(a) for a in (plain, param, sub, _Duck(), 3)],
+        lib(plain), lib(_Duck(), b=2), lib(_Refuser(), _Duck()), type(lib(sub)).__name__,
+    ]
+    try:
+        lib(_Refuser())
+    except TypeError as e:
+        out.append(str(e).split(":")[0].replace("tests.parity.test_progs35_fixes.", ""))
+    try:
+        o.has_torch_function(_Duck())
+    except TypeError as e:
+        out.append(str(e))
+    return out
+
+
+def test_overrides_dispatch_helpers_as_pytorch() -> None:
+    assert _overrides_run(mg) == _overrides_run(torch)
