@@ -930,6 +930,7 @@ SPECS: dict[str, list[Check]] = {
     "node2vec_graphsage_sampling.py": every_number(1e-5),  # CSR walks, SparseAdam, multinomial neighbours
     "randaugment_uint8_ops.py": every_number(1e-5),  # uint8 blends/bitwise/histograms, nearest grid_sample
     "python_scalar_loader_idioms.py": [Check(r"^(.+)$", 0)],  # tensors as Python numbers, collate edges
+    "torch_function_subclasses.py": every_number(1e-5),  # handle_torch_function, logging/units subclasses
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
