@@ -193,3 +193,15 @@ def _overrides_run(m: Any) -> list[Any]:
 
 def test_overrides_dispatch_helpers_as_pytorch() -> None:
     assert _overrides_run(mg) == _overrides_run(torch)
+
+
+# ---------------------------------------------- Module.to(an integer dtype) names it as PyTorch does
+
+
+@pytest.mark.parametrize("name", ["int64", "int32", "bool", "uint8"])
+def test_module_to_an_integer_dtype_names_it_as_pytorch(name: str) -> None:
+    with pytest.raises(TypeError) as theirs:
+        torch.nn.Linear(2, 2).to(getattr(torch, name))
+    with pytest.raises(TypeError) as ours:
+        mg.nn.Linear(2, 2).to(getattr(mg, name))
+    assert str(ours.value) == str(theirs.value)
