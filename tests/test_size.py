@@ -1375,7 +1375,8 @@ BUDGETS: dict[str, int] = {
     # +2 lead47: setitem past an empty dim is the IndexError, not numpy's
     # +17 progs35: duplicate params in SGD, Adam's int betas, CrossMapLRN2d's backward window, PyTorch's words
     # +64 progs35: torch.overrides.has_torch_function(_unary, _variadic) and handle_torch_function
-    "minigrad": 73213,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +2 progs35: loaded views are np.ndarray views of their storage (storage_offset as PyTorch's)
+    "minigrad": 73215,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -205,3 +205,25 @@ def test_module_to_an_integer_dtype_names_it_as_pytorch(name: str) -> None:
     with pytest.raises(TypeError) as ours:
         mg.nn.Linear(2, 2).to(getattr(mg, name))
     assert str(ours.value) == str(theirs.value)
+
+
+# -------------------------------- loaded views share one storage with its offsets (probing torch.save/load)
+
+
+def _saved_views(m: Any) -> list[Any]:
+    import io
+
+    base = m.arange(6.0)
+    buf = io.BytesIO()
+    m.save({"base": base, "view": base[2:4], "col": base.view(2, 3)[:, 1]}, buf)
+    buf.seek(0)
+    out = m.load(buf)
+    root = out["base"].untyped_storage().data_ptr()
+    same = [out[k].untyped_storage().data_ptr() == root for k in ("view", "col")]
+    out["view"].add_(100)
+    return [out["view"].storage_offset(), out["col"].storage_offset(), out["col"].stride(), same,
+            out["base"].tolist(), out["col"].tolist()]
+
+
+def test_loaded_views_keep_their_storage_offsets_as_pytorch() -> None:
+    assert _saved_views(mg) == _saved_views(torch)
