@@ -227,3 +227,25 @@ def _saved_views(m: Any) -> list[Any]:
 
 def test_loaded_views_keep_their_storage_offsets_as_pytorch() -> None:
     assert _saved_views(mg) == _saved_views(torch)
+
+
+# --------------------------------------------- pad_sequence / pad_packed_sequence mistakes in PyTorch's words
+
+
+def _rnn_words(m: Any, case: str) -> str:
+    rnn = m.nn.utils.rnn
+    try:
+        if case == "empty":
+            rnn.pad_sequence([])
+        elif case == "trailing":
+            rnn.pad_sequence([m.ones(2, 3), m.ones(1, 2)])
+        else:
+            rnn.pad_packed_sequence(rnn.pack_sequence([m.ones(3), m.ones(2)]), total_length=2)
+    except (RuntimeError, ValueError) as e:
+        return str(e)
+    return "no error"
+
+
+@pytest.mark.parametrize("case", ["empty", "trailing", "total_length"])
+def test_rnn_padding_mistakes_start_with_pytorchs_words(case: str) -> None:
+    assert _rnn_words(mg, case).startswith(_rnn_words(torch, case))
