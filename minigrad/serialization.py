@@ -433,8 +433,10 @@ def _view(storage: Array, view: Any, path: str) -> Array:
     lo, hi = offset + sum(r for r in reach if r < 0), offset + sum(r for r in reach if r > 0)
     if lo < 0 or hi >= flat.size:  # (a view reaching outside its storage would read foreign memory)
         raise MinigradError(f"malformed view at {path}: {view!r} outside its storage of {flat.size}")
-    return np.lib.stride_tricks.as_strided(flat[offset:], shape, [st * flat.itemsize for st in strides],
-                                           writeable=True)
+    # (np.ndarray keeps the storage as its base: storage_offset() and untyped_storage() as PyTorch's)
+    view_arr: Array = np.ndarray(shape, flat.dtype, buffer=flat, offset=offset * flat.itemsize,
+                                 strides=[st * flat.itemsize for st in strides])
+    return view_arr
 
 
 def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:

@@ -736,7 +736,8 @@ class Tensor(TensorMethods):
 
     def __bool__(self) -> builtins.bool:
         if self._array.size != 1:
-            raise MinigradError("Boolean value of Tensor with more than one value is ambiguous")
+            count = "no values" if self._array.size == 0 else "more than one value"
+            raise MinigradError(f"Boolean value of Tensor with {count} is ambiguous")
         return bool(self._array.item())
 
     def __index__(self) -> int:

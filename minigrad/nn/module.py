@@ -665,7 +665,7 @@ class Module:
             raise _ArgumentTypeError(f"to() received an invalid combination of arguments: {e}") from None
         if dt.kind != "f":
             raise _ArgumentTypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got "
-                                     f"desired dtype={dt}")
+                                     f"desired dtype=torch.{dt.name}")
         # as PyTorch's: floating tensors converted, parameters (and gradients) in place, buffers replaced
         return self._apply(lambda t: t.to(dt) if t.dtype.kind == "f" else t)
 

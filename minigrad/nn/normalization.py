@@ -239,10 +239,23 @@ def _cross_map_window(channels: int, size: int) -> np.ndarray:
     return window
 
 
+def _cross_map_backward_window(channels: int, size: int) -> np.ndarray:
+    """(C, C) 0/1 matrix: entry [c', c] is 1 when PyTorch's CrossMapLRN2d backward adds channel c''s
+    ratio into channel c''s gradient: the channels c - i .. c - i + size - 1 with
+    i = int(size - (size - 1) / 2), a window of its own (not the forward's), so the transpose of the
+    matrix the forward's gradient would use."""
+    shift = int(size - (size - 1) / 2)
+    window = np.zeros((channels, channels))
+    for c in range(channels):
+        window[max(c - shift, 0):max(min(c - shift + size, channels), 0), c] = 1
+    return window
+
+
 class CrossMapLRN2d(Module):
     """PyTorch's legacy cross-channel LRN of (N, C, H, W) inputs: x * (k + alpha / size * s) ** -beta,
     s the sum of x**2 over a window of channels (see :func:`_cross_map_window`; for C <= (size+1)//2
-    every channel). The gradient is the exact one of this forward.
+    every channel). The gradient is PyTorch's: its hand-written backward sums over another window of
+    channels (:func:`_cross_map_backward_window`), so it is not quite this forward's exact one.
 
     Raises:
         ValueError (call): input not 4-D (PyTorch's class and message).
@@ -261,7 +274,11 @@ class CrossMapLRN2d(Module):
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.ndim}D instead.")
         n, c, h, w = input.shape
         window = from_numpy(_cross_map_window(c, self.size).astype(input.dtype))
-        sums = (window @ (input * input).reshape(n, c, h * w)).reshape(n, c, h, w)
+        backward = from_numpy(_cross_map_backward_window(c, self.size).astype(input.dtype))
+        squares = (input * input).reshape(n, c, h * w)
+        # the forward's sums, with the gradient of the backward's window (its value adds an exact 0)
+        through = backward @ squares
+        sums = ((window @ squares).detach() + (through - through.detach())).reshape(n, c, h, w)
         return input * (sums * (self.alpha / self.size) + self.k) ** -self.beta
 
     def extra_repr(self) -> str:

@@ -66,6 +66,9 @@ class Adam(Optimizer):
             "decoupled_weight_decay": decoupled_weight_decay,
         }  # fmt: skip
         self._check_group(defaults)
+        if not (all(isinstance(b, float) for b in betas) or all(isinstance(b, Tensor) for b in betas)):
+            # (PyTorch's constructor refuses an int beta too: betas=(0, 0.99))
+            raise InvalidParameterError(f"betas must be either both floats or both Tensors, got {betas!r}")
         # 1-element Tensor betas are kept as 0-d Tensors, as PyTorch keeps them
         defaults["betas"] = tuple(b.reshape(()) if isinstance(b, Tensor) else b for b in betas)
         super().__init__(params, defaults)

@@ -80,12 +80,16 @@ class SGD(Optimizer):
         dampening = float(group["dampening"])
         nesterov = bool(group["nesterov"])
         maximize, weight_decay = bool(group["maximize"]), float(group["weight_decay"])
+        # the states this step began without a buffer: PyTorch reads every buffer before updating, so a
+        # parameter listed twice in a group starts two buffers (the last one kept) in its first step
+        fresh: set[int] = set()
         for x, g, state in self._with_grad(group):
             tmp = self._scratch.get(x, 0)
             d = self._direction(x, g, maximize, weight_decay) if maximize or weight_decay else g
             if momentum != 0:
                 buf = state.get("momentum_buffer")
-                if buf is None:
+                if buf is None or (fresh and id(state) in fresh):
+                    fresh.add(id(state))
                     state["momentum_buffer"] = from_numpy(d.copy())
                     buf_arr = state["momentum_buffer"].numpy(force=True)
                 else:

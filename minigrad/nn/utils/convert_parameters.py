@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
-
-from minigrad.errors import ShapeError
 from minigrad.tensor import Tensor, cat
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
@@ -25,27 +22,21 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
-    """Copy consecutive slices of ``vec`` into the parameters, in order (the inverse of the above).
+    """Make the parameters, in order, views of consecutive slices of ``vec`` (the inverse of the above).
 
-    Each parameter keeps its array, shape and dtype; its values are replaced
-    in place (PyTorch instead makes the parameters views of ``vec``).
+    As PyTorch's, each parameter's ``.data`` becomes ``vec[i:i + numel].view_as(p)``: the parameters share
+    ``vec``'s memory (a later write to either shows in the other) and take its dtype; autograd does not
+    see the replacement.
 
     Raises:
         TypeError: ``vec`` is not a Tensor.
-        ShapeError: ``vec`` has fewer elements than the parameters.
+        ShapeError: ``vec`` has fewer elements than the parameters (the parameters before the one that
+            does not fit are already replaced, as in PyTorch).
     """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected minigrad.Tensor, but got: {type(vec).__name__}")
-    flat = vec.numpy(force=True).reshape(-1)
-    params = list(parameters)
-    needed = sum(p.numel() for p in params)
-    if flat.size < needed:
-        raise ShapeError(
-            f"vector_to_parameters: the vector has {flat.size} elements, the parameters {needed}"
-        )
     pointer = 0
-    for p in params:
+    for p in parameters:
         n = p.numel()
-        np.copyto(p.numpy(force=True), flat[pointer: pointer + n].reshape(p.shape), casting="unsafe")
-        p._write()
+        p.data = vec[pointer: pointer + n].view_as(p).data
         pointer += n

@@ -239,9 +239,9 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
     if total_length is not None:
         total_length = _checks.nonnegative_int("total_length", total_length)
         if total_length < steps:
-            raise InvalidParameterError(
-                "pad_packed_sequence: expected total_length to be at least the length of the longest "
-                f"sequence in input, got total_length={total_length} and max sequence length {steps}"
+            raise InvalidParameterError(  # (PyTorch's words)
+                "Expected total_length to be at least the length of the longest sequence in input, but got "
+                f"total_length={total_length} and max sequence length being {steps} (pad_packed_sequence)"
             )
         steps = total_length
     n = int(batch_sizes[0]) if batch_sizes.size else 0
@@ -283,13 +283,17 @@ def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False
     else:
         raise TypeError(f"pad_sequence: expected an iterable of Tensors, got {type(sequences).__name__}")
     if not seqs:
-        raise InvalidParameterError("pad_sequence: received an empty list of sequences")
+        raise InvalidParameterError("received an empty list of sequences (pad_sequence)")
     for i, s in enumerate(seqs):
         _checks.tensor("pad_sequence", s, f"sequences[{i}]")
         if s.ndim == 0 or s.shape[1:] != seqs[0].shape[1:]:
+            # (PyTorch copies each sequence into its slot: its broadcasting words, the last dim that differs)
+            bad = [d for d in range(1, min(s.ndim, seqs[0].ndim)) if s.shape[d] != seqs[0].shape[d]]
+            words = f"The size of tensor a ({seqs[0].shape[bad[-1]]}) must match the size of tensor b " \
+                f"({s.shape[bad[-1]]}) at non-singleton dimension {bad[-1]}: " if bad else ""
             raise ShapeError(
-                f"pad_sequence: every sequence must be (L, *) with the same trailing dims, got sequences[0] "
-                f"{seqs[0].shape} and sequences[{i}] {s.shape}"
+                f"{words}pad_sequence: every sequence must be (L, *) with the same trailing dims, got "
+                f"sequences[0] {seqs[0].shape} and sequences[{i}] {s.shape}"
             )
     longest = max(s.shape[0] for s in seqs)
     padded = []

@@ -143,10 +143,11 @@ class DataLoader:
             # (a sampler or batch_sampler of its own spares a dataset its __len__, as in PyTorch)
             if sampler is None and batch_sampler is None and (
                     not hasattr(dataset, "__getitem__") or not hasattr(dataset, "__len__")):
-                raise TypeError(
-                    f"dataset must define __getitem__ and __len__ (or be an IterableDataset), "
-                    f"got {type(dataset).__name__}"
-                )
+                name = type(dataset).__name__  # (PyTorch's words: its first len() or dataset[i] fails)
+                first = f"'{name}' object is not subscriptable" if not hasattr(dataset, "__getitem__") \
+                    else f"object of type '{name}' has no len()"
+                raise TypeError(f"{first} (a map-style dataset must define __getitem__ and __len__, or be an "
+                                "IterableDataset)")
         if sampler is not None and shuffle:
             raise InvalidParameterError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
