@@ -21,7 +21,7 @@ import minigrad as mg
 from tests.helpers import require_torch
 from tests.op_table import OP_TABLE, OpSpec
 from tests.op_table_linalg import LINALG_OPS
-from tests.robustness.oracle import RELAXED_SEEN, check, describe, expect_error
+from tests.robustness.oracle import FLOAT64_AGREES, RELAXED_SEEN, check, describe, expect_error
 
 torch = require_torch()
 
@@ -410,7 +410,9 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
         return
     # the gradients through NaN and inf agree with PyTorch's too (with the
     # equivalent float64 call where PyTorch refused the dtypes themselves)
-    relaxed = key in RELAXED_SEEN
+    # (a value that equals PyTorch's float64 answer where its float32 kernel overflows, as norm of a huge
+    # 0-d x is inf there, is compared with the float64 gradients too: its float32 ones are x / inf = 0)
+    relaxed = key in RELAXED_SEEN or key in FLOAT64_AGREES
     if relaxed:
         t_in = [_tt(a.astype(np.float64), requires_grad=True) for a in arrays]
     g = rng.standard_normal(got.shape).astype(got.dtype)
