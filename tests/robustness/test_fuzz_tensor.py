@@ -14,7 +14,7 @@ from typing import Any
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import minigrad as mg
@@ -179,8 +179,22 @@ ARANGE_ARG = st.one_of(
 )
 
 
+def _arange_length(start: Any, end: Any, step: Any) -> float:
+    """How many elements arange would make (0 where an argument is not a number, or the step is 0)."""
+    lo, hi = (0, start) if end is None else (start, end)
+    if not all(isinstance(v, (int, float)) for v in (lo, hi, step)) or not step:  # (a bool is 0 or 1)
+        return 0.0
+    with np.errstate(all="ignore"):
+        return float(np.float64(hi - lo) / np.float64(step))
+
+
 @given(start=ARANGE_ARG, end=ARANGE_ARG, step=ARANGE_ARG)
 def test_arange(start: Any, end: Any, step: Any) -> None:
+    # a tiny step within float range makes a result of gigabytes that both libraries fill: that tests the
+    # machine's memory, not the arguments (seed 22 of the deep profile was OOM-killed at 20 GB); the steps
+    # whose length overflows (5e-324) or is NaN are still tried
+    length = _arange_length(start, end, step)
+    assume(not (1e7 < abs(length) < float("inf")))
     def mg_fn() -> Any:
         return mg.arange(start, end, step) if end is not None else mg.arange(start, step=step)
 
