@@ -55,3 +55,20 @@ def test_index_add_of_a_1d_input_rounds_alpha_times_source_first(shape: tuple[in
         theirs.backward(torch.tensor(g))
         np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
         np.testing.assert_allclose(src.grad.numpy(), tsrc.grad.numpy(), rtol=1e-6)
+
+
+def test_norm_of_a_huge_0d_value_and_its_gradient_are_float64s() -> None:
+    """norm(p=2, dim=0) of a 0-d float32 3.26e37: PyTorch's float32 kernel squares it to inf (value inf,
+    gradient x / inf = 0); minigrad's value is |x| and its gradient sign(x) * g, PyTorch's float64 answers
+    (the deep profile's test_op_at_edge_values[norm], seed 22, compares with those now)."""
+    torch = require_torch()
+    a = np.float32(3.2573022e37)
+    x = mg.tensor(a, requires_grad=True)
+    y = x.norm(p=2, dim=0)
+    y.backward(mg.tensor(np.float32(0.64)))
+    tx = torch.tensor(float(a), dtype=torch.float64, requires_grad=True)
+    ty = tx.norm(p=2, dim=0)
+    ty.backward(torch.tensor(0.64, dtype=torch.float64))
+    assert y.dtype == mg.float32 and x.grad is not None
+    np.testing.assert_allclose(y.item(), ty.item(), rtol=1e-6)
+    np.testing.assert_allclose(x.grad.item(), tx.grad.item(), rtol=1e-6)
