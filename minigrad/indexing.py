@@ -328,8 +328,10 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
         alpha = int(alpha)
     src = source if source.dtype == input.dtype else source.astype(input.dtype)
     # alpha inside the op: float32 steps are PyTorch's fused multiply-adds (alpha * source rounded first
-    # overflowed to inf where PyTorch's running sum stays finite, and differed in the last bit)
-    fused = input.dtype == np.float32 and isinstance(alpha, (int, float)) and not isinstance(alpha, bool)
+    # overflowed to inf where PyTorch's running sum stays finite, and differed in the last bit); PyTorch's
+    # kernel for a 1-D (or 0-d) input rounds alpha * source first, so it overflows there
+    fused = (input.dtype == np.float32 and input.ndim > 1 and isinstance(alpha, (int, float))
+             and not isinstance(alpha, bool))
     if alpha != 1 and not fused:
         src = src * alpha
     at = (slice(None),) * d + (idx,)

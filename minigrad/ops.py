@@ -3274,7 +3274,7 @@ class IndexAddInto(Function):
     scatter_add and index_put_(accumulate=True): a repeated index adds to the running value,
     (a + b1) + b2, not a + (b1 + b2);  da = g, db = alpha * g[index]. ``label``: PyTorch's name of the
     node. A float32 alpha != 1 adds each step as PyTorch's fused multiply-add, rounded once (alpha * b
-    rounded first would overflow where PyTorch's sum does not)."""
+    rounded first would overflow where PyTorch's sum does not; index_add fuses inputs of 2+ dims only)."""
 
     __slots__ = ("alpha", "index", "torch_label")  # (not ``label``: Function's slot for composed names)
     reads_inputs = False

@@ -14,14 +14,14 @@ from typing import Any
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import minigrad as mg
 from tests.helpers import require_torch
 from tests.op_table import OP_TABLE, OpSpec
 from tests.op_table_linalg import LINALG_OPS
-from tests.robustness.oracle import RELAXED_SEEN, check, describe, expect_error
+from tests.robustness.oracle import FLOAT64_AGREES, RELAXED_SEEN, check, describe, expect_error
 
 torch = require_torch()
 
@@ -179,8 +179,22 @@ ARANGE_ARG = st.one_of(
 )
 
 
+def _arange_length(start: Any, end: Any, step: Any) -> float:
+    """How many elements arange would make (0 where an argument is not a number, or the step is 0)."""
+    lo, hi = (0, start) if end is None else (start, end)
+    if not all(isinstance(v, (int, float)) for v in (lo, hi, step)) or not step:  # (a bool is 0 or 1)
+        return 0.0
+    with np.errstate(all="ignore"):
+        return float(np.float64(hi - lo) / np.float64(step))
+
+
 @given(start=ARANGE_ARG, end=ARANGE_ARG, step=ARANGE_ARG)
 def test_arange(start: Any, end: Any, step: Any) -> None:
+    # a tiny step within float range makes a result of gigabytes that both libraries fill: that tests the
+    # machine's memory, not the arguments (seed 22 of the deep profile was OOM-killed at 20 GB); the steps
+    # whose length overflows (5e-324) or is NaN are still tried
+    length = _arange_length(start, end, step)
+    assume(not (1e7 < abs(length) < float("inf")))
     def mg_fn() -> Any:
         return mg.arange(start, end, step) if end is not None else mg.arange(start, step=step)
 
@@ -270,6 +284,11 @@ TIES = {"zero", "inf", "-inf", "nan", "nonfinite-mix", "int64", "bool"}
 #: x |x|**(p-2) / norm**(p-1) underflows to 0 / 0 = nan in float32, minigrad's is sign(x), the
 #: derivative of |x|): values compared
 EDGE_GRADIENTS = {("logcumsumexp", "huge"), ("addcdiv", "tiny"), ("norm", "tiny")}
+
+#: PyTorch's clamp backward fails ("output with shape [0, 1] doesn't match the broadcast shape [0, 0]")
+#: when tensor bounds broadcast x to a larger shape, which its forward allows (the "empty" poison makes a
+#: 0-d bound of an x of shape (1, 1) shape (0,)): the gradients are compared with its maximum/minimum then
+BROADCAST_CLAMP = "clamp_tensor"
 
 #: trigamma at its poles (0 and the negative integers, which int64 and huge float32 inputs hit):
 #: minigrad gives the pole, +inf; PyTorch's reflection formula divides by sin(pi x) rounded off zero
@@ -405,14 +424,17 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
         return
     # the gradients through NaN and inf agree with PyTorch's too (with the
     # equivalent float64 call where PyTorch refused the dtypes themselves)
-    relaxed = key in RELAXED_SEEN
+    # (a value that equals PyTorch's float64 answer where its float32 kernel overflows, as norm of a huge
+    # 0-d x is inf there, is compared with the float64 gradients too: its float32 ones are x / inf = 0)
+    relaxed = key in RELAXED_SEEN or key in FLOAT64_AGREES
     if relaxed:
         t_in = [_tt(a.astype(np.float64), requires_grad=True) for a in arrays]
     g = rng.standard_normal(got.shape).astype(got.dtype)
     got.backward(mg.tensor(g))
     with warnings.catch_warnings():  # PyTorch's UserWarnings (var with one element) are not errors here
         warnings.simplefilter("ignore")
-        want = spec.torch(*t_in, **kw)
+        want = (spec.torch(*t_in, **kw) if spec.name != BROADCAST_CLAMP or got.shape == mg_in[0].shape
+                else torch.minimum(torch.maximum(t_in[0], t_in[1]), t_in[2]))
     want.backward(torch.tensor(g, dtype=want.dtype))
     for i, (m, t) in enumerate(zip(mg_in, t_in, strict=True)):
         mg_grad = np.zeros_like(m.detach().numpy()) if m.grad is None else m.grad.numpy()
