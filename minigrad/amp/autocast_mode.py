@@ -47,7 +47,7 @@ _state = {"nesting": 0, "cache": True}
 
 def _typed(fn: str, name: str, position: int, value: Any, kind: type, words: str) -> None:
     """PyTorch's argument-parser TypeError unless ``value`` is a ``kind`` (``words`` names it)."""
-    if not isinstance(value, kind) or (kind is bool and type(value) is not bool):
+    if not (type(value) is bool if kind is bool else isinstance(value, kind)):  # (an int is no bool here)
         raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be {words}, not "
                         f"{python_type_name(value)}")
 
