@@ -1,5 +1,6 @@
 """``torch.sparse``: COO sparse tensors (``torch.sparse_coo_tensor``, ``Tensor.to_sparse``) and the sparse
-matrix products (``torch.sparse.mm``, ``torch.spmm``, ``torch.sparse.addmm``, ``torch.sparse.sum``).
+matrix products and reductions (``torch.sparse.mm``, ``torch.spmm``, ``torch.sparse.addmm``, ``torch.sparse.sum``,
+``torch.sparse.softmax``).
 
 A :class:`SparseCooTensor` keeps PyTorch's description, the ``indices`` (sparse_dim, nnz) and ``values``
 (nnz, *dense dims) it was made from, and also holds its dense values: it *is* the dense tensor those
@@ -28,11 +29,12 @@ from minigrad._subclass import _disabled_torch_function_impl
 from minigrad._tensor_methods import provide
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.layouts import sparse_coo
+from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = [
-    "DoubleTensor", "FloatTensor", "LongTensor", "SparseCooTensor", "addmm", "mm", "sparse_coo_tensor",
-    "spmm", "sum", "to_sparse",
+    "DoubleTensor", "FloatTensor", "LongTensor", "SparseCooTensor", "addmm", "log_softmax", "mm", "softmax",
+    "sparse_coo_tensor", "spmm", "sum", "to_sparse",
 ]  # fmt: skip
 
 _plain_sum = sum  # (the builtin, before this module's torch.sparse.sum shadows it)
@@ -453,6 +455,49 @@ def sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:  # noqa: A
     left = input.sparse_dim() - _plain_sum(1 for d in dims if (d % input.dim()) < input.sparse_dim()) \
         if isinstance(input, SparseCooTensor) else out.dim()
     return to_sparse(out, left) if left > 0 else out
+
+
+def softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002 - PyTorch's name
+    """``torch.sparse.softmax``: softmax along ``dim`` over the stored entries only (the others count as
+    -inf and stay unstored); a coalesced sparse result of the same pattern.
+
+    Raises:
+        DimensionError: ``dim`` out of range.
+    """
+    return _softmax(input, dim, dtype, log=False)
+
+
+def log_softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002 - PyTorch's name
+    """``torch.sparse.log_softmax``: the log of :func:`softmax`, computed as ``x - log(sum(exp(x)))``.
+
+    Raises:
+        DimensionError: ``dim`` out of range.
+    """
+    return _softmax(input, dim, dtype, log=True)
+
+
+def _softmax(input: Tensor, dim: int, dtype: Any, log: bool) -> Tensor:  # noqa: A002
+    if not isinstance(input, SparseCooTensor):  # (a dense input: its ordinary softmax)
+        return input.log_softmax(dim, dtype=dtype) if log else input.softmax(dim, dtype=dtype)
+    mg = sys.modules["minigrad"]
+    s = input.coalesce() if dtype is None else input.coalesce().to(dtype)
+    d = norm_dim(dim, s.dim())
+    values, idx, k = s.values(), s._sp_indices, s.sparse_dim()
+    if d >= k:  # a dense dim: each stored value's own softmax
+        out = values.log_softmax(d - k + 1) if log else values.softmax(d - k + 1)
+    else:  # the entries that share every other sparse index form one group
+        others = [j for j in range(k) if j != d]
+        key = np.ravel_multi_index(tuple(idx[others]), tuple(s.shape[j] for j in others)) if others \
+            else np.zeros(idx.shape[1], dtype=np.int64)
+        groups, inverse = np.unique(key, return_inverse=True)
+        peak = np.full((len(groups), *values.shape[1:]), -np.inf, dtype=values._array.dtype)
+        np.maximum.at(peak, inverse, values._array)  # (a constant shift: softmax does not depend on it)
+        where = from_numpy(inverse.astype(np.int64))
+        shifted = values - from_numpy(peak[inverse])
+        total = mg.zeros(peak.shape, dtype=values.dtype).index_add(0, where, shifted.exp())
+        out = shifted - total.log()[where] if log else shifted.exp() / total[where]
+    name = "SparseLogSoftmaxBackward0" if log else "SparseSoftmaxBackward0"
+    return _named(_make(idx, out, tuple(s.shape), coalesced=True), name)
 
 
 class _LegacyType(type):
