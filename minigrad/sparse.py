@@ -1,6 +1,6 @@
-"""``torch.sparse``: COO sparse tensors (``torch.sparse_coo_tensor``, ``Tensor.to_sparse``) and the sparse
-matrix products and reductions (``torch.sparse.mm``, ``torch.spmm``, ``torch.sparse.addmm``, ``torch.sparse.sum``,
-``torch.sparse.softmax``).
+"""``torch.sparse``: COO sparse tensors (``torch.sparse_coo_tensor``, ``Tensor.to_sparse``), the sparse
+matrix products (``torch.sparse.mm``, ``torch.spmm``, ``torch.sparse.addmm``) and reductions
+(``torch.sparse.sum``, ``torch.sparse.softmax``).
 
 A :class:`SparseCooTensor` keeps PyTorch's description, the ``indices`` (sparse_dim, nnz) and ``values``
 (nnz, *dense dims) it was made from, and also holds its dense values: it *is* the dense tensor those
