@@ -238,6 +238,14 @@ class SparseCooTensor(Tensor):
         """A copy (sparse, in the graph)."""
         return self._same_pattern(self._sp_values.clone())
 
+    def type(self, dtype: Any = None, non_blocking: bool = False, **kwargs: Any) -> Any:
+        """Without a dtype, PyTorch's type string (``'torch.sparse.FloatTensor'``); with one, the values
+        converted (sparse)."""
+        if dtype is None:
+            name: str = Tensor.type(self)
+            return name.replace(".", ".sparse.", 1)
+        return self._same_pattern(self._sp_values.type(dtype))
+
     def __repr__(self) -> str:
         return sparse_repr(self)
 

@@ -1390,7 +1390,8 @@ BUDGETS: dict[str, int] = {
     # +438 COO sparse tensors (sparse_coo_tensor, to_sparse, sparse.sum, legacy FloatTensor): pygcn
     # +30 COO sparse tensors: in-place writes re-read
     # +45 torch.sparse.softmax/log_softmax (pyGAT's sparse attention)
-    "minigrad": 73837,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +8 sparse type() strings
+    "minigrad": 73845,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

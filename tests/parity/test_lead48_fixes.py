@@ -133,6 +133,7 @@ def test_sparse_ops_that_stay_sparse() -> None:
         assert getattr(ours, "is_sparse", False) == getattr(theirs, "is_sparse", False)
         _same(ours, theirs)
     assert out[mg][7].dtype == mg.float64 and out[mg][3].shape == (3, 2)
+    assert out[mg][7].type() == out[torch][7].type() == "torch.sparse.DoubleTensor"
 
 
 def test_to_sparse_gradient_and_errors() -> None:
