@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from minigrad import sampling as sampling
     from minigrad import selection as selection
     from minigrad import shape_ops as shape_ops
+    from minigrad import sparse as sparse
     from minigrad import statistics as statistics
     from minigrad import top_level as top_level
     from minigrad import typed_tensors as typed_tensors
@@ -478,6 +479,18 @@ class TensorMethods:
         """This tensor itself, as PyTorch's ``to_dense`` of a dense tensor (converted when ``dtype`` differs;
         graph scripts call it on an adjacency that may be sparse); ``masked_grad`` is for sparse ones."""
         out: Tensor = self if dtype is None else self.to(dtype)
+        return out
+
+    def to_sparse(self: Any, sparse_dim: int | None = None, *, layout: Any = None, blocksize: Any = None,
+                  dense_dim: int | None = None) -> Tensor:
+        """The COO sparse tensor of this tensor's nonzero entries; see :func:`minigrad.sparse.to_sparse`."""
+        out: Tensor = sparse.to_sparse(self, sparse_dim, layout=layout, blocksize=blocksize,
+                                       dense_dim=dense_dim)
+        return out
+
+    def to_sparse_coo(self: Any) -> Tensor:
+        """The COO sparse tensor of this tensor's nonzero entries (``to_sparse()``)."""
+        out: Tensor = sparse.to_sparse(self)
         return out
 
     def get_device(self: Any) -> int:

@@ -931,6 +931,7 @@ SPECS: dict[str, list[Check]] = {
     "randaugment_uint8_ops.py": every_number(1e-5),  # uint8 blends/bitwise/histograms, nearest grid_sample
     "python_scalar_loader_idioms.py": [Check(r"^(.+)$", 0)],  # tensors as Python numbers, collate edges
     "torch_function_subclasses.py": every_number(1e-5),  # handle_torch_function, logging/units subclasses
+    "pygcn_sparse_adjacency.py": every_number(1e-5),  # torch.sparse.FloatTensor adjacency, spmm, sparse GAT
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -20,6 +20,7 @@ from minigrad.nn import batchnorm as _batchnorm
 from minigrad.nn import conv as _conv
 from minigrad.nn import dropout as _dropout
 from minigrad.nn import instancenorm as _instancenorm
+from minigrad.nn import linear as _linear
 from minigrad.nn import loss as _loss
 from minigrad.nn import padding as _padding
 from minigrad.nn import pooling as _pooling
@@ -117,7 +118,10 @@ globals()["transformer"]._get_activation_fn = _transformer._get_activation_fn
 # The private base classes under PyTorch's names where minigrad's hierarchy is PyTorch's (the same layers
 # below each): scripts test isinstance(m, nn.modules.batchnorm._BatchNorm) to freeze BatchNorm, loop on
 # _ConvNd to initialize, and subclass _Loss / _WeightedLoss / _DropoutNd (PyTorch's constructor arguments).
+# MultiheadAttention's out_proj class is named here too (not public in torch.nn): the word-language-model
+# example lists it in torch.serialization.safe_globals to load a pickled Transformer.
 _PRIVATE: dict[str, dict[str, type]] = {
+    "linear": {"NonDynamicallyQuantizableLinear": _linear.NonDynamicallyQuantizableLinear},
     "batchnorm": {"_NormBase": _batchnorm._NormBase, "_BatchNorm": _batchnorm._BatchNorm},
     "instancenorm": {"_InstanceNorm": _instancenorm._InstanceNorm},
     "conv": {"_ConvNd": _conv._ConvNd, "_ConvTransposeNd": _conv._ConvTranspose},

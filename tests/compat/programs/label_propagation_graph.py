@@ -5,8 +5,8 @@ normalisation D^-1/2 A D^-1/2 with an inf-safe pow, the closed form (I - alpha S
 torch.linalg.solve against the iterative propagation, then a GCN trained on the same labelled nodes and a
 correct-and-smooth step.
 
-(Adapted: the script built a sparse COO adjacency with torch.sparse_coo_tensor/coalesce; minigrad has
-dense tensors only, so the adjacency is dense here and torch.sparse.mm gets dense operands.)"""
+(Adapted: the script built a sparse COO adjacency with torch.sparse_coo_tensor/coalesce; here the
+adjacency is dense, so torch.sparse.mm gets dense operands.)"""
 
 import torch
 import torch.nn as nn
