@@ -931,6 +931,12 @@ SPECS: dict[str, list[Check]] = {
     "randaugment_uint8_ops.py": every_number(1e-5),  # uint8 blends/bitwise/histograms, nearest grid_sample
     "python_scalar_loader_idioms.py": [Check(r"^(.+)$", 0)],  # tensors as Python numbers, collate edges
     "torch_function_subclasses.py": every_number(1e-5),  # handle_torch_function, logging/units subclasses
+    # progs36: seeded or fixed, so every printed number
+    "optim_flag_grid_roundtrip.py": every_number(1e-5),  # rare optimizer flags, state_dict resume, errors
+    "reduction_kwargs_notebook.py": every_number(1e-5),  # dtype=/out=/dim tuples, corrections, nan-reductions
+    "histogram_binning_search.py": every_number(1e-5),  # histc/histogram/bucketize/searchsorted/unique
+    "module_repr_gallery.py": every_number(1e-5),  # print(model) of layers with every non-default argument
+    "layer_config_error_clinic.py": every_number(1e-5),  # the messages of misconfigured layers and linalg
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -1,0 +1,90 @@
+"""Differences found while writing progs36's compat programs, each compared with PyTorch on its own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _raised(m: Any, f: Callable[[Any], object]) -> BaseException:
+    try:
+        f(m)
+    except Exception as e:  # (the test compares whatever each framework raises)
+        return e
+    raise AssertionError("no exception")
+
+
+def _size_as_tuple(text: str) -> str:
+    """``torch.Size([3])`` as minigrad's Size prints outside the compat launcher: ``(3,)``."""
+    return re.sub(r"torch\.Size\(\[([^\]]*)\]\)", lambda g: str(tuple(int(v) for v in g[1].split(",") if v)),
+                  text)
+
+
+def _same_words(f: Callable[[Any], object]) -> None:
+    """minigrad raises an instance of PyTorch's class whose message starts with PyTorch's whole message."""
+    t, m = _raised(torch, f), _raised(mg, f)
+    assert isinstance(m, type(t)), (type(t), type(m))
+    assert str(m).startswith(_size_as_tuple(str(t))), (str(t), str(m))
+
+
+# -------------------------------------- layer_config_error_clinic.py: the messages a notebook prints
+
+_LAYER_MISTAKES: dict[str, Callable[[Any], object]] = {
+    "gru proj_size": lambda m: m.nn.GRU(5, 8, proj_size=3),
+    "rnn proj_size 0": lambda m: m.nn.RNN(5, 8, proj_size=0),
+    "lstm proj_size too big": lambda m: m.nn.LSTM(5, 8, proj_size=8),
+    "rnn 4d": lambda m: m.nn.RNN(5, 8)(m.zeros(1, 4, 7, 5)),
+    "gru 4d": lambda m: m.nn.GRU(5, 8)(m.zeros(1, 4, 7, 5)),
+    "encoder activation": lambda m: m.nn.TransformerEncoderLayer(8, 2, activation="tanh"),
+    "same strided functional": lambda m: m.nn.functional.conv1d(m.ones(1, 1, 6), m.ones(1, 1, 2),
+                                                                padding="same", stride=2),
+    "same strided module": lambda m: m.nn.Conv1d(1, 1, 2, padding="same", stride=2),
+    "convT output_size list": lambda m: m.nn.ConvTranspose2d(1, 1, 3, stride=2)(
+        m.ones(1, 1, 3, 3), output_size=[10, 10]),
+    "convT output_size tuple": lambda m: m.nn.ConvTranspose1d(1, 1, 3, stride=2)(
+        m.ones(1, 1, 3), output_size=(1, 1, 10)),
+    "convT output_size length": lambda m: m.nn.ConvTranspose2d(1, 1, 3, stride=2)(
+        m.ones(1, 1, 3, 3), output_size=[10]),
+    "fold blocks": lambda m: m.nn.functional.fold(m.ones(1, 4, 8), (4, 4), 2),
+    "fold channels": lambda m: m.nn.functional.fold(m.ones(1, 5, 9), (4, 4), 2),
+    "circular wraps twice": lambda m: m.nn.functional.pad(m.ones(1, 1, 3), (4, 0), mode="circular"),
+    "gaussian negative var": lambda m: m.nn.functional.gaussian_nll_loss(m.ones(2), m.ones(2), -m.ones(2)),
+    "gaussian var shape": lambda m: m.nn.functional.gaussian_nll_loss(m.ones(2, 3), m.ones(2, 3),
+                                                                       m.ones(2, 2)),
+    "searchsorted side and right": lambda m: m.searchsorted(m.tensor([1, 2]), m.tensor([1]), side="left",
+                                                            right=True),
+    "searchsorted side": lambda m: m.searchsorted(m.tensor([1, 2]), m.tensor([1]), side="middle"),
+    "searchsorted leading dims": lambda m: m.searchsorted(m.tensor([[1, 2]]), m.tensor([[1], [2]])),
+    "bucketize 2-d": lambda m: m.bucketize(m.tensor([1]), m.tensor([[1, 2]])),
+    "nanmean int": lambda m: m.nanmean(m.tensor([1, 2])),
+    "quantile int": lambda m: m.quantile(m.tensor([1, 2]), 0.5),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_LAYER_MISTAKES))
+def test_layer_mistakes_start_with_pytorch_words(case: str) -> None:
+    _same_words(_LAYER_MISTAKES[case])
+
+
+_INT_MATRIX_FUNCTIONS = ["det", "inv", "slogdet", "cholesky", "qr", "svd", "svdvals", "eigh", "eigvalsh",
+                         "pinv", "matrix_rank", "matrix_norm", "matrix_exp", "lu_factor", "vector_norm"]
+
+
+@pytest.mark.parametrize("name", _INT_MATRIX_FUNCTIONS)
+def test_linalg_of_an_integer_matrix(name: str) -> None:
+    # "linalg.det: Expected a floating point or complex tensor as input. Got Long", or the function's own
+    # words (eigh's and lu_factor's NotImplementedError); matrix_exp refuses integers too (it gave float64)
+    _same_words(lambda m: getattr(m.linalg, name)(m.tensor([[4, 1], [2, 3]])))
+
+
+@pytest.mark.parametrize("name", ["logdet", "inverse", "det"])
+def test_torch_level_determinants_of_an_integer_matrix(name: str) -> None:
+    _same_words(lambda m: getattr(m, name)(m.tensor([[4, 1], [2, 3]])))
