@@ -31,6 +31,7 @@ from minigrad.errors import (
     missing_arg,
     not_tensor_error,
     stable_by_keyword,
+    user_stacklevel,
 )
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
@@ -1595,9 +1596,9 @@ class TensorMethods:
         return selection.unfold(self, dimension, size, step)
 
     @dim_aliases
-    def gather(self: Any, dim: builtins.int, index: Tensor) -> Tensor:
+    def gather(self: Any, dim: builtins.int, index: Tensor, *, sparse_grad: builtins.bool = False) -> Tensor:
         """Values at ``index`` along ``dim`` (index's shape); see :func:`minigrad.gather`."""
-        return selection.gather(self, dim, index)
+        return selection.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def scatter(self: Any, dim: builtins.int, index: Tensor, src: Any = None, *, value: Any = None,
                 reduce: str | None = None) -> Tensor:
@@ -1786,7 +1787,11 @@ class TensorMethods:
 
     def new_tensor(self: Any, data: Any, *, dtype: Any = None, requires_grad: builtins.bool = False,
                    **_: Any) -> Tensor:
-        """A tensor of ``data`` (copied) with this tensor's dtype unless ``dtype``."""
+        """A tensor of ``data`` (copied) with this tensor's dtype unless ``dtype``; a Tensor ``data`` warns
+        (UserWarning) as PyTorch's."""
+        if isinstance(data, tensor.Tensor) and user_stacklevel() == 2:  # (a user's call, not minigrad's own)
+            warnings.warn(tensor._COPY_CONSTRUCT.replace("torch.tensor(", "tensor.new_tensor("), UserWarning,
+                          stacklevel=2)
         return tensor.Tensor(data, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
     def new_zeros(self: Any, *sizes: Any, size: Any = None, dtype: Any = None,

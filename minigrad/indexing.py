@@ -12,6 +12,7 @@ in ``selection.py``, on their own primitives.
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from minigrad.errors import (
     ShapeError,
     _MaskDTypeError,
     bool_args,
+    user_stacklevel,
 )
 from minigrad.selection import gather
 from minigrad.shapes import check_broadcast, norm_dim
@@ -501,11 +503,15 @@ def argwhere(input: Tensor) -> Tensor:  # noqa: A002
     return out
 
 
+_scatter_reduce_warned = [False]
+
+
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,  # noqa: A002
             reduce: str | None = None) -> Tensor:
     """input with input[..., index[i, j], ...] = src[i, j] along ``dim`` (or a number ``value``).
 
-    ``reduce='add'``/``'multiply'`` combine instead of overwriting (no gradient to src, as PyTorch).
+    ``reduce='add'``/``'multiply'`` combine instead of overwriting (no gradient to src, as PyTorch); with a
+    Tensor src that warns (UserWarning, once per process) that it is deprecated, as PyTorch's.
     """
     source = value if src is None else src
     if source is None:
@@ -516,6 +522,11 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     kind = {"add": "sum", "multiply": "prod"}.get(reduce)
     if kind is None:
         raise InvalidParameterError("reduce argument must be either add or multiply.")  # (PyTorch's words)
+    if isinstance(source, Tensor) and not _scatter_reduce_warned[0]:  # (PyTorch's, once per process)
+        _scatter_reduce_warned[0] = True
+        warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+                      "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+                      "reduction options.", UserWarning, stacklevel=user_stacklevel())
     if not isinstance(source, Tensor):
         _d, idx = _checked_along("scatter", input, dim, index)
         source = from_numpy(np.full(idx.shape, source, dtype=input.dtype))

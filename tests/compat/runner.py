@@ -937,6 +937,7 @@ SPECS: dict[str, list[Check]] = {
     "histogram_binning_search.py": every_number(1e-5),  # histc/histogram/bucketize/searchsorted/unique
     "module_repr_gallery.py": every_number(1e-5),  # print(model) of layers with every non-default argument
     "layer_config_error_clinic.py": every_number(1e-5),  # the messages of misconfigured layers and linalg
+    "legacy_port_warning_audit.py": every_number(1e-5),  # 0.4-era spellings: elementwise_mean, scatter reduce=
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -88,3 +89,78 @@ def test_linalg_of_an_integer_matrix(name: str) -> None:
 @pytest.mark.parametrize("name", ["logdet", "inverse", "det"])
 def test_torch_level_determinants_of_an_integer_matrix(name: str) -> None:
     _same_words(lambda m: getattr(m, name)(m.tensor([[4, 1], [2, 3]])))
+
+
+# ------------------------------- legacy_port_warning_audit.py: PyTorch 0.4 spellings an old script still uses
+
+_ELEMENTWISE_MEAN: dict[str, Callable[[Any, str], object]] = {
+    "cross_entropy": lambda m, r: m.nn.functional.cross_entropy(m.tensor([[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]]),
+                                                                m.tensor([0, 2]), reduction=r),
+    "CrossEntropyLoss": lambda m, r: m.nn.CrossEntropyLoss(reduction=r)(m.tensor([[1.0, 2.0, 0.5]]),
+                                                                        m.tensor([1])),
+    "mse_loss": lambda m, r: m.nn.functional.mse_loss(m.tensor([1.0, 2.0]), m.tensor([0.0, 4.0]),
+                                                      reduction=r),
+    "MSELoss": lambda m, r: m.nn.MSELoss(reduction=r)(m.tensor([1.0, 2.0]), m.tensor([0.0, 4.0])),
+    "kl_div": lambda m, r: m.nn.functional.kl_div(m.tensor([-1.0, -2.0]), m.tensor([0.3, 0.7]), reduction=r),
+    "nll_loss": lambda m, r: m.nn.functional.nll_loss(m.tensor([[-1.0, -0.5]]), m.tensor([1]), reduction=r),
+    "smooth_l1_loss": lambda m, r: m.nn.functional.smooth_l1_loss(m.tensor([1.0, 3.0]), m.tensor([0.0, 0.0]),
+                                                                  reduction=r),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_ELEMENTWISE_MEAN))
+def test_elementwise_mean_is_mean_with_a_deprecation_warning(case: str) -> None:
+    f = _ELEMENTWISE_MEAN[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (kl_div's note on 'mean')
+        expected = f(torch, "mean").item()
+    for m in (torch, mg):
+        with pytest.warns(UserWarning, match="reduction='elementwise_mean' is deprecated"):
+            got = f(m, "elementwise_mean")
+        assert got.item() == pytest.approx(expected, rel=1e-6)
+
+
+def test_loss_module_keeps_elementwise_mean_as_given() -> None:
+    assert mg.nn.L1Loss(reduction="elementwise_mean").reduction == "elementwise_mean"
+    assert torch.nn.L1Loss(reduction="elementwise_mean").reduction == "elementwise_mean"
+
+
+@pytest.mark.parametrize("case", ["poisson_nll_loss", "gaussian_nll_loss", "multilabel_soft_margin_loss",
+                                  "triplet_margin_with_distance_loss"])
+def test_losses_that_refuse_elementwise_mean(case: str) -> None:
+    def call(m: Any) -> object:
+        x, y = m.ones(2, 3), m.ones(2, 3)
+        args = {"gaussian_nll_loss": (x, y, m.ones(2, 3)), "triplet_margin_with_distance_loss": (x, y, y)}
+        return getattr(m.nn.functional, case)(*args.get(case, (x, y)), reduction="elementwise_mean")
+    _same_words(call)
+
+
+def test_scatter_reduce_argument_with_a_tensor_src_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import minigrad.indexing
+
+    monkeypatch.setattr(minigrad.indexing, "_scatter_reduce_warned", [False])
+    idx, src = mg.tensor([0, 0, 2]), mg.tensor([1.0, 2.0, 3.0])
+    with pytest.warns(UserWarning, match="The reduce argument of torch.scatter with Tensor src is deprecat"):
+        out = mg.zeros(3).scatter(0, idx, src, reduce="add")
+    assert out.tolist() == [3.0, 0.0, 3.0]
+    mg.zeros(3).scatter(0, idx, src, reduce="add")  # (once per process, as PyTorch's TORCH_WARN_ONCE)
+    mg.zeros(3).scatter(0, idx, 2.0, reduce="add")  # (a number src never warns)
+
+
+def test_new_tensor_of_a_tensor_warns() -> None:
+    with pytest.warns(UserWarning, match=r"rather than tensor\.new_tensor\(sourceTensor\)"):
+        mg.ones(2).new_tensor(mg.ones(2))
+
+
+def test_gather_takes_sparse_grad() -> None:
+    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    for flag in (False, True):
+        out = mg.gather(x, 1, mg.tensor([[1], [0]]), sparse_grad=flag)
+        assert out.tolist() == [[2.0], [3.0]]
+    x.gather(1, mg.tensor([[1], [1]]), sparse_grad=False).sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [[0.0, 1.0], [0.0, 1.0]]
+
+
+@pytest.mark.parametrize("name", ["xavier_uniform_", "kaiming_normal_"])
+def test_init_of_a_bias_in_pytorch_words(name: str) -> None:
+    _same_words(lambda m: getattr(m.nn.init, name)(m.empty(5)))

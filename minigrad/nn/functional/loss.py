@@ -242,9 +242,9 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
         DTypeError: an integer or bool input or target (PyTorch's RuntimeError).
     """
     legacy = size_average is not None or reduce is not None
-    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction),
-                                  ("mean", "batchmean", "sum", "none"))
-    if reduction == "mean" and not legacy:
+    given = legacy_reduction(size_average, reduce, reduction)
+    reduction = _checks.reduction(given, ("mean", "batchmean", "sum", "none"))
+    if given == "mean" and not legacy:
         warnings.warn(
             # PyTorch's text, its missing spaces included, so a script's stderr reads the same
             "reduction: 'mean' divides the total loss by both the batch size and the support size."
@@ -285,7 +285,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
         ShapeError: the shapes do not broadcast.
         DTypeError: a bool target with ``full`` (PyTorch's RuntimeError: its Stirling term subtracts it).
     """
-    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction), fn="poisson_nll_loss")
     e = _checks.number("eps", eps)
     x, t = _pointwise("poisson_nll_loss", input, target)
     loss = x.exp() - t * x if log_input else x - t * (x + e).log()
