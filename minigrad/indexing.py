@@ -221,8 +221,9 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     Each destination gathers its contributions (and its own value if
     ``include_self``) into a padded row; the row is reduced with the
     ordinary differentiable reduction, so gradients are those of sum, prod,
-    mean or amax (shared evenly among ties). A destination nothing is
-    scattered to keeps its value.
+    mean or amax (shared evenly among ties; without ``include_self`` the
+    input's own value still takes a share when it ties, which is dropped, as
+    PyTorch's). A destination nothing is scattered to keeps its value.
 
     Raises:
         InvalidParameterError: an unknown ``reduce``.
@@ -267,6 +268,14 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     flat_self = input.reshape(n_dest, 1)
     if include_self:
         values = ops.Cat.apply(flat_self, values, dim=1)
+    elif reduce in ("amax", "amin") and input.dtype.kind == "f":
+        # PyTorch's gradient shares a tie with the input's own value even without include_self (and then
+        # drops the input's share): a constant copy of it joins the row where it equals the others' extreme
+        others = values.numpy(force=True)
+        best = others.max(1) if reduce == "amax" else others.min(1)
+        own = flat_self.numpy(force=True)[:, 0]
+        values = ops.Cat.apply(from_numpy(np.where(own == best, own, pad_value).astype(input.dtype)[:, None]),
+                               values, dim=1)
     if reduce == "sum":
         out = values.sum(1)
     elif reduce == "prod":

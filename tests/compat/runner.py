@@ -937,7 +937,11 @@ SPECS: dict[str, list[Check]] = {
     "histogram_binning_search.py": every_number(1e-5),  # histc/histogram/bucketize/searchsorted/unique
     "module_repr_gallery.py": every_number(1e-5),  # print(model) of layers with every non-default argument
     "layer_config_error_clinic.py": every_number(1e-5),  # the messages of misconfigured layers and linalg
-    "legacy_port_warning_audit.py": every_number(1e-5),  # 0.4-era spellings: elementwise_mean, scatter reduce=
+    "legacy_port_warning_audit.py": every_number(1e-5),  # 0.4-era elementwise_mean, scatter reduce=
+    "patch_stride_tricks.py": every_number(1e-5),  # unfold/as_strided windows, im2col, fold averaging
+    "scatter_index_reduce_grads.py": every_number(1e-5),  # every scatter/index reduce, their gradients, SAGE
+    "rnn_mha_options_tour.py": every_number(1e-5),  # bi-GRU h0, packed LSTM proj_size, MHA kdim/bias_kv
+    "nn_utils_grad_tools.py": every_number(1e-5),  # clip_grad_* options, weight/spectral norm, fuse_conv_bn
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -164,3 +164,25 @@ def test_gather_takes_sparse_grad() -> None:
 @pytest.mark.parametrize("name", ["xavier_uniform_", "kaiming_normal_"])
 def test_init_of_a_bias_in_pytorch_words(name: str) -> None:
     _same_words(lambda m: getattr(m.nn.init, name)(m.empty(5)))
+
+
+# ------------------------ scatter_index_reduce_grads.py: amax/amin ties with the input's own value
+
+
+@pytest.mark.parametrize("reduce", ["amax", "amin"])
+@pytest.mark.parametrize("how", ["scatter_reduce", "index_reduce"])
+def test_extreme_gradient_shares_a_tie_with_the_input_without_include_self(reduce: str, how: str) -> None:
+    # PyTorch counts the input's own value among the ties even with include_self=False, then drops its
+    # share: the sources get 1/(ties + 1) of the gradient
+    def run(m: Any) -> tuple[list[float], list[float]]:
+        src = m.tensor([1.0, 4.0, 4.0, 2.0, 0.0, 3.0], requires_grad=True)
+        base = m.tensor([4.0, 0.0]) if reduce == "amax" else m.tensor([1.0, 0.0])
+        seg = m.tensor([0, 0, 0, 1, 1, 1])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (index_reduce is in beta)
+            out = (base.scatter_reduce(0, seg, src, reduce, include_self=False) if how == "scatter_reduce"
+                   else base.index_reduce(0, seg, src, reduce, include_self=False))
+        (out * m.tensor([1.0, 10.0])).sum().backward()
+        return out.tolist(), src.grad.tolist()
+
+    assert run(mg) == run(torch)
