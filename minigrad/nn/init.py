@@ -52,11 +52,11 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
         if isinstance(slope, bool) or not isinstance(slope, (int, float)):
-            raise InvalidParameterError(f"negative_slope {slope!r} is not a valid number")
+            raise InvalidParameterError(f"negative_slope {slope} not a valid number")  # (PyTorch's words)
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4
-    raise InvalidParameterError(f"unsupported nonlinearity {nonlinearity!r}")
+    raise InvalidParameterError(f"Unsupported nonlinearity {nonlinearity}")
 
 
 def _fans(tensor: Tensor) -> tuple[int, int]:

@@ -942,6 +942,10 @@ SPECS: dict[str, list[Check]] = {
     "scatter_index_reduce_grads.py": every_number(1e-5),  # every scatter/index reduce, their gradients, SAGE
     "rnn_mha_options_tour.py": every_number(1e-5),  # bi-GRU h0, packed LSTM proj_size, MHA kdim/bias_kv
     "nn_utils_grad_tools.py": every_number(1e-5),  # clip_grad_* options, weight/spectral norm, fuse_conv_bn
+    "loss_options_grid.py": every_number(1e-5),  # every loss x reduction x weight/ignore/smoothing options
+    "scheduler_hooks_named_params.py": every_number(1e-5),  # named-param optimizers, hooks, LR edge options
+    "init_schemes_gallery.py": every_number(1e-5),  # gains, fan modes, orthogonal/sparse/dirac, depth probes
+    "sampler_collate_edge_cases.py": every_number(1e-5),  # collate/sampler/split/distributed edge cases
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

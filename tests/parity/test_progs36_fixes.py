@@ -186,3 +186,13 @@ def test_extreme_gradient_shares_a_tie_with_the_input_without_include_self(reduc
         return out.tolist(), src.grad.tolist()
 
     assert run(mg) == run(torch)
+
+
+# ------------------------------------------------ init_schemes_gallery.py: calculate_gain's refusals
+
+
+@pytest.mark.parametrize("args", [("leaky_relu", "x"), ("leaky_relu", True), ("swish",)])
+def test_calculate_gain_refusals_in_pytorch_words(args: tuple[Any, ...]) -> None:
+    t, m = _raised(torch, lambda lib: lib.nn.init.calculate_gain(*args)), \
+        _raised(mg, lambda lib: lib.nn.init.calculate_gain(*args))
+    assert isinstance(m, type(t)) and str(m) == str(t)
