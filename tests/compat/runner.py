@@ -946,6 +946,8 @@ SPECS: dict[str, list[Check]] = {
     "scheduler_hooks_named_params.py": every_number(1e-5),  # named-param optimizers, hooks, LR edge options
     "init_schemes_gallery.py": every_number(1e-5),  # gains, fan modes, orthogonal/sparse/dirac, depth probes
     "sampler_collate_edge_cases.py": every_number(1e-5),  # collate/sampler/split/distributed edge cases
+    "conv_pool_options_shapes.py": every_number(1e-5),  # ceil_mode/padding/dilation pools, padding modes
+    "special_linalg_stats_notebook.py": every_number(1e-5),  # torch.special, probit LBFGS, linalg options
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
