@@ -196,3 +196,21 @@ def test_calculate_gain_refusals_in_pytorch_words(args: tuple[Any, ...]) -> None
     t, m = _raised(torch, lambda lib: lib.nn.init.calculate_gain(*args)), \
         _raised(mg, lambda lib: lib.nn.init.calculate_gain(*args))
     assert isinstance(m, type(t)) and str(m) == str(t)
+
+
+# ------------------------- legacy_port_warning_audit.py: checkpoint's use_reentrant warnings, word for word
+
+
+@pytest.mark.parametrize("which", ["checkpoint", "checkpoint_sequential"])
+def test_checkpoint_use_reentrant_warning_in_pytorch_words(which: str) -> None:
+    def words(m: Any) -> list[str]:
+        x = m.ones(1, 2, requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if which == "checkpoint":
+                m.utils.checkpoint.checkpoint(m.tanh, x)
+            else:
+                m.utils.checkpoint.checkpoint_sequential(m.nn.Sequential(m.nn.Tanh()), 1, x)
+        return [str(w.message) for w in caught if "use_reentrant" in str(w.message)]
+
+    assert words(mg) == words(torch)

@@ -30,7 +30,8 @@ def audit(title, fn):
                                               else out)
     print(f"{title}: {shown}")
     for w in caught:
-        print(f"  {w.category.__name__}: {str(w.message).splitlines()[0][:120]}")
+        text = str(w.message).splitlines()[0].split(" (Triggered internally")[0]  # (PyTorch's C++ source note)
+        print(f"  {w.category.__name__}: {text}")
 
 
 x = torch.randn(8, 5)
@@ -88,6 +89,11 @@ audit("F.sigmoid", lambda: F.sigmoid(x).sum())
 audit("F.tanh", lambda: F.tanh(x).sum())
 audit("xavier_uniform_ on a bias", lambda: nn.init.xavier_uniform_(torch.empty(5)))
 audit("kaiming_normal_ on a bias", lambda: nn.init.kaiming_normal_(torch.empty(5)))
+audit("checkpoint without use_reentrant",
+      lambda: torch.utils.checkpoint.checkpoint(torch.tanh, x.clone().requires_grad_()).sum())
+audit("checkpoint_sequential without use_reentrant",
+      lambda: torch.utils.checkpoint.checkpoint_sequential(nn.Sequential(nn.Tanh(), nn.ReLU()), 2,
+                                                           x.clone().requires_grad_()).sum())
 audit("nn.init.normal", lambda: nn.init.normal(torch.empty(3, 3)).shape)
 audit("nn.init.constant", lambda: nn.init.constant(torch.empty(3), 0.5).sum())
 
