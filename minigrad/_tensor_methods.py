@@ -1969,8 +1969,8 @@ class TensorMethods:
 
     def pin_memory(self: Any, device: Any = None) -> Tensor:
         """Raises :class:`~minigrad.errors.DeviceError`, as PyTorch without an accelerator does."""
-        raise DeviceError("pin_memory(): there is no accelerator device to pin memory for (minigrad runs on "
-                          "the CPU only)")
+        raise DeviceError("Cannot access accelerator device when none is available. (pin_memory(): minigrad "
+                          "runs on the CPU only)")
 
     def is_shared(self: Any) -> builtins.bool:
         """Whether the memory is shared with other processes: after ``share_memory_()``, or in a tensor a

@@ -214,3 +214,13 @@ def test_checkpoint_use_reentrant_warning_in_pytorch_words(which: str) -> None:
         return [str(w.message) for w in caught if "use_reentrant" in str(w.message)]
 
     assert words(mg) == words(torch)
+
+
+@pytest.mark.parametrize("case", ["interpolate nearest align_corners", "pin_memory"])
+def test_resampling_and_pinning_refusals_start_with_pytorch_words(case: str) -> None:
+    calls: dict[str, Callable[[Any], object]] = {
+        "interpolate nearest align_corners": lambda m: m.nn.functional.interpolate(
+            m.ones(1, 1, 2), scale_factor=2, mode="nearest", align_corners=False),
+        "pin_memory": lambda m: m.ones(2).pin_memory(),
+    }
+    _same_words(calls[case])
