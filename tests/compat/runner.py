@@ -948,6 +948,7 @@ SPECS: dict[str, list[Check]] = {
     "sampler_collate_edge_cases.py": every_number(1e-5),  # collate/sampler/split/distributed edge cases
     "conv_pool_options_shapes.py": every_number(1e-5),  # ceil_mode/padding/dilation pools, padding modes
     "special_linalg_stats_notebook.py": every_number(1e-5),  # torch.special, probit LBFGS, linalg options
+    "printoptions_report_tables.py": every_number(1e-5),  # set_printoptions profiles, formatting corner cases
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
