@@ -224,3 +224,8 @@ def test_resampling_and_pinning_refusals_start_with_pytorch_words(case: str) -> 
         "pin_memory": lambda m: m.ones(2).pin_memory(),
     }
     _same_words(calls[case])
+
+
+@pytest.mark.parametrize(("dst", "src"), [((2,), (3,)), ((2, 3), (3, 2)), ((3,), (2, 3)), ((2, 1), (2, 3))])
+def test_copy_of_a_misfit_source_in_pytorch_words(dst: tuple[int, ...], src: tuple[int, ...]) -> None:
+    _same_words(lambda m: m.ones(*dst).copy_(m.ones(*src)))

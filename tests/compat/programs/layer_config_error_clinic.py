@@ -16,9 +16,15 @@ torch.manual_seed(0)
 
 
 def first_words(e):
-    # PyTorch's message comes first; anything minigrad adds is in parentheses after it
+    # PyTorch's message comes first; anything minigrad adds is a parenthesized note after it, so a
+    # trailing balanced "(...)" is dropped (from both frameworks' messages alike)
     msg = str(e).splitlines()[0]
-    return msg.split(" (")[0] if not msg.startswith("linalg.pinv(") else msg
+    depth = 0
+    for i in range(len(msg) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(msg[i], 0)
+        if depth == 0:
+            return msg[:i - 1] if i > 0 and msg[i - 1] == " " and msg.endswith(")") else msg
+    return msg
 
 
 def cell(title, kind, broken, fixed=None):
@@ -69,6 +75,15 @@ cell("negative variance", ValueError, lambda: F.gaussian_nll_loss(mu, target, -t
      lambda: F.gaussian_nll_loss(mu, target, torch.ones(6, 3)).reshape(1))
 cell("variance shape", ValueError, lambda: F.gaussian_nll_loss(mu, target, torch.ones(6, 2)),
      lambda: F.gaussian_nll_loss(mu, target, torch.ones(6, 1)).reshape(1))
+lin = nn.Linear(4, 3)
+pretrained = torch.randn(4, 3)
+with torch.no_grad():
+    cell("copy pretrained transposed", RuntimeError, lambda: lin.weight.copy_(pretrained),
+         lambda: lin.weight.copy_(pretrained.t()))
+    cell("copy a bias into a row", RuntimeError, lambda: lin.bias.view(3, 1).copy_(torch.ones(3, 4)),
+         lambda: lin.bias.copy_(torch.ones(3)))
+    cell("copy a longer vector", RuntimeError, lambda: lin.bias.copy_(torch.ones(4)),
+         lambda: lin.bias.copy_(torch.ones(4)[:3]))
 counts = torch.tensor([[4, 1], [2, 3]])
 for name, fn, kind in [("det", torch.det, RuntimeError), ("linalg.inv", torch.linalg.inv, RuntimeError), ("inverse", torch.inverse, RuntimeError),
                  ("slogdet", torch.linalg.slogdet, RuntimeError), ("logdet", torch.logdet, RuntimeError), ("cholesky", torch.linalg.cholesky, RuntimeError),
