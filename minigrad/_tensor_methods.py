@@ -31,6 +31,7 @@ from minigrad.errors import (
     missing_arg,
     not_tensor_error,
     stable_by_keyword,
+    user_stacklevel,
 )
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
@@ -1608,9 +1609,9 @@ class TensorMethods:
         return selection.unfold(self, dimension, size, step)
 
     @dim_aliases
-    def gather(self: Any, dim: builtins.int, index: Tensor) -> Tensor:
+    def gather(self: Any, dim: builtins.int, index: Tensor, *, sparse_grad: builtins.bool = False) -> Tensor:
         """Values at ``index`` along ``dim`` (index's shape); see :func:`minigrad.gather`."""
-        return selection.gather(self, dim, index)
+        return selection.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def scatter(self: Any, dim: builtins.int, index: Tensor, src: Any = None, *, value: Any = None,
                 reduce: str | None = None) -> Tensor:
@@ -1799,7 +1800,11 @@ class TensorMethods:
 
     def new_tensor(self: Any, data: Any, *, dtype: Any = None, requires_grad: builtins.bool = False,
                    **_: Any) -> Tensor:
-        """A tensor of ``data`` (copied) with this tensor's dtype unless ``dtype``."""
+        """A tensor of ``data`` (copied) with this tensor's dtype unless ``dtype``; a Tensor ``data`` warns
+        (UserWarning) as PyTorch's."""
+        if isinstance(data, tensor.Tensor) and user_stacklevel() == 2:  # (a user's call, not minigrad's own)
+            warnings.warn(tensor._COPY_CONSTRUCT.replace("torch.tensor(", "tensor.new_tensor("), UserWarning,
+                          stacklevel=2)
         return tensor.Tensor(data, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
     def new_zeros(self: Any, *sizes: Any, size: Any = None, dtype: Any = None,
@@ -1977,8 +1982,8 @@ class TensorMethods:
 
     def pin_memory(self: Any, device: Any = None) -> Tensor:
         """Raises :class:`~minigrad.errors.DeviceError`, as PyTorch without an accelerator does."""
-        raise DeviceError("pin_memory(): there is no accelerator device to pin memory for (minigrad runs on "
-                          "the CPU only)")
+        raise DeviceError("Cannot access accelerator device when none is available. (pin_memory(): minigrad "
+                          "runs on the CPU only)")
 
     def is_shared(self: Any) -> builtins.bool:
         """Whether the memory is shared with other processes: after ``share_memory_()``, or in a tensor a

@@ -12,6 +12,7 @@ in ``selection.py``, on their own primitives.
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from minigrad.errors import (
     ShapeError,
     _MaskDTypeError,
     bool_args,
+    user_stacklevel,
 )
 from minigrad.selection import gather
 from minigrad.shapes import check_broadcast, norm_dim
@@ -219,8 +221,9 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     Each destination gathers its contributions (and its own value if
     ``include_self``) into a padded row; the row is reduced with the
     ordinary differentiable reduction, so gradients are those of sum, prod,
-    mean or amax (shared evenly among ties). A destination nothing is
-    scattered to keeps its value.
+    mean or amax (shared evenly among ties; without ``include_self`` the
+    input's own value still takes a share when it ties, which is dropped, as
+    PyTorch's). A destination nothing is scattered to keeps its value.
 
     Raises:
         InvalidParameterError: an unknown ``reduce``.
@@ -265,6 +268,14 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     flat_self = input.reshape(n_dest, 1)
     if include_self:
         values = ops.Cat.apply(flat_self, values, dim=1)
+    elif reduce in ("amax", "amin") and input.dtype.kind == "f":
+        # PyTorch's gradient shares a tie with the input's own value even without include_self (and then
+        # drops the input's share): a constant copy of it joins the row where it equals the others' extreme
+        others = values.numpy(force=True)
+        best = others.max(1) if reduce == "amax" else others.min(1)
+        own = flat_self.numpy(force=True)[:, 0]
+        values = ops.Cat.apply(from_numpy(np.where(own == best, own, pad_value).astype(input.dtype)[:, None]),
+                               values, dim=1)
     if reduce == "sum":
         out = values.sum(1)
     elif reduce == "prod":
@@ -501,11 +512,15 @@ def argwhere(input: Tensor) -> Tensor:  # noqa: A002
     return out
 
 
+_scatter_reduce_warned = [False]
+
+
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,  # noqa: A002
             reduce: str | None = None) -> Tensor:
     """input with input[..., index[i, j], ...] = src[i, j] along ``dim`` (or a number ``value``).
 
-    ``reduce='add'``/``'multiply'`` combine instead of overwriting (no gradient to src, as PyTorch).
+    ``reduce='add'``/``'multiply'`` combine instead of overwriting (no gradient to src, as PyTorch); with a
+    Tensor src that warns (UserWarning, once per process) that it is deprecated, as PyTorch's.
     """
     source = value if src is None else src
     if source is None:
@@ -516,6 +531,11 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     kind = {"add": "sum", "multiply": "prod"}.get(reduce)
     if kind is None:
         raise InvalidParameterError("reduce argument must be either add or multiply.")  # (PyTorch's words)
+    if isinstance(source, Tensor) and not _scatter_reduce_warned[0]:  # (PyTorch's, once per process)
+        _scatter_reduce_warned[0] = True
+        warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+                      "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+                      "reduction options.", UserWarning, stacklevel=user_stacklevel())
     if not isinstance(source, Tensor):
         _d, idx = _checked_along("scatter", input, dim, index)
         source = from_numpy(np.full(idx.shape, source, dtype=input.dtype))

@@ -94,6 +94,15 @@ def _square(fn: str, a: Tensor, dtype_error: type[MinigradError] = InvalidParame
     return _floating(fn, a, dtype_error)
 
 
+# PyTorch's words for an integer input where they are not "linalg.<fn>: Expected a floating point ..."
+_INTEGER_WORDS = {"eigh": "\"linalg_eigh_cpu\" not implemented for '{t}'",
+                  "lu_factor_ex": "\"lu_cpu\" not implemented for '{t}'",
+                  "pinv": "linalg.pinv({t}{{{shape}}}): expected a tensor with 2 or more dimensions of "
+                          "float, double, cfloat or cdouble types",
+                  "matrix_rank": "This function doesn't handle types other than float and double",
+                  "logdet": "logdet: Expected a floating point or complex tensor as input. Got {t}"}
+
+
 def _floating(fn: str, a: Tensor, error: type[MinigradError] = InvalidParameterError) -> Tensor:
     """``a`` if it is float32 or float64 (a float16 matrix_norm too: its 'fro' and 1/inf orders are sums).
 
@@ -102,7 +111,11 @@ def _floating(fn: str, a: Tensor, error: type[MinigradError] = InvalidParameterE
         UnsupportedError: a float16 tensor (PyTorch has no half kernels here; numpy's TypeError leaked).
     """
     if a.dtype.kind != "f":
-        raise error(f"linalg.{fn}: expected a floating point tensor, got {a.dtype}")
+        if fn == "lu_factor_ex":  # (PyTorch's NotImplementedError, as eigh's)
+            error = UnsupportedError
+        words = _INTEGER_WORDS.get(fn.split("(")[0], "linalg.{fn}: Expected a floating point or complex "
+                                   "tensor as input. Got {t}")
+        raise error(words.format(fn=fn, t=scalar_type_name(a.dtype), shape=list(a.shape)))
     if a.dtype == np.float16 and fn != "matrix_norm":
         raise UnsupportedError(f"linalg.{fn}: Low precision dtypes not supported. Got Half (as PyTorch)")
     return a
@@ -377,7 +390,8 @@ def vector_norm(x: Tensor, ord: float = 2, dim: int | Sequence[int] | None = Non
     if dtype is not None:
         x = x.astype(_norm_dtype("vector_norm", x, dtype))
     if x.dtype.kind != "f":
-        raise InvalidParameterError(f"linalg.vector_norm: expected a floating point input, got {x.dtype}")
+        raise InvalidParameterError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                                    f"input. Got {scalar_type_name(x.dtype)}")
     return _norm(x, ord, dim, keepdim)  # main's hardened p-norm (minigrad.reductions.norm)
 
 
@@ -602,10 +616,11 @@ def matrix_exp(A: Tensor) -> Tensor:  # noqa: N803
 
     Raises:
         ShapeError: A is not square.
+        InvalidParameterError: an integer or bool A (PyTorch's RuntimeError).
     """
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise square_error("linalg.matrix_exp", A.shape)
-    a = A if A.dtype.kind == "f" else A.double()
+    a = _floating("matrix_exp", A)
     norms = np.abs(a.detach().numpy()).sum(-2)
     norm = float(norms[np.isfinite(norms)].max(initial=0.0))  # (a matrix holding inf or nan gives nan)
     s = max(0, math.ceil(math.log2(norm)) + 1) if norm > 0 else 0

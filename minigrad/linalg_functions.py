@@ -128,6 +128,8 @@ def logdet(input: Tensor) -> Tensor:  # noqa: A002
     negative (gradient 0 there, as PyTorch's), -inf where it is 0."""
     if isinstance(input, Tensor) and (input.ndim < 2 or input.shape[-1] != input.shape[-2]):
         raise linalg.square_error("logdet", input.shape)
+    if isinstance(input, Tensor):
+        linalg._floating("logdet", input)
     sign, logabs = linalg.slogdet(input)
     return where(sign.numpy(force=True) < 0, float("nan"), logabs)
 

@@ -90,7 +90,7 @@ def _check(input: Any, q: Any, dim: Any, keepdim: Any, interpolation: Any) -> No
     if isinstance(q, Tensor) and q.ndim > 1:
         raise ShapeError(f"quantile() q must be a scalar or 1D tensor, got shape {q.shape}")
     if input.dtype not in (float32, float64):
-        raise DTypeError(f"quantile() input tensor must be either float or double dtype, got {input.dtype}")
+        raise DTypeError(f"quantile() input tensor must be either float or double dtype (got {input.dtype})")
     if isinstance(q, Tensor) and q.dtype != input.dtype:
         raise DTypeError(f"quantile() q tensor must be same dtype as the input tensor ({input.dtype}), got "
                          f"{q.dtype}")

@@ -272,7 +272,8 @@ def nanmean(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any
         DTypeError: an integer or bool input, or an integer ``dtype=`` (PyTorch's RuntimeError).
     """
     if input.dtype.kind != "f":  # (whatever dtype= asks for, as PyTorch)
-        raise DTypeError(f"nanmean(): expected input to have floating point dtype but got {input.dtype}")
+        raise DTypeError("nanmean(): expected input to have floating point or complex dtype but got "
+                         f"{scalar_type_name(input.dtype)}")
     x = _cast(input, dtype)
     if x.dtype.kind != "f":  # (PyTorch's words)
         raise DTypeError("nanmean(): could not infer output dtype. Optional dtype must be either a floating "
@@ -999,8 +1000,11 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     """
     if side is not None:
         if side not in ("left", "right") or (right and side == "left"):
-            raise InvalidParameterError("searchsorted: side must be 'left' or 'right' (agreeing with "
-                                        f"right=), got side={side!r}")
+            raise InvalidParameterError(  # (PyTorch's words)
+                f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}"
+                if side not in ("left", "right") else
+                f"torch.searchsorted(): side and right can't be set to opposites, got side of {side} while "
+                f"right was {right}")
         right = side == "right"
     seq = sorted_sequence.numpy(force=True)
     if sorter is not None:
@@ -1021,8 +1025,10 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
         out = np.searchsorted(seq, values, side=how)
     else:
         if seq.shape[:-1] != values.shape[:-1]:
-            raise ShapeError(f"searchsorted: the leading dims of sorted_sequence {sorted_sequence.shape} and "
-                             f"input {values.shape} must match")
+            raise ShapeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                             "dimensions of boundaries tensor and input value tensor must match, but we got "
+                             f"boundaries tensor {list(seq.shape)} and input value tensor "
+                             f"{list(values.shape)}")
         # the row count spelled out: reshape(-1, 0) of an empty tensor is ambiguous
         n = math.prod(seq.shape[:-1])
         rows_s, rows_v = seq.reshape(n, seq.shape[-1]), values.reshape(n, values.shape[-1])
@@ -1044,7 +1050,7 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
         ShapeError: ``boundaries`` is not 1-D.
     """
     if boundaries.ndim != 1:
-        raise ShapeError(f"bucketize: boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+        raise ShapeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 

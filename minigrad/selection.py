@@ -193,17 +193,21 @@ def _check_index(fn: str, index: Array, dim: int, size: int, what: str, shape: t
 
 
 @dim_aliases
-def gather(input: Tensor, dim: int, index: Tensor | Array) -> Tensor:  # noqa: A002
+def gather(input: Tensor, dim: int, index: Tensor | Array, *, sparse_grad: bool = False) -> Tensor:  # noqa: A002
     """y[i][j][k] = x[index[i][j][k]][j][k] (for dim 0; likewise for others), of index's shape.
 
     ``index`` is int64 (or int32) with x's number of dims, no larger than x outside ``dim``.
-    The gradient scatter-adds back to the gathered positions.
+    The gradient scatter-adds back to the gathered positions. ``sparse_grad=True`` asks PyTorch for a
+    sparse-layout gradient; minigrad has no sparse layout, so it is dense with the same values (as
+    ``Embedding(sparse=True)``'s).
 
     Raises:
         InvalidParameterError: index is not int64 or int32.
         ShapeError: index's rank differs or it is larger than x outside ``dim``.
         DimensionError: an index value outside [0, x.shape[dim]).
     """
+    if not isinstance(sparse_grad, bool):
+        raise TypeError(f"gather(): argument 'sparse_grad' must be bool, not {type(sparse_grad).__name__}")
     idx = _index_array("gather", index, int32=True)
     if input.ndim == 0:
         return gather(input.reshape(1), dim, idx.reshape(1) if idx.ndim == 0 else idx).reshape(idx.shape)

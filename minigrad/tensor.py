@@ -1359,12 +1359,18 @@ class Tensor(TensorMethods):
         refuse_overlap(self._array, src._array)
         value = src._array
         if value.ndim > self._array.ndim:  # numpy would drop leading 1s; PyTorch's result cannot grow
-            raise ShapeError(f"copy_: output with shape {list(self.shape)} doesn't match the broadcast shape "
-                             f"{list(np.broadcast_shapes(value.shape, self.shape))}")
+            raise ShapeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                             f"{list(np.broadcast_shapes(value.shape, self.shape))} (copy_)")
         try:
             return self._write(lambda a: np.copyto(a, value, casting="unsafe"))
-        except ValueError:
-            raise ShapeError(f"copy_: shape {src.shape} cannot be broadcast to {self.shape}") from None
+        except ValueError:  # (PyTorch's words: a (self) and b (src) clash, or the shape they broadcast to)
+            try:
+                words = (f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                         f"{list(np.broadcast_shapes(value.shape, self.shape))}")
+            except ValueError:
+                words = size_mismatch(self.shape, src.shape)
+            raise ShapeError(f"{words} (copy_: shape {src.shape} cannot be broadcast to "
+                             f"{self.shape})") from None
 
     def zero_(self) -> Tensor:
         """Fill with zeros in place."""

@@ -67,7 +67,7 @@ def test_errors_have_pytorch_classes() -> None:
         linalg.solve(mg.tensor(np.eye(3), dtype=mg.float32), mg.ones(2, 1))  # (one dtype: checked first)
     with pytest.raises(InvalidParameterError, match="floating"):
         linalg.inv(mg.tensor([[1, 0], [0, 1]]))
-    with pytest.raises(NotImplementedError, match="floating"):  # PyTorch: "not implemented for 'Long'"
+    with pytest.raises(NotImplementedError, match=r"not implemented for .Long."):  # (PyTorch's words)
         linalg.eigh(mg.tensor([[1, 0], [0, 1]]))
     for bad, call in ((InvalidParameterError, lambda lib: lib.linalg.eigh(lib.eye(2), "X")),
                       (InvalidParameterError, lambda lib: lib.linalg.qr(lib.ones(2, 2), mode="full")),

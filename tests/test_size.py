@@ -188,7 +188,8 @@ BUDGETS: dict[str, int] = {
     # +1 review: _inplace reads numpy scalars only past the usual operands
     # +3 lead47: setitem past an empty dim is the IndexError, not numpy's
     # +1 progs35: bool() of an empty tensor says "no values", as PyTorch's
-    "minigrad/tensor.py": 3060,
+    # +6 progs36: copy_ of a misfit source in PyTorch's words (the clash of a and b, or the broadcast shape)
+    "minigrad/tensor.py": 3066,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -734,7 +735,10 @@ BUDGETS: dict[str, int] = {
     # +7 progs35: CrossMapLRN2d's gradient through PyTorch's backward window (vector_to_parameters -4)
     # +4 progs35: pad_sequence's trailing-dims mismatch in PyTorch's broadcasting words
     # +4 nn.modules.linear names MHA's out_proj class (word_language_model's safe_globals)
-    "minigrad/nn": 17598,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +17 progs36: RNN/GRU refuse proj_size; ConvTranspose output_size/fold/pad/gaussian_nll: PyTorch's words
+    # +22 progs36: reduction='elementwise_mean' is 'mean' with PyTorch's deprecation warning; init's words
+    # +1 progs36: interpolate's align_corners refusal in PyTorch's words
+    "minigrad/nn": 17638,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1391,7 +1395,13 @@ BUDGETS: dict[str, int] = {
     # +30 COO sparse tensors: in-place writes re-read
     # +45 torch.sparse.softmax/log_softmax (pyGAT's sparse attention)
     # +8 sparse type() strings
-    "minigrad": 73845,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +40 progs36: PyTorch's words for misconfigured layers, integer linalg inputs and searchsorted's side
+    # +42 progs36: elementwise_mean, scatter reduce= and new_tensor(tensor) warnings, gather(sparse_grad=)
+    # +9 progs36: scatter_reduce/index_reduce amax/amin share a tie with the input without include_self
+    # +6 progs36: checkpoint/checkpoint_sequential's use_reentrant warnings word for word (the 2.9 notes)
+    # +1 progs36: interpolate's align_corners refusal in PyTorch's words
+    # +6 progs36: copy_ of a misfit source in PyTorch's words
+    "minigrad": 73949,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -7,6 +7,7 @@ value, so ``BatchNorm1d(0)`` says ``num_features must be a positive int, got 0``
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,13 @@ import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import DTypeLike, resolve_dtype
-from minigrad.errors import InvalidParameterError, _ArgumentTypeError, int_error, python_type_name
+from minigrad.errors import (
+    InvalidParameterError,
+    _ArgumentTypeError,
+    int_error,
+    python_type_name,
+    user_stacklevel,
+)
 from minigrad.tensor import Tensor
 
 
@@ -128,15 +135,27 @@ def one_of(name: str, value: Any, choices: Sequence[str]) -> str:
 REDUCTIONS = ("mean", "sum", "none")
 
 
+# the losses whose reduction PyTorch checks itself, refusing the deprecated 'elementwise_mean'
+_OWN_REDUCTION_CHECK = ("gaussian_nll_loss", "multilabel_soft_margin_loss", "poisson_nll_loss",
+                        "triplet_margin_with_distance_loss")
+
+
 def reduction(value: Any, choices: Sequence[str] = REDUCTIONS, fn: str = "") -> str:
     """A loss's ``reduction``: 'mean', 'sum' or 'none' (or the loss's own ``choices``); else PyTorch's
-    ValueError ('abc is not a valid value for reduction'; gaussian_nll_loss's 'abc is not valid')."""
+    ValueError ('abc is not a valid value for reduction'; gaussian_nll_loss's 'abc is not valid').
+    PyTorch 0.4's 'elementwise_mean' is 'mean' with PyTorch's deprecation warning, except in the losses of
+    ``_OWN_REDUCTION_CHECK`` (``fn``), which refuse it as PyTorch's do."""
+    if value == "elementwise_mean" and "mean" in choices and fn not in _OWN_REDUCTION_CHECK:
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                      stacklevel=user_stacklevel())
+        return "mean"
     if not isinstance(value, str) or value not in choices:
         options = ", ".join(repr(c) for c in choices)
-        torch_words = "is not valid" if fn == "gaussian_nll_loss" else "is not a valid value for reduction"
+        own_words = fn in ("gaussian_nll_loss", "multilabel_soft_margin_loss")
+        torch_words = "is not valid" if own_words else "is not a valid value for reduction"
         # (a non-string also fails PyTorch's string handling in some losses: its TypeError as well)
         raise (InvalidParameterError if isinstance(value, str) else _ArgumentTypeError)(
-            f"{value} {torch_words}: reduction must be one of {options}, got reduction={value!r}")
+            f"{value} {torch_words} (reduction must be one of {options}, got reduction={value!r})")
     return value
 
 

@@ -210,19 +210,19 @@ class _ConvTranspose(_ConvNd):
             return self.output_padding
         nd, name = self._nd, type(self).__name__
         lead = 2 if input.ndim == nd + 2 else 1
-        wanted = list(output_size)
-        if len(wanted) == lead + nd:
-            wanted = wanted[lead:]
-        if len(wanted) != nd:
-            raise InvalidParameterError(f"{name}: for a {input.ndim}D input, output_size must have {nd} or "
-                                        f"{lead + nd} elements, got output_size={tuple(output_size)}")
+        # (shown as given, a list or a tuple)
+        shown = output_size[lead:] if len(output_size) == lead + nd else output_size
+        wanted = list(shown)
+        if len(wanted) != nd:  # (PyTorch's words, its 'D' upper case)
+            raise InvalidParameterError(f"ConvTranspose{nd}D: for {input.ndim}D input, output_size must have "
+                                        f"{nd} or {lead + nd} elements (got {len(output_size)})")
         assert not isinstance(self.padding, str)
         smallest = transposed_size(name, input.shape[lead:], self.kernel_size, self.stride, self.padding,
                                    self.dilation, (0,) * nd)
         largest = [s + st - 1 for s, st in zip(smallest, self.stride)]
         if any(not lo <= w <= hi for w, lo, hi in zip(wanted, smallest, largest)):
-            raise InvalidParameterError(f"{name}: requested an output size of {tuple(wanted)}, but valid "
-                                        f"sizes range from {smallest} to {tuple(largest)} (for an input of "
+            raise InvalidParameterError(f"requested an output size of {shown}, but valid sizes range from "
+                                        f"{list(smallest)} to {largest} (for an input of "
                                         f"{input.shape[lead:]})")
         return tuple(int(w) - s for w, s in zip(wanted, smallest))
 

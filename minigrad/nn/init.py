@@ -52,18 +52,18 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
         if isinstance(slope, bool) or not isinstance(slope, (int, float)):
-            raise InvalidParameterError(f"negative_slope {slope!r} is not a valid number")
+            raise InvalidParameterError(f"negative_slope {slope} not a valid number")  # (PyTorch's words)
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4
-    raise InvalidParameterError(f"unsupported nonlinearity {nonlinearity!r}")
+    raise InvalidParameterError(f"Unsupported nonlinearity {nonlinearity}")
 
 
 def _fans(tensor: Tensor) -> tuple[int, int]:
     if tensor.ndim < 2:
         raise ShapeError(
-            "fan in and fan out can not be computed for a tensor with fewer than 2 dims, "
-            f"got shape {tensor.shape}"
+            "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions "
+            f"(got shape {tensor.shape})"
         )
     receptive = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive

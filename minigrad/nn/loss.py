@@ -40,7 +40,9 @@ class _Loss(Module):
                  reduction: str = "mean") -> None:
         super().__init__()
         given = legacy_reduction(size_average, reduce, reduction)
-        self.reduction = _checks.reduction(given, self._reductions)
+        # (PyTorch 0.4's 'elementwise_mean' is kept as given: the functional warns on each call, as PyTorch's)
+        legacy_mean = given == "elementwise_mean" and "mean" in self._reductions
+        self.reduction = given if legacy_mean else _checks.reduction(given, self._reductions)
 
 
 class _WeightedLoss(_Loss):

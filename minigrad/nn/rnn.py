@@ -225,8 +225,8 @@ class RNNBase(Module):
             )
         if self.proj_size >= self.hidden_size:
             raise InvalidParameterError(
-                "proj_size must be smaller than hidden_size, "
-                f"got proj_size={proj_size} and hidden_size={hidden_size}"
+                "proj_size has to be smaller than hidden_size "
+                f"(got proj_size={proj_size} and hidden_size={hidden_size})"
             )
         _checks.device(device)
         dt = _checks.float_dtype(dtype)
@@ -326,7 +326,9 @@ class RNNBase(Module):
         else:
             x = _checks.tensor(name, input)
             if x.ndim not in (2, 3):
-                raise ShapeError(f"{name}: Expected input to be 2D or 3D, got {x.ndim}D instead "
+                # (PyTorch's RNN says "4D tensor instead", its LSTM and GRU "4D instead")
+                got = f"{x.ndim}D tensor" if self.mode.startswith("RNN") else f"{x.ndim}D"
+                raise ShapeError(f"{name}: Expected input to be 2D or 3D, got {got} instead "
                                  f"(shape {x.shape})")
             batched = x.ndim == 3
             if not batched:
@@ -462,6 +464,12 @@ class RNNBase(Module):
         return out
 
 
+def _no_projection(proj_size: int | None) -> None:
+    """Refuse a ``proj_size`` given to RNN or GRU (PyTorch's ValueError, whatever its value)."""
+    if proj_size is not None:
+        raise InvalidParameterError("proj_size argument is only supported for LSTM, not RNN or GRU")
+
+
 class RNN(RNNBase):
     """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), or relu, PyTorch's ``nn.RNN``.
 
@@ -472,12 +480,14 @@ class RNN(RNNBase):
     ``forward(input, hx=None)`` returns ``(output, h_n)``; see :meth:`RNNBase.forward`.
 
     Raises:
-        InvalidParameterError: an unknown nonlinearity, or as :class:`RNNBase`.
+        InvalidParameterError: an unknown nonlinearity, a ``proj_size`` (LSTM only), or as :class:`RNNBase`.
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, device: Any = None, dtype: DTypeLike = None) -> None:
+                 bidirectional: bool = False, device: Any = None, dtype: DTypeLike = None, *,
+                 proj_size: int | None = None) -> None:
+        _no_projection(proj_size)
         if nonlinearity not in ("tanh", "relu"):
             raise InvalidParameterError(
                 f"Unknown nonlinearity {nonlinearity!r}. Select from 'tanh' or 'relu' "
@@ -518,12 +528,13 @@ class GRU(RNNBase):
     ``forward(input, hx=None)`` returns ``(output, h_n)``; see :meth:`RNNBase.forward`.
 
     Raises:
-        InvalidParameterError: as :class:`RNNBase`.
+        InvalidParameterError: a ``proj_size`` (LSTM only), or as :class:`RNNBase`.
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 device: Any = None, dtype: DTypeLike = None) -> None:
+                 device: Any = None, dtype: DTypeLike = None, *, proj_size: int | None = None) -> None:
+        _no_projection(proj_size)
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, device=device, dtype=dtype)
 

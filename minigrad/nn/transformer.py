@@ -333,7 +333,7 @@ def _activation(activation: Any) -> Callable[[Tensor], Tensor]:
     if isinstance(activation, str):
         if activation not in _ACTIVATIONS:
             raise InvalidParameterError(
-                f"activation should be 'relu' or 'gelu', got activation={activation!r}"
+                f"activation should be relu/gelu, not {activation} (got activation={activation!r})"
             )
         return _ACTIVATIONS[activation]
     if callable(activation):

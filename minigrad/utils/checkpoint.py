@@ -33,11 +33,17 @@ from minigrad.tensor import Tensor
 __all__ = ["checkpoint", "checkpoint_sequential", "get_device_states", "set_checkpoint_early_stop",
            "set_device_states"]
 
+# (PyTorch's words, its "2.9" note included; checkpoint_sequential words it its own way)
 _REENTRANT_WARNING = (
-    "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. use_reentrant=False "
+    "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in PyTorch "
+    "2.9, calling checkpoint without use_reentrant will raise an exception. use_reentrant=False "
     "is recommended, but if you need to preserve the current default behavior, you can pass "
     "use_reentrant=True. Refer to docs for more details on the differences between the two variants."
 )
+_SEQUENTIAL_REENTRANT_WARNING = _REENTRANT_WARNING.replace(
+    "checkpoint:", "checkpoint.checkpoint_sequential:").replace(
+    "Starting in PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception.",
+    "In version 2.9 we will raise an exception if use_reentrant is not passed.")
 
 
 def _tensors(out: Any) -> list[Tensor]:
@@ -190,7 +196,7 @@ def checkpoint_sequential(functions: Any, segments: int, input: Tensor,  # noqa:
         InvalidParameterError: ``segments`` is not a positive int.
     """
     if use_reentrant is None:
-        warnings.warn(_REENTRANT_WARNING.replace("checkpoint:", "checkpoint_sequential:"), stacklevel=2)
+        warnings.warn(_SEQUENTIAL_REENTRANT_WARNING, stacklevel=2)
         use_reentrant = True
     fns: Sequence[Callable[[Any], Any]] = list(functions.children()) if hasattr(functions, "children") \
         else list(functions)

@@ -932,6 +932,24 @@ SPECS: dict[str, list[Check]] = {
     "python_scalar_loader_idioms.py": [Check(r"^(.+)$", 0)],  # tensors as Python numbers, collate edges
     "torch_function_subclasses.py": every_number(1e-5),  # handle_torch_function, logging/units subclasses
     "pygcn_sparse_adjacency.py": every_number(1e-5),  # torch.sparse.FloatTensor adjacency, spmm, sparse GAT
+    # progs36: seeded or fixed, so every printed number
+    "optim_flag_grid_roundtrip.py": every_number(1e-5),  # rare optimizer flags, state_dict resume, errors
+    "reduction_kwargs_notebook.py": every_number(1e-5),  # dtype=/out=/dim tuples, corrections, nan-reductions
+    "histogram_binning_search.py": every_number(1e-5),  # histc/histogram/bucketize/searchsorted/unique
+    "module_repr_gallery.py": every_number(1e-5),  # print(model) of layers with every non-default argument
+    "layer_config_error_clinic.py": every_number(1e-5),  # the messages of misconfigured layers and linalg
+    "legacy_port_warning_audit.py": every_number(1e-5),  # 0.4-era elementwise_mean, scatter reduce=
+    "patch_stride_tricks.py": every_number(1e-5),  # unfold/as_strided windows, im2col, fold averaging
+    "scatter_index_reduce_grads.py": every_number(1e-5),  # every scatter/index reduce, their gradients, SAGE
+    "rnn_mha_options_tour.py": every_number(1e-5),  # bi-GRU h0, packed LSTM proj_size, MHA kdim/bias_kv
+    "nn_utils_grad_tools.py": every_number(1e-5),  # clip_grad_* options, weight/spectral norm, fuse_conv_bn
+    "loss_options_grid.py": every_number(1e-5),  # every loss x reduction x weight/ignore/smoothing options
+    "scheduler_hooks_named_params.py": every_number(1e-5),  # named-param optimizers, hooks, LR edge options
+    "init_schemes_gallery.py": every_number(1e-5),  # gains, fan modes, orthogonal/sparse/dirac, depth probes
+    "sampler_collate_edge_cases.py": every_number(1e-5),  # collate/sampler/split/distributed edge cases
+    "conv_pool_options_shapes.py": every_number(1e-5),  # ceil_mode/padding/dilation pools, padding modes
+    "special_linalg_stats_notebook.py": every_number(1e-5),  # torch.special, probit LBFGS, linalg options
+    "printoptions_report_tables.py": every_number(1e-5),  # set_printoptions profiles, formatting corner cases
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

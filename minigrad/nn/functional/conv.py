@@ -106,8 +106,8 @@ def _conv(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, 
             raise InvalidParameterError(f"{fn}: invalid padding string {padding!r}, should be one of "
                                         "'valid', 'same'")
         if padding == "same" and any(v != 1 for v in s):
-            raise InvalidParameterError(f"{fn}: padding='same' is not supported for strided convolutions "
-                                        f"(stride={s})")
+            raise InvalidParameterError("padding='same' is not supported for strided convolutions "
+                                        f"({fn}: stride={s})")
         pads = _same_padding(kernel, d) if padding == "same" else ((0, 0),) * nd
     else:
         pads = tuple((p, p) for p in ntuple(fn, "padding", padding, nd, low=0))
@@ -336,9 +336,15 @@ def fold(input: Tensor, output_size: Size, kernel_size: Size, dilation: Size = 1
     blocks = [(v + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for v, pp, dd, kk, ss in zip(size, p, d, k, s)]
     kk = math.prod(k)
     if x.shape[1] % kk:
-        raise ShapeError(f"fold: expected the size of dim -2 of input of shape {input.shape} to be divisible "
-                         f"by the product of kernel_size {k}, {kk}")
-    if min(blocks) < 1 or x.shape[2] != math.prod(blocks):
+        raise ShapeError("Expected size of input's dimension 1 to be divisible by the product of "
+                         f"kernel_size, but got input.size(1)={x.shape[1]} and kernel_size={k}. (fold: input "
+                         f"of shape {input.shape})")
+    if min(blocks) >= 1 and x.shape[2] != math.prod(blocks):  # (PyTorch's words)
+        raise ShapeError(f"Given output_size={size}, kernel_size={k}, dilation={d}, padding={p}, "
+                         f"stride={s}, expected size of input's dimension 2 to match the calculated number "
+                         f"of sliding blocks {' * '.join(map(str, blocks))} = {math.prod(blocks)}, but got "
+                         f"input.size(2)={x.shape[2]}.")
+    if min(blocks) < 1:
         raise ShapeError(f"fold: given output_size={size}, kernel_size={k}, dilation={d}, padding={p}, "
                          f"stride={s}, expected the last dim of input of shape {input.shape} to be "
                          f"{math.prod(blocks)} blocks {dims_text(blocks)}, got {x.shape[2]}")

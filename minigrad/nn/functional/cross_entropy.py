@@ -300,7 +300,7 @@ def cross_entropy(
 
 def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction: str, label_smoothing: float,
                    weight: Tensor | None) -> Tensor:
-    _checks.reduction(reduction)
+    reduction = _checks.reduction(reduction)
     _checks.int_argument("cross_entropy_loss", "ignore_index", 5, ignore_index)
     eps = smoothing(label_smoothing)
     shape = _checks.tensor("cross_entropy", logits)._array.shape
@@ -518,7 +518,8 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
         ShapeError: shapes that do not broadcast.
         TypeError: input or target is not a Tensor.
     """
-    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction),
+                                  fn="multilabel_soft_margin_loss")
     x = _checks.tensor("multilabel_soft_margin_loss", input)
     t = _checks.tensor("multilabel_soft_margin_loss", target, "target")
     if x.dtype.kind != "f":  # (PyTorch's logsigmoid of the input runs first: its kernel is float only)

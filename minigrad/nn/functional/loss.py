@@ -242,9 +242,9 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
         DTypeError: an integer or bool input or target (PyTorch's RuntimeError).
     """
     legacy = size_average is not None or reduce is not None
-    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction),
-                                  ("mean", "batchmean", "sum", "none"))
-    if reduction == "mean" and not legacy:
+    given = legacy_reduction(size_average, reduce, reduction)
+    reduction = _checks.reduction(given, ("mean", "batchmean", "sum", "none"))
+    if given == "mean" and not legacy:
         warnings.warn(
             # PyTorch's text, its missing spaces included, so a script's stderr reads the same
             "reduction: 'mean' divides the total loss by both the batch size and the support size."
@@ -285,7 +285,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
         ShapeError: the shapes do not broadcast.
         DTypeError: a bool target with ``full`` (PyTorch's RuntimeError: its Stirling term subtracts it).
     """
-    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction), fn="poisson_nll_loss")
     e = _checks.number("eps", eps)
     x, t = _pointwise("poisson_nll_loss", input, target)
     loss = x.exp() - t * x if log_input else x - t * (x + e).log()
@@ -307,8 +307,8 @@ def _variance_shape(var: Tensor, input: Tensor) -> Tensor:  # noqa: A002
         return var.unsqueeze(-1)
     if var.ndim == input.ndim and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1:
         return var
-    raise ShapeError(f"gaussian_nll_loss: var is of incorrect size: var of shape {var.shape} does not fit "
-                     f"input of shape {input.shape}")
+    raise ShapeError(f"var is of incorrect size (gaussian_nll_loss: var of shape {var.shape} does not fit "
+                     f"input of shape {input.shape})")
 
 
 def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False,  # noqa: A002
@@ -330,7 +330,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
     t = target_like("gaussian_nll_loss", x, target)
     v = var if isinstance(var, Tensor) else constant(np.full(x.shape, _checks.number("var", var)), x.dtype)
     if (v.numpy(force=True) < 0).any():
-        raise InvalidParameterError("gaussian_nll_loss: var has negative entry/entries")
+        raise InvalidParameterError("var has negative entry/entries")
     v = _variance_shape(v, x)
     va = v.numpy(force=True)
     # value clamped, gradient as v's (only where below eps: inf - inf would make an infinite var nan)

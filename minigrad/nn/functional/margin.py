@@ -143,7 +143,7 @@ def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative
         InvalidParameterError: unknown ``reduction``, margin <= 0.
         ShapeError: the three tensors differ in rank.
     """
-    reduction = _checks.reduction(reduction)
+    reduction = _checks.reduction(reduction, fn="triplet_margin_with_distance_loss")
     m = _checks.number("margin", margin)
     if not m > 0:
         raise InvalidParameterError(f"triplet_margin_with_distance_loss: margin must be greater than 0, got "

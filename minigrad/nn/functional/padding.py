@@ -74,8 +74,8 @@ def _pad_dim(x: Tensor, dim: int, lo: int, hi: int, mode: str) -> Tensor:
             f"padding ({lo}, {hi}) at dimension {dim} of input {list(x.shape)} (pad: reflect padding must be "
             "less than the size of the padded dim)")
     if mode == "circular" and (lo > n or hi > n):
-        raise ShapeError(f"pad: circular padding ({lo}, {hi}) for dim {dim} of input shape {x.shape} "
-                         "would wrap around more than once")
+        raise ShapeError("Padding value causes wrapping around more than once. (pad: circular padding "
+                         f"({lo}, {hi}) for dim {dim} of input shape {x.shape})")
     if mode == "replicate" and n == 0 and (lo or hi):
         raise ShapeError(f"pad: cannot replicate-pad the empty dim {dim} of input shape {x.shape}")
     pieces = []

@@ -288,8 +288,9 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
                                f"one of {', '.join(_MODES)})")
     if mode in ("nearest", "nearest-exact", "area"):
         if align_corners is not None:
-            raise InvalidParameterError("interpolate: align_corners can only be set with the interpolating "
-                                        f"modes linear, bilinear, bicubic and trilinear, got mode={mode!r}")
+            raise InvalidParameterError("align_corners option can only be set with the interpolating modes: "
+                                        "linear | bilinear | bicubic | trilinear (interpolate: got "
+                                        f"mode={mode!r})")
     elif align_corners is None:
         align_corners = False
     if antialias and not (mode in _AA_TAPS and input.ndim == 4):
