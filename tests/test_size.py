@@ -1387,7 +1387,8 @@ BUDGETS: dict[str, int] = {
     # +4 progs35: pad_sequence's trailing-dims mismatch in PyTorch's broadcasting words
     # +2 fuzz35: float32 index_add of a 1-D input rounds alpha * source first, as PyTorch's kernel
     # +100 suites36: nn.utils.stateless._reparametrize_module, under func.functional_call as in PyTorch
-    "minigrad": 73420,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +10 suites36: jit.TracerWarning (torchquad's traced integrators filter it)
+    "minigrad": 73430,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

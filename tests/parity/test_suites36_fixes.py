@@ -90,3 +90,19 @@ def test_reparametrize_module_stack_weights_restores(stack: bool) -> None:
         return inside, lin.weight is w
 
     assert _both(run)[1] == _both(run)[0]
+
+
+# ------------------------------------------------------------------ jit.TracerWarning
+# torchquad's traced integrators filter it by name before calling torch.jit.trace.
+
+def test_jit_tracer_warning_is_a_warning_class() -> None:
+    def run(lib: Any) -> Any:
+        cls = lib.jit.TracerWarning
+        with pytest.warns(cls):
+            import warnings
+
+            warnings.warn("x", cls, stacklevel=1)
+        return cls.__name__, [c.__name__ for c in cls.__mro__[1:]], callable(cls.ignore_lib_warnings)
+
+    torch_out, mg_out = _both(run)
+    assert mg_out == torch_out
