@@ -188,7 +188,8 @@ BUDGETS: dict[str, int] = {
     # +1 review: _inplace reads numpy scalars only past the usual operands
     # +3 lead47: setitem past an empty dim is the IndexError, not numpy's
     # +1 progs35: bool() of an empty tensor says "no values", as PyTorch's
-    "minigrad/tensor.py": 3060,
+    # +2 suites36: dot/mv nodes list their two factors as next_functions (torchjd walks the graph)
+    "minigrad/tensor.py": 3062,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -1388,7 +1389,8 @@ BUDGETS: dict[str, int] = {
     # +2 fuzz35: float32 index_add of a 1-D input rounds alpha * source first, as PyTorch's kernel
     # +100 suites36: nn.utils.stateless._reparametrize_module, under func.functional_call as in PyTorch
     # +10 suites36: jit.TracerWarning (torchquad's traced integrators filter it)
-    "minigrad": 73430,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +3 suites36: dot/mv/vector-norm nodes list their inputs as next_functions
+    "minigrad": 73433,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -106,3 +106,23 @@ def test_jit_tracer_warning_is_a_warning_class() -> None:
 
     torch_out, mg_out = _both(run)
     assert mg_out == torch_out
+
+
+# ------------------------------------------------------------------ next_functions of dot, mv, vector norms
+# torchjd's jac finds its inputs by walking grad_fn.next_functions breadth-first: the composed product's
+# inner nodes put a matmul's leaf deeper than PyTorch's, so the Jacobians came back in the other order.
+
+def _graph(fn: Any) -> Any:
+    return None if fn is None else (fn.name(), [_graph(f) for f, _ in fn.next_functions])
+
+
+def test_dot_mv_and_norm_nodes_list_their_inputs() -> None:
+    def run(lib: Any) -> Any:
+        a, b = lib.ones(2, requires_grad=True), lib.ones(2)
+        m = lib.ones(3, 2, requires_grad=True)
+        outs = [b @ a, a @ a, m @ a, m @ b, lib.dot(a, b), lib.mv(m, a), a.norm(), (m * 2).norm(p=3),
+                lib.linalg.vector_norm(m, dim=1), lib.norm(m), a @ m.T]
+        return [_graph(o.grad_fn) for o in outs]
+
+    torch_out, mg_out = _both(run)
+    assert mg_out == torch_out
