@@ -14,7 +14,6 @@ Arguments and results may be pytrees (nested tuples, lists and dicts of tensors)
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from minigrad.autograd.engine import grad as _autograd_grad
 from minigrad.grad_mode import _extras, enable_grad, is_grad_enabled
 from minigrad.nn.module import Module
+from minigrad.nn.utils.stateless import _functional_call
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, stack
 
@@ -56,33 +56,7 @@ def _map(fn: Callable[[Any], Any], tree: Any) -> Any:
 
 # ------------------------------------------------------------------ functional_call
 
-@contextlib.contextmanager
-def _swapped(module: Module, values: Mapping[str, Any], strict: bool) -> Iterator[None]:
-    known = {n for n, _ in module.named_parameters(remove_duplicate=False)} | {
-        n for n, _ in module.named_buffers(remove_duplicate=False)}
-    unexpected = sorted(k for k in values if k not in known)
-    missing = sorted(k for k in known if k not in values)
-    if strict and (unexpected or missing):
-        lines = [f"\t{what} key(s): {', '.join(repr(k) for k in keys)}." for what, keys in
-                 (("Unexpected", unexpected), ("Missing", missing)) if keys]
-        raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n" + "\n".join(lines))
-    saved: list[tuple[dict[str, Any], str, Any]] = []
-    for name, value in values.items():
-        if name not in known:  # (ignored unless strict, as PyTorch)
-            continue
-        owner_name, _, attr = name.rpartition(".")
-        owner = module.get_submodule(owner_name)
-        registry = owner._parameters if attr in owner._parameters else owner._buffers
-        saved.append((registry, attr, registry[attr]))
-        registry[attr] = value  # a plain tensor in a Parameter's slot, as PyTorch's reparametrization
-    try:
-        yield
-    finally:
-        for registry, attr, old in reversed(saved):
-            registry[attr] = old
-
-
-Dicts = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+Dicts = dict[str, Any] | Sequence[dict[str, Any]]
 
 
 def functional_call(module: Module, parameter_and_buffer_dicts: Dicts, args: Any = None,
@@ -92,36 +66,32 @@ def functional_call(module: Module, parameter_and_buffer_dicts: Dicts, args: Any
     ``named_parameters``) replaced by the given tensors for this call only.
 
     ``parameter_and_buffer_dicts`` is one dict or a sequence of dicts (merged; a name may appear in
-    only one); ``args`` a tuple, or a single value. Gradients flow to the given tensors.
+    only one); ``args`` a tuple, or a single value. Gradients flow to the given tensors. A name the
+    module lacks is set as an attribute for the call (see ``nn.utils.stateless._reparametrize_module``).
 
     Raises:
-        RuntimeError: (``strict``) a name the module does not have (else ignored) or a parameter or
-            buffer left out.
-        ValueError: a name given in two dicts.
+        RuntimeError: (``strict``) a name the module does not have or a parameter or buffer left out.
+        ValueError: a name given in two dicts, tied names given different tensors, or not dicts.
+        AttributeError: a dotted name through a submodule the module lacks.
     """
-    if isinstance(parameter_and_buffer_dicts, Mapping):
-        values = dict(parameter_and_buffer_dicts)
-    else:
-        values = {}
+    if isinstance(parameter_and_buffer_dicts, dict):
+        values = parameter_and_buffer_dicts
+    elif isinstance(parameter_and_buffer_dicts, Sequence):
+        if not all(isinstance(d, dict) for d in parameter_and_buffer_dicts):
+            raise ValueError("Expected all elements of parameter_and_buffer_dicts to be dictionaries")
+        counts: dict[str, int] = {}
         for d in parameter_and_buffer_dicts:
-            repeated = [k for k in d if k in values]
-            if repeated:
-                raise ValueError(f"{repeated} appeared in multiple dictionaries; behavior of functional call "
-                                 "is ambiguous")
-            values.update(d)
-    call_args = args if isinstance(args, tuple) else () if args is None else (args,)
-    if tie_weights:  # a tensor the module holds under several names is replaced under all of them
-        held: dict[int, list[str]] = {}
-        for name, t in [*module.named_parameters(remove_duplicate=False),
-                        *module.named_buffers(remove_duplicate=False)]:
-            held.setdefault(id(t), []).append(name)
-        for names in held.values():
-            given = [n for n in names if n in values]
-            for n in names:
-                if given and n not in values:
-                    values[n] = values[given[0]]
-    with _swapped(module, values, strict):
-        return module(*call_args, **(kwargs or {}))
+            for k in d:
+                counts[k] = counts.get(k, 0) + 1
+        repeated = [k for k, n in counts.items() if n > 1]
+        if repeated:
+            raise ValueError(f"{repeated} appeared in multiple dictionaries; behavior of functional call "
+                             "is ambiguous")
+        values = {k: v for d in parameter_and_buffer_dicts for k, v in d.items()}
+    else:
+        raise ValueError("Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, "
+                         f"but got {type(parameter_and_buffer_dicts)}")
+    return _functional_call(module, values, args, kwargs, tie_weights=tie_weights, strict=strict)
 
 
 def stack_module_state(models: Sequence[Module]) -> tuple[dict[str, Tensor], dict[str, Tensor]]:

@@ -25,12 +25,22 @@ from typing import Any, NamedTuple, TypeVar
 from minigrad.errors import UnsupportedError
 from minigrad.nn.module import Module
 
-__all__ = ["Attribute", "Final", "Future", "ScriptModule", "annotate", "export", "fork", "freeze", "ignore",
-           "is_scripting", "is_tracing", "load", "optimize_for_inference", "save", "script", "script_method",
-           "trace", "trace_module", "unused", "wait"]
+__all__ = ["Attribute", "Final", "Future", "ScriptModule", "TracerWarning", "annotate", "export", "fork",
+           "freeze", "ignore", "is_scripting", "is_tracing", "load", "optimize_for_inference", "save",
+           "script", "script_method", "trace", "trace_module", "unused", "wait"]
 
 T = TypeVar("T")
 Final = typing.Final
+
+
+class TracerWarning(Warning):
+    """The warning class of PyTorch's tracer (a traced program may not generalize); minigrad's
+    :func:`trace` records nothing, so never issues it, but code filters it by name."""
+
+    @staticmethod
+    def ignore_lib_warnings() -> None:
+        """Ignore TracerWarnings from library modules other than ``jit`` itself."""
+        warnings.filterwarnings("ignore", category=TracerWarning, module="minigrad.(?!jit)")
 
 
 def _deprecated(fn: str, instead: str = "`torch.compile` or `torch.export`") -> None:

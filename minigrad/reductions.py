@@ -81,7 +81,8 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
 def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False,  # noqa: A002
          dtype: Any = None) -> Tensor:
     """The p-norm over ``dim`` as :func:`_p_norm`; its grad_fn shown as PyTorch's one op's."""
-    return _named(_p_norm(input, p, dim, keepdim, dtype), input, "LinalgVectorNormBackward0")
+    # next_functions lists the input (not the composition's inner nodes), as PyTorch's one node's
+    return _named(_p_norm(input, p, dim, keepdim, dtype), input, "LinalgVectorNormBackward0", False, input)
 
 
 def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False,  # noqa: A002

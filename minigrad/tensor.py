@@ -2785,7 +2785,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's arg
         out = out.squeeze(-1)
     if a.ndim == 1 or b.ndim == 1:  # PyTorch's names for its dot / mv / squeezed and viewed products
         name = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4"}
-        out = _named(out, a, name.get((a.ndim, b.ndim), "UnsafeViewBackward0"))
+        # dot and mv are one node in PyTorch: its next_functions are the two factors' (graph walkers see them)
+        factors = (a, b) if (a.ndim, b.ndim) in ((1, 1), (2, 1)) else ()
+        out = _named(out, a, name.get((a.ndim, b.ndim), "UnsafeViewBackward0"), False, *factors)
     return out
 
 

@@ -189,7 +189,8 @@ BUDGETS: dict[str, int] = {
     # +3 lead47: setitem past an empty dim is the IndexError, not numpy's
     # +1 progs35: bool() of an empty tensor says "no values", as PyTorch's
     # +6 progs36: copy_ of a misfit source in PyTorch's words (the clash of a and b, or the broadcast shape)
-    "minigrad/tensor.py": 3066,
+    # +2 suites36: dot/mv nodes list their two factors as next_functions (torchjd walks the graph)
+    "minigrad/tensor.py": 3068,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -738,7 +739,8 @@ BUDGETS: dict[str, int] = {
     # +17 progs36: RNN/GRU refuse proj_size; ConvTranspose output_size/fold/pad/gaussian_nll: PyTorch's words
     # +22 progs36: reduction='elementwise_mean' is 'mean' with PyTorch's deprecation warning; init's words
     # +1 progs36: interpolate's align_corners refusal in PyTorch's words
-    "minigrad/nn": 17638,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +130 suites36: nn.utils.stateless._reparametrize_module (unknown names as attributes, write-back)
+    "minigrad/nn": 17768,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1401,7 +1403,10 @@ BUDGETS: dict[str, int] = {
     # +6 progs36: checkpoint/checkpoint_sequential's use_reentrant warnings word for word (the 2.9 notes)
     # +1 progs36: interpolate's align_corners refusal in PyTorch's words
     # +6 progs36: copy_ of a misfit source in PyTorch's words
-    "minigrad": 73949,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +100 suites36: nn.utils.stateless._reparametrize_module, under func.functional_call as in PyTorch
+    # +10 suites36: jit.TracerWarning (torchquad's traced integrators filter it)
+    # +3 suites36: dot/mv/vector-norm nodes list their inputs as next_functions
+    "minigrad": 74062,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 
