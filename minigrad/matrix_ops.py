@@ -25,6 +25,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     _BoolProductError,
+    _NotTensorError,
     bool_args,
     int_error,
     not_tensor_error,
@@ -42,7 +43,7 @@ __all__ = [
 def _need(fn: str, t: Tensor, ndim: int, words: str = "") -> None:
     """``t`` a Tensor of ``ndim`` dims, else a ShapeError led by PyTorch's ``words`` ({nd}: its dims)."""
     if not isinstance(t, Tensor):
-        raise TypeError(f"{fn}: expected a Tensor, got {type(t).__name__}")
+        raise _NotTensorError(f"{fn}: expected a Tensor, got {type(t).__name__}")
     if t.ndim != ndim:
         torch_words = words.format(nd=t.ndim) + " (" if words else ""
         close = ")" if words else ""
