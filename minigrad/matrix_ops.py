@@ -459,8 +459,12 @@ def einsum(equation: Any, *operands: Any) -> Tensor:
     output are summed.
 
     Raises:
-        InvalidParameterError: a malformed equation. ShapeError: sizes disagree.
+        InvalidParameterError: a malformed equation, or a lone argument (PyTorch's ValueError).
+        ShapeError: sizes disagree.
     """
+    if not operands:  # (einsum('ij'), einsum(x): PyTorch's check comes first)
+        raise InvalidParameterError("einsum(): must specify the equation string and at least one operand, or "
+                                    "at least one operand and its subscripts list")
     if not isinstance(equation, str):
         equation, ops_list = _sublist_equation((equation, *operands))
         operands = tuple(ops_list)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -248,6 +249,16 @@ def test_a_number_where_pytorchs_python_function_fails_is_also_its_attribute_err
         call(mg)
     assert isinstance(ours.value, type(theirs.value)), (ours.value, theirs.value)
     assert isinstance(ours.value, TypeError)
+
+
+@pytest.mark.parametrize("args", [("ij",), (2.0,), ("ij->i",)])
+def test_einsum_of_a_lone_argument_is_pytorchs_value_error(args: tuple[Any, ...]) -> None:
+    words = re.escape("einsum(): must specify the equation string and at least one operand")
+    for lib in (torch, mg):
+        with pytest.raises(ValueError, match=words):
+            lib.einsum(*args)
+    with pytest.raises(ValueError, match=words):
+        mg.einsum(mg.ones(2))
 
 
 def test_broadcast_shapes_refuses_a_float_with_pytorchs_runtime_error() -> None:
