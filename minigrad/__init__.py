@@ -245,7 +245,7 @@ from minigrad.memory_formats import (
 )
 
 # torch.pdist, torch.pairwise_distance, torch.cosine_similarity: the F functions under their torch.* names
-from minigrad.nn.functional.vector import cosine_similarity, pairwise_distance, pdist
+from minigrad.nn.functional import cosine_similarity, pairwise_distance, pdist  # (their public forms)
 from minigrad.nn.module import provide_compile as _provide_compile
 from minigrad.number_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403

@@ -262,8 +262,9 @@ def expose(namespace: MutableMapping[str, Any], names: Iterable[str], prefix: st
     module = namespace.get("__name__", "minigrad")
     for n in names:
         fn = namespace.get(n)
-        if getattr(fn, "_public", False) == "exposed" and getattr(fn, "__module__", module) != module:
-            fn = getattr(fn, "__wrapped__", fn)  # (torch.matrix_exp is not torch.linalg.matrix_exp)
+        if getattr(fn, "_public", False) == "exposed" and getattr(fn, "__name__", "") != prefix + n:
+            # (torch.matrix_exp is not torch.linalg.matrix_exp, whose name is linalg_matrix_exp)
+            fn = getattr(fn, "__wrapped__", fn)
         if type(fn) is type(expose) and not getattr(fn, "_public", False):
             namespace[n] = _wrap(fn, module, n, prefix + n, both)
 

@@ -279,3 +279,6 @@ def test_public_forms_keep_their_names_signatures_and_pickle() -> None:
     assert shown == "(input: 'Tensor', inplace: 'bool' = False) -> 'Tensor'"
     for f in (mg.clone, mg.nn.functional.relu, mg.linalg.det, mg.special.expit, mg.cat):
         assert pickle.loads(pickle.dumps(f)) is f
+    for name in ("pdist", "pairwise_distance", "cosine_similarity"):  # (one function under both names)
+        assert getattr(mg, name) is getattr(mg.nn.functional, name)
+    assert mg.matrix_exp.__name__ == torch.matrix_exp.__name__ == "matrix_exp"
