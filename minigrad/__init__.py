@@ -22,6 +22,7 @@ from minigrad import (
     _dynamo,  # noqa: F401  (torch._dynamo, reached as an attribute: its config switches)
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
     _out,
+    _public,
     accelerator,
     amp,
     backends,
@@ -244,7 +245,7 @@ from minigrad.memory_formats import (
 )
 
 # torch.pdist, torch.pairwise_distance, torch.cosine_similarity: the F functions under their torch.* names
-from minigrad.nn.functional.vector import cosine_similarity, pairwise_distance, pdist
+from minigrad.nn.functional import cosine_similarity, pairwise_distance, pdist  # (their public forms)
 from minigrad.nn.module import provide_compile as _provide_compile
 from minigrad.number_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
@@ -420,6 +421,9 @@ globals().update({_n: getattr(_top_level, _n) for _n in _top_level.__all__})
 __all__ += _top_level.__all__
 where = _top_level.where  # (tensor.where with PyTorch's argument checks: minigrad's own code calls that one)
 _out.accept_out(globals(), ["range", "where"])  # (range took out= and ignored it)
+# the other function forms: __torch_function__ dispatch and PyTorch's TypeError for a number (_public.py)
+_public.expose(globals(), [_n for _n in __all__
+                           if _n not in _public.NOT_DISPATCHED and not _n.startswith("set_")])
 
 from minigrad import _alias  # noqa: E402
 from minigrad.compat import hook as _hook  # noqa: E402

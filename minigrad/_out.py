@@ -18,16 +18,18 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import return_types
+from minigrad import _public, _subclass, return_types
 from minigrad._state_array import StateArray
 from minigrad.dtypes import c_type_name, can_cast, scalar_type_name
 from minigrad.errors import DTypeError, MinigradError, not_tensor_error, python_type_name
-from minigrad.grad_mode import is_grad_enabled
+from minigrad.grad_mode import _extras, is_grad_enabled
 from minigrad.tensor import Tensor, refuse_overlap, state_operand
 
 
-def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> None:
-    """Replace each function ``namespace[name]`` by one that also takes ``out=`` (keyword-only).
+def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str], prefix: str = "") -> None:
+    """Replace each function ``namespace[name]`` by one that also takes ``out=`` (keyword-only), with the
+    public forms' ``__torch_function__`` dispatch and number refusal (:mod:`minigrad._public`; ``prefix``:
+    what PyTorch's messages put before the name, ``linalg_``).
 
     Functions that already take ``out`` are left alone.
     """
@@ -38,32 +40,38 @@ def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> Non
         sig = inspect.signature(fn)
         if "out" in sig.parameters:
             continue
-        namespace[name] = _with_out(fn, sig, name)
+        namespace[name] = _with_out(fn, sig, name, prefix)
         # pickle finds a function by module and name: the wrapper's module is the namespace it lives in
         namespace[name].__module__ = namespace.get("__name__", fn.__module__)
 
 
-def _with_out(fn: Callable[..., Any], sig: inspect.Signature, public: str) -> Callable[..., Any]:
+def _with_out(fn: Callable[..., Any], sig: inspect.Signature, public: str, prefix: str) -> Callable[..., Any]:
     refused = public in _REFUSED
     # torch.cholesky casts its result into out= (torch.linalg.cholesky does not)
     casts = (fn.__module__, fn.__name__) == ("minigrad.linalg_functions", "cholesky")
-    first = next(iter(sig.parameters.values()), None)
-    tensor_first = first is not None and first.name == "input" and first.kind is not first.KEYWORD_ONLY
+    params = _public.tensor_params(fn)
+    both = prefix + public in _public.PYTHON_FORMS  # (the refusal is also an AttributeError)
 
     @functools.wraps(fn)
     def call(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if _extras.subclass and not _subclass.state.disabled:  # (a dispatching Tensor subclass exists)
+            found = _public.overloaded((*args, out), kwargs)
+            if found:
+                return _public.dispatch(call, found, args, kwargs if out is None else {**kwargs, "out": out})
         if args and type(args[0]) is StateArray:  # a state dict's value, a tensor to PyTorch code
             args = (state_operand(args[0]), *args[1:])
         if out is None:
             try:
                 return fn(*args, **kwargs)
-            except AttributeError:
+            except Exception as error:
                 # torch.exp(2), torch.sum(None): the function read a Tensor's attribute off a number;
-                # PyTorch's argument parser refuses it first, with a TypeError (the test costs nothing
-                # on the way through)
-                if tensor_first and args and not isinstance(args[0], Tensor):
-                    raise not_tensor_error(public, "input", 1, args[0]) from None
-                raise
+                # PyTorch's argument parser refuses it first, with a TypeError; a tensor-like object
+                # takes the call (the tests cost nothing on the way through)
+                found = _public.overloaded(args, kwargs, subclasses=False)
+                if not found:
+                    _public.refuse_number(error, prefix + public, params, args, both)
+                    raise
+            return _public.dispatch(call, found, args, kwargs)
         if refused:
             _refuse(public, args, kwargs, out)
         if fn.__name__ in _FACTORIES and kwargs.get("dtype") is None and isinstance(out, Tensor):
@@ -88,10 +96,13 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature, public: str) -> Ca
         _store(fn.__name__, result, out, casts)
         return out
 
-    params = [*sig.parameters.values()]
+    given = [*sig.parameters.values()]
     keyword = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
-    at = next((i for i, p in enumerate(params) if p.kind == inspect.Parameter.VAR_KEYWORD), len(params))
-    call.__signature__ = sig.replace(parameters=[*params[:at], keyword, *params[at:]])  # type: ignore[attr-defined]
+    at = next((i for i, p in enumerate(given) if p.kind == inspect.Parameter.VAR_KEYWORD), len(given))
+    call.__signature__ = sig.replace(parameters=[*given[:at], keyword, *given[at:]])  # type: ignore[attr-defined]
+    call.__name__ = prefix + public  # (torch.linalg.det's name is linalg_det)
+    call._public = True  # type: ignore[attr-defined]
+    call._python = both  # type: ignore[attr-defined]
     return call
 
 

@@ -86,6 +86,13 @@ def overloaded(args: Iterable[Any], plain: type) -> list[type]:
     return found
 
 
+def dispatches(plain: type, *args: Any) -> bool:
+    """Whether one of ``args`` (or an item of one, a tuple or list) is a dispatching Tensor subclass
+    instance, outside a default ``__torch_function__``: a plain tensor's ``x[i] = v`` and ``x[i]`` with
+    such a ``v`` or ``i`` go to its ``__torch_function__``, as PyTorch's (``plain``: the Tensor class)."""
+    return not state.disabled and bool(overloaded(args, plain))
+
+
 def handle(func: Callable[..., Any], name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
            plain: type) -> Any:
     """Call ``func`` through the ``__torch_function__`` of the dispatching types (subclasses of ``plain``,
@@ -101,8 +108,18 @@ def handle(func: Callable[..., Any], name: str, args: tuple[Any, ...], kwargs: d
         ret = t.__torch_function__(func, tuple(types), args, kwargs)  # type: ignore[attr-defined]
         if ret is not NotImplemented:
             return ret
-    raise TypeError(f"no implementation found for '{name}' on types that implement __torch_function__: "
-                    f"{list(types)}")
+    raise TypeError(refused(f"{plain.__module__.split('.')[0]}.Tensor.{name}", types))
+
+
+def refused(name: str, types: Iterable[type], python: bool = False) -> str:
+    """PyTorch's words when every ``__torch_function__`` handed the call of ``name`` answered NotImplemented:
+    those of its C functions and methods, or (``python``) of the functions it writes in Python."""
+    if python:
+        return (f"no implementation found for '{name}' on types that implement __torch_function__: "
+                f"{list(types)}")
+    each = "".join(f"  - tensor subclass {t}\n" for t in types)
+    return (f"Multiple dispatch failed for '{name}'; all __torch_function__ handlers returned NotImplemented:"
+            f"\n\n{each}\nFor more information, try re-running with TORCH_LOGS=not_implemented")
 
 
 def convert(ret: Any, cls: type, plain: type, args: Iterable[Any] = ()) -> Any:
@@ -158,15 +175,13 @@ def _nowrap(plain: Any) -> frozenset[Any]:
     return frozenset({plain.grad.__get__, plain._base.__get__})
 
 
-# Tensor attributes left alone: construction, copying, numpy's and Python's protocols whose results are
-# no tensors, and the fields PyTorch's default __torch_function__ does not wrap.
+# Tensor attributes left alone: construction, copying, Python's and numpy's protocols PyTorch does not
+# dispatch (hash, pickling), and ``__iter__``, which PyTorch writes with dim() and unbind() (:func:`_iter`).
 _SKIP = frozenset({
     "__init__", "__new__", "__init_subclass__", "__getattr__", "__getattribute__", "__setattr__",
-    "__delattr__", "__array__", "__array_wrap__", "__deepcopy__", "__copy__", "__getstate__",
-    "__setstate__", "__reduce__", "__reduce_ex__", "__hash__", "__repr__", "__format__", "__dlpack__",
-    "__dlpack_device__", "__bool__", "__float__", "__int__", "__index__", "__len__", "__contains__",
-    "__torch_function__", "grad", "_base", "requires_grad", "shape", "dtype", "ndim", "device",
-    "is_leaf", "grad_fn", "as_subclass",
+    "__delattr__", "__array_wrap__", "__copy__", "__getstate__", "__setstate__", "__reduce__",
+    "__reduce_ex__", "__hash__", "__dlpack__", "__dlpack_device__", "__torch_function__", "__iter__",
+    "as_subclass",
 })
 
 
@@ -174,7 +189,8 @@ _SKIP = frozenset({
 # ``Tensor.add``); the other operators pass themselves (``Tensor.__rsub__``, ``Tensor.__getitem__``).
 _NAMED = {"__add__": "add", "__radd__": "add", "__sub__": "sub", "__mul__": "mul", "__rmul__": "mul",
           "__truediv__": "div", "__matmul__": "matmul", "__neg__": "neg", "__pow__": "pow", "__lt__": "lt",
-          "__gt__": "gt", "__abs__": "abs", "__mod__": "remainder", "__iadd__": "add_"}
+          "__gt__": "gt", "__abs__": "abs", "__mod__": "remainder", "__iadd__": "add_",
+          "__rtruediv__": "__rdiv__"}
 
 
 def _method(name: str, func: Callable[..., Any], public: Callable[..., Any],
@@ -187,27 +203,73 @@ def _method(name: str, func: Callable[..., Any], public: Callable[..., Any],
     method.__name__ = method.__qualname__ = name
     method.__doc__ = func.__doc__
     method.__wrapped__ = func  # type: ignore[attr-defined]
+    method._stands_for_tensor = True  # type: ignore[attr-defined]  # (see _unshadow)
     return method
 
 
 def _getter(name: str, prop: property, plain: type) -> property:
-    get = prop.__get__
+    get, put = prop.__get__, prop.__set__
 
     def fget(self: Any) -> Any:
         if state.disabled:
             return get(self)
         return handle(get, name, (self,), {}, plain)
 
-    return property(fget, prop.fset, prop.fdel, prop.__doc__)
+    def fset(self: Any, value: Any) -> None:
+        if state.disabled:
+            return put(self, value)
+        return handle(put, name, (self, value), {}, plain)  # type: ignore[no-any-return]
+
+    return _Getter(fget, fset if prop.fset is not None else None, prop.fdel, prop.__doc__)
+
+
+class _Getter(property):
+    """A dispatching wrapper of a Tensor property (see :func:`_unshadow`)."""
+
+
+def _iter(self: Any) -> Any:
+    # PyTorch's Tensor.__iter__ (not dispatched itself): the calls it makes are
+    if self.dim() == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return iter(self.unbind(0))
+
+
+_iter._stands_for_tensor = True  # type: ignore[attr-defined]
+
+
+def _wrapper(value: Any) -> bool:
+    return type(value) is _Getter or getattr(value, "_stands_for_tensor", False) is True
+
+
+def _unshadow(cls: type, plain: type) -> None:
+    """Give ``cls`` the methods another of its Tensor-subclass bases defines itself where a dispatching base
+    before it in the MRO holds only a wrapper of Tensor's (``TaggedParameter(Tagged, nn.Parameter)`` finds
+    Parameter's ``__repr__``, not Tagged's wrapper): the wrappers stand for Tensor's own methods, which
+    come last, as PyTorch's C methods do."""
+    mro = cls.__mro__[1:cls.__mro__.index(plain)]
+    seen: set[str] = set(vars(cls))
+    for i, klass in enumerate(mro):
+        for name, value in vars(klass).items():
+            if name in seen:
+                continue
+            seen.add(name)
+            if _wrapper(value):
+                later = (vars(k)[name] for k in mro[i + 1:] if name in vars(k))
+                real = next((v for v in later if not _wrapper(v)), None)
+                if real is not None:
+                    setattr(cls, name, real)
 
 
 def install(cls: type[Tensor], plain: type[Tensor]) -> None:
     """Put on ``cls`` (a Tensor subclass just defined) a dispatching wrapper of each Tensor method and
     property it does not define itself, and switch on the ops' conversion of results."""
+    _unshadow(cls, plain)
     if not dispatching(cls):
         return
     _extras.subclass = True
     own = _own(cls, plain)  # the subclass's own names, and those of its bases between it and Tensor
+    if "__iter__" not in own:
+        cls.__iter__ = _iter  # type: ignore[method-assign]
     for klass in plain.__mro__[:-1]:
         for name, value in vars(klass).items():
             if name in _SKIP or name in own or (name.startswith("_") and not name.startswith("__")):

@@ -2235,11 +2235,9 @@ class TensorMethods:
         return cast("Tensor", self.to(np.dtype(np.uint8), memory_format=memory_format))
 
     def __format__(self: Any, format_spec: str) -> str:
-        if self.ndim == 0:
+        if self.ndim == 0 and type(self) is tensor.Tensor:  # (a subclass's: object's, as PyTorch's)
             return format(self.item(), format_spec)
-        if format_spec:
-            raise TypeError("unsupported format string passed to Tensor.__format__")
-        return str(self)
+        return object.__format__(self, format_spec)  # (str(self), or a TypeError for a format spec)
 
     def __contains__(self: Any, element: Any) -> builtins.bool:
         if not isinstance(element, (tensor.Tensor, builtins.int, float, builtins.bool, np.number)):

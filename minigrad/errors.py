@@ -109,6 +109,17 @@ class _ArgumentTypeError(InvalidParameterError, TypeError):
     """An argument of the wrong type where PyTorch raises TypeError (``Linear(3.0, 4)``, ``bias=1``)."""
 
 
+class _NotTensorError(TypeError):
+    """A value that is no Tensor where a function takes one (PyTorch's argument-parser TypeError); the public
+    function forms restate it in PyTorch's words, naming the parameter and its position."""
+
+
+class _NotTensorAttributeError(_NotTensorError, AttributeError):
+    """:class:`_NotTensorError` where PyTorch's function is Python code (most of ``torch.nn.functional``):
+    its C functions raise TypeError there and its Python ones the AttributeError of reading a Tensor
+    attribute off the value, so this is both."""
+
+
 class _IndexArgumentError(_ArgumentTypeError, IndexError):
     """A float where PyTorch indexes with the argument (Embedding's ``padding_idx=1.0``): its IndexError."""
 
@@ -325,6 +336,23 @@ def bool_args(*names: str, fn: str | None = None, optional: tuple[str, ...] = ()
 
 
 _PACKAGE_DIR = __file__[:-len("errors.py")]  # minigrad/ (with its separator)
+
+
+#: the code of the public function forms' wrappers (:mod:`minigrad._public`), frames
+#: :func:`public_stacklevel` does not count
+WRAPPER_CODES: set[Any] = set()
+
+
+def public_stacklevel(level: int) -> int:
+    """``level`` for a ``warnings.warn`` made by this function's caller (counted as warn counts, from the
+    line that warns), plus the frames of public-form wrappers on the way, which PyTorch's functions do not
+    have: a function's ``stacklevel=2`` still names the line that called it."""
+    frame, actual, counted = sys._getframe(1), 1, 1
+    while counted < level and frame is not None:
+        frame, actual = frame.f_back, actual + 1  # type: ignore[assignment]
+        if frame is not None and frame.f_code not in WRAPPER_CODES:
+            counted += 1
+    return actual
 
 
 def user_stacklevel() -> int:

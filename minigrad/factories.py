@@ -27,6 +27,7 @@ from minigrad.errors import (
     bool_args,
     bool_error,
     missing_arg,
+    public_stacklevel,
 )
 from minigrad.grad_mode import _extras
 from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
@@ -488,7 +489,7 @@ def _warn_asarray_default() -> None:
     _asarray_warned = True
     warnings.warn("torch.asarray: unspecified requires_grad now defaults to obj.requires_grad instead of "
                   "False. Pass requires_grad=False explicitly to get the old behavior and silence this "
-                  "warning.", UserWarning, stacklevel=3)
+                  "warning.", UserWarning, stacklevel=public_stacklevel(3))
 
 
 @bool_args("copy", "requires_grad", optional=("copy", "requires_grad"))

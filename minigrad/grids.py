@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, allocating
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    allocating,
+    public_stacklevel,
+)
 from minigrad.factories import _float_dtype, _make, _range_dtype
 from minigrad.shapes import int_argument
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
@@ -111,7 +118,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         if not _warned:  # (once per process, as PyTorch's TORCH_WARN_ONCE)
             _warned.append(True)
             warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
-                          "argument.", UserWarning, stacklevel=2)
+                          "argument.", UserWarning, stacklevel=public_stacklevel(2))
         indexing = "ij"
     ts = list(tensors[0]) if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else list(tensors)
     if len({t.dtype for t in ts if isinstance(t, Tensor)}) > 1:  # (PyTorch checks this first; no promotion)

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from minigrad import _kernels, _out, ops
+from minigrad import _kernels, _out, _public, ops
 from minigrad._tensor_methods import dim_aliases
 from minigrad.dtypes import DTypeLike, kernel_error, resolve_dtype, scalar_type_name
 from minigrad.errors import (
@@ -28,6 +28,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     UnsupportedError,
+    _NotTensorError,
     bool_args,
 )
 from minigrad.matrix_ops import cross
@@ -88,7 +89,7 @@ def _square(fn: str, a: Tensor, dtype_error: type[MinigradError] = InvalidParame
     """``a`` if it is a batch of square float matrices (an int tensor is refused, as PyTorch); ``prefix``
     and ``fn`` name the function in the error."""
     if not isinstance(a, Tensor):
-        raise TypeError(f"linalg.{fn}: expected a Tensor, got {type(a).__name__}")
+        raise _NotTensorError(f"linalg.{fn}: expected a Tensor, got {type(a).__name__}")
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise square_error(prefix + fn, a.shape)
     return _floating(fn, a, dtype_error)
@@ -1220,4 +1221,5 @@ for _result, _name in ((QRResult, "linalg_qr"), (SVDResult, "linalg_svd"), (Eigh
 # torch.linalg's functions take out= (linear_operator's psd_safe_cholesky passes cholesky_ex's, None or an
 # (L, info) pair), except these, whose out= is PyTorch's TypeError too
 _out.accept_out(globals(), [n for n in __all__
-                            if n not in ("LinAlgError", "diagonal", "matrix_exp", "vander")])
+                            if n not in ("LinAlgError", "diagonal", "matrix_exp", "vander")], "linalg_")
+_public.expose(globals(), __all__, "linalg_")  # (the rest: __torch_function__ dispatch, numbers refused)

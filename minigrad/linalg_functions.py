@@ -23,6 +23,7 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     bool_args,
+    public_stacklevel,
     user_stacklevel,
 )
 from minigrad.factories import randn
@@ -75,7 +76,7 @@ def _deprecated(name: str, use: str) -> None:
         _deprecation_warned.add(name)
         warnings.warn(f"at::{name} is deprecated and it is just left for JIT compatibility. It will be "
                       f"removed in a future PyTorch release. Please use `{use}` instead", UserWarning,
-                      stacklevel=3)
+                      stacklevel=public_stacklevel(3))
 
 
 @dim_aliases
@@ -175,7 +176,7 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
     """
     warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
                   "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
-                  "multiple parameters.", UserWarning, stacklevel=2)
+                  "multiple parameters.", UserWarning, stacklevel=public_stacklevel(2))
     for i, m in enumerate(matrices):
         if m.ndim != 2:
             raise ShapeError(f"chain_matmul(): tensor {i} must be 2D but got {m.ndim}D")
@@ -196,7 +197,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # no
         warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass "
                       "the dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will "
                       "change to agree with that of linalg.cross in a future release.", UserWarning,
-                      stacklevel=2)
+                      stacklevel=public_stacklevel(2))
         if input.ndim != other.ndim:  # (checked first, as PyTorch)
             raise ShapeError(f"linalg.cross: inputs must have the same number of dimensions, got "
                              f"{input.shape} and {other.shape}")

@@ -25,6 +25,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     _BoolProductError,
+    _NotTensorError,
     bool_args,
     int_error,
     not_tensor_error,
@@ -42,7 +43,7 @@ __all__ = [
 def _need(fn: str, t: Tensor, ndim: int, words: str = "") -> None:
     """``t`` a Tensor of ``ndim`` dims, else a ShapeError led by PyTorch's ``words`` ({nd}: its dims)."""
     if not isinstance(t, Tensor):
-        raise TypeError(f"{fn}: expected a Tensor, got {type(t).__name__}")
+        raise _NotTensorError(f"{fn}: expected a Tensor, got {type(t).__name__}")
     if t.ndim != ndim:
         torch_words = words.format(nd=t.ndim) + " (" if words else ""
         close = ")" if words else ""
@@ -458,8 +459,12 @@ def einsum(equation: Any, *operands: Any) -> Tensor:
     output are summed.
 
     Raises:
-        InvalidParameterError: a malformed equation. ShapeError: sizes disagree.
+        InvalidParameterError: a malformed equation, or a lone argument (PyTorch's ValueError).
+        ShapeError: sizes disagree.
     """
+    if not operands:  # (einsum('ij'), einsum(x): PyTorch's check comes first)
+        raise InvalidParameterError("einsum(): must specify the equation string and at least one operand, or "
+                                    "at least one operand and its subscripts list")
     if not isinstance(equation, str):
         equation, ops_list = _sublist_equation((equation, *operands))
         operands = tuple(ops_list)

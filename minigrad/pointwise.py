@@ -34,8 +34,10 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     _KernelParameterError,
+    _NotTensorError,
     bool_args,
     not_tensor_error,
+    public_stacklevel,
     python_type_name,
 )
 from minigrad.grad_mode import no_grad
@@ -142,13 +144,13 @@ def _apply2(op: type[ops.Function], a: Tensor, b: Tensor) -> Tensor:
 
 def _unary(x: Tensor, op: type[ops.Function]) -> Tensor:
     if not isinstance(x, Tensor):
-        raise TypeError(f"{op.__name__.lower()}(): expected a Tensor, got {type(x).__name__}")
+        raise _NotTensorError(f"{op.__name__.lower()}(): expected a Tensor, got {type(x).__name__}")
     return op.apply(x if x.dtype.kind == "f" else x.astype(get_default_dtype()))
 
 
 def _values(x: Tensor) -> Array:
     if not isinstance(x, Tensor):
-        raise TypeError(f"expected a Tensor, got {type(x).__name__}")
+        raise _NotTensorError(f"expected a Tensor, got {type(x).__name__}")
     return x.numpy(force=True)
 
 
@@ -321,7 +323,7 @@ def sgn(input: Tensor) -> Tensor:  # noqa: A002
 
 def _rounding(x: Tensor, kind: str, decimals: int = 0) -> Tensor:
     if not isinstance(x, Tensor):
-        raise TypeError(f"{kind}(): expected a Tensor, got {type(x).__name__}")
+        raise _NotTensorError(f"{kind}(): expected a Tensor, got {type(x).__name__}")
     if x.dtype.kind != "f":  # integers are already whole; PyTorch returns a copy
         if decimals:  # PyTorch's NotImplementedError (no kernel), also the InvalidParameterError of old
             raise _KernelParameterError(f'"round_cpu" not implemented for \'{scalar_type_name(x.dtype)}\' '
@@ -409,7 +411,7 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
 
 def _as_float(input: Tensor, fn: str) -> Tensor:  # noqa: A002
     if not isinstance(input, Tensor):
-        raise TypeError(f"{fn}(): expected a Tensor, got {type(input).__name__}")
+        raise _NotTensorError(f"{fn}(): expected a Tensor, got {type(input).__name__}")
     return input if input.dtype.kind == "f" else input.astype(get_default_dtype())
 
 
@@ -496,7 +498,7 @@ def scalar_first(fn: str, scalar: str, tensors: tuple[str, ...], given: tuple[An
         warnings.warn(f"This overload of {fn} is deprecated:\n\t{fn}({head}Number {scalar}, {operands}"
                       f"{', *' + tail if function else ''})\nConsider using one of the following signatures "
                       f"instead:\n\t{fn}({head}{operands}, *, Number {scalar} = 1{tail})", UserWarning,
-                      stacklevel=3)
+                      stacklevel=public_stacklevel(3))
     return (*given[1:], first.item() if isinstance(first, Tensor) else first)
 
 

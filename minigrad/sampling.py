@@ -19,7 +19,14 @@ from minigrad import _draws
 from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import c_type_name, kernel_error, require_float_kernel, resolve_dtype, scalar_type_name
-from minigrad.errors import InvalidParameterError, MinigradError, bool_args, python_type_name
+from minigrad.errors import (
+    InvalidParameterError,
+    MinigradError,
+    _ArgumentTypeError,
+    bool_args,
+    int_error,
+    python_type_name,
+)
 from minigrad.factories import _size_arg
 from minigrad.random import Generator, resolve
 from minigrad.shapes import check_broadcast
@@ -47,8 +54,9 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: DTypeLike = N
     """A random permutation of 0..n-1 (int64 unless ``dtype``)."""
     if isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n < 0:  # (PyTorch's words)
         raise InvalidParameterError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-        raise InvalidParameterError(f"randperm: n must be a non-negative int, got {n!r}")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):  # (PyTorch's parser: a TypeError)
+        words = int_error("randperm", "n", 1, n)
+        raise _ArgumentTypeError(f"{words} (randperm: n must be a non-negative int, got {n!r})")
     perm = _draws.randperm(resolve(generator), int(n))
     return _made(perm.astype(int64 if dtype is None else resolve_dtype(dtype)), requires_grad)
 

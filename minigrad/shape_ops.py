@@ -534,6 +534,10 @@ def broadcast_shapes(*shapes: Any) -> Size:
     Raises:
         ShapeError: shapes that do not broadcast (PyTorch's RuntimeError).
     """
+    for s in shapes:  # (PyTorch's check: a shape is an int or a sequence, not a float or a tensor)
+        if not isinstance(s, (int, np.integer, tuple, list, Size)):
+            words = "Input shapes should be of type ints, a tuple of ints, or a list of ints"
+            raise MinigradError(f"{words}, got {s}")
     dims = [(s,) if isinstance(s, (int, np.integer)) else tuple(s) for s in shapes]
     try:
         return Size(np.broadcast_shapes(*dims))

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import ops
+from minigrad import _public, ops
 from minigrad.bessel import airy_ai as airy_ai
 from minigrad.bessel import bessel_j0 as bessel_j0
 from minigrad.bessel import bessel_j1 as bessel_j1
@@ -122,3 +122,6 @@ def zeta(input: Any, other: Any) -> Tensor:  # noqa: A002
             *[t.dtype for t in (a, b) if isinstance(t, Tensor)]) == np.float16:  # (no float16 kernel)
         raise kernel_error("zeta", np.dtype(np.float16))
     return _apply2(ops.Zeta, a, b)
+
+
+_public.expose(globals(), __all__, "special_")  # (__torch_function__ dispatch, numbers refused: _public.py)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import NOT_GIVEN, MinigradError, NotGiven, ShapeError
+from minigrad.errors import NOT_GIVEN, MinigradError, NotGiven, ShapeError, public_stacklevel
 from minigrad.tensor import Tensor, _named
 
 __all__ = ["corrcoef", "cov", "std", "std_mean", "var", "var_mean"]
@@ -105,7 +105,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
                         else correction)
     if (bool(fact.item() <= 0) if isinstance(fact, Tensor) else fact <= 0):
         warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number "
-                      "of observations.", UserWarning, stacklevel=2)
+                      "of observations.", UserWarning, stacklevel=public_stacklevel(2))
         fact = fact.clamp(min=0) if isinstance(fact, Tensor) else 0  # PyTorch divides by +0 (inf or nan)
     centred = x - avg.unsqueeze(1)
     weighted = centred if w is None else centred * w

@@ -1417,6 +1417,9 @@ class Tensor(TensorMethods):
         return self.copy_(result)
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        if _extras.subclass and type(self) is Tensor and _subclass.dispatches(Tensor, index, value):
+            _subclass.handle(Tensor.__setitem__, "__setitem__", (self, index, value), {}, Tensor)
+            return
         if isinstance(value, Tensor) and value._array.dtype != self._array.dtype:
             _check_put_dtype(index, value, self._array.dtype)
         if isinstance(value, Tensor) and memory_owner(value._array) == memory_owner(self._array):
@@ -2137,6 +2140,8 @@ class Tensor(TensorMethods):
             steps = (index,)  # (x[i, j]: ints only, likewise)
         elif self._array.ndim and _plain_slices(index):  # (x[:, a:b], x[a:b]: likewise)
             steps = (index if type(index) is tuple else (index,),)
+        elif _extras.subclass and type(self) is Tensor and _subclass.dispatches(Tensor, index):
+            return _subclass.handle(Tensor.__getitem__, "__getitem__", (self, index), {}, Tensor)  # type: ignore[no-any-return]
         else:
             steps = _index_steps(_index(index, self.shape))
         try:

@@ -14,7 +14,7 @@ from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import DTypeLike, resolve_dtype
-from minigrad.errors import InvalidParameterError, not_tensor_error, python_type_name
+from minigrad.errors import InvalidParameterError, not_tensor_error, public_stacklevel, python_type_name
 from minigrad.tensor import Tensor, from_numpy
 from minigrad.tensor import where as tensor_where
 
@@ -174,7 +174,8 @@ def frombuffer(buffer: Any, *, dtype: DTypeLike, count: int = -1, offset: int = 
         warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable "
                       "tensors. This means you can write to the underlying (supposedly non-writable) buffer "
                       "using the tensor. You may want to copy the buffer to protect its data or make it "
-                      "writable before converting it to a tensor.", UserWarning, stacklevel=2)
+                      "writable before converting it to a tensor.", UserWarning,
+                      stacklevel=public_stacklevel(2))
     t = from_numpy(arr)
     return leaf_requires_grad(t) if requires_grad else t
 
@@ -189,7 +190,7 @@ def range(start: float, end: float, step: float = 1, *,  # noqa: A001
     """
     warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior "
                   "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
-                  "values in [start, end).", UserWarning, stacklevel=2)
+                  "values in [start, end).", UserWarning, stacklevel=public_stacklevel(2))
     if step == 0 or (end - start) * step < 0:
         raise InvalidParameterError("upper bound and lower bound inconsistent with step sign")
     n = int((end - start) // step) + 1

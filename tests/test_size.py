@@ -190,7 +190,8 @@ BUDGETS: dict[str, int] = {
     # +1 progs35: bool() of an empty tensor says "no values", as PyTorch's
     # +6 progs36: copy_ of a misfit source in PyTorch's words (the clash of a and b, or the broadcast shape)
     # +2 suites36: dot/mv nodes list their two factors as next_functions (torchjd walks the graph)
-    "minigrad/tensor.py": 3068,
+    # +5 ops36: a plain tensor's x[i] = v / x[idx] with a Tensor-subclass v or idx: its __torch_function__
+    "minigrad/tensor.py": 3073,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -496,7 +497,8 @@ BUDGETS: dict[str, int] = {
     # matrix product's _saved_self/_saved_mat1/_saved_mat2 (None for a factor it did not need)
     # +14 (progs33): a tensor hook's result checked as PyTorch (size, dtype, a tensor at all), engine.py
     # +2 ops34: autograd.grad(y, []) raises PyTorch's "`inputs` argument to `grad()` cannot be empty."
-    "minigrad/autograd": 3247,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +8 ops36: autograd.grad hands a Tensor subclass's call to its __torch_function__, as PyTorch's
+    "minigrad/autograd": 3255,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -537,7 +539,8 @@ BUDGETS: dict[str, int] = {
     # +4 (lead40): retain_graph/create_graph/allow_unused read as PyTorch's C ints (_c_int)
     # +14 (progs33): _check_hook_result, PyTorch's errors for a hook changing the gradient's size or dtype
     # +2 ops34: autograd.grad(y, []) raises PyTorch's "`inputs` argument to `grad()` cannot be empty."
-    "minigrad/autograd/engine.py": 854,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
+    # +8 ops36: autograd.grad hands a Tensor subclass's call to its __torch_function__, as PyTorch's
+    "minigrad/autograd/engine.py": 862,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -740,7 +743,8 @@ BUDGETS: dict[str, int] = {
     # +22 progs36: reduction='elementwise_mean' is 'mean' with PyTorch's deprecation warning; init's words
     # +1 progs36: interpolate's align_corners refusal in PyTorch's words
     # +130 suites36: nn.utils.stateless._reparametrize_module (unknown names as attributes, write-back)
-    "minigrad/nn": 17768,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +51 ops36: F's public forms (dispatch, numbers refused), warnings past them (public_stacklevel)
+    "minigrad/nn": 17814,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1406,7 +1410,9 @@ BUDGETS: dict[str, int] = {
     # +100 suites36: nn.utils.stateless._reparametrize_module, under func.functional_call as in PyTorch
     # +10 suites36: jit.TracerWarning (torchquad's traced integrators filter it)
     # +3 suites36: dot/mv/vector-norm nodes list their inputs as next_functions
-    "minigrad": 74062,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +496 ops36: _public.py: the function forms hand calls to __torch_function__, refuse numbers as PyTorch;
+    # einsum of a lone argument is PyTorch's ValueError
+    "minigrad": 74553,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
+from minigrad import _public, _subclass
 from minigrad import ops as _ops
 from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
@@ -764,6 +765,13 @@ def grad(
         return dict(zip(inputs.keys(), values))
     outs = _as_tensors(outputs)
     ins = _as_tensors(inputs)
+    if _extras.subclass and not _subclass.state.disabled:  # (PyTorch hands the call to a subclass's)
+        found = _public.overloaded((tuple(outs), tuple(ins)), {})
+        if found:
+            given = {"grad_outputs": grad_outputs, "retain_graph": retain_graph, "create_graph": create_graph,
+                     "allow_unused": allow_unused, "is_grads_batched": is_grads_batched,
+                     "materialize_grads": materialize_grads}
+            return _public.dispatch(grad, found, (outputs, inputs), given)  # type: ignore[no-any-return]
     if not ins:  # (PyTorch's check: there is nothing to differentiate with respect to)
         raise MinigradError("`inputs` argument to `grad()` cannot be empty.")
     if _extras.stale:

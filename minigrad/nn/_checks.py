@@ -18,6 +18,7 @@ from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import (
     InvalidParameterError,
     _ArgumentTypeError,
+    _NotTensorAttributeError,
     int_error,
     python_type_name,
     user_stacklevel,
@@ -222,9 +223,11 @@ def of_type(name: str, value: Any, kind: type) -> Any:
 
 
 def tensor(fn: str, value: Any, name: str = "input") -> Tensor:
-    """``value`` if it is a Tensor; else the TypeError PyTorch raises (not an AttributeError later)."""
+    """``value`` if it is a Tensor; else the TypeError PyTorch's C functions raise, also the AttributeError of
+    its Python ones (``errors._NotTensorAttributeError``)."""
     if not isinstance(value, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' must be a Tensor, not {type(value).__name__}")
+        got = type(value).__name__
+        raise _NotTensorAttributeError(f"{fn}(): argument '{name}' must be a Tensor, not {got}")
     return value
 
 

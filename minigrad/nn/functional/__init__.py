@@ -8,6 +8,8 @@ activation, dropout, normalization, linear, embedding, attention, vector
 margin (ranking and embedding losses).
 """
 
+from minigrad import _public
+from minigrad.nn.functional import resampling as _resampling
 from minigrad.nn.functional.activation import (
     celu,
     elu,
@@ -190,3 +192,10 @@ __all__ += [
     "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices", "native_channel_shuffle",
 ]  # fmt: skip
 native_channel_shuffle = channel_shuffle  # (PyTorch's name for its kernel: the same values)
+
+# __torch_function__ dispatch, and numbers refused with an error that is both PyTorch's TypeError (its C
+# functions') and AttributeError (its Python functions'): see minigrad/_public.py
+# (sigmoid and tanh call the Tensor methods, the upsample forms interpolate: PyTorch's hand those over)
+_public.expose(globals(), [n for n in __all__ if n not in ("sigmoid", "tanh", "upsample", "upsample_bilinear",
+                                                           "upsample_nearest")], both=True)
+_resampling.PUBLIC["interpolate"] = interpolate

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
+from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError, _NotTensorAttributeError
 from minigrad.nn._checks import is_int
 from minigrad.ops import Masked
 from minigrad.tensor import Array, Tensor
@@ -68,7 +68,8 @@ def spatial_input(fn: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:  # no
         ShapeError: input has neither nd + 1 nor nd + 2 dims.
     """
     if not isinstance(input, Tensor):
-        raise TypeError(f"{fn}(): argument 'input' must be a Tensor, not {type(input).__name__}")
+        got = type(input).__name__
+        raise _NotTensorAttributeError(f"{fn}(): argument 'input' must be a Tensor, not {got}")
     if input.ndim not in (nd + 1, nd + 2):
         ours = f"{fn}: expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input, got input of shape " \
             f"{input.shape}"

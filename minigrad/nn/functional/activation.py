@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.dtypes import dtype_arg, kernel_error, scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, public_stacklevel
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
 from minigrad.ops import (
@@ -91,7 +91,7 @@ def legacy_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
         f"Implicit dimension choice for {name} has been deprecated. "
         "Change the call to include dim=X as an argument.",
         UserWarning,
-        stacklevel=stacklevel,
+        stacklevel=public_stacklevel(stacklevel),
     )
     return 0 if ndim in (0, 1, 3) else 1
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import DTypeError, ShapeError, bool_args
+from minigrad.errors import DTypeError, ShapeError, bool_args, public_stacklevel
 from minigrad.memory_formats import draw_laid_out
 from minigrad.nn import _checks
 from minigrad.nn.functional.activation import SELU_ALPHA, SELU_SCALE
@@ -171,14 +171,14 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
             f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated and will result in an "
             "error in a future release; dropout2d expects (N, C, H, W) or (C, H, W) inputs",
             UserWarning,
-            stacklevel=3,  # (the caller, past bool_args's frame: PyTorch's warning names it)
+            stacklevel=public_stacklevel(3),  # (the caller, past bool_args's frame: PyTorch's names it)
         )
     if ndim == 3:
         warnings.warn(
             "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
             "behavior is desired - input is interpreted as shape (N, C, L); use dropout1d for that",
             UserWarning,
-            stacklevel=3,  # (the caller, past bool_args's frame: PyTorch's warning names it)
+            stacklevel=public_stacklevel(3),  # (the caller, past bool_args's frame: PyTorch's names it)
         )
     return _channels(input, p, training, inplace=inplace)
 
@@ -200,7 +200,7 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
             f"dropout3d: Received a {ndim}-D input to dropout3d, which is deprecated and will result in an "
             "error in a future release; dropout3d expects (N, C, D, H, W) or (C, D, H, W) inputs",
             UserWarning,
-            stacklevel=3,  # (the caller, past bool_args's frame: PyTorch's warning names it)
+            stacklevel=public_stacklevel(3),  # (the caller, past bool_args's frame: PyTorch's names it)
         )
     return _batched(input, p, training, 5, inplace)
 

@@ -22,7 +22,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from minigrad._kernels import quiet
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, UnsupportedError, bool_error
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    ShapeError,
+    UnsupportedError,
+    bool_error,
+    public_stacklevel,
+)
 from minigrad.nn.functional._grad_names import named
 from minigrad.ops import where
 from minigrad.tensor import Tensor, from_numpy
@@ -40,7 +47,7 @@ def _align(align_corners: bool | None, kernel: str, position: int) -> bool:
     """PyTorch's default: None warns (stacklevel at the F.* caller) and means False. Anything but a bool
     is the TypeError of PyTorch's ``kernel``, which takes a C++ bool (1 is not read as True)."""
     if align_corners is None:
-        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=3)
+        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=public_stacklevel(3))
         return False
     if align_corners is not True and align_corners is not False:
         raise bool_error(kernel, "align_corners", align_corners, position)
@@ -89,7 +96,8 @@ def affine_grid(theta: Tensor, size: Sequence[int], align_corners: bool | None =
     if align and min(spatial) == 1:
         warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
                       "align_corners=True. This is not an intended use case of affine_grid. See the "
-                      "documentation of affine_grid for details.", UserWarning, stacklevel=2)
+                      "documentation of affine_grid for details.", UserWarning,
+                      stacklevel=public_stacklevel(2))
     elif min(size) <= 0:
         raise InvalidParameterError(f"Expected non-zero, positive output size. Got {size}")
     dtype = theta.dtype

@@ -17,7 +17,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.dtypes import bool_sub_error, kernel_error, scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args, public_stacklevel
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -39,7 +39,7 @@ def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: 
     warnings.warn(
         f"size_average and reduce args will be deprecated, please use reduction='{derived}' instead.",
         UserWarning,
-        stacklevel=3,
+        stacklevel=public_stacklevel(3),
     )
     return derived
 
@@ -88,7 +88,7 @@ def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  #
                 "will likely lead to incorrect results due to broadcasting. Please ensure they have the same "
                 "size.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=public_stacklevel(3),
             )
         if fn != "poisson_nll_loss" and (input.ndim == 0) != (t.ndim == 0) and input.dtype != t.dtype:
             # PyTorch broadcasts both first (torch.broadcast_tensors): a 0-d side then has a dim and
@@ -251,7 +251,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
             "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
             "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
             UserWarning,
-            stacklevel=3,  # (the caller, as PyTorch's stacklevel=2, past bool_args's frame)
+            stacklevel=public_stacklevel(3),  # (the caller, as PyTorch's stacklevel=2, past bool_args's)
         )
     x = _checks.tensor("kl_div", input)
     t = target_like("kl_div", x, target)

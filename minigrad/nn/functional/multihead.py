@@ -14,7 +14,13 @@ from typing import Any
 import numpy as np
 
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import ShapeError, UnsupportedError, _AssertedShapeError, _MaskDTypeError
+from minigrad.errors import (
+    ShapeError,
+    UnsupportedError,
+    _AssertedShapeError,
+    _MaskDTypeError,
+    public_stacklevel,
+)
 from minigrad.nn import _checks
 from minigrad.nn.functional.attention import additive_mask, attention, causal_mask, check_sdpa_mask
 from minigrad.nn.functional.linear import linear
@@ -202,7 +208,7 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
     if attn_mask is not None and key_padding_mask is not None and (
             _is_bool(attn_mask) != _is_bool(key_padding_mask)):
         warnings.warn("Support for mismatched key_padding_mask and attn_mask is deprecated. "
-                      "Use same type for both instead.", stacklevel=3)
+                      "Use same type for both instead.", stacklevel=public_stacklevel(3))
     mask: Tensor | None = None
     if attn_mask is not None:
         mask = additive_mask(attn_mask, dtype, true_means_masked=True, name="attn_mask", asserted=True)

@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from minigrad import errors, ops
-from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError, _ArgumentTypeError
+from minigrad.errors import (
+    InvalidParameterError,
+    ShapeError,
+    UnsupportedError,
+    _ArgumentTypeError,
+    _NotTensorAttributeError,
+)
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.shapes import int_argument
@@ -115,7 +121,8 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             empty channel or padded dim with a non-constant mode.
     """
     if not isinstance(input, Tensor):
-        raise TypeError(f"pad(): argument 'input' must be a Tensor, not {type(input).__name__}")
+        got = type(input).__name__
+        raise _NotTensorAttributeError(f"pad(): argument 'input' must be a Tensor, not {got}")
     if mode not in _MODES:
         raise UnsupportedError(f"Unrecognised padding mode {mode} (pad: use one of {', '.join(_MODES)})")
     pairs = _pairs("pad", pad, input.shape, mode)

@@ -13,7 +13,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, _KernelParameterError
+from minigrad.errors import DTypeError, InvalidParameterError, _KernelParameterError, public_stacklevel
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -90,7 +90,8 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
                          f"floating point but you specified {scalar_type_name(logits.dtype)}")
     t = _checks.number("tau", tau)
     if eps != 1e-10:
-        warnings.warn("`eps` parameter is deprecated and has no effect.", UserWarning, stacklevel=2)
+        warnings.warn("`eps` parameter is deprecated and has no effect.", UserWarning,
+                      stacklevel=public_stacklevel(2))
     x = _checks.tensor("gumbel_softmax", logits, "logits")
     gumbels = -np.log(_draws.exponential(default_generator, x.shape, 1.0, x.dtype))
     y_soft = ((x + constant(gumbels, x.dtype)) / t).softmax(dim)

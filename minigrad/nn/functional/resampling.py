@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,7 +30,9 @@ from minigrad.errors import (
     UnsupportedError,
     _ArgumentTypeError,
     _KernelParameterError,
+    _NotTensorAttributeError,
     bool_error,
+    public_stacklevel,
 )
 from minigrad.nn._checks import int_argument, is_int
 from minigrad.nn.functional._grad_names import named
@@ -282,7 +284,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
             does not fit the input's rank.
     """
     if not isinstance(input, Tensor):
-        raise TypeError(f"interpolate(): argument 'input' must be a Tensor, not {type(input).__name__}")
+        got = type(input).__name__
+        raise _NotTensorAttributeError(f"interpolate(): argument 'input' must be a Tensor, not {got}")
     if mode not in _MODES:
         raise UnsupportedError(f"{_rank_words(input.ndim, mode)} (interpolate: unknown mode {mode!r}; use "
                                f"one of {', '.join(_MODES)})")
@@ -386,7 +389,12 @@ def _check_factor(fn: str, name: str, value: Any) -> int:
 
 def _deprecated(name: str) -> None:
     warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead.",
-                  UserWarning, stacklevel=3)
+                  UserWarning, stacklevel=public_stacklevel(3))
+
+
+#: F.interpolate as F exports it (set there): the upsample forms hand a Tensor subclass's
+#: __torch_function__ that one, as PyTorch's
+PUBLIC: dict[str, Callable[..., Tensor]] = {}
 
 
 def upsample(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
@@ -394,14 +402,16 @@ def upsample(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A0
              align_corners: bool | None = None) -> Tensor:
     """The deprecated name of :func:`interpolate` (warns, as PyTorch's)."""
     _deprecated("upsample")
-    return interpolate(input, size, scale_factor, mode, align_corners)
+    public: Callable[..., Tensor] = PUBLIC.get("interpolate", interpolate)
+    return public(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
                      scale_factor: float | Sequence[float] | None = None) -> Tensor:
     """Deprecated: ``interpolate(input, size, scale_factor, mode='nearest')`` (warns, as PyTorch's)."""
     _deprecated("upsample_nearest")
-    return interpolate(input, size, scale_factor, mode="nearest")
+    public: Callable[..., Tensor] = PUBLIC.get("interpolate", interpolate)
+    return public(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
@@ -409,7 +419,8 @@ def upsample_bilinear(input: Tensor, size: int | Sequence[int] | None = None,  #
     """Deprecated: ``interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)`` of a
     4-D input (warns, as PyTorch's)."""
     _deprecated("upsample_bilinear")
-    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+    public: Callable[..., Tensor] = PUBLIC.get("interpolate", interpolate)
+    return public(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002

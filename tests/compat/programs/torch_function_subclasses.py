@@ -1,16 +1,15 @@
 """Extending torch with __torch_function__, following PyTorch's "Extending torch" notes and the
 tensor-subclass tutorials: a duck-typed ScalarTensor with a HANDLED_FUNCTIONS table filled by an
 implements(torch_function) decorator, reached through library functions that guard with
-torch.overrides.has_torch_function_unary/_variadic and call handle_torch_function (minigrad's own
-torch.* functions dispatch Tensor subclasses only, so torch.mean(ScalarTensor) is left out), with
+torch.overrides.has_torch_function_unary/_variadic and call handle_torch_function, with
 NotImplemented for the rest (the TypeError PyTorch raises), a torch.Tensor subclass that logs every call by name through
 super().__torch_function__ under DisableTorchFunctionSubclass semantics, results keeping the subclass
 (type(x + 1), x.sum(), torch.cat of subclasses, .grad of a subclass leaf), as_subclass and
 .as_subclass(torch.Tensor), a units-carrying MetaTensor whose metadata propagates through torch
 functions by inspecting args, torch.overrides.has_torch_function / is_tensor_like, a small model fed
 inputs wrapped in the logging subclass, trained for a few steps, and the counts it logged of the
-methods and functions minigrad hands to __torch_function__ (torch.cat, F.linear, F.mse_loss and
-property getters keep the subclass in minigrad's results but do not call it, so they are not counted)."""
+methods and functions handed to __torch_function__ (tests/parity/test_ops36_fixes.py compares the
+whole logs of torch.cat, F.linear, F.mse_loss, property getters and Python's protocols)."""
 
 import collections
 import functools
