@@ -216,3 +216,22 @@ def test_sparse_softmax(fn: str, dim: int, dense: bool) -> None:
     _same(out[mg][0], out[torch][0])
     np.testing.assert_allclose(out[mg][1].numpy(), out[torch][1].numpy(), rtol=1e-5, atol=1e-7)
     assert out[mg][0].is_coalesced() and out[mg][2] == out[torch][2]
+
+
+def test_sparse_tensor_sum_and_device() -> None:
+    """A COO tensor's ``sum(dim)`` is sparse (SumBackward1), its ``sum()`` dense, as PyTorch's; and
+    ``sparse_coo_tensor(device='cuda')`` is the device error every minigrad factory gives."""
+    torch = require_torch()
+    out = {}
+    for lib in (torch, mg):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s = _coo(lib)
+            out[lib] = (s.sum(), s.sum(1), s.sum(dim=0), s.sum(1).grad_fn)
+    for ours, theirs in zip(out[mg][:3], out[torch][:3]):
+        assert ours.is_sparse == theirs.is_sparse
+        _same(ours, theirs)
+    with pytest.raises(mg.errors.DeviceError):
+        mg.sparse_coo_tensor(mg.tensor(_IDX), mg.tensor(_VAL), (2, 3), device="cuda")
+    leaf = _coo(mg, requires_grad=True)
+    assert leaf.sum(1).grad_fn.name() == "SumBackward1"
