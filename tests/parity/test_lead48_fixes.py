@@ -235,3 +235,15 @@ def test_sparse_tensor_sum_and_device() -> None:
         mg.sparse_coo_tensor(mg.tensor(_IDX), mg.tensor(_VAL), (2, 3), device="cuda")
     leaf = _coo(mg, requires_grad=True)
     assert leaf.sum(1).grad_fn.name() == "SumBackward1"
+
+
+def test_warnings_through_public_forms_name_the_callers_line() -> None:
+    """A warning raised inside an ``F.*`` function (made with ``user_stacklevel``) names the line that called
+    it, not the generated public-form wrapper (``<string>:5`` before)."""
+    a = mg.ones(2, 3)
+    with pytest.warns(UserWarning, match="elementwise_mean") as record:
+        mg.nn.functional.mse_loss(a, a, reduction="elementwise_mean")
+    assert record[0].filename == __file__
+    with pytest.warns(UserWarning, match="dropout2d") as record:
+        mg.nn.functional.dropout2d(a, 0.5)
+    assert record[0].filename == __file__
