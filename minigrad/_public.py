@@ -230,8 +230,10 @@ def _exact(fn: Callable[..., Any], refuse: Callable[..., None]) -> Callable[...,
     given = (f"({''.join(n + ', ' for n in pos)}), {star if star and star != '()' else '()'}, "
              f"{{{', '.join(f'{n!r}: {n}' for n in kwonly)}}}, {extra or '{}'}")
     source = _FORM.format(name=fn.__name__, params=", ".join(params), given=given, passed=", ".join(passed))
-    # (named and kept in linecache, so that a traceback through it shows this line, not File "<string>")
-    filename = f"<minigrad public form of {fn.__module__}.{fn.__name__}>"
+    # Compiled under a name inside the package (not "<string>"): the frame walks that look for the user's
+    # line (warnings' stacklevel, anomaly mode's creation site, mg.compile's value reads) pass over it as
+    # minigrad's own; kept in linecache for the traceback module and debuggers.
+    filename = f"{__file__} (generated form of {fn.__module__}.{fn.__name__})"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), ns)
     call = ns[fn.__name__]

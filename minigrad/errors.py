@@ -360,7 +360,6 @@ def user_stacklevel() -> int:
     frame outside minigrad (decorators and torch.* wrappers add a varying number of frames), as
     PyTorch's warnings name the user's line."""
     level, frame = 2, sys._getframe(2)
-    while frame is not None and (frame.f_code.co_filename.startswith(_PACKAGE_DIR)
-                                 or frame.f_code in WRAPPER_CODES):  # (public forms' generated frames)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         level, frame = level + 1, frame.f_back  # type: ignore[assignment]
     return level

@@ -247,3 +247,15 @@ def test_warnings_through_public_forms_name_the_callers_line() -> None:
     with pytest.warns(UserWarning, match="dropout2d") as record:
         mg.nn.functional.dropout2d(a, 0.5)
     assert record[0].filename == __file__
+
+
+def test_anomaly_mode_names_the_callers_line_through_public_forms() -> None:
+    """detect_anomaly's "The op was created at" names the user's line for an op made inside an ``F.*``
+    function, not the generated public-form wrapper (``<string>:5, in linear`` before)."""
+    x = mg.tensor([[float("inf")]])
+    w = mg.tensor([[0.5]], requires_grad=True)
+    with pytest.warns(UserWarning), mg.autograd.detect_anomaly():  # (its "enabled" warning)
+        y = mg.nn.functional.linear(x, w)
+        with pytest.raises(RuntimeError) as err:
+            y.sum().backward()
+    assert f"created at {__file__}:" in str(err.value)
