@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import linecache
 from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
@@ -228,7 +229,13 @@ def _exact(fn: Callable[..., Any], refuse: Callable[..., None]) -> Callable[...,
     ns["_mg_given"] = functools.partial(_given, defaults, kwdefaults)
     given = (f"({''.join(n + ', ' for n in pos)}), {star if star and star != '()' else '()'}, "
              f"{{{', '.join(f'{n!r}: {n}' for n in kwonly)}}}, {extra or '{}'}")
-    exec(_FORM.format(name=fn.__name__, params=", ".join(params), given=given, passed=", ".join(passed)), ns)
+    source = _FORM.format(name=fn.__name__, params=", ".join(params), given=given, passed=", ".join(passed))
+    # Compiled under a name inside the package (not "<string>"): the frame walks that look for the user's
+    # line (warnings' stacklevel, anomaly mode's creation site, mg.compile's value reads) pass over it as
+    # minigrad's own; kept in linecache for the traceback module and debuggers.
+    filename = f"{__file__} (generated form of {fn.__module__}.{fn.__name__})"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), ns)
     call = ns[fn.__name__]
     ns["_mg_call"][0] = call
     WRAPPER_CODES.add(call.__code__)

@@ -27,6 +27,7 @@ import numpy as np
 from minigrad import _format
 from minigrad._subclass import _disabled_torch_function_impl
 from minigrad._tensor_methods import provide
+from minigrad.device import check_device
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.layouts import sparse_coo
 from minigrad.shapes import norm_dim
@@ -246,6 +247,14 @@ class SparseCooTensor(Tensor):
             return name.replace(".", ".sparse.", 1)
         return self._same_pattern(self._sp_values.type(dtype))
 
+    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        """The sum of every entry (a 0-d dense tensor), or over ``dim``: sparse while sparse dims remain, as
+        PyTorch's (dense with ``keepdim``)."""
+        if dim is None or keepdim:
+            out: Tensor = Tensor.sum(self if dtype is None else self.to(dtype), dim, keepdim)
+            return out
+        return _named(sum(self, dim, dtype), "SumBackward1")
+
     def __repr__(self) -> str:
         return sparse_repr(self)
 
@@ -335,14 +344,17 @@ def sparse_coo_tensor(indices: Any, values: Any, size: Any = None, *, dtype: Any
         dtype: the values' dtype (default: that of ``values``).
         requires_grad: make the result a leaf that requires grad (its gradient is dense).
         is_coalesced: promise that the indices are sorted and unique.
-        device, pin_memory, check_invariants: accepted (the indices are always checked).
+        device: the CPU (None, ``'cpu'``).
+        pin_memory, check_invariants: accepted (the indices are always checked).
 
     Raises:
         ShapeError: indices not 2-D, a count of values other than nnz, a size of the wrong length, or an
             index outside the size (PyTorch's messages).
+        DeviceError: a device other than the CPU.
     """
     mg = sys.modules["minigrad"]
-    del device, pin_memory, check_invariants
+    check_device(device)  # (the CPU, or PyTorch's error for a device minigrad does not have)
+    del pin_memory, check_invariants
     idx_t = indices if isinstance(indices, Tensor) else mg.tensor(indices)
     idx = idx_t.detach().numpy().astype(np.int64)
     vals = values if isinstance(values, Tensor) else mg.tensor(values)
@@ -462,7 +474,7 @@ def sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:  # noqa: A
     dims = [dim] if isinstance(dim, int) else list(dim)
     left = input.sparse_dim() - _plain_sum(1 for d in dims if (d % input.dim()) < input.sparse_dim()) \
         if isinstance(input, SparseCooTensor) else out.dim()
-    return to_sparse(out, left) if left > 0 else out
+    return _named(to_sparse(out, left), "SparseSumBackward0") if left > 0 else out
 
 
 def softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002 - PyTorch's name

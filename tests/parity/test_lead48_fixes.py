@@ -216,3 +216,46 @@ def test_sparse_softmax(fn: str, dim: int, dense: bool) -> None:
     _same(out[mg][0], out[torch][0])
     np.testing.assert_allclose(out[mg][1].numpy(), out[torch][1].numpy(), rtol=1e-5, atol=1e-7)
     assert out[mg][0].is_coalesced() and out[mg][2] == out[torch][2]
+
+
+def test_sparse_tensor_sum_and_device() -> None:
+    """A COO tensor's ``sum(dim)`` is sparse (SumBackward1), its ``sum()`` dense, as PyTorch's; and
+    ``sparse_coo_tensor(device='cuda')`` is the device error every minigrad factory gives."""
+    torch = require_torch()
+    out = {}
+    for lib in (torch, mg):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s = _coo(lib)
+            out[lib] = (s.sum(), s.sum(1), s.sum(dim=0), s.sum(1).grad_fn)
+    for ours, theirs in zip(out[mg][:3], out[torch][:3]):
+        assert ours.is_sparse == theirs.is_sparse
+        _same(ours, theirs)
+    with pytest.raises(mg.errors.DeviceError):
+        mg.sparse_coo_tensor(mg.tensor(_IDX), mg.tensor(_VAL), (2, 3), device="cuda")
+    leaf = _coo(mg, requires_grad=True)
+    assert leaf.sum(1).grad_fn.name() == "SumBackward1"
+
+
+def test_warnings_through_public_forms_name_the_callers_line() -> None:
+    """A warning raised inside an ``F.*`` function (made with ``user_stacklevel``) names the line that called
+    it, not the generated public-form wrapper (``<string>:5`` before)."""
+    a = mg.ones(2, 3)
+    with pytest.warns(UserWarning, match="elementwise_mean") as record:
+        mg.nn.functional.mse_loss(a, a, reduction="elementwise_mean")
+    assert record[0].filename == __file__
+    with pytest.warns(UserWarning, match="dropout2d") as record:
+        mg.nn.functional.dropout2d(a, 0.5)
+    assert record[0].filename == __file__
+
+
+def test_anomaly_mode_names_the_callers_line_through_public_forms() -> None:
+    """detect_anomaly's "The op was created at" names the user's line for an op made inside an ``F.*``
+    function, not the generated public-form wrapper (``<string>:5, in linear`` before)."""
+    x = mg.tensor([[float("inf")]])
+    w = mg.tensor([[0.5]], requires_grad=True)
+    with pytest.warns(UserWarning), mg.autograd.detect_anomaly():  # (its "enabled" warning)
+        y = mg.nn.functional.linear(x, w)
+        with pytest.raises(RuntimeError) as err:
+            y.sum().backward()
+    assert f"created at {__file__}:" in str(err.value)
