@@ -321,12 +321,13 @@ def _make(indices: Array, values: Tensor, size: tuple[int, ...], coalesced: bool
     return out  # type: ignore[no-any-return]
 
 
-def sparse_coo_tensor(indices: Any, values: Any, size: Any = None, *, dtype: Any = None,
+def sparse_coo_tensor(indices: Any = None, values: Any = None, size: Any = None, *, dtype: Any = None,
                       device: Any = None, pin_memory: bool = False, requires_grad: bool = False,
                       check_invariants: bool | None = None,
                       is_coalesced: bool | None = None) -> SparseCooTensor:
     """A COO sparse tensor with ``values[k]`` at ``indices[:, k]`` (``torch.sparse_coo_tensor``); entries
-    at the same index add up.
+    at the same index add up. ``sparse_coo_tensor(size)`` (or ``size=`` alone) is the empty one of that
+    shape: every dim sparse, no entries, the default dtype.
 
     Args:
         indices: (sparse_dim, nnz) integers (a Tensor, array or nested lists).
@@ -338,11 +339,21 @@ def sparse_coo_tensor(indices: Any, values: Any, size: Any = None, *, dtype: Any
         device, pin_memory, check_invariants: accepted (the indices are always checked).
 
     Raises:
+        TypeError: neither indices and values nor a size given.
         ShapeError: indices not 2-D, a count of values other than nnz, a size of the wrong length, or an
             index outside the size (PyTorch's messages).
     """
     mg = sys.modules["minigrad"]
     del device, pin_memory, check_invariants
+    if values is None:  # PyTorch's size-only overload: an empty tensor with every dim sparse
+        shape = size if indices is None else indices
+        if shape is None:
+            raise TypeError("sparse_coo_tensor() received an invalid combination of arguments - got (), "
+                            "but expected (indices, values[, size]) or (size)")
+        shape = tuple(int(n) for n in shape)
+        return sparse_coo_tensor(np.zeros((len(shape), 0), np.int64),
+                                 mg.zeros(0, dtype=dtype or mg.get_default_dtype()), shape,
+                                 requires_grad=requires_grad, is_coalesced=True)
     idx_t = indices if isinstance(indices, Tensor) else mg.tensor(indices)
     idx = idx_t.detach().numpy().astype(np.int64)
     vals = values if isinstance(values, Tensor) else mg.tensor(values)
