@@ -220,11 +220,16 @@ def _getter(name: str, prop: property, plain: type) -> property:
             return put(self, value)
         return handle(put, name, (self, value), {}, plain)  # type: ignore[no-any-return]
 
-    return _Getter(fget, fset if prop.fset is not None else None, prop.fdel, prop.__doc__)
+    wrapper = _Getter(fget, fset if prop.fset is not None else None, prop.fdel, prop.__doc__)
+    wrapper.original = prop
+    return wrapper
 
 
 class _Getter(property):
-    """A dispatching wrapper of a Tensor property (see :func:`_unshadow`)."""
+    """A dispatching wrapper of a Tensor property (see :func:`_unshadow`); ``original``: the property it
+    wraps, whose ``__get__``/``__set__`` reach ``__torch_function__``."""
+
+    original: property
 
 
 def _iter(self: Any) -> Any:

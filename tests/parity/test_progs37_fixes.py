@@ -1,0 +1,98 @@
+"""Differences found while writing progs37's compat programs (sparse COO, Tensor subclasses), each compared
+with PyTorch on its own."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _empty(m: Any, how: str) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (PyTorch's invariant-check notice)
+        if how == "positional":
+            return m.sparse_coo_tensor((2, 4))
+        if how == "keyword":
+            return m.sparse_coo_tensor(size=(2, 3, 5), dtype=m.float64)
+        return m.sparse_coo_tensor([4, 1], requires_grad=True)
+
+
+@pytest.mark.parametrize("how", ["positional", "keyword", "grad"])
+def test_sparse_coo_tensor_size_only_is_empty(how: str) -> None:
+    # sparse_coo_tour.py: torch.sparse_coo_tensor(size=(2, 4)), the empty COO tensor of that shape
+    t, m = _empty(torch, how), _empty(mg, how)
+    assert tuple(m.shape) == tuple(t.shape)
+    assert str(m.dtype) == str(t.dtype).removeprefix("torch.")
+    assert tuple(m.indices().shape) == tuple(t.indices().shape)
+    assert str(m.indices().dtype) == str(t.indices().dtype).removeprefix("torch.")
+    assert tuple(m.values().shape) == tuple(t.values().shape)
+    assert (m.is_coalesced(), m.requires_grad, m.sparse_dim(), m.dense_dim(), m._nnz()) == \
+        (t.is_coalesced(), t.requires_grad, t.sparse_dim(), t.dense_dim(), t._nnz())
+    assert m.to_dense().tolist() == t.to_dense().tolist()
+
+
+def test_sparse_coo_tensor_no_arguments_is_type_error() -> None:
+    with pytest.raises(TypeError):
+        torch.sparse_coo_tensor()
+    with pytest.raises(TypeError):
+        mg.sparse_coo_tensor()
+
+
+def _resolved(m: Any) -> list[Any]:
+    o, F = m.overrides, m.nn.functional
+    return [o.resolve_name(f) for f in (F.relu, m.Tensor.sum, m.cat, m.zeros, m.linalg.norm, print,
+                                        m.Tensor.add, m.Tensor.__len__)]
+
+
+def test_resolve_name() -> None:
+    # subclass_metadata_modules.py: torch.overrides.resolve_name for a logging subclass's counts
+    assert [n.replace("minigrad", "torch") if n else n for n in _resolved(mg)] == _resolved(torch)
+    assert mg.overrides.resolve_name(mg.Tensor.shape.__get__) == "torch.Tensor.shape.__get__"
+
+
+def test_resolve_name_of_what_a_subclass_receives() -> None:
+    def seen(m: Any) -> list[str | None]:
+        names: list[str | None] = []
+
+        class Logged(m.Tensor):  # type: ignore[misc, name-defined]
+            @classmethod
+            def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+                names.append(m.overrides.resolve_name(func))
+                return super().__torch_function__(func, types, args, kwargs or {})
+
+        c = m.ones(2, 2).as_subclass(Logged)
+        _ = m.matmul(c, c), m.nn.functional.gelu(c), c.mean(0), c.t(), c.shape, c + 1
+        return names
+
+    assert seen(mg) == seen(torch)
+
+
+def test_is_tensor_method_or_property() -> None:
+    for m in (torch, mg):
+        o = m.overrides
+        got = [o.is_tensor_method_or_property(f) for f in (m.Tensor.add, m.add, m.Tensor.grad.__get__,
+                                                            m.nn.functional.relu, m.Tensor.size)]
+        assert got == [True, False, True, False, True]
+
+
+def test_wrap_torch_function() -> None:
+    class Intercept:
+        @classmethod
+        def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+            return "intercepted " + func.__name__
+
+    for m in (torch, mg):
+        @m.overrides.wrap_torch_function(lambda a, b: (a, b))
+        def my_add(a: Any, b: Any) -> Any:
+            return a + b
+
+        assert my_add(m.ones(2), m.ones(2)).tolist() == [2.0, 2.0]
+        assert my_add(Intercept(), m.ones(2)) == "intercepted my_add"
+        assert my_add.__name__ == "my_add"
