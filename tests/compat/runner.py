@@ -951,7 +951,7 @@ SPECS: dict[str, list[Check]] = {
     "special_linalg_stats_notebook.py": every_number(1e-5),  # torch.special, probit LBFGS, linalg options
     "printoptions_report_tables.py": every_number(1e-5),  # set_printoptions profiles, formatting corner cases
     # progs37: fixed or seeded, so every printed number
-    "sparse_coo_tour.py": every_number(1e-5),  # COO construction/printing, coalesce, sparse.sum/mm/addmm/softmax
+    "sparse_coo_tour.py": every_number(1e-5),  # COO building/printing, coalesce, sparse.sum/mm/addmm/softmax
     "sparse_gcn_powers.py": every_number(1e-5),  # D^-1/2 A D^-1/2 from COO, SGC A^k X, sparse attention grads
     "subclass_metadata_modules.py": every_number(1e-5),  # tagged/counting subclasses through nn, resolve_name
 }

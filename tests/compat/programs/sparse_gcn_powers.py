@@ -37,7 +37,8 @@ for step in range(20):
     opt.step()
     if step % 5 == 0:
         print("step", step, "loss %.6f" % loss.item())
-q = nn.Linear(4, 3); k = nn.Linear(4, 3)
+q = nn.Linear(4, 3)
+k = nn.Linear(4, 3)
 Q, K = q(X), k(X)
 logits = (Q[idx[0]] * K[idx[1]]).sum(-1)
 att = torch.sparse_coo_tensor(idx, logits, (N, N))
