@@ -416,6 +416,25 @@ def to_sparse(input: Tensor, sparse_dim: int | None = None, *, layout: Any = Non
     return _named(_make(idx, values, a.shape, coalesced=True), "ToSparseBackward1")
 
 
+def _sparse_mask(input: Tensor, mask: Any) -> SparseCooTensor:  # noqa: A002 - PyTorch's name
+    """``input.sparse_mask(mask)``: the sparse tensor with ``mask``'s indices (and its coalesced state)
+    holding ``input``'s entries there (in ``input``'s graph: SparseMaskBackward0).
+
+    Raises:
+        NotImplementedError: ``mask`` is not sparse (PyTorch finds no dense kernel).
+        ShapeError: the sizes differ (PyTorch's RuntimeError and words).
+    """
+    if not isinstance(mask, SparseCooTensor):
+        raise NotImplementedError("Could not run 'aten::sparse_mask' with arguments from the 'CPU' backend: "
+                                  "the mask must be a sparse COO tensor")
+    if tuple(input.shape) != tuple(mask.shape):
+        raise ShapeError(f"sparse_mask(): operands have incompatible sizes; self has size "
+                         f"{list(input.shape)} but mask has size {list(mask.shape)}")
+    idx = mask._sp_indices
+    values = Tensor.__getitem__(input, _rows(idx))
+    return _named(_make(idx, values, tuple(input.shape), mask._sp_coalesced), "SparseMaskBackward0")
+
+
 def _masked(s: SparseCooTensor) -> Tensor:
     """``s`` for a product whose gradient PyTorch keeps on the stored entries (a sparse leaf's)."""
     if not (s.is_leaf and s.requires_grad):

@@ -96,3 +96,37 @@ def test_wrap_torch_function() -> None:
         assert my_add(m.ones(2), m.ones(2)).tolist() == [2.0, 2.0]
         assert my_add(Intercept(), m.ones(2)) == "intercepted my_add"
         assert my_add.__name__ == "my_add"
+
+
+def _masked(m: Any, coalesce: bool) -> tuple[Any, Any]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mask = m.sparse_coo_tensor(m.tensor([[2, 0, 2], [1, 0, 1]]), m.ones(3), (3, 3))
+        x = m.arange(9.0).view(3, 3).requires_grad_()
+        r = x.sparse_mask(mask.coalesce() if coalesce else mask)
+        r.to_dense().mul(m.tensor([1.0, 2.0, 3.0])).sum().backward()
+        return r, x.grad
+
+
+@pytest.mark.parametrize("coalesce", [False, True])
+def test_sparse_mask(coalesce: bool) -> None:
+    # sparse_grads_ops.py: dense.sparse_mask(mask), the mask's pattern with the dense entries, in the graph
+    (t, tg), (m, mg_) = _masked(torch, coalesce), _masked(mg, coalesce)
+    assert m.is_coalesced() == t.is_coalesced()
+    assert m._indices().tolist() == t._indices().tolist()
+    assert m._values().tolist() == t._values().tolist()
+    assert m.grad_fn.name() == t.grad_fn.name() == "SparseMaskBackward0"
+    assert mg_.tolist() == tg.tolist()
+
+
+def test_sparse_mask_dense_values_and_errors() -> None:
+    for m in (torch, mg):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m3 = m.sparse_coo_tensor(m.tensor([[1]]), m.ones(1, 3), (3, 3))
+        r = m.arange(9.0).view(3, 3).sparse_mask(m3)
+        assert r._values().tolist() == [[3.0, 4.0, 5.0]]
+        with pytest.raises(NotImplementedError):
+            m.ones(3, 3).sparse_mask(m.ones(3, 3))
+        with pytest.raises(RuntimeError, match=r"sparse_mask\(\): operands have incompatible sizes"):
+            m.ones(3, 3).sparse_mask(m.ones(2, 3).to_sparse())
