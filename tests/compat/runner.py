@@ -955,6 +955,7 @@ SPECS: dict[str, list[Check]] = {
     "sparse_gcn_powers.py": every_number(1e-5),  # D^-1/2 A D^-1/2 from COO, SGC A^k X, sparse attention grads
     "subclass_metadata_modules.py": every_number(1e-5),  # tagged/counting subclasses through nn, resolve_name
     "sparse_grads_ops.py": every_number(1e-5),  # to_sparse grads, sparse@sparse, sparse_mask, SparseAdam
+    "subclass_units_modes.py": every_number(1e-5),  # units subclass via torch.*/F.*, Parameter of a subclass
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -130,3 +130,36 @@ def test_sparse_mask_dense_values_and_errors() -> None:
             m.ones(3, 3).sparse_mask(m.ones(3, 3))
         with pytest.raises(RuntimeError, match=r"sparse_mask\(\): operands have incompatible sizes"):
             m.ones(3, 3).sparse_mask(m.ones(2, 3).to_sparse())
+
+
+def _tracked_param(m: Any, requires_grad: bool = True) -> tuple[Any, Any]:
+    class Tracked(m.Tensor):  # type: ignore[misc, name-defined]
+        pass
+
+    return Tracked, m.nn.Parameter(m.ones(3, 2).as_subclass(Tracked), requires_grad=requires_grad)
+
+
+@pytest.mark.parametrize("requires_grad", [True, False])
+def test_parameter_of_a_subclass_keeps_its_class(requires_grad: bool) -> None:
+    # subclass_units_modes.py: nn.Parameter(x.as_subclass(Tracked)) stays a Tracked, isinstance Parameter
+    for m in (torch, mg):
+        cls, p = _tracked_param(m, requires_grad)
+        assert type(p) is cls
+        assert isinstance(p, m.nn.Parameter) and p._is_param
+        assert (p.requires_grad, p.is_leaf) == (requires_grad, True)
+        assert not isinstance(m.ones(2), m.nn.Parameter)
+        assert not isinstance(m.ones(2).as_subclass(cls), m.nn.Parameter)
+        lin = m.nn.Linear(2, 3)
+        lin.weight = p
+        assert next(type(q) for q in lin.parameters()) is cls
+        assert list(lin.state_dict()) == ["weight", "bias"]
+
+
+def test_parameter_of_a_subclass_whose_detach_changes_class() -> None:
+    for m in (torch, mg):
+        class Plainer(m.Tensor):  # type: ignore[misc, name-defined]
+            __torch_function__ = m._C._disabled_torch_function_impl
+
+        with pytest.raises(RuntimeError, match="Creating a Parameter from an instance of type Plainer"):
+            m.nn.Parameter(m.ones(2).as_subclass(Plainer))
+        assert type(m.nn.Parameter(m.ones(2))) is m.nn.Parameter
