@@ -163,3 +163,42 @@ def test_parameter_of_a_subclass_whose_detach_changes_class() -> None:
         with pytest.raises(RuntimeError, match="Creating a Parameter from an instance of type Plainer"):
             m.nn.Parameter(m.ones(2).as_subclass(Plainer))
         assert type(m.nn.Parameter(m.ones(2))) is m.nn.Parameter
+
+
+def _sparse_checkpoint(m: Any, coalesce: bool) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = m.sparse_coo_tensor(m.tensor([[0, 1, 0], [2, 0, 2]]), m.tensor([1.0, 2.0, 3.0]), (2, 3))
+        return {"adj": s.coalesce() if coalesce else s, "x": m.arange(3)}
+
+
+def _same_sparse(got: Any, want: Any) -> None:
+    assert got.is_sparse and want.is_sparse
+    assert got.is_coalesced() == want.is_coalesced()
+    assert got._indices().tolist() == want._indices().tolist()
+    assert got._values().tolist() == want._values().tolist()
+    assert tuple(got.shape) == tuple(want.shape)
+
+
+@pytest.mark.parametrize("coalesce", [False, True])
+def test_sparse_tensor_survives_save_and_load(coalesce: bool) -> None:
+    # sparse_print_legacy.py: torch.save of a dict holding a COO adjacency loaded back dense
+    import io
+
+    for m in (torch, mg):
+        buf = io.BytesIO()
+        m.save(_sparse_checkpoint(m, coalesce), buf)
+        buf.seek(0)
+        got = m.load(buf)
+        _same_sparse(got["adj"], _sparse_checkpoint(torch, coalesce)["adj"])
+        assert got["x"].tolist() == [0, 1, 2]
+
+
+def test_pytorch_sparse_checkpoint_loads_in_minigrad() -> None:
+    import io
+
+    buf = io.BytesIO()
+    torch.save(_sparse_checkpoint(torch, True), buf)
+    buf.seek(0)
+    got = mg.load(buf)
+    _same_sparse(got["adj"], _sparse_checkpoint(torch, True)["adj"])
