@@ -212,6 +212,25 @@ class SparseCooTensor(Tensor):
             return self + (-other)
         return Tensor.__sub__(self, other)
 
+    def copy_(self, src: Tensor, non_blocking: bool = False) -> SparseCooTensor:
+        """Take ``src``'s entries, as PyTorch's: its indices, values (in this tensor's dtype) and coalesced
+        state (``load_state_dict`` into a sparse buffer).
+
+        Raises:
+            MinigradError: ``src`` is dense (PyTorch's RuntimeError and words) or of another shape.
+        """
+        if not isinstance(src, SparseCooTensor):
+            raise MinigradError(f"copy_() between dense and sparse Tensors is not implemented! Found self "
+                                f"type = {self.type()} and src type = {Tensor.type(src)}")
+        if tuple(src.shape) != tuple(self.shape):
+            raise MinigradError(f"copy_: minigrad copies a sparse tensor of the same size only (self "
+                                f"{list(self.shape)}, src {list(src.shape)})")
+        Tensor.copy_(self, src, non_blocking)
+        idx, values = src._sp_indices.copy(), src._sp_values.detach().to(self.dtype)
+        self._sp_idx, self._sp_vals, self._sp_coal = idx, values, src._sp_coalesced
+        self._sp_version = self._version
+        return self
+
     def to(self, *args: Any, **kwargs: Any) -> SparseCooTensor:
         """The tensor on another device (itself: minigrad's tensors live on the CPU) or of another dtype
         (its values converted): sparse, as PyTorch's."""

@@ -202,3 +202,41 @@ def test_pytorch_sparse_checkpoint_loads_in_minigrad() -> None:
     buf.seek(0)
     got = mg.load(buf)
     _same_sparse(got["adj"], _sparse_checkpoint(torch, True)["adj"])
+
+
+def _copied(m: Any, coalesce: bool) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = m.sparse_coo_tensor(m.zeros(2, 0, dtype=m.long), m.zeros(0, dtype=m.float64), (3, 3))
+        src = m.sparse_coo_tensor([[0, 2, 0], [1, 1, 1]], [1.0, 2.0, 3.0], (3, 3))
+        assert s.copy_(src.coalesce() if coalesce else src) is s
+        return s
+
+
+@pytest.mark.parametrize("coalesce", [False, True])
+def test_sparse_copy_takes_the_pattern(coalesce: bool) -> None:
+    # sparse_module_buffers.py: load_state_dict into a sparse buffer kept its old (empty) pattern
+    t, m = _copied(torch, coalesce), _copied(mg, coalesce)
+    assert str(m.dtype) == str(t.dtype).removeprefix("torch.")
+    _same_sparse(m, t)
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError, match=r"copy_\(\) between dense and sparse Tensors"):
+            _copied(lib, True).copy_(lib.ones(3, 3))
+
+
+def test_load_state_dict_into_a_sparse_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from minigrad import _format
+
+    monkeypatch.setattr(_format, "NAMESPACE", "torch")  # as under python -m minigrad.compat (Tensor values)
+
+    def loaded(m: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            src = m.nn.Module()
+            src.register_buffer("adj", m.sparse_coo_tensor([[0, 1, 2], [1, 2, 0]], [1.0, 2.0, 3.0], (3, 3)))
+            dst = m.nn.Module()
+            dst.register_buffer("adj", m.sparse_coo_tensor(m.zeros(2, 0, dtype=m.long), m.zeros(0), (3, 3)))
+            dst.load_state_dict(src.state_dict())
+            return dst.adj
+
+    _same_sparse(loaded(mg), loaded(torch))
