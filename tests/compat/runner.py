@@ -958,6 +958,7 @@ SPECS: dict[str, list[Check]] = {
     "subclass_units_modes.py": every_number(1e-5),  # units subclass via torch.*/F.*, Parameter of a subclass
     "sparse_print_legacy.py": every_number(1e-5),  # COO printing, legacy constructors, sparse torch.save
     "sparse_module_buffers.py": every_number(1e-5),  # sparse adjacency buffer: state_dict, deepcopy
+    "subclass_wrapper_printing.py": every_number(1e-5),  # subclass printing, unwrap/rewrap through F.*
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

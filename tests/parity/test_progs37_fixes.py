@@ -240,3 +240,35 @@ def test_load_state_dict_into_a_sparse_buffer(monkeypatch: pytest.MonkeyPatch) -
             return dst.adj
 
     _same_sparse(loaded(mg), loaded(torch))
+
+
+def test_subclass_results_in_a_graph_are_aliases() -> None:
+    # subclass_wrapper_printing.py: PyTorch's _convert aliases results (grad_fn=<AliasBackward0>)
+    def names(m: Any) -> list[Any]:
+        class Plain(m.Tensor):  # type: ignore[misc, name-defined]
+            pass
+
+        p = m.arange(6.0).view(2, 3).as_subclass(Plain).requires_grad_()
+        q = p * 2
+        s = q.sum()
+        s.backward()
+        d = m.ones(2).as_subclass(Plain) + 1
+        return [type(q).__name__, q.grad_fn.name(), s.grad_fn.name(), d.grad_fn, p.grad.tolist(), repr(s)]
+
+    assert names(mg) == names(torch)
+
+
+def test_embedding_module_dispatches_subclass_indices() -> None:
+    # subclass_wrapper_printing.py: nn.Embedding(Wrapped indices) goes through F.embedding's dispatch
+    def kind(m: Any) -> str:
+        class Wrapped(m.Tensor):  # type: ignore[misc, name-defined]
+            @classmethod
+            def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+                unwrap = [a.as_subclass(m.Tensor) if isinstance(a, Wrapped) else a for a in args]
+                out = func(*unwrap, **(kwargs or {}))
+                return out.as_subclass(Wrapped) if type(out) is m.Tensor else out
+
+        emb = m.nn.Embedding(10, 3)
+        return type(emb(m.tensor([1, 2, 3]).as_subclass(Wrapped))).__name__
+
+    assert kind(mg) == kind(torch) == "Wrapped"
