@@ -125,13 +125,15 @@ def refused(name: str, types: Iterable[type], python: bool = False) -> str:
 def convert(ret: Any, cls: type, plain: type, args: Iterable[Any] = ()) -> Any:
     """``ret`` with each plain Tensor in it (or in a tuple or list it is) made a ``cls`` instance, as
     PyTorch's ``_convert``: a result made for this call takes the class in place; one that is also an
-    argument (``x.to(y)`` handing back ``y``) is aliased by :meth:`Tensor.as_subclass` instead
-    (``plain``: the Tensor class)."""
+    argument (``x.to(y)`` handing back ``y``) or requires grad is aliased by :meth:`Tensor.as_subclass`
+    instead, as PyTorch's always is (``plain``: the Tensor class)."""
     if cls is plain:
         return ret
     if isinstance(ret, plain):
         if not isinstance(ret, cls):
-            if type(ret) is plain and not any(ret is a for a in _flat(args)):
+            # (one in a graph takes the alias node PyTorch's as_subclass adds: grad_fn=<AliasBackward0>)
+            if type(ret) is plain and not ret.requires_grad and not any(  # type: ignore[attr-defined]
+                    ret is a for a in _flat(args)):
                 try:
                     ret.__class__ = cls
                     return ret
@@ -220,11 +222,16 @@ def _getter(name: str, prop: property, plain: type) -> property:
             return put(self, value)
         return handle(put, name, (self, value), {}, plain)  # type: ignore[no-any-return]
 
-    return _Getter(fget, fset if prop.fset is not None else None, prop.fdel, prop.__doc__)
+    wrapper = _Getter(fget, fset if prop.fset is not None else None, prop.fdel, prop.__doc__)
+    wrapper.original = prop
+    return wrapper
 
 
 class _Getter(property):
-    """A dispatching wrapper of a Tensor property (see :func:`_unshadow`)."""
+    """A dispatching wrapper of a Tensor property (see :func:`_unshadow`); ``original``: the property it
+    wraps, whose ``__get__``/``__set__`` reach ``__torch_function__``."""
+
+    original: property
 
 
 def _iter(self: Any) -> Any:

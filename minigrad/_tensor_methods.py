@@ -494,6 +494,12 @@ class TensorMethods:
         out: Tensor = sparse.to_sparse(self)
         return out
 
+    def sparse_mask(self: Any, mask: Any) -> Tensor:
+        """The sparse tensor of this tensor's entries at a sparse ``mask``'s indices; see
+        :func:`minigrad.sparse._sparse_mask`."""
+        out: Tensor = sparse._sparse_mask(self, mask)
+        return out
+
     def get_device(self: Any) -> int:
         """-1, PyTorch's device index for a CPU tensor (common_nn's harness asks after moving modules)."""
         return -1

@@ -8,14 +8,19 @@ Tensor subclasses dispatch minigrad's own methods and ``torch.*`` functions (see
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from minigrad import _subclass
 from minigrad.tensor import Tensor
 
 __all__ = ["handle_torch_function", "has_torch_function", "has_torch_function_unary",
-           "has_torch_function_variadic", "is_tensor_like"]
+           "has_torch_function_variadic", "is_tensor_like", "is_tensor_method_or_property", "resolve_name",
+           "wrap_torch_function"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def is_tensor_like(inp: object) -> bool:
@@ -83,3 +88,74 @@ def handle_torch_function(public_api: Callable[..., Any], relevant_args: Iterabl
     name = f"{public_api.__module__}.{public_api.__name__}"
     raise TypeError(f"no implementation found for '{name}' on types that implement __torch_function__: "
                     f"{list(types)}")
+
+
+def wrap_torch_function(dispatcher: Callable[..., Iterable[Any]]) -> Callable[[_F], _F]:
+    """A decorator making a function dispatch through ``__torch_function__``: the wrapped function calls
+    ``dispatcher`` with its arguments, and when one of the tensor-likes it returns has a
+    ``__torch_function__`` of its own, hands the call (as the wrapper) to :func:`handle_torch_function`;
+    otherwise it runs the function. ``dispatcher`` takes the function's signature."""
+    def inner(func: _F) -> _F:
+        @functools.wraps(func)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            relevant = dispatcher(*args, **kwargs)
+            if has_torch_function(relevant):
+                return handle_torch_function(wrapped, relevant, *args, **kwargs)
+            return func(*args, **kwargs)
+        return wrapped  # type: ignore[return-value]
+    return inner
+
+
+_NAMESPACES = (("torch", "minigrad"), ("torch.nn.functional", "minigrad.nn.functional"),
+               ("torch.nn.init", "minigrad.nn.init"), ("torch.linalg", "minigrad.linalg"),
+               ("torch.fft", "minigrad.fft"), ("torch.special", "minigrad.special"))
+
+
+@functools.cache
+def _names() -> dict[Any, str]:
+    index: dict[Any, str] = {}
+    for shown, module in _NAMESPACES:
+        try:
+            ns = importlib.import_module(module)
+        except ImportError:
+            continue
+        names = ns.__all__ if module == "minigrad" else dir(ns)
+        for name in names:
+            f = getattr(ns, name, None)
+            if callable(f) and not isinstance(f, type) and not name.startswith("__"):
+                index.setdefault(f, f"{shown}.{name}")
+    for name in dir(Tensor):
+        f = getattr(Tensor, name)
+        if name == "__weakref__" or getattr(object, name, None) is f:
+            continue
+        attr = next((c.__dict__[name] for c in Tensor.__mro__ if name in c.__dict__), None)
+        if isinstance(attr, property):
+            index[attr.__get__] = f"torch.Tensor.{name}.__get__"
+            index[attr.__set__] = f"torch.Tensor.{name}.__set__"
+            original = getattr(attr, "original", None)
+            if original is not None:
+                index[original.__get__] = f"torch.Tensor.{name}.__get__"
+                index[original.__set__] = f"torch.Tensor.{name}.__set__"
+        elif callable(f):
+            index[f] = f"torch.Tensor.{name}"
+            wrapped = getattr(f, "__wrapped__", None)
+            if wrapped is not None and getattr(f, "_stands_for_tensor", False):
+                index.setdefault(wrapped, f"torch.Tensor.{name}")
+    return index
+
+
+def resolve_name(f: Callable[..., Any]) -> str | None:
+    """The name ``torch.<namespace>.<name>`` of a function handed to ``__torch_function__`` (a top-level,
+    ``nn.functional``, ``nn.init``, ``linalg``, ``fft``, ``special`` function, a Tensor method, or a
+    property's ``__get__``/``__set__``), as PyTorch's; None for anything else."""
+    try:
+        return _names().get(f)
+    except TypeError:  # (an unhashable object)
+        return None
+
+
+def is_tensor_method_or_property(func: Callable[..., Any]) -> bool:
+    """Whether ``func`` is a Tensor method, or a property getter (anything named ``__get__``), as handed to
+    ``__torch_function__`` (PyTorch's test)."""
+    name = _names().get(func, "") if getattr(func, "__hash__", None) else ""
+    return name.startswith("torch.Tensor.") or getattr(func, "__name__", "") == "__get__"

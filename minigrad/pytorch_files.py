@@ -40,6 +40,7 @@ from minigrad import dtypes
 from minigrad._kernels import element_view
 from minigrad.device import device as _device
 from minigrad.errors import MinigradError
+from minigrad.layouts import sparse_coo
 from minigrad.size import Size
 from minigrad.tensor import Array, Tensor, from_numpy
 
@@ -96,6 +97,30 @@ def _rebuild_parameter(data: Tensor, requires_grad: bool, backward_hooks: Any, s
     return Parameter(data, requires_grad=requires_grad)
 
 
+def _rebuild_sparse(indices: Tensor, values: Tensor, size: Any, coalesced: bool | None = None) -> Tensor:
+    from minigrad.sparse import sparse_coo_tensor
+
+    return sparse_coo_tensor(indices, values, size, is_coalesced=bool(coalesced))
+
+
+def _rebuild_sparse_tensor(layout: Any, data: tuple[Any, ...]) -> Tensor:
+    """PyTorch's pickled COO tensor: ``(layout, (indices, values, size[, is_coalesced]))``.
+
+    Raises:
+        UnsafeCheckpointError: a sparse layout other than COO (minigrad has only COO).
+    """
+    if layout is not sparse_coo:
+        raise UnsafeCheckpointError(f"load: a sparse tensor of layout {layout} (minigrad has only COO)")
+    return _rebuild_sparse(*data)
+
+
+def _get_layout(name: str) -> Any:
+    # (how torch.save names a layout: torch.serialization._get_layout("torch.sparse_coo"))
+    if name != "torch.sparse_coo":
+        raise UnsafeCheckpointError(f"load: a tensor of layout {name} (minigrad has only torch.sparse_coo)")
+    return sparse_coo
+
+
 def _encode(text: str, encoding: str = "latin1") -> bytes:
     # what protocol-2 pickles use for bytes objects; only the codec that pickle itself uses
     if not isinstance(text, str) or codecs.lookup(encoding).name != "iso8859-1":
@@ -107,6 +132,9 @@ _ALLOWED: dict[tuple[str, str], Callable[..., Any]] = {
     ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor,
     ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
     ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter,
+    ("torch._utils", "_rebuild_sparse_tensor"): _rebuild_sparse_tensor,
+    ("torch.serialization", "_get_layout"): _get_layout,
+    ("minigrad.pytorch_files", "_rebuild_sparse"): _rebuild_sparse,
     ("minigrad.pytorch_files", "_rebuild_tensor"): _rebuild_tensor,  # (what PickledArchive names)
     ("minigrad.pytorch_files", "_rebuild_parameter"): _rebuild_parameter,
     ("collections", "OrderedDict"): OrderedDict,
@@ -266,7 +294,11 @@ class _ArchivePickler(pickle.Pickler):
         if not isinstance(obj, Tensor):
             return NotImplemented
         from minigrad.nn.module import Parameter
+        from minigrad.sparse import SparseCooTensor
 
+        if isinstance(obj, SparseCooTensor):  # (as PyTorch's: its indices, values, size and coalesced flag)
+            values = obj._values().detach()
+            return _rebuild_sparse, (obj._indices(), values, tuple(obj.shape), obj.is_coalesced())
         arr = obj.numpy(force=True)
         if isinstance(obj, Parameter):
             return _rebuild_parameter, (from_numpy(arr), obj.requires_grad, OrderedDict())

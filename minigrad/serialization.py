@@ -209,6 +209,8 @@ class _Flattener:
             view = element_view(arr)
             if view is not None and id(view[0]) in self.shared:
                 return self._view_node(obj, arr, view, path)
+        if isinstance(obj, Tensor) and obj.is_sparse:  # (PyTorch's pickled form keeps it sparse)
+            raise _NeedsPickleError(f"{where}: a sparse tensor")
         if isinstance(obj, (np.ndarray, Tensor)):
             name = self._name(path)
             self.arrays[name] = _as_array(obj, where)

@@ -213,6 +213,25 @@ class SparseCooTensor(Tensor):
             return self + (-other)
         return Tensor.__sub__(self, other)
 
+    def copy_(self, src: Tensor, non_blocking: bool = False) -> SparseCooTensor:
+        """Take ``src``'s entries, as PyTorch's: its indices, values (in this tensor's dtype) and coalesced
+        state (``load_state_dict`` into a sparse buffer).
+
+        Raises:
+            MinigradError: ``src`` is dense (PyTorch's RuntimeError and words) or of another shape.
+        """
+        if not isinstance(src, SparseCooTensor):
+            raise MinigradError(f"copy_() between dense and sparse Tensors is not implemented! Found self "
+                                f"type = {self.type()} and src type = {Tensor.type(src)}")
+        if tuple(src.shape) != tuple(self.shape):
+            raise MinigradError(f"copy_: minigrad copies a sparse tensor of the same size only (self "
+                                f"{list(self.shape)}, src {list(src.shape)})")
+        Tensor.copy_(self, src, non_blocking)
+        idx, values = src._sp_indices.copy(), src._sp_values.detach().to(self.dtype)
+        self._sp_idx, self._sp_vals, self._sp_coal = idx, values, src._sp_coalesced
+        self._sp_version = self._version
+        return self
+
     def to(self, *args: Any, **kwargs: Any) -> SparseCooTensor:
         """The tensor on another device (itself: minigrad's tensors live on the CPU) or of another dtype
         (its values converted): sparse, as PyTorch's."""
@@ -330,12 +349,13 @@ def _make(indices: Array, values: Tensor, size: tuple[int, ...], coalesced: bool
     return out  # type: ignore[no-any-return]
 
 
-def sparse_coo_tensor(indices: Any, values: Any, size: Any = None, *, dtype: Any = None,
+def sparse_coo_tensor(indices: Any = None, values: Any = None, size: Any = None, *, dtype: Any = None,
                       device: Any = None, pin_memory: bool = False, requires_grad: bool = False,
                       check_invariants: bool | None = None,
                       is_coalesced: bool | None = None) -> SparseCooTensor:
     """A COO sparse tensor with ``values[k]`` at ``indices[:, k]`` (``torch.sparse_coo_tensor``); entries
-    at the same index add up.
+    at the same index add up. ``sparse_coo_tensor(size)`` (or ``size=`` alone) is the empty one of that
+    shape: every dim sparse, no entries, the default dtype.
 
     Args:
         indices: (sparse_dim, nnz) integers (a Tensor, array or nested lists).
@@ -348,6 +368,7 @@ def sparse_coo_tensor(indices: Any, values: Any, size: Any = None, *, dtype: Any
         pin_memory, check_invariants: accepted (the indices are always checked).
 
     Raises:
+        TypeError: neither indices and values nor a size given.
         ShapeError: indices not 2-D, a count of values other than nnz, a size of the wrong length, or an
             index outside the size (PyTorch's messages).
         DeviceError: a device other than the CPU.
@@ -355,6 +376,15 @@ def sparse_coo_tensor(indices: Any, values: Any, size: Any = None, *, dtype: Any
     mg = sys.modules["minigrad"]
     check_device(device)  # (the CPU, or PyTorch's error for a device minigrad does not have)
     del pin_memory, check_invariants
+    if values is None:  # PyTorch's size-only overload: an empty tensor with every dim sparse
+        shape = size if indices is None else indices
+        if shape is None:
+            raise TypeError("sparse_coo_tensor() received an invalid combination of arguments - got (), "
+                            "but expected (indices, values[, size]) or (size)")
+        shape = tuple(int(n) for n in shape)
+        return sparse_coo_tensor(np.zeros((len(shape), 0), np.int64),
+                                 mg.zeros(0, dtype=dtype or mg.get_default_dtype()), shape,
+                                 requires_grad=requires_grad, is_coalesced=True)
     idx_t = indices if isinstance(indices, Tensor) else mg.tensor(indices)
     idx = idx_t.detach().numpy().astype(np.int64)
     vals = values if isinstance(values, Tensor) else mg.tensor(values)
@@ -415,6 +445,25 @@ def to_sparse(input: Tensor, sparse_dim: int | None = None, *, layout: Any = Non
     idx = np.stack(np.nonzero(nonzero)).astype(np.int64).reshape(n, -1)
     values = Tensor.__getitem__(input, _rows(idx)) if n else Tensor.unsqueeze(input, 0)
     return _named(_make(idx, values, a.shape, coalesced=True), "ToSparseBackward1")
+
+
+def _sparse_mask(input: Tensor, mask: Any) -> SparseCooTensor:  # noqa: A002 - PyTorch's name
+    """``input.sparse_mask(mask)``: the sparse tensor with ``mask``'s indices (and its coalesced state)
+    holding ``input``'s entries there (in ``input``'s graph: SparseMaskBackward0).
+
+    Raises:
+        NotImplementedError: ``mask`` is not sparse (PyTorch finds no dense kernel).
+        ShapeError: the sizes differ (PyTorch's RuntimeError and words).
+    """
+    if not isinstance(mask, SparseCooTensor):
+        raise NotImplementedError("Could not run 'aten::sparse_mask' with arguments from the 'CPU' backend: "
+                                  "the mask must be a sparse COO tensor")
+    if tuple(input.shape) != tuple(mask.shape):
+        raise ShapeError(f"sparse_mask(): operands have incompatible sizes; self has size "
+                         f"{list(input.shape)} but mask has size {list(mask.shape)}")
+    idx = mask._sp_indices
+    values = Tensor.__getitem__(input, _rows(idx))
+    return _named(_make(idx, values, tuple(input.shape), mask._sp_coalesced), "SparseMaskBackward0")
 
 
 def _masked(s: SparseCooTensor) -> Tensor:

@@ -627,8 +627,11 @@ _add(
                                   a.to_dense()), ("real", "real:4,2"), ("mg.spmm", "to_dense")),
     Case("sparse_coo", lambda m, a: (a.to_sparse().to_dense(), a.to_sparse_coo().coalesce().values(),
                                       m.sparse_coo_tensor([[0, 1, 0], [2, 0, 2]], a[0, :3], (3, 4),
-                                                          check_invariants=False).to_dense()),
-         ("real:3,4",), ("to_sparse", "to_sparse_coo", "mg.sparse_coo_tensor")),
+                                                          check_invariants=False).to_dense(),
+                                      a.sparse_mask(m.sparse_coo_tensor([[2, 0, 2], [1, 3, 1]], [1.0] * 3,
+                                                                        (3, 4), check_invariants=False)
+                                                    .coalesce()).to_dense()),
+         ("real:3,4",), ("to_sparse", "to_sparse_coo", "mg.sparse_coo_tensor", "sparse_mask")),
     Case("bmm", lambda m, a, b: (a.bmm(b), m.bmm(a, b)), ("real:2,3,4", "real:2,4,2"), ("bmm", "mg.bmm")),
     Case("outer", lambda m, a, b: (a.outer(b), m.outer(a, b), m.ger(a, b)), ("real:3", "real:4"),
          ("outer", "mg.outer", "mg.ger")),

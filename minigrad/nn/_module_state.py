@@ -174,7 +174,10 @@ def load_from_state_dict(module: Module, sd: dict[str, Any], prefix: str, local_
         else:
             _log((dest, dest.numpy(force=True).copy()))
             with no_grad():
-                dest[...] = from_numpy(arr)
+                if dest.is_sparse and isinstance(value, Tensor):  # (its pattern too, as PyTorch's copy_)
+                    dest.copy_(value)
+                else:
+                    dest[...] = from_numpy(arr)
     extra_key = prefix + EXTRA_STATE_KEY_SUFFIX
     if extra_state:
         if extra_key in sd:

@@ -20,7 +20,7 @@ from minigrad._leaf_rules import python_type_name
 from minigrad._subclass import _disabled_torch_function_impl
 from minigrad.device import _is_device_arg, check_device, parse_to
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import InvalidParameterError, _ArgumentTypeError
+from minigrad.errors import InvalidParameterError, MinigradError, _ArgumentTypeError
 from minigrad.grad_mode import no_grad
 from minigrad.nn import _checks, _module_hooks, _module_state
 from minigrad.nn._module_hooks import GLOBAL_CALL_HOOKS as _GLOBAL_CALL_HOOKS
@@ -41,7 +41,14 @@ def provide_compile(fn: Callable[..., Any]) -> None:
     _COMPILE[:] = [fn]
 
 
-class Parameter(Tensor):
+class _ParameterMeta(type):
+    def __instancecheck__(cls, instance: Any) -> bool:
+        # (as PyTorch's: a Parameter made from a Tensor subclass instance keeps that class, flagged _is_param)
+        return type.__instancecheck__(cls, instance) or (
+            cls is Parameter and isinstance(instance, Tensor) and bool(getattr(instance, "_is_param", False)))
+
+
+class Parameter(Tensor, metaclass=_ParameterMeta):
     """A leaf Tensor that a Module registers as learnable.
 
     Args:
@@ -50,8 +57,13 @@ class Parameter(Tensor):
             empty float32 tensor.
         requires_grad: True by default.
 
+    As PyTorch's, ``Parameter(x)`` of an instance of a Tensor subclass (other than Parameter) is
+    ``x.detach().requires_grad_(requires_grad)`` flagged ``_is_param``: it keeps its class, and
+    ``isinstance(p, Parameter)`` is True.
+
     Raises:
         InvalidParameterError: requires_grad on a non-float array.
+        MinigradError: the subclass's ``detach()`` returns another class (PyTorch's RuntimeError).
     """
 
     __slots__ = ()  # scripts tag parameters (p.no_weight_decay = True): Tensor's __dict__ holds the tags
@@ -61,7 +73,16 @@ class Parameter(Tensor):
     def __new__(cls, data: TensorLike | None = None, requires_grad: bool = True) -> Parameter:
         src = from_numpy(np.empty(0, dtype=float32)) if data is None else \
             data if isinstance(data, Tensor) else tensor(data)
-        return cast(Parameter, Tensor._make_subclass(cls, src, requires_grad))
+        if type(src) is Tensor or type(src) is Parameter or type(src).__module__.startswith("minigrad."):
+            # (minigrad's own classes, such as its sparse tensors, are torch.Tensor in PyTorch)
+            return cast(Parameter, Tensor._make_subclass(cls, src, requires_grad))
+        out = src.detach().requires_grad_(requires_grad)
+        if type(out) is not type(src):
+            raise MinigradError(f"Creating a Parameter from an instance of type {type(src).__name__} "
+                                f"requires that detach() returns an instance of the same type, but return "
+                                f"type {type(out).__name__} was found instead")
+        setattr(out, "_is_param", True)  # noqa: B010 (Tensor declares no such attribute)
+        return cast(Parameter, out)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

@@ -36,7 +36,7 @@ from minigrad.nn import functional as F
 from minigrad.nn.activation import GELU, ReLU
 from minigrad.nn.container import ModuleList
 from minigrad.nn.dropout import Dropout
-from minigrad.nn.functional.embedding import embedding, empty_padding_row_error, normalize_padding_idx
+from minigrad.nn.functional.embedding import empty_padding_row_error, normalize_padding_idx
 from minigrad.nn.functional.multihead import mha_forward
 from minigrad.nn.linear import Linear, NonDynamicallyQuantizableLinear
 from minigrad.nn.module import Module, Parameter
@@ -146,8 +146,9 @@ class Embedding(Module):
                    dtype=embeddings.dtype, _weight=embeddings, _freeze=freeze)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        """``weight[input]``; see :func:`minigrad.nn.functional.embedding`."""
-        return embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+        """``weight[input]``; see :func:`minigrad.nn.functional.embedding` (its public form, which hands a
+        Tensor subclass input to ``__torch_function__``, as PyTorch's)."""
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                          self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self) -> str:

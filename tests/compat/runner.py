@@ -950,6 +950,15 @@ SPECS: dict[str, list[Check]] = {
     "conv_pool_options_shapes.py": every_number(1e-5),  # ceil_mode/padding/dilation pools, padding modes
     "special_linalg_stats_notebook.py": every_number(1e-5),  # torch.special, probit LBFGS, linalg options
     "printoptions_report_tables.py": every_number(1e-5),  # set_printoptions profiles, formatting corner cases
+    # progs37: fixed or seeded, so every printed number
+    "sparse_coo_tour.py": every_number(1e-5),  # COO building/printing, coalesce, sparse.sum/mm/addmm/softmax
+    "sparse_gcn_powers.py": every_number(1e-5),  # D^-1/2 A D^-1/2 from COO, SGC A^k X, sparse attention grads
+    "subclass_metadata_modules.py": every_number(1e-5),  # tagged/counting subclasses through nn, resolve_name
+    "sparse_grads_ops.py": every_number(1e-5),  # to_sparse grads, sparse@sparse, sparse_mask, SparseAdam
+    "subclass_units_modes.py": every_number(1e-5),  # units subclass via torch.*/F.*, Parameter of a subclass
+    "sparse_print_legacy.py": every_number(1e-5),  # COO printing, legacy constructors, sparse torch.save
+    "sparse_module_buffers.py": every_number(1e-5),  # sparse adjacency buffer: state_dict, deepcopy
+    "subclass_wrapper_printing.py": every_number(1e-5),  # subclass printing, unwrap/rewrap through F.*
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

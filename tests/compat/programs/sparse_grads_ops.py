@@ -1,0 +1,43 @@
+"""Sparse COO gradients and less common ops: to_sparse of a
+tensor that requires grad, sparse @ sparse, sparse * dense, sparse.sum over dims with grads,
+index_select/narrow_copy, sparse_mask, and Embedding(sparse=True) with SparseAdam/SGD."""
+import warnings
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+warnings.filterwarnings("ignore", "Sparse (invariant checks|CSR)")
+i = torch.tensor([[0, 1, 2, 2], [1, 0, 2, 0]])
+v = torch.tensor([1.0, 2.0, 3.0, 4.0])
+D = torch.randn(3, 2)
+x = torch.tensor([[0.0, 2.0], [3.0, 0.0]], requires_grad=True)
+xs = x.to_sparse()
+print(xs.grad_fn.name() if xs.grad_fn else None)
+xs.to_dense().mul(torch.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+print(x.grad)
+a = torch.sparse_coo_tensor(i, v, (3, 3))
+b = torch.sparse_coo_tensor(torch.tensor([[0, 1, 2], [0, 1, 1]]), torch.tensor([5.0, 6.0, 7.0]), (3, 3))
+ab = torch.sparse.mm(a, b)
+print(ab.layout, ab.to_dense())
+print((a * 3).to_dense())
+print(torch.sparse.sum(a, dim=(0, 1)), torch.sparse.sum(a, dim=[1]).to_dense())
+print(a.sum(), a.coalesce().sum(dim=0).to_dense())
+print(a.index_select(0, torch.tensor([2, 0])).to_dense())
+print(a.narrow_copy(1, 0, 2).to_dense())
+mask = torch.sparse_coo_tensor(torch.tensor([[2, 0, 2], [1, 0, 1]]), torch.ones(3), (3, 3))
+print(torch.arange(9.0).view(3, 3).sparse_mask(mask))
+print(torch.arange(9.0).view(3, 3).sparse_mask(mask.coalesce()).to_dense())
+print((-a).to_dense(), a.pow(2).to_dense(), (a / 2).to_dense())
+emb = nn.Embedding(5, 3, sparse=True)
+opt = torch.optim.SparseAdam(emb.parameters(), lr=0.1)
+for step in range(3):
+    opt.zero_grad()
+    loss = emb(torch.tensor([0, 2, 2])).pow(2).sum()
+    loss.backward()
+    print(step, "%.6f" % loss.item())
+    opt.step()
+print(emb.weight)
+emb2 = nn.Embedding(4, 2, sparse=True)
+sgd = torch.optim.SGD(emb2.parameters(), lr=0.5)
+emb2(torch.tensor([1, 3])).sum().backward()
+sgd.step()
+print(emb2.weight)
