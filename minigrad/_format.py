@@ -168,12 +168,14 @@ def _array_str(a: Array, indent: int, summarize: bool, fmt: _Formatter) -> str:
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(slices) + "]"
 
 
-def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
-    """Append ``dtype=...``/``grad_fn=...``, wrapping to a new line past 80 columns."""
+def _add_suffixes(text: str, suffixes: list[str], indent: int, newline: bool = False) -> str:
+    """Append ``dtype=...``/``grad_fn=...``, wrapping to a new line past 80 columns (``newline``: the first
+    suffix on a line of its own, as PyTorch's sparse tensors print)."""
     parts = [text]
     last_len = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if last_len + len(suffix) + 2 > OPTIONS.linewidth:
+        if newline or last_len + len(suffix) + 2 > OPTIONS.linewidth:
+            newline = False
             parts.append(",\n" + " " * indent + suffix)
             last_len = indent + len(suffix)
         else:

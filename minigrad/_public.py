@@ -123,13 +123,10 @@ def refuse_number(error: BaseException, name: str, params: Params,
                 raise kind(f"expected Tensor as element {i} in argument 0, but got {got}") from None
 
 
-def _slow(call: Callable[..., Any], fn: Callable[..., Any], refuse: Callable[..., None],
-          args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    # a public form's call once a dispatching Tensor subclass exists: the arguments are scanned first
-    if not _subclass.state.disabled:
-        found = overloaded(args, kwargs)
-        if found:
-            return dispatch(call, found, args, kwargs)
+def _plain(call: Callable[..., Any], fn: Callable[..., Any], refuse: Callable[..., None],
+           args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    # ``fn`` itself; a failure is handed to a tensor-like argument, or restated as PyTorch's refusal of
+    # a number (the generated forms of _FORM inline this, a frame less on the way through)
     try:
         return fn(*args, **kwargs)
     except Exception as error:
@@ -140,25 +137,27 @@ def _slow(call: Callable[..., Any], fn: Callable[..., Any], refuse: Callable[...
     return dispatch(call, found, args, kwargs)  # (a tensor-like the function failed on)
 
 
+def _slow(call: Callable[..., Any], fn: Callable[..., Any], refuse: Callable[..., None],
+          args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    # a public form's call once a dispatching Tensor subclass exists: the arguments are scanned first
+    if not _subclass.state.disabled:
+        found = overloaded(args, kwargs)
+        if found:
+            return dispatch(call, found, args, kwargs)
+    return _plain(call, fn, refuse, args, kwargs)
+
+
 def _generic(fn: Callable[..., Any], refuse: Callable[..., None]) -> Callable[..., Any]:
     def call(*args: Any, **kwargs: Any) -> Any:
-        if _extras.subclass:  # (a dispatching Tensor subclass exists)
-            return _slow(call, fn, refuse, args, kwargs)
-        try:
-            return fn(*args, **kwargs)
-        except Exception as error:
-            found = overloaded(args, kwargs, subclasses=False)
-            if not found:
-                refuse(error, args)
-                raise
-        return dispatch(call, found, args, kwargs)  # (a tensor-like the function failed on)
+        # (_slow once a dispatching Tensor subclass exists)
+        return (_slow if _extras.subclass else _plain)(call, fn, refuse, args, kwargs)
 
     functools.update_wrapper(call, fn)
     WRAPPER_CODES.add(call.__code__)
     return call
 
 
-WRAPPER_CODES.add(_slow.__code__)
+WRAPPER_CODES.update((_plain.__code__, _slow.__code__))
 
 
 # A plain function's public form takes its parameters as they are (cheaper to call than *args, **kwargs);

@@ -32,6 +32,7 @@ from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.layouts import sparse_coo
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.tensor import _named as tensor_named
 
 __all__ = [
     "DoubleTensor", "FloatTensor", "LongTensor", "SparseCooTensor", "addmm", "log_softmax", "mm", "softmax",
@@ -282,9 +283,8 @@ _T = TypeVar("_T", bound=Tensor)
 
 
 def _named(out: _T, name: str) -> _T:
-    """``out`` with its node shown under PyTorch's name for the op (``grad_fn=<ToDenseBackward0>``)."""
-    if out._ctx is not None:
-        out._ctx.label = name
+    """``out`` (made here) with its node shown under PyTorch's name for the op (``ToDenseBackward0``)."""
+    tensor_named(out, out, name, True)
     return out
 
 
@@ -311,16 +311,7 @@ def sparse_repr(t: SparseCooTensor) -> str:
         suffixes.append(f"grad_fn=<{fn.name().rpartition('::')[2]}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
-    # (PyTorch's: the first suffix on a line of its own, the others wrapped past the line width)
-    parts, width = [text], 0
-    for k, suffix in enumerate(suffixes):
-        if not k or width + len(suffix) + 2 > _format.OPTIONS.linewidth:
-            parts.append(",\n       " + suffix)
-            width = 7 + len(suffix)
-        else:
-            parts.append(", " + suffix)
-            width += len(suffix) + 2
-    return "".join(parts) + ")"
+    return _format._add_suffixes(text, suffixes, 7, newline=True)
 
 
 def _unique(indices: Array, shape: tuple[int, ...]) -> Array:
@@ -340,10 +331,9 @@ def _rows(indices: Array) -> tuple[Tensor, ...]:
 def _make(indices: Array, values: Tensor, size: tuple[int, ...], coalesced: bool) -> SparseCooTensor:
     """The sparse tensor of ``indices`` and ``values`` (checked by the caller) over ``size``."""
     mg = sys.modules["minigrad"]
-    dense = mg.zeros(size, dtype=values.dtype)
-    if indices.shape[1]:
-        dense = dense.index_put(_rows(indices), values, accumulate=True)
-    out: Any = dense
+    out: Any = mg.zeros(size, dtype=values.dtype)
+    if indices.shape[1]:  # (into the new zeros: no second dense copy)
+        out.index_put_(_rows(indices), values, accumulate=True)
     out.__class__ = SparseCooTensor  # (made here and held by nothing else: it becomes the sparse tensor)
     out._sp_idx, out._sp_vals, out._sp_coal, out._sp_version = indices, values, coalesced, out._version
     return out  # type: ignore[no-any-return]
