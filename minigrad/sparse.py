@@ -51,7 +51,7 @@ class SparseCooTensor(Tensor):
     is_sparse = True
     layout = sparse_coo
     # (PyTorch's description, and the version of the dense values it was taken at: an in-place write to the
-    # tensor, ``s.mul_(2)``, leaves the pattern and reads the values anew)
+    # tensor, ``s.add_(t)``, leaves the pattern and its coalesced state and reads the values anew)
     _sp_idx: Array
     _sp_vals: Tensor
     _sp_coal: bool
@@ -60,8 +60,8 @@ class SparseCooTensor(Tensor):
     def _sync(self) -> None:
         if self._version == self._sp_version:
             return
-        idx = _unique(self._sp_idx, self._array.shape)  # (marked uncoalesced, as PyTorch's after s.mul_(2))
-        self._sp_idx, self._sp_coal, self._sp_version = idx, False, self._version
+        idx = _unique(self._sp_idx, self._array.shape)
+        self._sp_idx, self._sp_version = idx, self._version
         self._sp_vals = from_numpy(self._array[tuple(idx)].copy())
 
     @property
@@ -213,6 +213,22 @@ class SparseCooTensor(Tensor):
         if isinstance(other, SparseCooTensor):
             return self + (-other)
         return Tensor.__sub__(self, other)
+
+    def mul_(self, other: Any) -> SparseCooTensor:
+        """Multiply in place; by a number, the tensor is left marked uncoalesced, as PyTorch's."""
+        Tensor.mul_(self, other)
+        if not isinstance(other, Tensor):
+            self._sync()
+            self._sp_coal = False
+        return self
+
+    def zero_(self) -> SparseCooTensor:
+        """Empty the tensor in place: no stored entries, as PyTorch's."""
+        Tensor.zero_(self)
+        self._sp_idx = np.zeros((self.sparse_dim(), 0), dtype=np.int64)
+        self._sp_vals = from_numpy(np.zeros((0, *self._array.shape[self.sparse_dim():]), self._array.dtype))
+        self._sp_coal, self._sp_version = True, self._version
+        return self
 
     def copy_(self, src: Tensor, non_blocking: bool = False) -> SparseCooTensor:
         """Take ``src``'s entries, as PyTorch's: its indices, values (in this tensor's dtype) and coalesced

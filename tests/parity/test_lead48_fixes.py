@@ -174,19 +174,26 @@ def test_legacy_sparse_float_tensor() -> None:
         assert s.to_dense().tolist() == [[0.0, 1.0], [2.0, 0.0]]
 
 
-def test_sparse_in_place_writes_keep_the_description() -> None:
-    """An in-place op on a coalesced COO tensor (``s.mul_(2)``, ``s.div_(4)``) changes the values it prints
-    and returns, and leaves it marked uncoalesced, as PyTorch's."""
+def _coalesced_coo(lib: Any) -> Any:
+    idx, val = lib.tensor([[0, 1, 1], [2, 0, 2]]), lib.tensor([3.0, 4.0, 5.0])
+    return lib.sparse_coo_tensor(idx, val, (2, 3)).coalesce()
+
+
+@pytest.mark.parametrize("op", ["s.mul_(2)", "s.div_(4)", "s.mul_(2); s.div_(4)", "s.add_(t)", "s.sub_(t)",
+                                "s.neg_()", "s.zero_()", "s.mul_(t)"])
+def test_sparse_in_place_writes_keep_the_description(op: str) -> None:
+    """An in-place op on a coalesced COO tensor changes the values it prints and returns and keeps its
+    pattern and coalesced state (``zero_`` empties it; ``mul_`` by a number leaves it marked uncoalesced,
+    PyTorch's quirk), as PyTorch's."""
     torch = require_torch()
     out = {}
     for lib in (torch, mg):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            s = lib.sparse_coo_tensor(lib.tensor([[0, 1, 1], [2, 0, 2]]), lib.tensor([3.0, 4.0, 5.0]), (2, 3))
-            s = s.coalesce()
-            s.mul_(2)
-            s.div_(4)
-            out[lib] = (repr(s), s.is_coalesced(), s.coalesce().values().tolist(), s.to_dense().tolist())
+            s, t = _coalesced_coo(lib), _coalesced_coo(lib)
+            exec(op, {"s": s, "t": t})
+            out[lib] = (repr(s), s.is_coalesced(), s._nnz(), s.coalesce().values().tolist(),
+                        s.to_dense().tolist())
     assert out[mg] == (out[torch][0].replace("torch.sparse_coo", "minigrad.sparse_coo"), *out[torch][1:])
 
 
