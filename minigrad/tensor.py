@@ -550,6 +550,11 @@ class Tensor(TensorMethods):
         is seen by a backward that saved the other.
         """
         t = self._alias()
+        self._share_version(t)
+        return t
+
+    def _share_version(self, t: Tensor) -> None:
+        """Make ``t`` (an alias of this tensor's memory) share its version counter from now on."""
         group: list[weakref.ref[Tensor]] | None = getattr(self, "_vgroup", None)
         if group is None:
             group = self._vgroup = [weakref.ref(self)]
@@ -557,7 +562,6 @@ class Tensor(TensorMethods):
             group[:] = [r for r in group if r() is not None]
         group.append(weakref.ref(t))
         t._vgroup, t._version = group, self._version
-        return t
 
     def _alias(self) -> Tensor:
         """A new tensor of this one's array: an inference tensor if this one is, as PyTorch's detach."""

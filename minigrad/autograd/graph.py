@@ -769,6 +769,10 @@ def _refresh(t: Tensor) -> None:
     old = from_numpy(t._array)
     store_requires_grad(old, t.requires_grad)
     old._ctx, old._hooks = ctx, t._hooks
+    # the stand-in shares the view's version counter (it is the view, as the old history saw it): an op
+    # that saved the view as its result (relu_ on it) sees the base's writes, now and later, as PyTorch's
+    # shared counter shows them, and its backward refuses to run
+    t._share_version(old)
     with enable_grad():
         fresh = base.reshape(-1)[from_numpy(pos)]
     assert fresh._ctx is not None
