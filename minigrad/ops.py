@@ -1722,27 +1722,35 @@ class CopySlices(Function):
     da = g with those elements zeroed, dv = g at those elements.
 
     ``pos`` holds, per element of v, its position in a (C order); ``target`` is the base's array,
-    which the in-place op already wrote, so y is that array itself.
+    which the in-place op already wrote, so y is that array itself. A view whose elements overlap
+    (``unfold`` with step < size) holds one position several times: each of those elements takes its
+    share, g / count, as PyTorch's as_strided backward divides it, so that the view's own backward,
+    which adds them up again, hands the position its gradient once.
     """
 
-    __slots__ = ("mask", "pos")
-    saved = ("mask", "pos")
+    __slots__ = ("mask", "pos", "share")
+    saved = ("mask", "pos", "share")
     reads_inputs = False
     torch_name = "torch::autograd::CopySlices"  # (grad_fn.name(); reprs show the class name, CopySlices)
     mask: Array
     pos: Array
+    share: Array | None
 
     def forward(self, a: Array, v: Array, target: Array, pos: Array, old: Tensor) -> Array:
         self.pos, self.prior = pos, old  # the base's old values (a)
-        mask = np.ones(a.size, dtype=a.dtype)
-        mask[pos.ravel()] = 0
-        self.mask = mask.reshape(a.shape)
+        counts = np.bincount(pos.ravel(), minlength=a.size)
+        self.mask = (counts == 0).astype(a.dtype).reshape(a.shape)
+        self.share = counts[pos].astype(a.dtype) if pos.size and counts.max() > 1 else None
         return target
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, v = self.parents
         ga = g * from_numpy(self.mask.astype(g.dtype, copy=False)) if a._requires_grad else None
-        gv = g.reshape(-1)[from_numpy(self.pos)] if v._requires_grad else None
+        gv = None
+        if v._requires_grad:
+            gv = g.reshape(-1)[from_numpy(self.pos)]
+            if self.share is not None:
+                gv = gv / from_numpy(self.share.astype(g.dtype, copy=False))
         return ga, gv
 
 

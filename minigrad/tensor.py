@@ -2553,8 +2553,6 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str, half_inf: builtins
 def _version_family(t: Tensor) -> list[Tensor]:
     """``t`` and the live tensors sharing its version counter in PyTorch: its base, the base's views, and
     detach()'s aliases of either (with their views)."""
-    ref = getattr(t, "_viewbase", None)
-    base = ref() if ref is not None else None
     family = [t]
     seen = {id(t)}
 
@@ -2563,11 +2561,12 @@ def _version_family(t: Tensor) -> list[Tensor]:
             seen.add(id(x))
             family.append(x)
 
-    for owner in (t, base) if base is not None else (t,):
-        add(owner)
-        for r in getattr(owner, "_vgroup", None) or ():
+    for member in family:  # (grows while walked: an alias's base, a view's aliases, an alias's views)
+        ref = getattr(member, "_viewbase", None)
+        if ref is not None:
+            add(ref())
+        for r in getattr(member, "_vgroup", None) or ():
             add(r())
-    for member in list(family):
         for r in getattr(member, "_views", None) or ():
             add(r())
     return family

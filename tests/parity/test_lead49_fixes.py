@@ -97,3 +97,60 @@ def _add_on_view_then_base_written(lib: Any) -> Any:
 def test_writes_that_no_saved_result_sees_still_backpropagate(case: Callable[[Any], Any]) -> None:
     torch = require_torch()
     np.testing.assert_allclose(case(mg).numpy(), case(torch).numpy(), rtol=1e-6)
+
+
+def _tanh_on_view_then_base_written_read_through_a_view_of_it(lib: Any) -> Any:
+    x = lib.tensor(np.arange(8.0).reshape(2, 4) / 10, requires_grad=True)
+    b = x * 2
+    v = b.permute(1, 0)
+    v.tanh_()
+    cur = v[1:].permute(1, 0)  # a view of the view: its old history reaches TanhBackward0 through v
+    b.sub_(1.5)
+    (cur * 3).sum().backward()
+    return x.grad
+
+
+def test_write_to_base_reaches_a_result_saved_by_a_view_of_views() -> None:
+    """The counter is one per memory: minigrad walked a view's aliases only from the written tensor and its
+    base, so the stand-in of a view's old history missed the base's write (and a wrong gradient followed)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            _tanh_on_view_then_base_written_read_through_a_view_of_it(lib)
+
+
+def _write_through_overlapping_view(lib: Any, op: str) -> tuple[Any, Any]:
+    x = lib.tensor([0.3, -0.2, 0.5, 0.9], dtype=lib.float64, requires_grad=True)
+    s = x * 1.0
+    u = s.unfold(0, 2, 1)  # (3, 2) windows: the middle elements are in two of them
+    seen = u.unsqueeze(0).expand(2, 3, 2)
+    getattr(u, op)(*(() if op in ("exp_", "tanh_") else (1.5,)))
+    w = lib.tensor(np.arange(12.0).reshape(2, 3, 2), dtype=lib.float64)
+    (seen * w).sum().backward()
+    return x.grad, s.detach()
+
+
+@pytest.mark.parametrize("op", ["mul_", "exp_", "tanh_"])
+def test_in_place_op_through_overlapping_view_gradient_counts_each_position_once(op: str) -> None:
+    """A position that two windows of ``unfold`` share took the whole gradient in each, so the view's backward
+    added it twice (a doubled gradient, also against minigrad's own finite differences)."""
+    torch = require_torch()
+    ours, ours_values = _write_through_overlapping_view(mg, op)
+    theirs, _ = _write_through_overlapping_view(torch, op)
+    # (the values differ: PyTorch applies the op once per window element, so a shared position twice)
+    if op == "mul_":
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+    data = np.array([0.3, -0.2, 0.5, 0.9])
+    w = np.arange(12.0).reshape(2, 3, 2)
+    fn = {"mul_": lambda v: v * 1.5, "exp_": np.exp, "tanh_": np.tanh}[op]
+    np.testing.assert_allclose(ours_values.numpy(), fn(data), rtol=1e-12)  # minigrad's: the op once each
+    eps = 1e-6
+    numeric = []
+    for i in range(4):
+        hi, lo = data.copy(), data.copy()
+        hi[i] += eps
+        lo[i] -= eps
+        f_hi = (np.lib.stride_tricks.sliding_window_view(fn(hi), 2)[None] * w).sum()
+        f_lo = (np.lib.stride_tricks.sliding_window_view(fn(lo), 2)[None] * w).sum()
+        numeric.append((f_hi - f_lo) / (2 * eps))
+    np.testing.assert_allclose(ours.numpy(), numeric, rtol=1e-6)

@@ -124,6 +124,8 @@ def test_iterable_dataset_equal_pytorch(n: int, kw: dict[str, Any]) -> None:
 
 def test_datasets_and_samplers_equal_pytorch() -> None:
     def run(lib: Any, data: Any) -> Any:
+        # seeded: unseeded, 9 draws of weights (0, 2, 0, 1) all landed on index 1 in ~2.6% of runs
+        lib.manual_seed(0)
         squares = Items(6, lambda i: i * i)
         cat = data.ConcatDataset([squares, Items(3, lambda i: -i)])
         sub = data.Subset(squares, [5, 0, 2])
