@@ -1096,7 +1096,10 @@ class Tensor(TensorMethods):
         old_base = rebase[0]._array.copy() if rebase is not None else None
         source = self
         if record:
-            source = from_numpy(self._array.copy())
+            # (a view op on a view changes no value: its stand-in shares the memory, so the result stays a
+            # view of the same base, and later writes through it reach the base's graph)
+            alias = view and getattr(self, "_viewbase", None) is not None
+            source = from_numpy(self._array if alias else self._array.copy())
             # (a view's hooks are on its old history, which its in-place op's gradient skips, as PyTorch's)
             store_requires_grad(source, self.requires_grad)
             source._ctx = self._ctx
@@ -1111,9 +1114,10 @@ class Tensor(TensorMethods):
                                     f"desired output type {scalar_type_name(self.dtype)} ({what})")
             result = result.astype(self.dtype)
         if view:
-            # recorded, result views source's copy: the same view of this tensor's own memory (an untracked
-            # tensor on it records nothing) keeps it shared with its base and other views, as PyTorch's
-            new = compute(from_numpy(self._array))._array if record else result._array
+            # the same view of this tensor's own memory (recorded, result may view source's copy), so it
+            # stays shared with its base and other views, as PyTorch's
+            new = compute(from_numpy(self._array))._array if record and source._array is not self._array \
+                else result._array
             self._write(lambda _: new)
         elif result.shape != self.shape:
             raise ShapeError(f"{what}: output with shape {self.shape} doesn't match the broadcast shape "

@@ -154,3 +154,42 @@ def test_in_place_op_through_overlapping_view_gradient_counts_each_position_once
         f_lo = (np.lib.stride_tricks.sliding_window_view(fn(lo), 2)[None] * w).sum()
         numeric.append((f_hi - f_lo) / (2 * eps))
     np.testing.assert_allclose(ours.numpy(), numeric, rtol=1e-6)
+
+
+def _write_after_in_place_view_op_on_a_view(lib: Any, op: str) -> tuple[str, Any]:
+    x = lib.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+    b = x.clone()
+    v = b.transpose(0, 1)
+    args = {"t_": (), "unsqueeze_": (0,), "squeeze_": (), "transpose_": (0, 1)}[op]
+    getattr(v, op)(*args)
+    v.reshape(-1).mul_(2)  # a write through a view of the changed view: it must reach b
+    (b * lib.tensor([[1.0, 10.0, 100.0]])).sum().backward()
+    return b.grad_fn.name(), x.grad
+
+
+@pytest.mark.parametrize("op", ["t_", "unsqueeze_", "squeeze_", "transpose_"])
+def test_write_through_a_view_after_an_in_place_view_op_reaches_the_base(op: str) -> None:
+    """v.t_() on a view of b gave v a history through a copy of its values, so a later write through v (or
+    a view of it) no longer reached b's graph: b kept CloneBackward0 and the gradient missed the write."""
+    torch = require_torch()
+    ours = _write_after_in_place_view_op_on_a_view(mg, op)
+    theirs = _write_after_in_place_view_op_on_a_view(torch, op)
+    assert ours[0] == theirs[0] == "torch::autograd::CopySlices"
+    np.testing.assert_allclose(ours[1].numpy(), theirs[1].numpy())
+    np.testing.assert_allclose(ours[1].numpy(), [[2.0, 20.0, 200.0]])
+
+
+def _write_through_old_view_after_in_place_view_op_on_base(lib: Any) -> Any:
+    x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    b = x * 2
+    flat = b.flatten()  # a view of b as it was
+    b.unsqueeze_(0)  # b is no view: its own history changes, its memory stays
+    flat.mul_(lib.tensor([1.0, 2.0, 3.0, 4.0]))
+    (b * 5).sum().backward()
+    return x.grad
+
+
+def test_write_through_a_view_after_an_in_place_view_op_on_its_base() -> None:
+    torch = require_torch()
+    np.testing.assert_allclose(_write_through_old_view_after_in_place_view_op_on_base(mg).numpy(),
+                               _write_through_old_view_after_in_place_view_op_on_base(torch).numpy())
