@@ -805,6 +805,8 @@ class Tensor(TensorMethods):
         if not self.requires_grad:
             raise MinigradError("can't retain_grad on Tensor that has requires_grad=False")
         self._retains_grad = True
+        if self._ctx is not None:  # (PyTorch keeps the hook on the node: a second backward fills .grad too)
+            retained[id(self._ctx)] = self
 
     @property
     def retains_grad(self) -> builtins.bool:
@@ -2235,6 +2237,11 @@ _NON_LEAF_GRAD = (
     "mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for "
     "more information."
 )
+
+
+#: non-leaf tensors that called retain_grad(), by id of their node (checked against ``_ctx`` on use): a
+#: backward through a freed graph (nodes that saved nothing) finds the tensor its node stands for
+retained: weakref.WeakValueDictionary[int, Tensor] = weakref.WeakValueDictionary()
 
 
 def held_grad(t: Tensor) -> Tensor | None:

@@ -193,7 +193,8 @@ BUDGETS: dict[str, int] = {
     # +5 ops36: a plain tensor's x[i] = v / x[idx] with a Tensor-subclass v or idx: its __torch_function__
     # +4 views' in-place results share their version counter with the stand-ins of their old history (lead49)
     # +3 an in-place view op on a view keeps its stand-in on the same memory (lead49)
-    "minigrad/tensor.py": 3080,
+    # +7 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
+    "minigrad/tensor.py": 3087,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -502,7 +503,8 @@ BUDGETS: dict[str, int] = {
     # +2 ops34: autograd.grad(y, []) raises PyTorch's "`inputs` argument to `grad()` cannot be empty."
     # +8 ops36: autograd.grad hands a Tensor subclass's call to its __torch_function__, as PyTorch's
     # +4 views' in-place results share their version counter with the stand-ins of their old history (lead49)
-    "minigrad/autograd": 3259,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +8 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
+    "minigrad/autograd": 3267,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -544,7 +546,8 @@ BUDGETS: dict[str, int] = {
     # +14 (progs33): _check_hook_result, PyTorch's errors for a hook changing the gradient's size or dtype
     # +2 ops34: autograd.grad(y, []) raises PyTorch's "`inputs` argument to `grad()` cannot be empty."
     # +8 ops36: autograd.grad hands a Tensor subclass's call to its __torch_function__, as PyTorch's
-    "minigrad/autograd/engine.py": 862,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
+    # +8 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
+    "minigrad/autograd/engine.py": 870,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -1432,7 +1435,8 @@ BUDGETS: dict[str, int] = {
     # +8 views' in-place results share their version counter with the stand-ins of their old history (lead49)
     # +7 CopySlices: a position an overlapping view holds twice takes g / count (lead49)
     # +4 an in-place view op on a view keeps its stand-in on the same memory (lead49)
-    "minigrad": 74795,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +15 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
+    "minigrad": 74810,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

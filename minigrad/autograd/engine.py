@@ -35,7 +35,7 @@ from minigrad.ops import Shell, as_recorded, inputs_kept, sum_to
 from minigrad.ops import released_error as _released_error
 from minigrad.settings import is_warn_always_enabled as _warn_always
 from minigrad.shapes import size_mismatch
-from minigrad.tensor import Tensor, from_numpy, held_grad, stack, store_grad
+from minigrad.tensor import Tensor, from_numpy, held_grad, retained, stack, store_grad
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -257,11 +257,13 @@ def _propagate(
         if key in owned:
             owned.discard(key)
             mine = g
-        if t._hooks:
-            g, mine = _call_hooks(t, g), None  # (a hook may keep the gradient it is shown)
-        if t._retains_grad and inputs is None:
-            _accumulate(t, g, create_graph, handed)
-            mine = None
+        if (t._hooks or t._retains_grad) and (wanted is None or key in wanted or key in targets):
+            # (only where the pass needs t's gradient: backward(inputs=...) skips the rest, as PyTorch)
+            if t._hooks:
+                g, mine = _call_hooks(t, g), None  # (a hook may keep the gradient it is shown)
+            if t._retains_grad:  # (in grad() and backward(inputs=...) too: PyTorch's hook is on the node)
+                _accumulate(t, g, create_graph, handed)
+                mine = None
         if wanted is not None:
             if key in targets:
                 captured[key] = _laid_out_as(t, g, create_graph)
@@ -387,6 +389,8 @@ def _revive(node: Function, made: dict[int, Tensor]) -> tuple[Tensor, ...]:
             continue
         ctx, shape, dtype, hooks = e
         s = made.get(id(ctx)) if ctx is not None else None
+        if s is None and ctx is not None and (kept := retained.get(id(ctx))) is not None and kept._ctx is ctx:
+            s = made[id(ctx)] = kept  # (its retained .grad accumulates again, as PyTorch's node hook does)
         if s is None:
             s = object.__new__(Shell)
             s._array = np.broadcast_to(np.zeros((), dtype), shape)
@@ -525,9 +529,13 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
         # PyTorch stores a copy in the parameter's layout (its CopyBackwards node), never the gradient
         # itself: that may be a view (a Linear weight's is a transpose) or a tensor the caller holds, and
         # optimizers that call p.grad.detach_() (AdaHessian) need a .grad that is neither.
-        _store_grad(t, _copied(g, t._array) if held is None else held + g)
+        # (a retained non-leaf's hook clones the gradient: CloneBackward0, not a leaf's CopyBackwards)
+        _store_grad(t, _copied(g, t._array, t._ctx is None) if held is None else held + g)
         return
     data = g.numpy(force=True)
+    if held is not None and t._ctx is not None:  # a retained non-leaf's hook adds out of place (PyTorch's)
+        _store_grad(t, from_numpy(held._array + data))
+        return
     if held is None:
         owner = id(data) if data.base is None else memory_owner(data)
         if owner in handed or not data.flags.writeable or not _fits_layout(data, t._array):
@@ -545,13 +553,13 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
         _store_grad(t, from_numpy(total))
 
 
-def _copied(g: Tensor, a: np.ndarray) -> Tensor:
+def _copied(g: Tensor, a: np.ndarray, leaf: bool = True) -> Tensor:
     """A recorded copy of ``g`` laid out as :func:`_fits_layout` asks for the gradient of ``a``, its grad_fn
-    named as PyTorch's."""
+    named as PyTorch's (a leaf's ``CopyBackwards``; a clone's own name for a retained non-leaf)."""
     fmt = _contiguous_format if a.flags.c_contiguous or not _dense(a) else _preserve_format
     out = g.clone(memory_format=fmt)
-    if out._ctx is not None:
-        out._ctx.label = "CopyBackwards"
+    if out._ctx is not None and leaf:
+        out._ctx.label = "torch::autograd::CopyBackwards"
     return out
 
 
@@ -701,7 +709,7 @@ def backward(
     handed: set[int] = set()
     for t in dict.fromkeys(ins):  # (a tensor listed twice gets its gradient once, as in PyTorch)
         g = captured.get(id(t))
-        if g is None:
+        if g is None or (t._retains_grad and t._ctx is not None):  # (a retained one has it already)
             continue
         if _extras.post_accumulate and t._ctx is None:
             from minigrad.autograd.graph import accumulate_hooked

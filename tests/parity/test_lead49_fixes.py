@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -193,3 +194,68 @@ def test_write_through_a_view_after_an_in_place_view_op_on_its_base() -> None:
     torch = require_torch()
     np.testing.assert_allclose(_write_through_old_view_after_in_place_view_op_on_base(mg).numpy(),
                                _write_through_old_view_after_in_place_view_op_on_base(torch).numpy())
+
+
+def _retained_grads(lib: Any, how: str) -> list[Any]:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    w = x * 3
+    w.retain_grad()
+    if how == "grad":
+        lib.autograd.grad((y * y).sum(), x)
+    elif how == "grad_wrt_y":
+        lib.autograd.grad((y * y).sum(), y)
+    elif how == "inputs_x":
+        (y * y).sum().backward(inputs=[x])
+    elif how == "inputs_y":  # w's node is not on the way to y: it does not run, nor w's hook
+        (w * y).sum().backward(inputs=[y])
+    elif how == "backward_twice":  # nodes that saved nothing run again; the retained .grad adds up
+        y, w = x + 2, x - 3
+        y.retain_grad()
+        w.retain_grad()
+        z = (y - 1.0).mean() + (w - 1.0).mean()
+        z.backward()
+        z.backward()
+    return [None if t.grad is None else t.grad.numpy().tolist() for t in (x, y, w)]
+
+
+@pytest.mark.parametrize("how", ["grad", "grad_wrt_y", "inputs_x", "inputs_y", "backward_twice"])
+def test_retain_grad_fills_grad_in_every_pass_that_needs_it(how: str) -> None:
+    """PyTorch keeps retain_grad()'s hook on the node: autograd.grad and backward(inputs=...) fill a retained
+    tensor's .grad where they compute its gradient, and a second backward adds to it; minigrad filled it only
+    in a plain backward, and only once."""
+    torch = require_torch()
+    assert _retained_grads(mg, how) == _retained_grads(torch, how)
+
+
+def test_hooks_run_only_on_the_way_to_backward_inputs() -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        seen: list[str] = []
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        a, b = x * 2, x * 3
+        a.register_hook(lambda g, seen=seen: seen.append("a"))
+        b.register_hook(lambda g, seen=seen: seen.append("b"))
+        (a * b).sum().backward(inputs=[a], retain_graph=True)
+        assert seen == ["a"], lib  # (a is the input: its hook runs; b is not on the way to it)
+        (a * b).sum().backward(inputs=[x])
+        assert sorted(seen) == ["a", "a", "b"], lib
+
+
+def test_retained_grad_accumulates_out_of_place_and_clones_under_create_graph() -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        (y * y).sum().backward(retain_graph=True)
+        first = y.grad
+        (y * y).sum().backward(retain_graph=True)
+        assert first is not y.grad and first.tolist() == [4.0, 8.0] and y.grad.tolist() == [8.0, 16.0], lib
+        x.grad = y.grad = None
+        with warnings.catch_warnings():  # (PyTorch's once-per-process note on the .grad reference cycle)
+            warnings.simplefilter("ignore", UserWarning)
+            (y * y).sum().backward(create_graph=True)
+        assert y.grad.grad_fn.name() == "CloneBackward0", lib
+        assert x.grad.grad_fn.name() == "torch::autograd::CopyBackwards", lib
