@@ -65,7 +65,10 @@ class _AutogradExtras:
     ``retain``: inside ``func.vmap``'s slices but the last, where every backward keeps the graph: PyTorch's
     vmap runs a batched ``autograd.grad(retain_graph=False)`` once, minigrad's once per slice;
     ``subclass``: a Tensor subclass whose instances keep their class through ops was defined
-    (``minigrad._subclass``): the ops' one test for giving a result its input's class.
+    (``minigrad._subclass``): the ops' one test for giving a result its input's class;
+    ``regrad``: the creation tick of the latest ``requires_grad_(True)`` of a leaf that did not require
+    grad: nodes recorded before it may hold that leaf as an input with no edge to it (PyTorch fixes the
+    edges when the op runs), so the engine sends them nothing (see ``Tensor._grad_since``).
     """
 
     def __init__(self) -> None:
@@ -78,6 +81,7 @@ class _AutogradExtras:
         self.written = -1
         self.retain = False
         self.subclass = False  # a Tensor subclass whose instances keep their class through ops exists
+        self.regrad = -1
 
 
 _extras = _AutogradExtras()

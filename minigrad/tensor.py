@@ -338,6 +338,10 @@ class Tensor(TensorMethods):
     _viewbase: _methods.BaseRef
     # Set only on leaves made by a constructor or factory: the creation clock's tick at their making.
     _born: int
+    # Set only on a leaf whose requires_grad user code switched: the (from, to) ticks of the spans it was
+    # off before a switch on (ops recorded then hold it with no edge), and the tick of the latest switch off.
+    _grad_gaps: list[tuple[int, int]]
+    _grad_off: int
     # Set only on a base once it has views: weak links to them, whose versions its writes move.
     _views: list[weakref.ref[Tensor]]
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
@@ -714,7 +718,7 @@ class Tensor(TensorMethods):
             raise MinigradError(NON_LEAF_FLAG)
         if flag and not _mode.inference and self.is_inference():
             raise MinigradError(_rules.INFERENCE_FLAG)
-        store_requires_grad(self, flag)  # (unchecked: PyTorch allows requires_grad_(True) of a non-leaf)
+        _switch_requires_grad(self, flag)  # (unchecked: PyTorch allows requires_grad_(True) of a non-leaf)
         return self
 
     def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> Array:
@@ -2283,7 +2287,22 @@ store_requires_grad: Callable[[Tensor, bool], None] = _requires_grad_slot.__set_
 
 def _set_requires_grad(self: Tensor, flag: builtins.bool) -> None:  # (user code's stores: checked)
     _rules.check_assigned_requires_grad(self, flag, not _mode.inference and self.is_inference())
-    store_requires_grad(self, flag)
+    _switch_requires_grad(self, flag)
+
+
+def _switch_requires_grad(t: Tensor, flag: builtins.bool) -> None:
+    """User code's store of the flag. A leaf keeps the spans it was off: ops recorded then read it as a
+    constant, and backward sends them no gradient for it (``_extras.regrad``), as PyTorch's edges."""
+    if t._ctx is None and flag != t._requires_grad:
+        now = next(tick)
+        if flag:
+            gaps = t.__dict__.setdefault("_grad_gaps", [])
+            gaps.append((getattr(t, "_grad_off", -1), now))
+            del gaps[:-8]  # (the spans of the last few switches: ops older than that are long gone)
+            _extras.regrad = now
+        else:
+            t._grad_off = now
+    store_requires_grad(t, flag)
 
 # ``.grad``: the gradient backward accumulated (None until then); reading it on a non-leaf that does
 # not retain its gradient warns with PyTorch's text, as such a tensor's .grad stays None. Assigning it

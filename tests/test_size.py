@@ -194,7 +194,8 @@ BUDGETS: dict[str, int] = {
     # +4 views' in-place results share their version counter with the stand-ins of their old history (lead49)
     # +3 an in-place view op on a view keeps its stand-in on the same memory (lead49)
     # +7 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
-    "minigrad/tensor.py": 3087,
+    # +19 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
+    "minigrad/tensor.py": 3106,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -421,7 +422,8 @@ BUDGETS: dict[str, int] = {
     # +1: _extras.leaf_hooks
     # +3 (lead40): set_grad_enabled refuses a non-bool as PyTorch's parser (a leaf: its own words)
     # +3 suites34: _extras.subclass
-    "minigrad/grad_mode.py": 308,  # (+3: _extras.written; +3 libs28: _extras.retain, vmap's slices)
+    # +4 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
+    "minigrad/grad_mode.py": 312,  # (+3: _extras.written; +3 libs28: _extras.retain, vmap's slices)
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
     # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
     # 1,377 with grad()'s PyTorch arguments (dict inputs, materialize_grads, is_grads_batched, only_inputs)
@@ -504,7 +506,8 @@ BUDGETS: dict[str, int] = {
     # +8 ops36: autograd.grad hands a Tensor subclass's call to its __torch_function__, as PyTorch's
     # +4 views' in-place results share their version counter with the stand-ins of their old history (lead49)
     # +8 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
-    "minigrad/autograd": 3267,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +9 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
+    "minigrad/autograd": 3276,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -547,7 +550,8 @@ BUDGETS: dict[str, int] = {
     # +2 ops34: autograd.grad(y, []) raises PyTorch's "`inputs` argument to `grad()` cannot be empty."
     # +8 ops36: autograd.grad hands a Tensor subclass's call to its __torch_function__, as PyTorch's
     # +8 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
-    "minigrad/autograd/engine.py": 870,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
+    # +9 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
+    "minigrad/autograd/engine.py": 879,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -1436,7 +1440,8 @@ BUDGETS: dict[str, int] = {
     # +7 CopySlices: a position an overlapping view holds twice takes g / count (lead49)
     # +4 an in-place view op on a view keeps its stand-in on the same memory (lead49)
     # +15 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
-    "minigrad": 74810,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +32 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
+    "minigrad": 74842,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

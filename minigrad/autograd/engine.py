@@ -213,10 +213,13 @@ def _propagate(
     hooked = _extras.leaf_hooks or _extras.post_accumulate
     waiting = _leaf_edges(roots, made) if inputs is None and hooked else None
     parents: tuple[Tensor, ...] = ()
+    since, late = _extras.regrad, False  # (late: the node was recorded before a leaf was switched on)
     while True:
         for p, pg in edges:
             if pg is None or not p._requires_grad:
                 continue
+            if late and p._ctx is None and _was_off(p, fn.seq):  # type: ignore[union-attr]
+                continue  # (a constant when the op ran: PyTorch's node has no edge to it)
             arr, parr = pg._array, p._array
             if arr.shape != parr.shape:
                 pg = sum_to(pg, parr.shape, fn)
@@ -317,7 +320,7 @@ def _propagate(
                                  or sum(x is mine for x in out_grads) != 1):
             mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
         edges = zip(parents, out_grads)
-        fn = node
+        fn, late = node, node.seq < since
         if retain_graph:
             continue
         # The inputs are dropped (they may hold a step's activations), the edges kept, as PyTorch's outlive
@@ -365,6 +368,12 @@ def _propagate(
         if id(leaf) in targets:  # (a leaf outside ``inputs`` is not reached: no hook runs, as in PyTorch)
             captured[id(leaf)] = _laid_out_as(leaf, _call_hooks(leaf, g) if leaf._hooks else g, create_graph)
     return captured
+
+
+def _was_off(leaf: Tensor, seq: int) -> bool:
+    """Whether ``leaf`` did not require grad when the op numbered ``seq`` ran (user code switched it on
+    since; see ``Tensor._grad_gaps``)."""
+    return any(off <= seq < on for off, on in getattr(leaf, "_grad_gaps", ()))
 
 
 def _revive(node: Function, made: dict[int, Tensor]) -> tuple[Tensor, ...]:

@@ -259,3 +259,26 @@ def test_retained_grad_accumulates_out_of_place_and_clones_under_create_graph() 
             (y * y).sum().backward(create_graph=True)
         assert y.grad.grad_fn.name() == "CloneBackward0", lib
         assert x.grad.grad_fn.name() == "torch::autograd::CopyBackwards", lib
+
+
+def _toggled(lib: Any, pattern: str) -> list[Any]:
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    b = lib.tensor([0.5, 0.25], requires_grad=pattern.startswith("on"))
+    if pattern == "on_off_on_between":  # used while off: the op holds b as a constant
+        b.requires_grad_(False)
+    y = (x * b).sum()
+    if pattern in ("off_on", "on_off_on_between"):
+        b.requires_grad_(True)
+    elif pattern == "on_off_on":  # off and on again after the op: the op's edge to b stands
+        b.requires_grad = False
+        b.requires_grad = True
+    y.backward()
+    return [None if t.grad is None else t.grad.tolist() for t in (x, b)]
+
+
+@pytest.mark.parametrize("pattern", ["off_on", "on_off_on", "on_off_on_between"])
+def test_leaf_switched_on_after_the_op_gets_no_gradient_from_it(pattern: str) -> None:
+    """PyTorch fixes a node's edges when the op runs: a leaf that did not require grad then gets nothing from
+    it, even if switched on before backward (minigrad's backward asked the flag's value at that time)."""
+    torch = require_torch()
+    assert _toggled(mg, pattern) == _toggled(torch, pattern)
