@@ -507,7 +507,8 @@ BUDGETS: dict[str, int] = {
     # +4 views' in-place results share their version counter with the stand-ins of their old history (lead49)
     # +8 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
     # +9 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
-    "minigrad/autograd": 3276,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +1 a node's backward reads its inputs as recorded once one changed in place (lead49)
+    "minigrad/autograd": 3277,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -551,7 +552,8 @@ BUDGETS: dict[str, int] = {
     # +8 ops36: autograd.grad hands a Tensor subclass's call to its __torch_function__, as PyTorch's
     # +8 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
     # +9 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
-    "minigrad/autograd/engine.py": 879,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
+    # +1 a node's backward reads its inputs as recorded once one changed in place (lead49)
+    "minigrad/autograd/engine.py": 880,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -1441,7 +1443,8 @@ BUDGETS: dict[str, int] = {
     # +4 an in-place view op on a view keeps its stand-in on the same memory (lead49)
     # +15 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
     # +32 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
-    "minigrad": 74842,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +1 a node's backward reads its inputs as recorded once one changed in place (lead49)
+    "minigrad": 74843,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -280,7 +280,8 @@ def _propagate(
             for p, v in zip(parents, node.versions):
                 if p._version != v:  # an input changed in place since: its old history gets the gradient
                     node.check_versions()
-                    parents = _as_read(node, parents)
+                    # (its backward reads them too: a view's input shape, changed since by a view op in place)
+                    parents = node.parents = _as_read(node, parents)
                     break
         if t._version:  # (0 unless the result was changed in place: one int test per node)
             node.check_output_version(t)

@@ -282,3 +282,22 @@ def test_leaf_switched_on_after_the_op_gets_no_gradient_from_it(pattern: str) ->
     it, even if switched on before backward (minigrad's backward asked the flag's value at that time)."""
     torch = require_torch()
     assert _toggled(mg, pattern) == _toggled(torch, pattern)
+
+
+def _view_of_a_view_then_in_place_view_op(lib: Any) -> Any:
+    x = lib.tensor(np.arange(8.0).reshape(4, 2), requires_grad=True)
+    b = x * 2
+    cur = b.transpose(0, 1)[1:]  # (1, 4)
+    d = cur.diagonal(0, 0, 1)  # a view of it, recorded while it was 2-D
+    cur.squeeze_()  # now (4,)
+    ((b * 3).sum() + (d * 5).sum()).backward()
+    return x.grad
+
+
+def test_view_backward_reads_its_input_as_recorded_after_an_in_place_view_op() -> None:
+    """The diagonal's backward read its input's shape at backward time, after squeeze_() had changed it:
+    numpy's ValueError ('diag requires an array of at least two dimensions'). The engine already knew the
+    input as recorded (for the gradient's destination); its backward now reads that one too."""
+    torch = require_torch()
+    np.testing.assert_allclose(_view_of_a_view_then_in_place_view_op(mg).numpy(),
+                               _view_of_a_view_then_in_place_view_op(torch).numpy())
