@@ -456,9 +456,11 @@ class TypedStorage:
 _typed_storage_warned = [False]  # PyTorch warns of TypedStorage's removal once per process
 
 
-#: slots pickle and copy leave out: Python's own, the weak links to aliases (see __getstate__) and the
-#: gradient (PyTorch's pickle and copy.copy drop it; deepcopy copies it, see __deepcopy__)
-_UNPICKLED = frozenset({"__dict__", "__weakref__", "_vgroup", "_viewbase", "_views", "grad"})
+#: slots pickle and copy leave out: Python's own, the weak links to aliases (see __getstate__), the ticks
+#: of requires_grad switches (this process's clock) and the gradient (PyTorch's pickle and copy.copy drop
+#: it; deepcopy copies it, see __deepcopy__)
+_UNPICKLED = frozenset({"__dict__", "__weakref__", "_grad_gaps", "_grad_off", "_vgroup", "_viewbase",
+                        "_views", "grad"})
 
 
 class TensorMethods:

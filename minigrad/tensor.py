@@ -317,8 +317,8 @@ class Tensor(TensorMethods):
 
     # __dict__: scripts put their own attributes on tensors (x.foo = 2), as PyTorch lets them
     __slots__ = (
-        "__dict__", "__weakref__", "_array", "_born", "_ctx", "_hooks", "_inference", "_requires_grad",
-        "_retains_grad", "_version", "_vgroup", "_viewbase", "_views", "grad",
+        "__dict__", "__weakref__", "_array", "_born", "_ctx", "_grad_gaps", "_grad_off", "_hooks",
+        "_inference", "_requires_grad", "_retains_grad", "_version", "_vgroup", "_viewbase", "_views", "grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
@@ -2296,7 +2296,9 @@ def _switch_requires_grad(t: Tensor, flag: builtins.bool) -> None:
     if t._ctx is None and flag != t._requires_grad:
         now = next(tick)
         if flag:
-            gaps = t.__dict__.setdefault("_grad_gaps", [])
+            gaps = getattr(t, "_grad_gaps", None)
+            if gaps is None:
+                gaps = t._grad_gaps = []
             gaps.append((getattr(t, "_grad_off", -1), now))
             del gaps[:-8]  # (the spans of the last few switches: ops older than that are long gone)
             _extras.regrad = now

@@ -195,7 +195,8 @@ BUDGETS: dict[str, int] = {
     # +3 an in-place view op on a view keeps its stand-in on the same memory (lead49)
     # +7 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
     # +19 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
-    "minigrad/tensor.py": 3106,
+    # +2 the requires_grad switch spans are slots (a Parameter's __dict__ stays empty) (lead49)
+    "minigrad/tensor.py": 3108,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -1444,7 +1445,8 @@ BUDGETS: dict[str, int] = {
     # +15 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
     # +32 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
     # +1 a node's backward reads its inputs as recorded once one changed in place (lead49)
-    "minigrad": 74843,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +4 the requires_grad switch spans are slots (a Parameter's __dict__ stays empty) (lead49)
+    "minigrad": 74847,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

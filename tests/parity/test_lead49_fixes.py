@@ -301,3 +301,14 @@ def test_view_backward_reads_its_input_as_recorded_after_an_in_place_view_op() -
     torch = require_torch()
     np.testing.assert_allclose(_view_of_a_view_then_in_place_view_op(mg).numpy(),
                                _view_of_a_view_then_in_place_view_op(torch).numpy())
+
+
+def test_requires_grad_switch_spans_stay_out_of_dict_and_pickle() -> None:
+    """A Parameter is a leaf switched on (``requires_grad_(True)`` of a detached tensor): the spans kept for
+    the engine live in slots, so its ``__dict__`` stays empty (PyTorch's is) and pickles carry no ticks."""
+    import pickle
+
+    p = mg.nn.Parameter(mg.ones(1))
+    assert p.__dict__ == {}
+    q = pickle.loads(pickle.dumps(p))
+    assert q.__dict__ == {} and q.requires_grad
