@@ -772,7 +772,8 @@ BUDGETS: dict[str, int] = {
     # errs30: +21 (PyTorch's exception classes and words for bad input)
     # +1 (progs33): "optimizer can only optimize Tensors, but one of the params is list" (the type's name)
     # +7 (progs35): SGD's first-step momentum buffers for a parameter listed twice; Adam's int betas refused
-    "minigrad/optim": 4586,
+    # +1 (progs38): SWALR's anneal_epochs check in PyTorch's words
+    "minigrad/optim": 4587,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -1425,7 +1426,8 @@ BUDGETS: dict[str, int] = {
     # +22 progs37: SparseCooTensor.copy_ takes the source's pattern (load_state_dict of a sparse buffer)
     # +3 progs37: subclass results in a graph are aliases (AliasBackward0); Embedding via F.embedding
     # +7 sparse in-place mul_/zero_ as PyTorch's
-    "minigrad": 74776,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +22 progs38: SubsetRandomSampler yields indices[i] (tensor elements); SWALR's messages
+    "minigrad": 74798,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

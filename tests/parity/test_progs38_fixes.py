@@ -1,0 +1,78 @@
+"""Differences found while writing progs38's compat programs (data-loading corners, schedulers, tensor
+semantics, printing), each compared with PyTorch on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _subset_order(m: Any, kind: str) -> list[str]:
+    idx = {"tensor": m.tensor([4, 5, 6, 9]), "list": [4, 5, 6, 9], "array": np.array([4, 5, 6, 9])}[kind]
+    sampler = m.utils.data.SubsetRandomSampler(idx, generator=m.Generator().manual_seed(0))
+    return [repr(i) for i in sampler]
+
+
+@pytest.mark.parametrize("kind", ["tensor", "list", "array"])
+def test_subset_random_sampler_yields_the_indices_own_elements(kind: str) -> None:
+    # samplers_loader_keys.py: SubsetRandomSampler(torch.tensor([...])) yields 0-d tensors in PyTorch
+    # (indices[i]), and a custom dataset's __getitem__ receives them; minigrad yielded Python ints
+    assert _subset_order(mg, kind) == _subset_order(torch, kind)
+
+
+def _loader_keys(m: Any) -> list[Any]:
+    class Keys(m.utils.data.Dataset):  # type: ignore[name-defined,misc]
+        def __len__(self) -> int:
+            return 10
+
+        def __getitem__(self, i: Any) -> str:
+            return type(i).__name__
+
+    m.manual_seed(3)
+    sampler = m.utils.data.SubsetRandomSampler(m.tensor([1, 5, 7, 8]))
+    return list(m.utils.data.DataLoader(Keys(), batch_size=3, sampler=sampler))
+
+
+def test_loader_passes_subset_sampler_tensor_keys() -> None:
+    assert _loader_keys(mg) == _loader_keys(torch)
+
+
+@pytest.mark.parametrize("first,second", [(1, 1.5), (1.5, 1), (True, 2)])
+def test_default_collate_promotes_mixed_dtypes(first: Any, second: Any) -> None:
+    # samplers_loader_keys.py: collating an int64 and a float32 sample gives float32 (torch.stack's
+    # promotion); minigrad's numpy stack gave float64
+    def run(m: Any) -> Any:
+        return m.utils.data.default_collate([m.tensor([first]), m.tensor([second])])
+
+    t, g = run(torch), run(mg)
+    assert str(g.dtype) == str(t.dtype).removeprefix("torch.")
+    assert g.tolist() == t.tolist()
+
+
+@pytest.mark.parametrize("kwargs", [{"anneal_strategy": "quad"}, {"anneal_epochs": -1},
+                                    {"anneal_epochs": 2.0}])
+def test_swalr_errors_read_as_pytorch(kwargs: dict[str, Any]) -> None:
+    # swa_bn_schedules.py: SWALR's ValueErrors, PyTorch's words exactly
+    def run(m: Any) -> str:
+        opt = m.optim.SGD([m.nn.Parameter(m.ones(1))], lr=0.1)
+        with pytest.raises(ValueError) as info:
+            m.optim.swa_utils.SWALR(opt, swa_lr=0.05, **kwargs)
+        return str(info.value)
+
+    assert run(mg) == run(torch)
+
+
+def test_integer_division_by_zero_message() -> None:
+    def run(m: Any) -> str:
+        with pytest.raises(RuntimeError) as info:
+            m.tensor([1, 2]) // 0
+        return str(info.value)
+
+    assert run(mg) == run(torch)
