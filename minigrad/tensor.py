@@ -2371,7 +2371,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
     out: list[Any] = []
     for k, i in enumerate(items):
         if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step == 0:
-            raise InvalidParameterError(f"index {index!r}: slice step cannot be zero")
+            raise InvalidParameterError("slice step cannot be zero")  # (PyTorch's words)
         if isinstance(i, Tensor):
             i = i._array
         elif isinstance(i, list):
@@ -2394,8 +2394,8 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
                     out.extend(np.nonzero(i))
                 continue
             if i.dtype.kind not in "iu" or i.dtype.itemsize < 4:  # (int8 and int16 too, as PyTorch)
-                raise _IndexTypeError(f"tensors used as indices must be long, int, byte or bool tensors, "
-                                      f"not {i.dtype}")
+                raise _IndexTypeError(f"tensors used as indices must be long, int, byte or bool tensors "
+                                      f"(got {i.dtype})")
         elif isinstance(i, (float, str)):
             raise _IndexTypeError(f"invalid index {i!r}: only integers, slices (`:`), ellipsis (`...`), None "
                                   "and long or byte Variables are valid indices")

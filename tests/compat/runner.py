@@ -960,6 +960,7 @@ SPECS: dict[str, list[Check]] = {
     "sparse_module_buffers.py": every_number(1e-5),  # sparse adjacency buffer: state_dict, deepcopy
     "subclass_wrapper_printing.py": every_number(1e-5),  # subclass printing, unwrap/rewrap through F.*
     "samplers_loader_keys.py": every_number(1e-5),  # SubsetRandomSampler of index tensors, mixed collate
+    "integer_index_semantics.py": every_number(1e-5),  # // and % of negatives, promotion, index assignment
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

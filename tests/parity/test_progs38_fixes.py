@@ -76,3 +76,16 @@ def test_integer_division_by_zero_message() -> None:
         return str(info.value)
 
     assert run(mg) == run(torch)
+
+
+@pytest.mark.parametrize("index", ["zero step", "float tensor"])
+def test_bad_index_messages_start_with_pytorchs(index: str) -> None:
+    # integer_index_semantics.py: x[::0] and x[float_tensor] read as PyTorch's messages (minigrad's
+    # details after them, in parentheses)
+    def run(m: Any) -> str:
+        x = m.arange(12.0).view(3, 4)
+        with pytest.raises((ValueError, IndexError)) as info:
+            x[::0] if index == "zero step" else x[m.tensor([0.0])]
+        return str(info.value).split(" (")[0]
+
+    assert run(mg) == run(torch)
