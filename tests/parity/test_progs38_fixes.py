@@ -89,3 +89,15 @@ def test_bad_index_messages_start_with_pytorchs(index: str) -> None:
         return str(info.value).split(" (")[0]
 
     assert run(mg) == run(torch)
+
+
+def test_implicit_grad_of_non_scalar_message() -> None:
+    # autograd_functional_penalty.py: autograd.grad of a non-scalar output without grad_outputs reads as
+    # PyTorch's message (minigrad's hint after it, in parentheses)
+    def run(m: Any) -> str:
+        w = m.ones(2, requires_grad=True)
+        with pytest.raises(RuntimeError) as info:
+            m.autograd.grad(w * 2, w)
+        return str(info.value).split(" (")[0]
+
+    assert run(mg) == run(torch)

@@ -37,12 +37,21 @@ show("floor_divide", lambda: torch.floor_divide(torch.tensor([-7.0, 7.0]), 2))
 show("int32 + 0-d float", lambda: (torch.tensor([1, 2], dtype=torch.int32) + torch.tensor(1.5)).dtype)
 show("int8 + 0-d int64", lambda: (torch.tensor([1, 2], dtype=torch.int8) + torch.tensor(300)).dtype)
 show("uint8 wraps", lambda: torch.tensor([200], dtype=torch.uint8) + 100)
-show("half * 0-d double", lambda: (torch.ones(2, dtype=torch.float16) * torch.tensor(2.0, dtype=torch.float64)).dtype)
+show(
+    "half * 0-d double",
+    lambda: (torch.ones(2, dtype=torch.float16) * torch.tensor(2.0, dtype=torch.float64)).dtype,
+)
 show("bool + bool", lambda: torch.tensor([True]) + torch.tensor([True]))
 show("bool * 1.5", lambda: torch.tensor([True, False]) * 1.5)
 show("int ** 0.5", lambda: torch.tensor([2, 3]) ** 0.5)
-show("result_type", lambda: (torch.result_type(torch.tensor([1]), 1.0), torch.promote_types(torch.int32, torch.float16)))
-show("can_cast", lambda: (torch.can_cast(torch.float32, torch.int32), torch.can_cast(torch.int32, torch.float32)))
+show(
+    "result_type",
+    lambda: (torch.result_type(torch.tensor([1]), 1.0), torch.promote_types(torch.int32, torch.float16)),
+)
+show(
+    "can_cast",
+    lambda: (torch.can_cast(torch.float32, torch.int32), torch.can_cast(torch.int32, torch.float32)),
+)
 show("where scalars", lambda: torch.where(torch.tensor([True, False]), 1.0, 0))
 show("where int scalars", lambda: torch.where(torch.tensor([True, False]), 1, 0))
 show("where tensor/scalar", lambda: torch.where(torch.tensor([True, False]), torch.tensor([1, 2]), 2.5))
@@ -68,8 +77,12 @@ show("row mask", lambda: y)
 z = torch.zeros(5)
 z[torch.tensor([0, 2])] = torch.tensor([1.0, 3.0])
 show("index assign", lambda: z)
-show("index_put accumulate", lambda: torch.zeros(5).index_put_((torch.tensor([0, 0, 2]),), torch.tensor([1.0, 2.0, 3.0]),
-                                                                accumulate=True))
+show(
+    "index_put accumulate",
+    lambda: torch.zeros(5).index_put_(
+        (torch.tensor([0, 0, 2]),), torch.tensor([1.0, 2.0, 3.0]), accumulate=True
+    ),
+)
 show("rows and slice", lambda: x[[0, 2], 1:3])
 show("broadcast index", lambda: x[torch.tensor([[0], [2]]), torch.tensor([1, 3])])
 show("split advanced", lambda: torch.arange(24).view(2, 3, 4)[[0, 1], :, [1, 2]])
@@ -90,9 +103,16 @@ show("sort desc stable", lambda: torch.sort(v, descending=True, stable=True))
 show("topk ties", lambda: torch.topk(torch.tensor([1.0, 3.0, 3.0, 2.0, 3.0]), 2))
 show("topk smallest", lambda: torch.topk(torch.tensor([1.0, 3.0, 1.0, 2.0, 1.0]), 2, largest=False))
 show("unique", lambda: torch.unique(v, return_inverse=True, return_counts=True))
-show("unique rows", lambda: torch.unique(torch.tensor([[1, 2], [3, 4], [1, 2]]), dim=0, return_inverse=True,
-                                         return_counts=True))
-show("unique_consecutive", lambda: torch.unique_consecutive(torch.tensor([1, 1, 2, 2, 3, 1, 1]), return_counts=True))
+show(
+    "unique rows",
+    lambda: torch.unique(
+        torch.tensor([[1, 2], [3, 4], [1, 2]]), dim=0, return_inverse=True, return_counts=True
+    ),
+)
+show(
+    "unique_consecutive",
+    lambda: torch.unique_consecutive(torch.tensor([1, 1, 2, 2, 3, 1, 1]), return_counts=True),
+)
 
 # a 3-class classifier whose soft targets come from the integer ops above
 feats = torch.linspace(-2, 2, 18).view(9, 2)
@@ -114,5 +134,7 @@ for step in range(6):
     loss.backward()
     opt.step()
     pred = logits.argmax(1)
-    print(f"step {step} | soft {loss.item():.6f} | smoothed {hard.item():.6f} | "
-          f"correct {(pred == labels).sum().item()} | per-class {torch.bincount(pred, minlength=3).tolist()}")
+    print(
+        f"step {step} | soft {loss.item():.6f} | smoothed {hard.item():.6f} | "
+        f"correct {(pred == labels).sum().item()} | per-class {torch.bincount(pred, minlength=3).tolist()}"
+    )

@@ -8,8 +8,18 @@ import collections
 
 import torch
 import torch.nn as nn
-from torch.utils.data import (BatchSampler, ConcatDataset, DataLoader, Dataset, IterableDataset, Sampler,
-                              Subset, SubsetRandomSampler, TensorDataset, random_split)
+from torch.utils.data import (
+    BatchSampler,
+    ConcatDataset,
+    DataLoader,
+    Dataset,
+    IterableDataset,
+    Sampler,
+    Subset,
+    SubsetRandomSampler,
+    TensorDataset,
+    random_split,
+)
 from torch.utils.data.dataloader import default_collate
 
 torch.set_num_threads(1)
