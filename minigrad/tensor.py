@@ -238,6 +238,8 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
                 dtype = inferred
             elif arr.dtype.kind == "f" and (inferred is None or inferred != float64):
                 arr = quiet(np.asarray, arr, get_default_dtype())
+    if arr.dtype in (np.uint64, object) and not isinstance(data, (np.ndarray, np.generic)):
+        arr = _dtypes.wide_ints(arr, dtype)
     if arr.dtype == object or arr.dtype.kind in "USVOc":  # (PyTorch: a ValueError for strings, a RuntimeError
         # for None; both, and the TypeError minigrad raised first)
         if isinstance(data, np.ndarray):  # (an array itself: PyTorch's TypeError, in its words)

@@ -962,14 +962,15 @@ SPECS: dict[str, list[Check]] = {
     "samplers_loader_keys.py": every_number(1e-5),  # SubsetRandomSampler of index tensors, mixed collate
     "integer_index_semantics.py": every_number(1e-5),  # // and % of negatives, promotion, index assignment
     "autograd_functional_penalty.py": every_number(1e-5),  # jacobian/hessian/vjp/jvp, grad modes, penalty
-    "schedulers_plateau_swa.py": every_number(1e-5),  # chained/sequential/plateau schedules, SWALR, update_bn
+    "schedulers_plateau_swa.py": every_number(1e-5),  # chained/sequential/plateau, SWALR, update_bn
     "optimizer_zoo_resume.py": every_number(1e-5),  # eleven optimizers' flags, save/load/resume in lockstep
-    "random_streams_tour.py": every_number(1e-5),  # every seeded sampler, generators, rng state, default inits
+    "random_streams_tour.py": every_number(1e-5),  # seeded samplers, generators, rng state, inits
     "nn_functional_gallery.py": every_number(1e-5),  # rarer F.* ops and losses, summarized
-    "print_corners_gallery.py": every_number(1e-5),  # tensor printing at the edges, printoptions, named tuples
-    "containers_optim_clip_repr.py": every_number(1e-5),  # nested containers' names, optimizer reprs, clipping
+    "print_corners_gallery.py": every_number(1e-5),  # printing edges, printoptions, named tuples
+    "containers_optim_clip_repr.py": every_number(1e-5),  # container names, optimizer reprs, clipping
     "parametrize_hooks_init_generators.py": every_number(1e-5),  # init generator=, parametrize, kwargs hooks
     "module_state_saved_hooks.py": every_number(1e-5),  # state_dict options, extra state, saved-tensor hooks
+    "construction_reduction_edges.py": every_number(1e-5),  # wide ints, views, broadcast/cat errors, empties
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -101,3 +101,58 @@ def test_implicit_grad_of_non_scalar_message() -> None:
         return str(info.value).split(" (")[0]
 
     assert run(mg) == run(torch)
+
+
+def _raised(fn: Any) -> BaseException:
+    try:
+        fn()
+    except Exception as e:  # (the class is what is compared)
+        return e
+    raise AssertionError("no error")
+
+
+@pytest.mark.parametrize("data", [[2**63], 2**63, [-(2**63) - 1], [2**64], [[1], [2**70]]])
+def test_python_ints_beyond_int64(data: Any) -> None:
+    # construction_reduction_edges.py: PyTorch's ValueError "Overflow when unpacking long long" (minigrad
+    # gave its int64 range message, or "cannot make a tensor from data of dtype object")
+    t, m = _raised(lambda: torch.tensor(data)), _raised(lambda: mg.tensor(data))
+    assert isinstance(t, ValueError) and isinstance(m, ValueError)
+    assert str(m) == str(t)
+
+
+def test_wide_ints_with_a_float_dtype_are_floats() -> None:
+    for data in ([2**64], [[2**63], [1]]):
+        assert mg.tensor(data, dtype=mg.float64).tolist() == torch.tensor(data, dtype=torch.float64).tolist()
+
+
+@pytest.mark.parametrize("case", ["int8 data", "uint8 data", "clamp", "full", "fill_"])
+def test_overflow_messages_start_with_pytorchs(case: str) -> None:
+    def run(m: Any) -> Any:
+        return {
+            "int8 data": lambda: m.tensor([300], dtype=m.int8),
+            "uint8 data": lambda: m.tensor(300, dtype=m.uint8),
+            "clamp": lambda: m.tensor([1], dtype=m.int8).clamp(min=300),
+            "full": lambda: m.full((1,), 300, dtype=m.int8),
+            "fill_": lambda: m.zeros(1, dtype=m.uint8).fill_(-300),
+        }[case]
+
+    t, g = _raised(run(torch)), _raised(run(mg))
+    assert isinstance(g, RuntimeError)
+    assert str(g).split(" (")[0] == str(t)
+
+
+@pytest.mark.parametrize("shapes", [((2,), (3,)), ((2, 3), (4, 1, 3), (5,)), ((1, 2), (3, 1), (2, 2, 4)),
+                                    (2, [3])])
+def test_broadcast_shapes_mismatch_message(shapes: tuple[Any, ...]) -> None:
+    t, m = _raised(lambda: torch.broadcast_shapes(*shapes)), _raised(lambda: mg.broadcast_shapes(*shapes))
+    assert isinstance(m, RuntimeError)
+    assert str(m) == str(t)
+
+
+@pytest.mark.parametrize("name", ["max", "min", "amax", "amin", "argmax", "argmin"])
+def test_empty_reduction_error_classes(name: str) -> None:
+    # construction_reduction_edges.py: tensor([]).max() is a RuntimeError in PyTorch, argmax's an IndexError
+    t = _raised(lambda: getattr(torch, name)(torch.tensor([])))
+    m = _raised(lambda: getattr(mg, name)(mg.tensor([])))
+    assert isinstance(m, IndexError) == isinstance(t, IndexError)
+    assert isinstance(m, RuntimeError) and str(m) == str(t)
