@@ -971,6 +971,8 @@ SPECS: dict[str, list[Check]] = {
     "parametrize_hooks_init_generators.py": every_number(1e-5),  # init generator=, parametrize, kwargs hooks
     "module_state_saved_hooks.py": every_number(1e-5),  # state_dict options, extra state, saved-tensor hooks
     "construction_reduction_edges.py": every_number(1e-5),  # wide ints, views, broadcast/cat errors, empties
+    "container_mutation_api.py": every_number(1e-5),  # Sequential/ModuleList/Dict/ParameterList/Dict edits
+    "rnn_packing_scaler_cpu.py": every_number(1e-5),  # pad/pack/unpad, packed GRU/LSTM, GradScaler on CPU
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
