@@ -973,6 +973,7 @@ SPECS: dict[str, list[Check]] = {
     "construction_reduction_edges.py": every_number(1e-5),  # wide ints, views, broadcast/cat errors, empties
     "container_mutation_api.py": every_number(1e-5),  # Sequential/ModuleList/Dict/ParameterList/Dict edits
     "rnn_packing_scaler_cpu.py": every_number(1e-5),  # pad/pack/unpad, packed GRU/LSTM, GradScaler on CPU
+    "distributions_validation_reprs.py": every_number(1e-5),  # reprs, validation errors, KL, seeded draws
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
