@@ -507,8 +507,8 @@ def _alpha(a: Tensor, b: Tensor, alpha: Any) -> None:
     if isinstance(alpha, bool) and not a.dtype == b.dtype == np.bool_:
         raise bool_alpha_error()
     if isinstance(alpha, float) and a.dtype.kind != "f":
-        raise MinigradError("For integral input tensors, argument alpha must not be a floating point number "
-                            f"(alpha={alpha!r}), as in PyTorch")
+        raise MinigradError("For integral input tensors, argument alpha must not be a floating point number. "
+                            f"(alpha={alpha!r})")
 
 
 def add(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:  # noqa: A002

@@ -175,3 +175,17 @@ def test_support_error_names_only_the_given_parameter(name: str) -> None:
         return str(info.value).split("but found")[0]
 
     assert run(mg) == run(torch)
+
+
+@pytest.mark.parametrize("case", ["alpha", "index_select"])
+def test_argument_error_messages_start_with_pytorchs(case: str) -> None:
+    # nan_order_out_args.py: add(int, int, alpha=0.5) and index_select with a 2-d index read as PyTorch's
+    def run(m: Any) -> str:
+        with pytest.raises((RuntimeError, IndexError)) as info:
+            if case == "alpha":
+                m.add(m.tensor([1]), m.tensor([1]), alpha=0.5)
+            else:
+                m.arange(5.0).index_select(0, m.tensor([[1]]))
+        return str(info.value).split(" (")[0]
+
+    assert run(mg) == run(torch)
