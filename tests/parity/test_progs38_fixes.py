@@ -189,3 +189,19 @@ def test_argument_error_messages_start_with_pytorchs(case: str) -> None:
         return str(info.value).split(" (")[0]
 
     assert run(mg) == run(torch)
+
+
+def test_load_of_a_file_that_is_no_checkpoint(tmp_path: Any) -> None:
+    # checkpoint_io_corners.py: PyTorch's torch.load raises pickle.UnpicklingError for such bytes, and a
+    # missing file's FileNotFoundError reads as open()'s
+    import pickle
+
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"garbage")
+    for m in (torch, mg):
+        with pytest.raises(pickle.UnpicklingError):
+            m.load(str(bad))
+    missing = str(tmp_path / "missing.pt")
+    t, g = _raised(lambda: torch.load(missing)), _raised(lambda: mg.load(missing))
+    assert type(g) is type(t) is FileNotFoundError
+    assert str(g) == str(t)
