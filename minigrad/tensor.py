@@ -933,14 +933,14 @@ class Tensor(TensorMethods):
             raise _BoolPowError('"pow" not implemented for \'Bool\' (as in PyTorch); use .long() on one')
 
     def __matmul__(self, other: Any) -> Tensor:
-        if type(other) is not Tensor and not_operand(other):  # (as the other operators: Python's TypeError)
+        if not isinstance(other, Tensor):  # (PyTorch's @ takes tensors alone: Python's TypeError, t @ 2 too)
             return NotImplemented
-        return matmul(self, _lift(other, self))
+        return matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        if type(other) is not Tensor and not_operand(other):
+        if not isinstance(other, Tensor):
             return NotImplemented
-        return matmul(_lift(other, self), self)
+        return matmul(other, self)
 
     def __neg__(self) -> Tensor:
         if self._array.dtype == np.bool_:
@@ -1534,7 +1534,8 @@ class Tensor(TensorMethods):
 
     def __invert__(self) -> Tensor:
         if self.dtype.kind not in "biu":
-            raise TypeError(f"~ (bitwise not) is only defined for integer and bool tensors, not {self.dtype}")
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors "
+                            f"(got {self.dtype})")
         return from_numpy(~self._array)
 
     @dim_aliases

@@ -977,6 +977,7 @@ SPECS: dict[str, list[Check]] = {
     "nan_order_out_args.py": every_number(1e-5),  # NaN in sort/select, alpha=/out=, masked_fill, norms
     "custom_function_styles.py": every_number(1e-5),  # setup_context, jvp, mark_dirty, materialize_grads
     "checkpoint_io_corners.py": every_number(1e-5),  # legacy format, map_location forms, bad files
+    "python_protocol_corners.py": every_number(1e-5),  # format/==/index/math/numpy/@/in-place protocols
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

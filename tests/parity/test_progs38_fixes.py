@@ -205,3 +205,15 @@ def test_load_of_a_file_that_is_no_checkpoint(tmp_path: Any) -> None:
     t, g = _raised(lambda: torch.load(missing)), _raised(lambda: mg.load(missing))
     assert type(g) is type(t) is FileNotFoundError
     assert str(g) == str(t)
+
+
+@pytest.mark.parametrize("expr", ["t @ 2", "2 @ t", "t @ 2.5", "~f"])
+def test_operator_type_errors(expr: str) -> None:
+    # python_protocol_corners.py: @ with a number is Python's TypeError (PyTorch's @ takes tensors only;
+    # minigrad raised a ShapeError), and ~ on a float tensor reads as PyTorch's message
+    def run(m: Any) -> str:
+        with pytest.raises(TypeError) as info:
+            eval(expr, {"t": m.ones(2), "f": m.ones(1)})
+        return str(info.value).split(" (got")[0]
+
+    assert run(mg) == run(torch)
