@@ -217,3 +217,18 @@ def test_operator_type_errors(expr: str) -> None:
         return str(info.value).split(" (got")[0]
 
     assert run(mg) == run(torch)
+
+
+@pytest.mark.parametrize("which", ["vector", "one-element vector", "float"])
+def test_func_grad_needs_a_0d_tensor(which: str) -> None:
+    # func_transform_options.py: torch.func.grad of a non-scalar reads as PyTorch's message, and a shape-(1,)
+    # result is refused as in PyTorch (minigrad took any one-element tensor)
+    fns = {"vector": lambda a: a * 2, "one-element vector": lambda a: (a * 2)[:1], "float": lambda a: 3.0}
+    fn = fns[which]
+
+    def run(m: Any) -> str:
+        with pytest.raises(RuntimeError) as info:
+            m.func.grad(fn)(m.ones(2))
+        return str(info.value)
+
+    assert run(mg) == run(torch)
