@@ -232,3 +232,13 @@ def test_func_grad_needs_a_0d_tensor(which: str) -> None:
         return str(info.value)
 
     assert run(mg) == run(torch)
+
+
+def test_train_mode_error_message() -> None:
+    # prune_lazy_pretrained.py: Module.train("x") reads as PyTorch's ValueError
+    def run(m: Any) -> str:
+        with pytest.raises(ValueError) as info:
+            m.nn.Linear(1, 1).train("x")
+        return str(info.value).split(" (")[0]
+
+    assert run(mg) == run(torch)
