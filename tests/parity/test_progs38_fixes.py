@@ -242,3 +242,18 @@ def test_train_mode_error_message() -> None:
         return str(info.value).split(" (")[0]
 
     assert run(mg) == run(torch)
+
+
+def test_tensor_str_print_options() -> None:
+    # print_magnitudes_options.py: torch._tensor_str.PRINT_OPTS / get_printoptions / printoptions
+    def run(m: Any) -> list[str]:
+        ts = m._tensor_str
+        out = [str(ts.get_printoptions()), str(ts.PRINT_OPTS.precision)]
+        with ts.printoptions(precision=2, sci_mode=True):
+            out.append(str(m.tensor([1 / 3, 2.0])))
+            out.append(str(ts.PRINT_OPTS.sci_mode))
+        out.append(str(m.tensor([1 / 3, 2.0])))
+        out.append(str(ts.get_printoptions()))
+        return [line.replace("torch.", "").replace("minigrad.", "") for line in out]
+
+    assert run(mg) == run(torch)
