@@ -169,7 +169,8 @@ def test_support_error_names_only_the_given_parameter(name: str) -> None:
         if module:
             where = __import__(f"{m.__name__}.distributions.{module}", fromlist=[cls])
         args = (m.tensor(0.5),) if module else ()
-        d = getattr(where, cls)(*args, probs=m.tensor(0.3))
+        # (validate_args given: another test in the process may have turned the default off)
+        d = getattr(where, cls)(*args, probs=m.tensor(0.3), validate_args=True)
         with pytest.raises(ValueError) as info:
             d.log_prob(m.tensor(float("nan")) if module else m.tensor(2.0))
         return str(info.value).split("but found")[0]
