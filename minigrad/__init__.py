@@ -23,6 +23,7 @@ from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
     _out,
     _public,
+    _tensor_str,  # noqa: F401 - torch._tensor_str (PRINT_OPTS, printoptions), for scripts
     accelerator,
     amp,
     backends,

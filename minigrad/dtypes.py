@@ -358,6 +358,17 @@ def is_floating_point(input: Any) -> builtins.bool:  # noqa: A002
     return builtins.bool(input.dtype.kind == "f")
 
 
+def wide_ints(arr: np.ndarray[Any, Any], dtype: Any) -> np.ndarray[Any, Any]:
+    """Python ints beyond int64 (numpy read them as uint64 or objects): PyTorch's ValueError, unless a float
+    ``dtype`` was asked for (then they are floats, as PyTorch's)."""
+    flat = arr.ravel()
+    if not all(type(v) is builtins.int or isinstance(v, np.integer) for v in flat.tolist()):
+        return arr
+    if dtype is not None and resolve_dtype(dtype).kind == "f":
+        return np.array(arr.tolist(), dtype=np.float64)
+    raise InvalidParameterError("Overflow when unpacking long long")
+
+
 def check_fits(values: np.ndarray[Any, Any], dt: np.dtype[Any], what: str) -> None:
     """PyTorch's overflow check of Python numbers given to an integer dtype (numpy arrays wrap instead).
 
@@ -375,9 +386,10 @@ def check_fits(values: np.ndarray[Any, Any], dt: np.dtype[Any], what: str) -> No
     negative_ok = dt.kind == "u" and values.dtype.kind != "f"
     low, high = (-builtins.int(info.max) if negative_ok else builtins.int(info.min)), builtins.int(info.max)
     bad = ~((values >= low) & (values <= high))  # nan fails both
-    if bad.any():
+    if bad.any():  # (PyTorch names the C type, int8_t, except for tensor()'s data)
+        name = dt.name if what.startswith("tensor(") else f"{dt.name}_t"
         raise InvalidParameterError(
-            f"{what}: value {values[bad].flat[0]} cannot be converted to type {dt} without overflow"
+            f"value cannot be converted to type {name} without overflow ({what}: {values[bad].flat[0]})"
         )
 
 

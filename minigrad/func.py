@@ -217,10 +217,13 @@ def grad_and_value(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
         with enable_grad():
             out, aux = _split_aux(func(*new_args, **kwargs), has_aux, "grad_and_value")
             keep = keep or (outer and _reaches_outer(out, diff))
-            if not isinstance(out, Tensor) or out.numel() != 1:
-                got = tuple(out.shape) if isinstance(out, Tensor) else type(out).__name__
+            if not isinstance(out, Tensor):
+                raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got "
+                                   f"{type(out)}")
+            if out.dim() != 0:  # (a shape-(1,) result too, as PyTorch)
                 raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, "
-                                   f"got {got}")
+                                   f"got tensor with {out.dim()} dims. Maybe you wanted to use the vjp or "
+                                   "jacrev APIs instead?")
             g = _gradients(out, diff, keep)
         value = out if keep else out.detach()
         return (g, (value, aux)) if has_aux else (g, value)

@@ -310,7 +310,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A00
     d = norm_dim(dim, input.ndim)
     idx = _index_array(index, "index_select")
     if idx.ndim > 1:  # (PyTorch's IndexError)
-        raise DimensionError(f"index_select(): Index is supposed to be a vector, got shape {idx.shape}")
+        raise DimensionError(f"index_select(): Index is supposed to be a vector (got shape {idx.shape})")
     if input.ndim and input.shape[d] == 0 and idx.size:
         raise DimensionError("index_select(): self indexing axis dim should be positive")
     if input.ndim == 0 and idx.size != 1:

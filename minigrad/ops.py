@@ -3794,12 +3794,15 @@ class ScatterAdd(Function):
 Parts = tuple[tuple[int, ...], ...]  # each part's shape after the batch dims
 
 
-def _empty_reduction(fn: str, shape: tuple[int, ...], dims: tuple[int, ...] | None) -> DimensionError:
+def _empty_reduction(fn: str, shape: tuple[int, ...], dims: tuple[int, ...] | None) -> MinigradError:
     """PyTorch's error for a max/min/argmax-like reduction with no identity over an empty dim (``dims``
-    None: over everything). An IndexError, and a RuntimeError too (PyTorch's for no dim given)."""
+    None: over everything). An IndexError (a RuntimeError too), except max/min/amax/amin with no dim given:
+    a RuntimeError only, as PyTorch's."""
     if dims is None:
-        more = " Specify the reduction dim with the 'dim' argument." if not fn.startswith("arg") else ""
-        return DimensionError(f"{fn}(): Expected reduction dim to be specified for input.numel() == 0.{more}")
+        if fn.startswith("arg"):
+            return DimensionError(f"{fn}(): Expected reduction dim to be specified for input.numel() == 0.")
+        return MinigradError(f"{fn}(): Expected reduction dim to be specified for input.numel() == 0. "
+                             "Specify the reduction dim with the 'dim' argument.")
     first = min(d for d in dims if shape[d] == 0)
     return DimensionError(f"{fn}(): Expected reduction dim {first} to have non-zero size.")
 

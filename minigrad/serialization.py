@@ -60,6 +60,7 @@ import errno
 import io
 import json
 import os
+import pickle
 import secrets
 import stat
 import warnings
@@ -101,6 +102,11 @@ FileLike: TypeAlias = Union[PathLike, IO[bytes]]
 MAP_LOCATION: TypeAlias = Union[Callable[[Any, str], Any], device, str, dict[str, str], None]
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _NPY_MAGIC = b"\x93NUMPY"
+
+
+class _NotACheckpointError(MinigradError, pickle.UnpicklingError):
+    """A file that is no checkpoint (not a zip/npz archive): a ``pickle.UnpicklingError`` too, the class
+    PyTorch's unpickler raises for such bytes."""
 
 
 class _NeedsPickleError(Exception):
@@ -602,9 +608,9 @@ def _open_source(f: FileLike) -> tuple[IO[bytes], str, bool]:
         return stream, name, False
     target = os.fspath(f)
     if not os.path.exists(target):
-        raise FileNotFoundError(errno.ENOENT, "load: no such checkpoint file", target)
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), target)  # (PyTorch's open's words)
     if os.path.isdir(target):
-        raise IsADirectoryError(errno.EISDIR, "load: this is a directory, not a checkpoint file", target)
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
     try:
         return open(target, "rb"), target, True
     except OSError as e:
@@ -643,9 +649,10 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
     Raises:
         FileNotFoundError: there is no file at ``f``.
         IsADirectoryError: ``f`` is a directory.
-        MinigradError: the file is not an ``.npz`` archive or a PyTorch checkpoint, is
-            truncated, corrupted (a checksum fails), holds object arrays (never loaded),
-            or map_location names a device other than the CPU.
+        MinigradError: the file is not an ``.npz`` archive or a PyTorch checkpoint (then a
+            ``pickle.UnpicklingError`` too, as PyTorch's unpickler raises), is truncated, corrupted
+            (a checksum fails), holds object arrays (never loaded), or map_location names a device
+            other than the CPU.
         UnsafeCheckpointError: weights-only, a pickled file holds an object other than
             tensors, containers and plain values (a ``pickle.UnpicklingError`` too).
         RuntimeError: ``weights_only=True`` with a ``pickle_module`` (PyTorch's error), or both
@@ -659,12 +666,13 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
         start = stream.tell()
         magic = stream.read(6)
         if magic.startswith(_NPY_MAGIC):
-            raise MinigradError(
+            raise _NotACheckpointError(
                 f"load: {target!r} is a single .npy array, not an .npz checkpoint written by mg.save"
             )
         if not magic.startswith(_ZIP_MAGIC):
             what = "an empty file" if not magic else "not an .npz archive"
-            raise MinigradError(f"load: {target!r} is {what}; expected a checkpoint written by mg.save")
+            raise _NotACheckpointError(
+                f"load: {target!r} is {what}; expected a checkpoint written by mg.save")
         if mmap and not isinstance(f, (str, os.PathLike)):  # (PyTorch maps the file by its name)
             raise ValueError("f must be a file path in order to use the mmap argument")
         stream.seek(start)

@@ -538,11 +538,26 @@ def broadcast_shapes(*shapes: Any) -> Size:
         if not isinstance(s, (int, np.integer, tuple, list, Size)):
             words = "Input shapes should be of type ints, a tuple of ints, or a list of ints"
             raise MinigradError(f"{words}, got {s}")
-    dims = [(s,) if isinstance(s, (int, np.integer)) else tuple(s) for s in shapes]
+    given = [(s,) if isinstance(s, (int, np.integer)) else s for s in shapes]
     try:
-        return Size(np.broadcast_shapes(*dims))
+        return Size(np.broadcast_shapes(*(tuple(s) for s in given)))
     except ValueError:
-        raise ShapeError(f"Shape mismatch: objects cannot be broadcast to a single shape {dims}") from None
+        raise ShapeError(_broadcast_mismatch(given)) from None
+
+
+def _broadcast_mismatch(shapes: list[Any]) -> str:
+    """PyTorch's message for shapes that do not broadcast: the first size, walking the shapes in order
+    and each from its last dim, that differs from the common shape built so far (neither being 1)."""
+    common = [1] * max(len(s) for s in shapes)
+    for k, shape in enumerate(shapes):
+        for i in range(-1, -1 - len(shape), -1):
+            if common[i] == 1:
+                common[i] = shape[i]
+            elif shape[i] not in (1, common[i]):
+                return (f"Attempting to broadcast a dimension of length {shape[i]} at {i}! Mismatching "
+                        f"argument at index {k} had {shape}; but expected shape should be broadcastable to "
+                        f"{common}")
+    return f"Shape mismatch: objects cannot be broadcast to a single shape {shapes}"  # (negative sizes)
 
 
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:

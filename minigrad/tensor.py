@@ -238,6 +238,8 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
                 dtype = inferred
             elif arr.dtype.kind == "f" and (inferred is None or inferred != float64):
                 arr = quiet(np.asarray, arr, get_default_dtype())
+    if arr.dtype in (np.uint64, object) and not isinstance(data, (np.ndarray, np.generic)):
+        arr = _dtypes.wide_ints(arr, dtype)
     if arr.dtype == object or arr.dtype.kind in "USVOc":  # (PyTorch: a ValueError for strings, a RuntimeError
         # for None; both, and the TypeError minigrad raised first)
         if isinstance(data, np.ndarray):  # (an array itself: PyTorch's TypeError, in its words)
@@ -941,14 +943,14 @@ class Tensor(TensorMethods):
             raise _BoolPowError('"pow" not implemented for \'Bool\' (as in PyTorch); use .long() on one')
 
     def __matmul__(self, other: Any) -> Tensor:
-        if type(other) is not Tensor and not_operand(other):  # (as the other operators: Python's TypeError)
+        if not isinstance(other, Tensor):  # (PyTorch's @ takes tensors alone: Python's TypeError, t @ 2 too)
             return NotImplemented
-        return matmul(self, _lift(other, self))
+        return matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        if type(other) is not Tensor and not_operand(other):
+        if not isinstance(other, Tensor):
             return NotImplemented
-        return matmul(_lift(other, self), self)
+        return matmul(other, self)
 
     def __neg__(self) -> Tensor:
         if self._array.dtype == np.bool_:
@@ -1546,7 +1548,8 @@ class Tensor(TensorMethods):
 
     def __invert__(self) -> Tensor:
         if self.dtype.kind not in "biu":
-            raise TypeError(f"~ (bitwise not) is only defined for integer and bool tensors, not {self.dtype}")
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors "
+                            f"(got {self.dtype})")
         return from_numpy(~self._array)
 
     @dim_aliases
@@ -2407,7 +2410,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
     out: list[Any] = []
     for k, i in enumerate(items):
         if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step == 0:
-            raise InvalidParameterError(f"index {index!r}: slice step cannot be zero")
+            raise InvalidParameterError("slice step cannot be zero")  # (PyTorch's words)
         if isinstance(i, Tensor):
             i = i._array
         elif isinstance(i, list):
@@ -2430,8 +2433,8 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
                     out.extend(np.nonzero(i))
                 continue
             if i.dtype.kind not in "iu" or i.dtype.itemsize < 4:  # (int8 and int16 too, as PyTorch)
-                raise _IndexTypeError(f"tensors used as indices must be long, int, byte or bool tensors, "
-                                      f"not {i.dtype}")
+                raise _IndexTypeError(f"tensors used as indices must be long, int, byte or bool tensors "
+                                      f"(got {i.dtype})")
         elif isinstance(i, (float, str)):
             raise _IndexTypeError(f"invalid index {i!r}: only integers, slices (`:`), ellipsis (`...`), None "
                                   "and long or byte Variables are valid indices")

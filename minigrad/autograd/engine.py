@@ -641,8 +641,8 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
         if g is None:
             if out.numel() != 1:
                 raise MinigradError(
-                    f"grad can be implicitly created only for scalar outputs; this output has "
-                    f"shape {out.shape}: pass gradient= with that shape"
+                    f"grad can be implicitly created only for scalar outputs (this output has "
+                    f"shape {out.shape}: pass gradient= with that shape)"
                 )
             result.append(from_numpy(np.ones(out.shape, dtype=out.dtype)))
             continue

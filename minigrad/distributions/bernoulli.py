@@ -96,7 +96,8 @@ class Bernoulli(ExponentialFamily):
 
     def log_prob(self, value: Any) -> Tensor:
         """``value * log p + (1 - value) * log(1 - p)``, computed stably from the logits."""
-        logits, v = broadcast_all(self.logits, self._checked(value, self.logits))
+        v = self._checked(value, self._probs if self._probs is not None else self._logits)  # (checked before
+        logits, v = broadcast_all(self.logits, v)  # the logits are cached: PyTorch's error names probs alone)
         return -binary_cross_entropy_with_logits(logits, v.to(logits.dtype), reduction="none")
 
     def entropy(self) -> Tensor:

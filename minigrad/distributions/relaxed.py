@@ -90,7 +90,8 @@ class LogitRelaxedBernoulli(_Binary):
 
     def log_prob(self, value: Any) -> Tensor:
         """``log t + d - 2 log1p(exp(d))`` with ``d = logits - t value``."""
-        logits, v = broadcast_all(self.logits, checked(self, value, self._param))
+        v = checked(self, value, self._param)  # (before the logits are cached, as PyTorch's error shows)
+        logits, v = broadcast_all(self.logits, v)
         diff = logits - v * self.temperature
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
@@ -256,7 +257,8 @@ class ContinuousBernoulli(_Binary, ExponentialFamily):
 
     def log_prob(self, value: Any) -> Tensor:
         """``-BCE(logits, value) + log C(p)``."""
-        logits, v = broadcast_all(self.logits, checked(self, value, self._param))
+        v = checked(self, value, self._param)  # (before the logits are cached, as PyTorch's error shows)
+        logits, v = broadcast_all(self.logits, v)
         return -binary_cross_entropy_with_logits(logits, v, reduction="none") + self._cont_bern_log_norm()
 
     def cdf(self, value: Any) -> Tensor:

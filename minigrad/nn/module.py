@@ -519,7 +519,7 @@ class Module:
             InvalidParameterError: ``mode`` is not a bool.
         """
         if not isinstance(mode, (bool, np.bool_)):
-            raise InvalidParameterError(f"training mode is expected to be boolean, got mode={mode!r}")
+            raise InvalidParameterError(f"training mode is expected to be boolean (got mode={mode!r})")
         object.__setattr__(self, "training", mode)
         for m in self.children():
             m.train(mode)

@@ -22,7 +22,6 @@ import numpy as np
 
 from minigrad.autograd import no_grad
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import nonnegative_int
 from minigrad.nn.module import Module
 from minigrad.optim._inplace import lerp_
 from minigrad.optim.lr_scheduler.base import GET_LR_WARNING, LRScheduler, format_param
@@ -266,10 +265,12 @@ class SWALR(LRScheduler):
             group["swa_lr"] = lr
         if anneal_strategy not in ("cos", "linear"):
             raise InvalidParameterError(
-                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy!r}"
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
             )
         self._anneal_strategy = anneal_strategy
-        self.anneal_epochs = nonnegative_int("anneal_epochs", anneal_epochs)
+        if not isinstance(anneal_epochs, int) or anneal_epochs < 0:  # (as PyTorch: a bool passes)
+            raise InvalidParameterError(f"anneal_epochs must be equal or greater than 0, got {anneal_epochs}")
+        self.anneal_epochs = anneal_epochs
         super().__init__(optimizer, last_epoch)
 
     def anneal_func(self, t: float) -> float:

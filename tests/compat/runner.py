@@ -959,6 +959,30 @@ SPECS: dict[str, list[Check]] = {
     "sparse_print_legacy.py": every_number(1e-5),  # COO printing, legacy constructors, sparse torch.save
     "sparse_module_buffers.py": every_number(1e-5),  # sparse adjacency buffer: state_dict, deepcopy
     "subclass_wrapper_printing.py": every_number(1e-5),  # subclass printing, unwrap/rewrap through F.*
+    "samplers_loader_keys.py": every_number(1e-5),  # SubsetRandomSampler of index tensors, mixed collate
+    "integer_index_semantics.py": every_number(1e-5),  # // and % of negatives, promotion, index assignment
+    "autograd_functional_penalty.py": every_number(1e-5),  # jacobian/hessian/vjp/jvp, grad modes, penalty
+    "schedulers_plateau_swa.py": every_number(1e-5),  # chained/sequential/plateau, SWALR, update_bn
+    "optimizer_zoo_resume.py": every_number(1e-5),  # eleven optimizers' flags, save/load/resume in lockstep
+    "random_streams_tour.py": every_number(1e-5),  # seeded samplers, generators, rng state, inits
+    "nn_functional_gallery.py": every_number(1e-5),  # rarer F.* ops and losses, summarized
+    "print_corners_gallery.py": every_number(1e-5),  # printing edges, printoptions, named tuples
+    "containers_optim_clip_repr.py": every_number(1e-5),  # container names, optimizer reprs, clipping
+    "parametrize_hooks_init_generators.py": every_number(1e-5),  # init generator=, parametrize, kwargs hooks
+    "module_state_saved_hooks.py": every_number(1e-5),  # state_dict options, extra state, saved-tensor hooks
+    "construction_reduction_edges.py": every_number(1e-5),  # wide ints, views, broadcast/cat errors, empties
+    "container_mutation_api.py": every_number(1e-5),  # Sequential/ModuleList/Dict/ParameterList/Dict edits
+    "rnn_packing_scaler_cpu.py": every_number(1e-5),  # pad/pack/unpad, packed GRU/LSTM, GradScaler on CPU
+    "distributions_validation_reprs.py": every_number(1e-5),  # reprs, validation errors, KL, seeded draws
+    "nan_order_out_args.py": every_number(1e-5),  # NaN in sort/select, alpha=/out=, masked_fill, norms
+    "custom_function_styles.py": every_number(1e-5),  # setup_context, jvp, mark_dirty, materialize_grads
+    "checkpoint_io_corners.py": every_number(1e-5),  # legacy format, map_location forms, bad files
+    "python_protocol_corners.py": every_number(1e-5),  # format/==/index/math/numpy/@/in-place protocols
+    "optimizer_hooks_accumulation.py": every_number(1e-5),  # accumulation, groups mid-run, optimizer hooks
+    "func_transform_options.py": every_number(1e-5),  # vmap/grad/jac* options, functional_call, ensembles
+    "prune_lazy_pretrained.py": every_number(1e-5),  # prune bookkeeping, lazy modules, from_pretrained
+    "print_magnitudes_options.py": every_number(1e-5),  # sci-notation switches, torch._tensor_str options
+    "inplace_view_grads_gallery.py": every_number(1e-5),  # in-place writes through views: grads, errors
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -160,8 +160,8 @@ def _stack_tensors(batch: Sequence[Tensor]) -> Tensor:
             f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
             f"{list(batch[k].shape)} at entry {k} (default_collate: samples must have equal shapes to be "
             f"stacked, got {shapes})")
-    if any(t.requires_grad for t in batch):
-        return stack(list(batch))  # recorded, so gradients reach the samples
+    if any(t.requires_grad or t.dtype != first.dtype for t in batch):
+        return stack(list(batch))  # recorded, so gradients reach the samples (mixed dtypes: promoted)
     return from_numpy(np.stack([t.numpy(force=True) for t in batch]))
 
 

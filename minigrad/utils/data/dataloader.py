@@ -35,6 +35,7 @@ from minigrad.utils.data.sampler import (
     RandomSampler,
     Sampler,
     SequentialSampler,
+    SubsetRandomSampler,
     _IndexSampler,
     _InfiniteConstantSampler,
     bool_flag,
@@ -279,12 +280,14 @@ class DataLoader:
         """
         bs = self.batch_sampler
         if type(bs) is not BatchSampler or not isinstance(bs.sampler, _IndexSampler) \
-                or type(bs.sampler).__iter__ is not _IndexSampler.__iter__:
+                or type(bs.sampler).__iter__ not in (_IndexSampler.__iter__, SubsetRandomSampler.__iter__):
+            return None
+        fancy = isinstance(self.dataset, TensorDataset) and self._default_collate
+        if not fancy and not bs.sampler._int_keys():
             return None
         chunks = bs.sampler._index_chunks(bs.batch_size)
         sequential = isinstance(bs.sampler, SequentialSampler)
         first = next(chunks)  # the order (or its first chunk) is drawn now, at iter(loader)
-        fancy = isinstance(self.dataset, TensorDataset) and self._default_collate
         return self._cut_chunks(first, chunks, bs.batch_size, bs.drop_last, sequential, fancy)
 
     def _cut_chunks(self, first: Array, rest: Iterator[Array], size: int, drop_last: bool,

@@ -80,6 +80,11 @@ class _IndexSampler(Sampler[int]):
     def _indices(self) -> Array:
         raise NotImplementedError
 
+    def _int_keys(self) -> bool:
+        """Whether the pass's keys are the Python ints of :meth:`_indices` (else only a TensorDataset's
+        fancy indexing may take the array in their place)."""
+        return True
+
     def _index_chunks(self, multiple: int = 1) -> Iterator[Array]:
         """The pass as consecutive arrays, each a multiple of ``multiple`` long except the last."""
         yield self._indices()
@@ -197,6 +202,19 @@ class SubsetRandomSampler(_IndexSampler):
     def _indices(self) -> Array:
         gen = self.generator or default_generator
         return np.asarray(self.indices, dtype=np.int64)[_draws.randperm(gen, len(self.indices))]
+
+    def _int_keys(self) -> bool:
+        """Whether ``indices[i]`` is a Python int (a list, tuple or range): the pass as one int array
+        then yields the same keys."""
+        return isinstance(self.indices, (list, tuple, range))
+
+    def __iter__(self) -> Iterator[int]:
+        if self._int_keys():
+            yield from super().__iter__()
+            return
+        # PyTorch yields indices[i] itself: a 0-d tensor of a Tensor's indices, a numpy int of an array's
+        for i in _draws.randperm(self.generator or default_generator, len(self.indices)).tolist():
+            yield self.indices[i]
 
     def __len__(self) -> int:
         return len(self.indices)

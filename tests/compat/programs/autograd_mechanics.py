@@ -214,6 +214,6 @@ out = m.sum(dim=1)
 try:
     out.backward()
 except RuntimeError as err:
-    print("non-scalar:", str(err).split(";")[0])  # (minigrad adds what to do about it)
+    print("non-scalar:", str(err).split(" (")[0])  # (minigrad adds what to do about it, in parentheses)
 out.backward(torch.ones_like(out))
 print("with gradient arg", r(m.grad))
