@@ -268,3 +268,69 @@ def test_sdpa_empty_inputs_keep_the_graph_as_pytorch() -> None:
         out.sum().backward()
         rows.append((names, bool(out.isnan().all()), q.grad.tolist()))
     assert rows[0] == rows[1]
+
+
+# ------------------------------------------------------------------ keras numpy_test: einsum, swapaxes, ...
+
+EINSUM_DTYPES = ["bool", "uint8", "int8", "int16", "int32", "float16", "float32", "float64"]
+EINSUM_CASES = [("ijk,lkj->il", (1, 1, 1), (1, 1, 1)), ("ij,jk->ik", (2, 3), (3, 2)), ("i,i->", (1,), (1,)),
+                ("ij,j->i", (2, 3), (1,)), ("bij,bj->bi", (2, 3, 1), (2, 1)),
+                ("ijk,lkj->il", (2, 3, 4), (1, 4, 1))]
+
+
+@pytest.mark.parametrize(("sub", "s1", "s2"), EINSUM_CASES)
+@pytest.mark.parametrize("dtypes", [("float16", "float32"), ("int8", "int8"), ("int16", "bool"),
+                                    ("uint8", "float64"), ("float32", "float32")])
+def test_einsum_contracting_only_size_one_labels_promotes_as_pytorch(sub: str, s1: tuple[int, ...],
+                                                                    s2: tuple[int, ...],
+                                                                    dtypes: tuple[str, str]) -> None:
+    """keras's test_einsum ('ijk,lkj->il' on ones of shape (1, 1, 1) and two dtypes): PyTorch sums a
+    contracted label of size 1 on one side out first, so with none wide on both sides the product is a
+    promoting mul; minigrad refused mixed dtypes whatever the sizes."""
+    torch = require_torch()
+
+    def run(lib: Any) -> Any:
+        a = lib.tensor((np.arange(np.prod(s1)) % 5).reshape(s1)).to(getattr(lib, dtypes[0]))
+        b = lib.tensor((np.arange(np.prod(s2)) % 3 + 1).reshape(s2)).to(getattr(lib, dtypes[1]))
+        return _run(lambda: lib.einsum(sub, a, b))
+
+    theirs, ours = run(torch), run(mg)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs))
+    else:
+        assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+        _same_outcome(theirs.double().numpy(), ours.double().numpy())
+
+
+def test_swapaxes_scatter_reduce_trapezoid_and_windows_take_keras_arguments() -> None:
+    """keras's torch backend calls torch.swapaxes(x, axis0=, axis1=), scatter_reduce_(reduce="min"),
+    torch.trapz(y, dx=<0-d tensor>) and torch.signal.windows.*(<0-d tensor>): each failed or promoted
+    differently here."""
+    torch = require_torch()
+
+    def calls(lib: Any) -> list[Any]:
+        x = lib.arange(6.0).reshape(2, 3)
+        inv, perm = lib.tensor([1, 0, 1, 2]), lib.arange(4)
+        y16 = lib.ones(3, dtype=lib.float16)
+        w = lib.signal.windows
+        return [_run(f) for f in (
+            lambda: lib.swapaxes(x, axis0=0, axis1=1).tolist(),
+            lambda: inv.new_zeros(3).scatter_reduce_(0, inv, perm, reduce="min", include_self=False).tolist(),
+            lambda: inv.new_zeros(3).scatter_reduce(0, inv, perm, reduce="max").tolist(),
+            lambda: inv.new_zeros(3).scatter_reduce(0, inv, perm, reduce="maximum"),
+            lambda: str(lib.trapz(y16, dx=lib.tensor(2.0, dtype=lib.float64)).dtype).removeprefix("torch."),
+            lambda: str(lib.cumulative_trapezoid(y16, dx=lib.tensor(2.0)).dtype).removeprefix("torch."),
+            lambda: lib.trapz(y16, dx=lib.ones(2)),
+            lambda: w.kaiser(lib.tensor(5), beta=2.0).tolist(),
+            lambda: w.hann(lib.tensor(1.0)).tolist(),
+            lambda: w.bartlett(lib.tensor(5)).tolist(),
+            lambda: w.hamming(lib.tensor(4.0)),
+        )]
+
+    for theirs, ours in zip(calls(torch), calls(mg)):
+        if isinstance(theirs, Exception):
+            assert isinstance(ours, type(theirs)), (theirs, ours)
+        elif isinstance(theirs, list):
+            np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=1e-6)
+        else:
+            assert ours == theirs
