@@ -131,6 +131,11 @@ from minigrad.dtypes import (
     dtype,
     finfo,
     float,  # noqa: A004
+    float8_e4m3fn,
+    float8_e4m3fnuz,
+    float8_e5m2,
+    float8_e5m2fnuz,
+    float8_e8m0fnu,
     float16,
     half,
     iinfo,
@@ -382,8 +387,9 @@ __all__ += ["UntypedStorage"]  # (safetensors maps a file with UntypedStorage.fr
 __all__ += ["Future"]  # (captum tests isinstance(output, torch.Future))
 __all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
     "as_tensor", "asarray", "bfloat16", "bool", "byte", "can_cast", "cdouble", "cfloat", "chalf", "char",
-    "complex32", "complex64", "complex128", "double", "finfo", "float",
-    "float16", "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_inference",
+    "complex32", "complex64", "complex128", "double", "finfo", "float", "float8_e4m3fn", "float8_e4m3fnuz",
+    "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu", "float16", "half", "iinfo", "int", "int8", "int16",
+    "int32", "is_floating_point", "is_inference",
     "is_tensor", "long", "promote_types", "result_type", "short", "uint8",
 ]  # fmt: skip
 __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts set

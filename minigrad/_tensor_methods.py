@@ -25,6 +25,7 @@ from minigrad import _shared_memory, memory_formats
 from minigrad.dtypes import kernel_error, resolve_dtype, scalar_type_name, tensor_type_name
 from minigrad.errors import (
     DeviceError,
+    DimensionError,
     MinigradError,
     ShapeError,
     bool_args,
@@ -1875,6 +1876,8 @@ class TensorMethods:
         for i in range(a.ndim - 1, -1, -1):
             if a.shape[i] == 1 and steps[i] == 0:
                 steps[i] = steps[i + 1] * a.shape[i + 1] if i + 1 < a.ndim else 1
+        if dim is not None and a.ndim == 0:
+            raise DimensionError(f"Dimension specified as {dim!r} but tensor has no dimensions")
         return tuple(steps) if dim is None else steps[norm_dim(dim, self.ndim)]
 
     def dim_order(self: Any, *, ambiguity_check: Any = False) -> tuple[builtins.int, ...]:

@@ -33,7 +33,8 @@ from minigrad.errors import (
 
 __all__ = [
     "DTYPES", "bfloat16", "bool", "byte", "can_cast", "cdouble", "cfloat", "chalf", "char", "complex32",
-    "complex64", "complex128", "double", "dtype", "finfo", "float", "float16",
+    "complex64", "complex128", "double", "dtype", "finfo", "float", "float8_e4m3fn", "float8_e4m3fnuz",
+    "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu", "float16",
     "float32", "float64", "half", "iinfo", "int", "int8", "int16", "int32", "int64", "is_floating_point",
     "long", "promote_types", "short", "uint8",
 ]  # fmt: skip
@@ -76,7 +77,7 @@ class _NameOnlyDtype:
         self.name, self.itemsize, self.message = name, itemsize, message
         self.is_complex = name.startswith("complex")
         self.is_floating_point = not self.is_complex
-        self.is_signed = True
+        self.is_signed = name != "float8_e8m0fnu"  # (an exponent only: PyTorch's one unsigned float)
 
     def __repr__(self) -> str:
         return f"{_NAMESPACE[0]}.{self.name}"
@@ -94,6 +95,17 @@ BFLOAT16_MESSAGE = (
     "use float32 (or float16)"
 )
 bfloat16 = _NameOnlyDtype("bfloat16", 2, BFLOAT16_MESSAGE)
+
+
+def _float8_name(name: str) -> _NameOnlyDtype:
+    return _NameOnlyDtype(name, 1, f"{name} is not available: numpy has no 8-bit float types, so minigrad "
+                          "cannot store or compute in it; use float16 or float32")
+
+
+# keras's torch backend lists the float8 types in its dtype table at import
+float8_e4m3fn, float8_e4m3fnuz = _float8_name("float8_e4m3fn"), _float8_name("float8_e4m3fnuz")
+float8_e5m2, float8_e5m2fnuz = _float8_name("float8_e5m2"), _float8_name("float8_e5m2fnuz")
+float8_e8m0fnu = _float8_name("float8_e8m0fnu")
 
 
 def _complex_name(name: str, itemsize: builtins.int) -> _NameOnlyDtype:

@@ -229,6 +229,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         InvalidParameterError: an unknown ``reduce``.
         MinigradError: ``src`` has another dtype than ``input`` (PyTorch's RuntimeError).
     """
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # (PyTorch takes these names too, unlisted)
     if reduce not in _REDUCE_PAD:
         raise InvalidParameterError(  # (PyTorch's words: scripts print them)
             f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")

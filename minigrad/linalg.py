@@ -21,7 +21,6 @@ from minigrad import _kernels, _out, _public, ops
 from minigrad._tensor_methods import dim_aliases
 from minigrad.dtypes import DTypeLike, kernel_error, resolve_dtype, scalar_type_name
 from minigrad.errors import (
-    DimensionError,
     DTypeError,
     InvalidParameterError,
     LinAlgError,
@@ -34,7 +33,7 @@ from minigrad.errors import (
 from minigrad.matrix_ops import cross
 from minigrad.reductions import norm as _norm
 from minigrad.return_types import result_repr
-from minigrad.shapes import check_broadcast
+from minigrad.shapes import check_broadcast, norm_dim
 from minigrad.tensor import Tensor, _named, cat, from_numpy, matmul, where
 
 __all__ = [
@@ -397,14 +396,19 @@ def vector_norm(x: Tensor, ord: float = 2, dim: int | Sequence[int] | None = Non
 
 
 def _two_dims(fn: str, a: Tensor, dim: Sequence[int]) -> tuple[int, int]:
-    if len(dim) != 2:
-        raise InvalidParameterError(f"linalg.{fn}: dim must be a 2-tuple, got dim={tuple(dim)!r}")
-    d0, d1 = (d + a.ndim if d < 0 else d for d in dim)
-    if not (0 <= d0 < a.ndim and 0 <= d1 < a.ndim):
-        raise DimensionError(f"linalg.{fn}: dim {tuple(dim)} out of range for a tensor of {a.ndim} dims")
+    if len(dim) != 2:  # (PyTorch lists the dims with spaces)
+        raise InvalidParameterError(f"linalg.{fn}: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+    d0, d1 = (norm_dim(d, a.ndim) for d in dim)
     if d0 == d1:
-        raise InvalidParameterError(f"linalg.{fn}: dims must be different, got dim={tuple(dim)!r}")
+        raise InvalidParameterError(f"linalg.{fn}: dims must be different. Got ({dim[0]}, {dim[1]})")
     return d0, d1
+
+
+def _matrix_ord(ord: float | str) -> None:  # noqa: A002
+    """PyTorch's first check of a matrix norm: the orders it has."""
+    if ord not in ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf):
+        shown = f"{ord:g}" if isinstance(ord, (int, float)) and not isinstance(ord, bool) else ord
+        raise InvalidParameterError(f"linalg.matrix_norm: Order {shown} not supported.")
 
 
 def _max_min(x: Tensor, dim: int, largest: bool) -> Tensor:
@@ -425,9 +429,12 @@ def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2,
     (largest / smallest singular value).
 
     Raises:
-        InvalidParameterError: another ord, or dims that are not two different dims.
+        InvalidParameterError: another ord (checked first, as PyTorch), or dims that are not two
+            different dims.
         ShapeError: A has fewer than 2 dims.
+        DimensionError: a dim out of range (PyTorch's IndexError).
     """
+    _matrix_ord(ord)
     if dtype is not None:
         A = A.astype(_norm_dtype("matrix_norm", A, dtype))  # noqa: N806
     a = _matrix("matrix_norm", A)
@@ -449,38 +456,36 @@ def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2,
         out = _max_min(a.abs().sum(summed, keepdim=True), reduced, ord > 0)
         out = out if keepdim else out.squeeze(max(d0, d1)).squeeze(min(d0, d1))
         return _named(out, A, "AmaxBackward0" if ord > 0 else "AminBackward0")
-    raise InvalidParameterError(f"linalg.matrix_norm: order {ord!r} not supported")
+    raise AssertionError(ord)  # (_matrix_ord let through only the orders above)
 
 
 @dim_aliases
 @bool_args("keepdim")
 def norm(A: Tensor, ord: float | str | None = None, dim: int | Sequence[int] | None = None,  # noqa: A002, N803
          keepdim: bool = False, *, dtype: DTypeLike = None) -> Tensor:
-    """A vector or matrix norm, by PyTorch's rules: an int dim (or a 1-tuple) is a vector norm, a 2-tuple a
-    matrix norm; with dim=None, ord=None is the 2-norm of all elements, else A must be 1-D (vector) or 2-D
-    (matrix).
+    """A vector or matrix norm, by PyTorch's rules: ord None is the 2-norm over ``dim`` (all elements when
+    None; a vector norm whatever dim's length); a string ord is a matrix norm over dim (default (0, 1));
+    a number is a matrix norm over a 2-tuple dim, or with no dim over a 2-D input, else a vector norm.
 
     Raises:
-        InvalidParameterError: a string ord for a vector norm, or ord given for an input of 3+ dims
-            without dim.
+        InvalidParameterError: dim of a length other than 1 or 2; ord given, dim not, and the input
+            neither 1-D nor 2-D (PyTorch's RuntimeErrors); and from :func:`matrix_norm`.
+        ShapeError, DimensionError: from :func:`matrix_norm` / :func:`vector_norm`.
     """
     if isinstance(dim, int):
         dim = (dim,)
     if dim is not None:
-        dims = tuple(dim)
-        if len(dims) == 1:
-            if isinstance(ord, str):
-                raise InvalidParameterError(f"linalg.norm: ord={ord!r} needs a 2-tuple dim (a matrix norm)")
-            return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
-        return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)  # type: ignore[arg-type]
-    if ord is None:
-        return vector_norm(A, 2, None, keepdim, dtype=dtype)
-    if A.ndim == 1 and not isinstance(ord, str):
-        return vector_norm(A, ord, None, keepdim, dtype=dtype)
-    if A.ndim == 2:
-        return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
-    raise InvalidParameterError(
-        f"linalg.norm: if dim is not given, the input must be 1D or 2D, got shape {A.shape} with ord={ord!r}")
+        dim = tuple(dim)
+        if len(dim) not in (1, 2):
+            raise InvalidParameterError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. "
+                                        f"Got {list(dim)}")
+    elif ord is not None and A.ndim not in (1, 2):
+        raise InvalidParameterError("linalg.norm: If dim is not specified but ord is, the input must be 1D "
+                                    f"or 2D. Got {A.ndim}D.")
+    if isinstance(ord, str) or (ord is not None and (len(dim) == 2 if dim is not None else A.ndim == 2)):
+        return matrix_norm(A, ord, (0, 1) if dim is None else dim, keepdim,  # type: ignore[arg-type]
+                           dtype=dtype)
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
 
 
 def cond(A: Tensor, p: float | str | None = None) -> Tensor:  # noqa: N803

@@ -398,6 +398,11 @@ def _sum_out(t: Tensor, ls: list[str], keep: set[str]) -> tuple[Tensor, list[str
     return t, ls
 
 
+def _both_wide(lab: str, a: Tensor, la: list[str], b: Tensor, lb: list[str]) -> bool:
+    """Whether label ``lab`` has a size other than 1 in both operands (only those reach the matmul)."""
+    return a.shape[la.index(lab)] != 1 and b.shape[lb.index(lab)] != 1
+
+
 def _contract(a: Tensor, la: list[str], b: Tensor, lb: list[str], keep: set[str]) -> tuple[Tensor, list[str]]:
     """One pairwise contraction as a batched matmul: (batch, left, k) @ (batch, k, right)."""
     sizes: dict[str, int] = {}
@@ -406,6 +411,13 @@ def _contract(a: Tensor, la: list[str], b: Tensor, lb: list[str], keep: set[str]
             if sizes.get(lab, n) not in (n, 1) and n != 1:
                 raise ShapeError(f"einsum: subscript {lab!r} has sizes {sizes[lab]} and {n}")
             sizes[lab] = n if sizes.get(lab, 1) == 1 else sizes[lab]  # (a size 1 broadcasts, to 0 too)
+    for lab in [x for x in la if x in lb and x not in keep and not _both_wide(x, a, la, b, lb)]:
+        # PyTorch sums a contracted label of size 1 on one side out of the other side first (a sum, so
+        # integers widen to int64), leaving to the product only labels wide on both sides
+        ia, ib = la.index(lab), lb.index(lab)
+        a = a.sum(ia) if a.shape[ia] != 1 else a.squeeze(ia)
+        b = b.sum(ib) if b.shape[ib] != 1 else b.squeeze(ib)
+        la, lb = [x for x in la if x != lab], [x for x in lb if x != lab]
     batch = [lab for lab in la if lab in lb and lab in keep]
     summed = [lab for lab in la if lab in lb and lab not in keep]
     left = [lab for lab in la if lab not in lb]

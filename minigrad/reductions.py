@@ -14,7 +14,7 @@ import builtins
 import math
 import sys
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -466,6 +466,17 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
     return x
 
 
+def _dx_number(fn: str, dx: Any) -> float | None:
+    """``dx`` as the number PyTorch's parser reads it as: a 0-d tensor gives its value (so it does not
+    promote y's dtype: keras passes ``dx=convert_to_tensor(1.0)``); another tensor is refused."""
+    if isinstance(dx, Tensor):
+        if dx.ndim != 0:
+            raise TypeError(f"{fn}() received an invalid combination of arguments - got (Tensor, dx=Tensor), "
+                            "but dx must be a number")
+        return float(dx.item())
+    return cast("float | None", dx)
+
+
 def _trapezoids(y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tuple[Tensor, Tensor | None, int]:
     """y, the spacings along ``dim`` (x[i+1] - x[i], size n - 1; None: ``dx`` apart), and the dim."""
     if x is not None and dx is not None:
@@ -511,6 +522,7 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, di
         ShapeError: a 1-D ``x`` whose length differs from y's size along dim.
         TypeError: both ``x`` and ``dx``; MinigradError: a bool ``y`` (as PyTorch).
     """
+    dx = _dx_number("trapezoid", dx)
     yf, spacing, d = _trapezoids(y, x, dx, dim)
     if y.shape[d] == 0:  # PyTorch: fresh zeros of y's own dtype, outside the graph
         return from_numpy(np.zeros(y.shape[:d] + y.shape[d + 1:], dtype=y.dtype))
@@ -539,6 +551,7 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None
         DimensionError: a 0-d ``y`` or ``dim`` out of range.
         ShapeError: a 1-D ``x`` whose length differs from y's size along dim.
     """
+    dx = _dx_number("cumulative_trapezoid", dx)
     y, spacing, d = _trapezoids(y, x, dx, dim)
     sides = _sides(y, d)
     if spacing is None:

@@ -594,7 +594,13 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:  # noqa: A002
     return input.transpose(dim0, dim1)
 
 
-swapaxes = swapdims = transpose
+swapdims = transpose
+
+
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:  # noqa: A002
+    """Swap two dims: ``transpose`` under numpy's argument names (keras calls ``torch.swapaxes(x, axis0=,
+    axis1=)``)."""
+    return input.transpose(axis0, axis1)
 
 
 def permute(input: Tensor, dims: Sequence[int]) -> Tensor:  # noqa: A002

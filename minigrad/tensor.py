@@ -501,7 +501,7 @@ class Tensor(TensorMethods):
         if type(dim) is int and -len(shape) <= dim < len(shape):  # (x.size(0) in every training loop)
             return shape[dim]
         if dim is not None and self.ndim == 0:
-            raise DimensionError(f"size(): dim {dim!r} was given, but the tensor is 0-d and has no dims")
+            raise DimensionError(f"Dimension specified as {dim!r} but tensor has no dimensions")
         return self.shape if dim is None else self.shape[norm_dim(dim, self.ndim)]
 
     def numel(self) -> int:

@@ -1,6 +1,7 @@
 """PyTorch's small top-level helpers: ``frombuffer``, the deprecated ``range``, ``detach``, ``is_signed``,
-``get_device``, ``typename``, ``_assert``, ``is_same_size``, ``set_flush_denormal`` and the DLPack
-exchange ``from_dlpack`` / ``to_dlpack``."""
+``get_device``, ``typename``, ``_assert``, ``is_same_size``, ``set_flush_denormal``, the DLPack
+exchange ``from_dlpack`` / ``to_dlpack`` and the symbolic-size classes ``SymInt``, ``SymFloat``,
+``SymBool``."""
 
 from __future__ import annotations
 
@@ -18,8 +19,35 @@ from minigrad.errors import InvalidParameterError, not_tensor_error, public_stac
 from minigrad.tensor import Tensor, from_numpy
 from minigrad.tensor import where as tensor_where
 
-__all__ = ["_assert", "adjoint", "detach", "from_dlpack", "frombuffer", "get_device", "is_same_size",
+__all__ = ["SymBool", "SymFloat", "SymInt", "_assert", "adjoint", "detach", "from_dlpack", "frombuffer",
+           "get_device", "is_same_size",
            "is_signed", "is_storage", "range", "set_flush_denormal", "to_dlpack", "typename"]
+
+
+class _Symbolic:
+    """A size or scalar PyTorch leaves symbolic while ``torch.export`` or ``torch.compile(dynamic=True)``
+    traces. minigrad runs every program eagerly with concrete sizes, so no value is ever one of these: the
+    classes exist for library code that tests ``isinstance(n, (int, torch.SymInt))`` (keras's torch backend
+    does) and there answer False.
+
+    Raises:
+        TypeError: on construction (minigrad has no symbolic nodes to wrap).
+    """
+
+    def __init__(self, node: Any) -> None:
+        raise TypeError(f"minigrad has no symbolic shapes: a {type(self).__name__} cannot be made")
+
+
+class SymInt(_Symbolic):
+    """PyTorch's symbolic int (see :class:`_Symbolic`): no minigrad value is one."""
+
+
+class SymFloat(_Symbolic):
+    """PyTorch's symbolic float (see :class:`_Symbolic`): no minigrad value is one."""
+
+
+class SymBool(_Symbolic):
+    """PyTorch's symbolic bool (see :class:`_Symbolic`): no minigrad value is one."""
 
 
 def _assert(condition: Any, message: str) -> None:

@@ -57,14 +57,23 @@ class FunctionCtx:
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
         self._non_diff_index: set[int] = set()  # positions of the outputs marked non-differentiable
         self._saved_forward: tuple[Any, ...] = ()  # save_for_forward's tensors (for a jvp; not called)
+        self._records = True  # apply: whether the call is recorded (PyTorch checks what is saved only then)
 
     def save_for_backward(self, *tensors: Any) -> None:
-        """Keep tensors (or None) for backward; read them back as ``ctx.saved_tensors``."""
-        for t in tensors:
-            if t is not None and not isinstance(t, Tensor):
-                raise TypeError(f"save_for_backward can only save tensors or None, got {type(t).__name__}")
+        """Keep tensors (or None) for backward; read them back as ``ctx.saved_tensors``.
+
+        Raises:
+            TypeError: something else is saved while the call is recorded (PyTorch's message; a call
+                that records nothing, no input requiring grad, keeps what it is given unchecked).
+        """
         self._saved = tensors
         self._unpack = None
+        if not self._records:
+            return
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
+                                f"{type(t).__name__}")
         if _extras.pack:  # inside saved_tensors_hooks: keep what the pack hook makes of each
             pack, self._unpack = _extras.pack[-1]
             self._saved = tuple(None if t is None else pack(t) for t in tensors)
@@ -303,6 +312,7 @@ class Function:
         """Run forward; if grad mode is on and an input requires grad, record the function."""
         needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         ctx = FunctionCtx(needs)
+        ctx._records = _mode.record and any(needs)
         separate = cls.setup_context is not Function.setup_context
         with no_grad():
             output = cls.forward(*args, **kwargs) if separate else cls.forward(ctx, *args, **kwargs)

@@ -26,10 +26,20 @@ def _window(name: str, M: int, sym: bool, dtype: DTypeLike, device: DeviceLike, 
             requires_grad: bool, values: Callable[[Array, int], Array]) -> Tensor:
     """``values(n, L)`` on n = 0..L-1 (L = M, or M + 1 for a periodic window), its first M, as a tensor.
 
+    A 0-d tensor M is read as PyTorch's windows read it: an integer one as its value; a float one only for
+    0 or 1 points (the cases answered before PyTorch's ``linspace(steps=M)``, which refuses it).
+
     Raises:
         InvalidParameterError: a negative M or a dtype other than float32/float64 (PyTorch's ValueErrors).
+        TypeError: a float tensor M of more than one point.
     """
     check_device(device)
+    if isinstance(M, Tensor) and M.ndim == 0:
+        value = M.item()
+        if M.dtype.kind == "f" and value not in (0.0, 1.0) and value >= 0:
+            raise TypeError(f"linspace() received an invalid combination of arguments: steps must be an int, "
+                            f"got a {M.dtype} tensor (torch.signal.windows.{name}(M={value}))")
+        M = int(value)  # noqa: N806
     if M < 0:
         raise InvalidParameterError(f"{name} requires non-negative window length, got M={M}")
     dt = get_default_dtype() if dtype is None else resolve_dtype(dtype)

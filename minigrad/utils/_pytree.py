@@ -14,24 +14,73 @@ tuple, list, dict, ``OrderedDict``, ``defaultdict``, ``deque``, namedtuple (or a
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
+from minigrad import return_types
+from minigrad.size import Size
+
 __all__ = [
-    "LeafSpec", "TreeSpec", "register_pytree_node", "tree_all", "tree_any", "tree_flatten", "tree_iter",
-    "tree_leaves", "tree_map", "tree_map_", "tree_map_only", "tree_structure", "tree_unflatten",
+    "GetAttrKey", "LeafSpec", "MappingKey", "SequenceKey", "TreeSpec", "keystr", "register_pytree_node",
+    "tree_all", "tree_any", "tree_flatten", "tree_flatten_with_path", "tree_iter", "tree_leaves", "tree_map",
+    "tree_map_", "tree_map_only", "tree_structure", "tree_unflatten",
 ]  # fmt: skip
 
 PyTree = Any  # PyTorch's annotation of a pytree argument (torchjd's autogram imports it)
 Context = Any
 FlattenFn = Callable[[Any], tuple[list[Any], Context]]
 UnflattenFn = Callable[[Iterable[Any], Context], Any]
+FlattenWithKeysFn = Callable[[Any], tuple[list[tuple[Any, Any]], Context]]
+
+
+@dataclasses.dataclass(frozen=True)
+class SequenceKey:
+    """The key of a child of a list, tuple or deque in a key path: its index (prints ``[idx]``)."""
+
+    idx: int
+
+    def __str__(self) -> str:
+        return f"[{self.idx!r}]"
+
+    def get(self, sequence: Any) -> Any:
+        """The child of ``sequence`` this key names."""
+        return sequence[self.idx]
+
+
+@dataclasses.dataclass(frozen=True)
+class MappingKey:
+    """The key of a dict's child in a key path (prints ``[key]``, the key's repr)."""
+
+    key: Any
+
+    def __str__(self) -> str:
+        return f"[{self.key!r}]"
+
+    def get(self, mapping: Any) -> Any:
+        """The child of ``mapping`` this key names."""
+        return mapping[self.key]
+
+
+@dataclasses.dataclass(frozen=True)
+class GetAttrKey:
+    """The key of a namedtuple's field in a key path (prints ``.name``)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return f".{self.name}"
+
+    def get(self, obj: Any) -> Any:
+        """The attribute of ``obj`` this key names."""
+        return getattr(obj, self.name)
 
 
 class _Node(NamedTuple):
     flatten: FlattenFn
     unflatten: UnflattenFn
+    flatten_with_keys_fn: FlattenWithKeysFn | None = None
 
 
 class namedtuple:  # noqa: N801 - the name PyTorch's specs print
@@ -43,45 +92,90 @@ def _defaultdict_unflatten(values: Iterable[Any], context: Context) -> Any:
     return defaultdict(factory, zip(keys, values))
 
 
-SUPPORTED_NODES: dict[type, _Node] = {
-    tuple: _Node(lambda t: (list(t), None), lambda v, c: tuple(v)),
-    list: _Node(lambda t: (list(t), None), lambda v, c: list(v)),
-    dict: _Node(lambda d: (list(d.values()), list(d)), lambda v, c: dict(zip(c, v))),
-    OrderedDict: _Node(lambda d: (list(d.values()), list(d)), lambda v, c: OrderedDict(zip(c, v))),
-    defaultdict: _Node(lambda d: (list(d.values()), [d.default_factory, list(d)]), _defaultdict_unflatten),
-    deque: _Node(lambda d: (list(d), d.maxlen), lambda v, c: deque(v, maxlen=c)),
+def _indexed(flatten: FlattenFn) -> FlattenWithKeysFn:
+    def with_keys(tree: Any) -> tuple[list[tuple[Any, Any]], Context]:
+        children, context = flatten(tree)
+        return [(SequenceKey(i), c) for i, c in enumerate(children)], context
+    return with_keys
+
+
+def _keyed(tree: Any) -> tuple[list[tuple[Any, Any]], Context]:
+    return [(MappingKey(k), v) for k, v in tree.items()], list(tree)
+
+
+def _sequence(kind: type) -> _Node:
+    """A node flattening a ``return_types`` class as PyTorch does its struct sequences: no context."""
+    return _Node(_tuple_flatten, lambda v, c: kind(*v), _indexed(_tuple_flatten))
+
+
+def _tuple_flatten(t: Any) -> tuple[list[Any], Context]:
+    return list(t), None
+
+
+def _deque_flatten(d: Any) -> tuple[list[Any], Context]:
+    return list(d), d.maxlen
+
+
+def _defaultdict_flatten(d: Any) -> tuple[list[Any], Context]:
+    return list(d.values()), [d.default_factory, list(d)]
+
+
+def _namedtuple_flatten(t: Any) -> tuple[list[Any], Context]:
+    return list(t), type(t)
+
+
+SUPPORTED_NODES: dict[Any, _Node] = {
+    tuple: _Node(_tuple_flatten, lambda v, c: tuple(v), _indexed(_tuple_flatten)),
+    list: _Node(_tuple_flatten, lambda v, c: list(v), _indexed(_tuple_flatten)),
+    dict: _Node(lambda d: (list(d.values()), list(d)), lambda v, c: dict(zip(c, v)), _keyed),
+    namedtuple: _Node(_namedtuple_flatten, lambda v, c: c(*v),
+                      lambda t: ([(GetAttrKey(f), v) for f, v in zip(t._fields, t)], type(t))),
+    OrderedDict: _Node(lambda d: (list(d.values()), list(d)), lambda v, c: OrderedDict(zip(c, v)), _keyed),
+    defaultdict: _Node(_defaultdict_flatten, _defaultdict_unflatten,
+                       lambda d: (_keyed(d)[0], _defaultdict_flatten(d)[1])),
+    deque: _Node(_deque_flatten, lambda v, c: deque(v, maxlen=c), _indexed(_deque_flatten)),
+    Size: _Node(_tuple_flatten, lambda v, c: tuple(v), _indexed(_tuple_flatten)),  # (a tuple back, as torch)
 }
+# PyTorch's return types are struct sequences, registered one by one (not namedtuples, as minigrad's are)
+_STRUCT_SEQUENCES = frozenset(getattr(return_types, name) for name in return_types.__all__)
+SUPPORTED_NODES.update((kind, _sequence(kind)) for kind in _STRUCT_SEQUENCES)
 
 
 _DICTS = (dict, OrderedDict, defaultdict)
 
 
 def register_pytree_node(cls: type, flatten_fn: FlattenFn, unflatten_fn: UnflattenFn, *,
-                         serialized_type_name: str | None = None, **_: Any) -> None:
+                         serialized_type_name: str | None = None,
+                         flatten_with_keys_fn: FlattenWithKeysFn | None = None, **_: Any) -> None:
     """Make instances of ``cls`` nodes: ``flatten_fn(x)`` gives ``(children, context)`` and
-    ``unflatten_fn(children, context)`` rebuilds one (serialization options are accepted and unused).
+    ``unflatten_fn(children, context)`` rebuilds one; ``flatten_with_keys_fn(x)`` gives
+    ``([(key, child), ...], context)`` for :func:`tree_flatten_with_path` (serialization options are
+    accepted and unused).
 
     Raises:
         ValueError: ``cls`` is already registered (PyTorch's error).
     """
     if cls in SUPPORTED_NODES:
         raise ValueError(f"{cls} is already registered as pytree node.")
-    SUPPORTED_NODES[cls] = _Node(flatten_fn, unflatten_fn)
+    SUPPORTED_NODES[cls] = _Node(flatten_fn, unflatten_fn, flatten_with_keys_fn)
+
+
+def _get_node_type(tree: Any) -> Any:
+    """The type under which ``tree`` is looked up in ``SUPPORTED_NODES``: :class:`namedtuple` for any
+    namedtuple (a ``return_types`` result excepted: PyTorch's are not namedtuples), else its type."""
+    kind = type(tree)
+    if kind not in _STRUCT_SEQUENCES and issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        return namedtuple
+    return kind
 
 
 def _node_type(tree: Any) -> type | None:
     """The registered node type of ``tree`` (:class:`namedtuple` for any namedtuple), or None for a leaf."""
-    kind = type(tree)
-    if kind in SUPPORTED_NODES:
-        return kind
-    if isinstance(tree, tuple) and hasattr(kind, "_fields"):
-        return namedtuple
-    return None
+    kind = _get_node_type(tree)
+    return kind if kind in SUPPORTED_NODES else None
 
 
 def _flatten_node(kind: type, tree: Any) -> tuple[list[Any], Context]:
-    if kind is namedtuple:
-        return list(tree), type(tree)
     return SUPPORTED_NODES[kind].flatten(tree)
 
 
@@ -109,8 +203,6 @@ class TreeSpec:
         if self.type is None:
             return next(leaves)
         children = [s._build(leaves) for s in self.children_specs]
-        if self.type is namedtuple:
-            return self.context(*children)
         return SUPPORTED_NODES[self.type].unflatten(children, self.context)
 
     def children(self) -> list[TreeSpec]:
@@ -196,6 +288,38 @@ def tree_flatten(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> tup
 
     spec = walk(tree)
     return leaves, spec
+
+
+def tree_flatten_with_path(tree: Any, is_leaf: Callable[[Any], bool] | None = None,
+                           ) -> tuple[list[tuple[tuple[Any, ...], Any]], TreeSpec]:
+    """As :func:`tree_flatten`, with each leaf paired with its key path: a tuple of
+    :class:`SequenceKey`, :class:`MappingKey` and :class:`GetAttrKey` from the root down.
+
+    Raises:
+        ValueError: a node type registered without ``flatten_with_keys_fn`` (PyTorch's message).
+    """
+    paths: list[tuple[tuple[Any, ...], Any]] = []
+
+    def walk(path: tuple[Any, ...], node: Any) -> None:
+        kind = None if is_leaf is not None and is_leaf(node) else _node_type(node)
+        if kind is None:
+            paths.append((path, node))
+            return
+        with_keys = SUPPORTED_NODES[kind].flatten_with_keys_fn
+        if with_keys is None:
+            raise ValueError(f"Did not find a flatten_with_keys_fn for type: {kind}. "
+                             "Please pass a flatten_with_keys_fn argument to register_pytree_node.")
+        for key, child in with_keys(node)[0]:
+            walk((*path, key), child)
+
+    spec = tree_structure(tree, is_leaf)
+    walk((), tree)
+    return paths, spec
+
+
+def keystr(kp: tuple[Any, ...]) -> str:
+    """A key path printed as PyTorch does (``['a'][0].x``)."""
+    return "".join(str(k) for k in kp)
 
 
 def tree_unflatten(leaves: Iterable[Any], treespec: TreeSpec) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.backends import cuda as _cuda
 from minigrad.dtypes import scalar_type_name
 from minigrad.errors import (
     DTypeError,
@@ -25,7 +26,7 @@ from minigrad.errors import (
 from minigrad.nn import _checks
 from minigrad.nn.functional.dropout import dropout_row_major
 from minigrad.shapes import size_mismatch
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.tensor import Array, Tensor, _named, from_numpy
 
 __all__ = ["additive_mask", "attention", "causal_mask", "scaled_dot_product_attention"]
 
@@ -130,7 +131,8 @@ def scaled_dot_product_attention(
             added to the scores (and receives a gradient if it requires one).
         dropout_p: probability of zeroing an attention weight; applied
             whenever it is > 0 (pass 0.0 at evaluation, as PyTorch requires).
-        is_causal: row i attends to columns 0..i only (top-left aligned).
+        is_causal: row i attends to columns 0..i only (top-left aligned); with ``attn_mask`` too
+            only where PyTorch's CPU build would use its fused kernel (:func:`_fused_cpu`).
         scale: defaults to 1 / sqrt(E).
         enable_gqa: grouped-query attention: key and value have Hk heads (dim -3)
             where query has Hq, a multiple of Hk; each key/value head serves
@@ -144,20 +146,27 @@ def scaled_dot_product_attention(
             that is neither bool nor float.
         ShapeError: E differs between query and key, S between key and
             value, or the mask does not broadcast to (..., L, S).
-        InvalidParameterError: both ``attn_mask`` and ``is_causal``, or
-            ``dropout_p`` outside [0, 1].
+        InvalidParameterError: both ``attn_mask`` and ``is_causal`` where PyTorch's CPU build runs its
+            math kernel (its fused one, picked by :func:`_fused_cpu`, applies both), or ``dropout_p``
+            outside [0, 1].
+        DimensionError: a 4-D query, key and value with a mask of fewer than 2 dims (PyTorch's
+            IndexError from its kernel choice).
         ShapeError (enable_gqa): query's heads are not a multiple of key's and value's.
     """
     q = _check_float("query", query)
     k = _check_float("key", key)
     v = _check_float("value", value)
-    if _checks.strict_flag("enable_gqa", enable_gqa):
-        k, v = _repeat_heads(q, k, "key"), _repeat_heads(q, v, "value")
+    gqa = _checks.strict_flag("enable_gqa", enable_gqa)
     if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
         raise ShapeError(
             f"scaled_dot_product_attention: query, key and value need at least 2 dims (..., L, E), "
             f"got shapes {q.shape}, {k.shape} and {v.shape}"
         )
+    if q.shape[-2] == 0 or v.numel() == 0:
+        return _empty_attention(q, k, v, attn_mask)
+    fused = _fused_cpu(q, k, v, attn_mask, dropout_p, gqa)
+    if gqa:
+        k, v = _repeat_heads(q, k, "key"), _repeat_heads(q, v, "value")
     if not q.dtype == k.dtype == v.dtype:
         raise _MaskDTypeError(
             f"scaled_dot_product_attention: query, key and value must share a dtype, "
@@ -178,19 +187,63 @@ def scaled_dot_product_attention(
     p = _checks.probability("dropout_p", dropout_p)
     target_len, source_len = q.shape[-2], k.shape[-2]
     mask: Tensor | None = None
-    if is_causal:
-        if attn_mask is not None:
-            raise InvalidParameterError(
-                "scaled_dot_product_attention: pass either attn_mask or is_causal=True, not both"
-            )
-        mask = from_numpy(causal_mask(target_len, source_len, q.dtype))
-    elif attn_mask is not None:
+    if is_causal and attn_mask is not None and not fused:  # (PyTorch's math kernel's check)
+        raise InvalidParameterError(
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
+        )
+    if attn_mask is not None:
         mask = additive_mask(attn_mask, q.dtype, true_means_masked=False, name="attn_mask")
         check_sdpa_mask(mask, q.dtype)
         _check_mask_shape(tuple(mask.shape), q, k)
+    if is_causal:  # (with a mask only in the fused kernel, which applies both)
+        causal = from_numpy(causal_mask(target_len, source_len, q.dtype))
+        mask = causal if mask is None else mask + causal
     # E = 0: PyTorch's 1 / sqrt(0) is inf, and the (empty) scores stay 0, so each query averages the values
     s = (1.0 / math.sqrt(q.shape[-1]) if q.shape[-1] else math.inf) if scale is None else float(scale)
     return attention(q, k, v, mask, p, s)[0]
+
+
+def _empty_attention(q: Tensor, k: Tensor, v: Tensor, attn_mask: Any) -> Tensor:
+    """PyTorch's answer when there are no queries (L = 0) or no values (an empty value): zeros of shape
+    (*query's leading dims, L, Ev), not broadcast, connected to the inputs through their sums times 0 (so a
+    NaN or inf input makes every entry NaN, and the gradients are zeros), the mask unchecked and unused.
+
+    Raises:
+        TypeError: a mask that is neither bool nor float (checked first, as PyTorch).
+    """
+    if attn_mask is not None:
+        check_sdpa_mask(additive_mask(attn_mask, q.dtype, true_means_masked=False, name="attn_mask"), q.dtype)
+    zeros = from_numpy(np.zeros((*q.shape[:-1], v.shape[-1]), dtype=q.dtype))
+    total = q.sum() + k.sum() + v.sum()
+    return zeros + _named(total * 0, total, "MulBackward1", False, total)  # (PyTorch's number overload)
+
+
+def _fused_cpu(q: Tensor, k: Tensor, v: Tensor, attn_mask: Any, dropout_p: float, gqa: bool) -> bool:
+    """Whether PyTorch's CPU build runs its fused (flash) kernel rather than the math one, by its gates in
+    their order: flash enabled, no dropout, 4-D inputs with one batch size and head counts that match (or
+    divide, with enable_gqa), a 2-D or 4-D mask not requiring grad whose last two sizes are L or 1 and S or 1
+    (and leading ones B or 1, H or 1), one head size, nonzero sequence lengths, unit last strides, a float
+    dtype. The two kernels differ where a mask meets ``is_causal``: the fused one applies both.
+
+    Raises:
+        DimensionError: a mask of fewer than 2 dims reaching the mask gate (PyTorch's IndexError: the gate
+            reads its size(-2)).
+    """
+    if not _cuda._SDP["flash"] or dropout_p > 0 or not q.ndim == k.ndim == v.ndim == 4:
+        return False
+    (b, hq, length, e), (bk, hk, source, ek), (bv, hv, _, ev) = q.shape, k.shape, v.shape
+    if not b == bk == bv or (hk != hv or hq % hk if gqa else not hq == hk == hv):
+        return False
+    if attn_mask is not None:
+        m = attn_mask if isinstance(attn_mask, Tensor) else from_numpy(np.asarray(attn_mask))
+        if m.requires_grad:
+            return False
+        if m.size(-2) not in (length, 1) or m.size(-1) not in (source, 1):
+            return False
+        if not (m.ndim == 2 or (m.ndim == 4 and m.shape[0] in (b, 1) and m.shape[1] in (hq, 1))):
+            return False
+    return (e == ek == ev and length > 0 and source > 0 and q.stride(-1) == k.stride(-1) == v.stride(-1) == 1
+            and q.dtype.kind == "f")
 
 
 def _check_mask_shape(mask: tuple[int, ...], q: Tensor, k: Tensor) -> None:

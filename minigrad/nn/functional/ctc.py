@@ -4,7 +4,7 @@ The target ``l`` of length L is extended with blanks, ``l' = (blank, l1, blank,
 l2, ..., lL, blank)``, and ``alpha[t, s]`` is the log-probability of all
 alignments of the first t+1 frames that end in ``l'[s]``::
 
-    alpha[t, s] = logsumexp(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2] if l'[s] != blank, l'[s-2])
+    alpha[t, s] = logsumexp(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2] if l'[s] != l'[s-2])
                   + log_probs[t, l'[s]]
     loss = -logsumexp(alpha[T-1, 2L], alpha[T-1, 2L-1])
 
@@ -69,7 +69,9 @@ def _extended_labels(targets: Array, target_lengths: Array, blank: int) -> tuple
     for i, row in enumerate(rows):
         labels[i, 1:2 * row.size:2] = row
     skip = np.zeros((n, width), dtype=bool)
-    skip[:, 2:] = (labels[:, 2:] != blank) & (labels[:, 2:] != labels[:, :-2])
+    # PyTorch's rule compares l'[s] with l'[s-2] only: a blank's own s-2 is a blank, while a target label
+    # that equals blank (keras's padded targets, counted by their length) may still skip
+    skip[:, 2:] = labels[:, 2:] != labels[:, :-2]
     return labels, skip
 
 
