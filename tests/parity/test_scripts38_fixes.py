@@ -4,7 +4,11 @@ with PyTorch itself."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,3 +30,58 @@ def test_rnn_dropout_warning_names_the_library_line(cls: str) -> None:
         assert len(caught) == 1 and caught[0].category is UserWarning
         names.append(os.path.basename(caught[0].filename))
     assert names == ["rnn.py", "rnn.py"]
+
+
+_NOTES_PRELUDE = """
+import warnings, torch
+def run(label, f):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = f()
+    print(label, [(str(w.message)[:50], w.category.__name__, w.lineno) for w in caught])
+    return out
+i, v = torch.tensor([[0, 1, 1], [1, 0, 1]]), torch.tensor([1.0, 2.0, 3.0])
+"""
+
+_NOTES_CASES = {
+    # PyTorch notes once per process that the invariant checks are implicitly off: at the first constructor
+    # called without check_invariants while the global switch was never set (pytorch/examples gcn)
+    "once": "run('a', lambda: torch.sparse_coo_tensor(i, v, (2, 2)))\n"
+            "run('b', lambda: torch.sparse_coo_tensor(i, v, (2, 2)))\n",
+    "explicit_then_implicit":
+        "run('a', lambda: torch.sparse_coo_tensor(i, v, (2, 2), check_invariants=False))\n"
+        "run('b', lambda: torch.sparse_coo_tensor(i, v, (2, 2)))\n",
+    "switch_set": "with torch.sparse.check_sparse_tensor_invariants(False):\n"
+                  "    print(torch.sparse.check_sparse_tensor_invariants.is_enabled())\n"
+                  "print(torch.sparse.check_sparse_tensor_invariants.is_enabled())\n"
+                  "run('a', lambda: torch.sparse_coo_tensor(i, v, (2, 2)))\n"
+                  "torch.sparse.check_sparse_tensor_invariants.enable()\n"
+                  "print(torch.sparse.check_sparse_tensor_invariants.is_enabled())\n",
+    "legacy_and_size_only": "run('a', lambda: torch.sparse.FloatTensor(i, v, torch.Size([2, 2])))\n"
+                            "run('b', lambda: torch.sparse_coo_tensor((2, 3)))\n",
+    # two sparse matrices multiply to a sparse one holding every entry their patterns meet at (a stored 0
+    # too), with PyTorch's once-per-process note on its CSR support
+    "products": "x = torch.sparse_coo_tensor(i, v, (2, 2), check_invariants=False)\n"
+                "z = torch.sparse_coo_tensor([[0, 0], [0, 1]], [1.0, -1.0], (1, 2), check_invariants=False)\n"
+                "w = torch.sparse_coo_tensor([[0, 1], [0, 0]], [1.0, 1.0], (2, 1), check_invariants=False)\n"
+                "for name, f in [('op', lambda: x @ x), ('mm', lambda: torch.mm(x, x)), ('method', "
+                "lambda: x.mm(x)), ('smm', lambda: torch.sparse.mm(x, x)), ('zero', lambda: z @ w)]:\n"
+                "    r = run(name, f)\n"
+                "    print(r.layout, r.is_coalesced(), r._nnz(), r.indices().tolist(), r.values().tolist())\n"
+                "y = torch.sparse_coo_tensor(i, v, (2, 2), check_invariants=False).requires_grad_()\n"
+                "r = y @ y\n"
+                "print(r.grad_fn.name(), torch.sparse.mm(y, y).grad_fn.name())\n"
+                "r.to_dense().sum().backward()\n"
+                "print(y.grad.to_dense().tolist())\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(_NOTES_CASES))
+def test_sparse_notes_and_products_as_pytorch(case: str, tmp_path: Any) -> None:
+    script = tmp_path / "notes.py"
+    script.write_text(_NOTES_PRELUDE + _NOTES_CASES[case])
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]), OMP_NUM_THREADS="1")
+    commands = ([sys.executable, str(script)], [sys.executable, "-m", "minigrad.compat", str(script)])
+    done = [subprocess.run(c, capture_output=True, text=True, timeout=120, env=env) for c in commands]
+    assert done[0].returncode == 0, done[0].stderr
+    assert done[1].stdout == done[0].stdout, done[1].stderr
