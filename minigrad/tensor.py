@@ -2213,10 +2213,10 @@ class Tensor(TensorMethods):
         return matmul(self, other)
 
     def dot(self, other: Tensor) -> Tensor:
-        """Inner product of two 1-D tensors (TypeError if other is not a Tensor, as PyTorch's)."""
+        """``torch.dot``: the inner product of two 1-D tensors of one size (its errors otherwise)."""
         if not isinstance(other, Tensor):
             raise not_tensor_error("dot", "tensor", 1, other)
-        return matmul(self, other)
+        return _methods.matrix_ops.dot(self, other)
 
 
 _grad_slot = vars(Tensor)["grad"]  # the slot's own descriptor; ``Tensor.grad`` becomes the property below

@@ -85,3 +85,62 @@ def test_sparse_notes_and_products_as_pytorch(case: str, tmp_path: Any) -> None:
     done = [subprocess.run(c, capture_output=True, text=True, timeout=120, env=env) for c in commands]
     assert done[0].returncode == 0, done[0].stderr
     assert done[1].stdout == done[0].stdout, done[1].stderr
+
+
+@pytest.mark.parametrize("shapes", [((2, 2), (2, 2)), ((3,), (2, 3)), ((2,), (3,))])
+def test_tensor_dot_method_checks_shapes_as_torch_dot(shapes: tuple[tuple[int, ...], ...]) -> None:
+    # MorvanZhou 201_torch_numpy: tensor.dot(tensor) of 2-D tensors raised in PyTorch, returned a matmul here
+    errors = []
+    for lib in (mg, torch):
+        a, b = (lib.ones(s) for s in shapes)
+        with pytest.raises(RuntimeError) as info:
+            a.dot(b)
+        errors.append(str(info.value))
+    assert errors[0].startswith(errors[1])
+
+
+def test_tensor_dot_method_value_and_node() -> None:
+    results = []
+    for lib in (mg, torch):
+        a = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = a.dot(lib.tensor([4.0, 5.0, 6.0]))
+        y.backward()
+        results.append((y.item(), y.grad_fn.name(), a.grad.tolist()))
+    assert results[0] == results[1]
+
+
+def _weight_step(lib: Any, case: str) -> None:
+    x = lib.ones(3, 4, requires_grad=True)
+    if case == "linear_then_step":  # an optimizer's step between two backwards through Linear's weight.t()
+        lin = lib.nn.Linear(4, 2)
+        y = lin(x).sum()
+        y.backward(retain_graph=True)
+        lib.optim.SGD(lin.parameters(), lr=0.1).step()
+    elif case == "no_grad_leaf":
+        w = lib.ones(2, 4, requires_grad=True)
+        y = (x @ w.t()).sum()
+        with lib.no_grad():
+            w.add_(1)
+    elif case == "view_written":
+        b = x * 2
+        v = b.t()
+        y = (v.sigmoid() * v).sum()
+        v.mul_(2)
+    else:  # a view of a base written in place with grad on
+        b = x * 2
+        v = b[0]
+        y = (v * v).sum()
+        b.add_(1)
+    y.backward()
+
+
+@pytest.mark.parametrize("case", ["linear_then_step", "no_grad_leaf", "view_written", "base_written"])
+def test_saved_view_changed_in_place_is_named_as_strided(case: str) -> None:
+    # MorvanZhou 406_conditional_GAN: PyTorch's version error names a saved view changed in place (the
+    # weight.t() Linear saves, after opt_D.step()) "output 0 of AsStrided" (its regenerated node); this said T
+    errors = []
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError) as info:
+            _weight_step(lib, case)
+        errors.append(str(info.value))
+    assert errors[0] == errors[1]
