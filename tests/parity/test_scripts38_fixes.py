@@ -144,3 +144,13 @@ def test_saved_view_changed_in_place_is_named_as_strided(case: str) -> None:
             _weight_step(lib, case)
         errors.append(str(info.value))
     assert errors[0] == errors[1]
+
+
+def test_indexing_a_0_dim_tensor_message_is_pytorch_s() -> None:
+    # eriklindernoren PyTorch-GAN began.py: loss.data[0] on a 0-d loss fails with PyTorch's words
+    errors = []
+    for lib in (mg, torch):
+        with pytest.raises(IndexError) as info:
+            lib.tensor(1.5)[0]
+        errors.append(str(info.value))
+    assert errors[0] == errors[1]
