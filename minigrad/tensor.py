@@ -2402,8 +2402,8 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
         out.append(i)
     if not shape and not all(no_dim(i) for i in out):
         what = "slice() cannot be applied to a 0-dim tensor." if any(isinstance(i, slice) for i in out) else \
-            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to " \
-            "convert a 0-dim tensor to a number"
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ " \
+            "to convert a 0-dim tensor to a number"
         raise DimensionError(what)
     if len(out) > len(shape) and any(i is Ellipsis for i in out) and any(type(i) is np.ndarray for i in out):
         kept = [i for i in out if i is not Ellipsis]
