@@ -154,3 +154,20 @@ def test_indexing_a_0_dim_tensor_message_is_pytorch_s() -> None:
             lib.tensor(1.5)[0]
         errors.append(str(info.value))
     assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("form", ["module", "functional"])
+def test_legacy_size_average_warning_names_the_library_line(form: str) -> None:
+    # L1aoXingyu pytorch-beginner Variational_autoencoder: nn.MSELoss(size_average=False) warns from inside
+    # the library in PyTorch (loss.py): two such losses built on two lines warn once under the default filter
+    names = []
+    for lib in (mg, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if form == "module":
+                lib.nn.MSELoss(size_average=False)
+            else:
+                lib.nn.functional.mse_loss(lib.ones(2), lib.zeros(2), size_average=False)
+        assert len(caught) == 1 and "reduction='sum'" in str(caught[0].message)
+        names.append(os.path.basename(caught[0].filename) != os.path.basename(__file__))
+    assert names == [True, True]
