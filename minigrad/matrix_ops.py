@@ -54,6 +54,8 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
     """The matrix product of (n, m) and (m, p) matrices."""
     _need("mm", input, 2, "self must be a matrix")
     _need("mm", mat2, 2, "mat2 must be a matrix")
+    if input.is_sparse and mat2.is_sparse:
+        return input.mm(mat2)  # (sparse, as PyTorch's)
     return matmul(input, mat2)
 
 

@@ -299,7 +299,7 @@ class Function:
         packed = _packed(self)  # (a saved_tensors_hooks pack hook keeps its own copy, as PyTorch's: no check)
         for i, (p, v) in enumerate(zip(self.parents, self.versions)):
             if p._version != v and i not in packed and self.reads_input(i):
-                made_by = f", which is output 0 of {_forward_name(p._ctx)}," if p._ctx is not None else ""
+                made_by = f", which is output 0 of {_changed_name(p)}," if p._ctx is not None else ""
                 raise MinigradError(
                     "one of the variables needed for gradient computation has been modified by an inplace "
                     f"operation: [torch.{_type_name(p)} {list(p.shape)}]{made_by} is at version "
@@ -460,6 +460,14 @@ def _packed(node: Function) -> tuple[int, ...]:
 def _forward_name(node: Function) -> str:
     """The op a node records, as PyTorch 2.13's version errors name it (``Relu`` for ``ReluBackward0``)."""
     return re.sub(r"Backward\d*$", "", node.name())
+
+
+def _changed_name(t: Tensor) -> str:
+    """The op PyTorch names for a saved tensor changed in place since: a view's node is regenerated as
+    AsStrided once its memory changed, by a write to it or to its base (an optimizer's step on the weight
+    under Linear's ``weight.t()``, even under no_grad)."""
+    assert t._ctx is not None
+    return "AsStrided" if getattr(t, "_viewbase", None) is not None else _forward_name(t._ctx)
 
 
 def _type_name(t: Tensor) -> str:

@@ -100,7 +100,8 @@ def _rebuild_parameter(data: Tensor, requires_grad: bool, backward_hooks: Any, s
 def _rebuild_sparse(indices: Tensor, values: Tensor, size: Any, coalesced: bool | None = None) -> Tensor:
     from minigrad.sparse import sparse_coo_tensor
 
-    return sparse_coo_tensor(indices, values, size, is_coalesced=bool(coalesced))
+    return sparse_coo_tensor(indices, values, size, is_coalesced=bool(coalesced),
+                             check_invariants=False)  # (PyTorch's load makes no invariants note)
 
 
 def _rebuild_sparse_tensor(layout: Any, data: tuple[Any, ...]) -> Tensor:

@@ -28,18 +28,87 @@ from minigrad import _format
 from minigrad._subclass import _disabled_torch_function_impl
 from minigrad._tensor_methods import provide
 from minigrad.device import check_device
-from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError, user_stacklevel
 from minigrad.layouts import sparse_coo
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, Tensor, from_numpy
 from minigrad.tensor import _named as tensor_named
 
 __all__ = [
-    "DoubleTensor", "FloatTensor", "LongTensor", "SparseCooTensor", "addmm", "log_softmax", "mm", "softmax",
-    "sparse_coo_tensor", "spmm", "sum", "to_sparse",
+    "DoubleTensor", "FloatTensor", "LongTensor", "SparseCooTensor", "addmm", "check_sparse_tensor_invariants",
+    "log_softmax", "mm", "softmax", "sparse_coo_tensor", "spmm", "sum", "to_sparse",
 ]  # fmt: skip
 
 _plain_sum = sum  # (the builtin, before this module's torch.sparse.sum shadows it)
+
+# PyTorch's once-per-process notes: a constructor called without check_invariants while the global switch
+# was never set, the first product of two sparse matrices (which PyTorch computes in CSR), and each form of
+# the deprecated legacy constructors.
+_INVARIANTS_NOTE = (
+    "Sparse invariant checks are implicitly disabled. Memory errors (e.g. SEGFAULT) will occur when "
+    "operating on a sparse tensor which violates the invariants, but checks incur performance overhead. To "
+    "silence this warning, explicitly opt in or out. See "
+    "`torch.sparse.check_sparse_tensor_invariants.__doc__` for guidance. ")
+_CSR_NOTE = ("Sparse CSR tensor support is in beta state. If you miss a functionality in the sparse tensor "
+             "support, please submit a feature request to https://github.com/pytorch/pytorch/issues.")
+_state: dict[str, bool | None] = {"invariants": None, "invariants_noted": False, "csr_noted": False,
+                                  "legacy_noted": False, "legacy_shape_noted": False}
+
+
+def _note_once(key: str, message: str) -> None:
+    """Warn ``message`` (naming the user's line) the first time only, as PyTorch's TORCH_WARN_ONCE."""
+    if not _state[key]:
+        _state[key] = True
+        warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
+
+
+class check_sparse_tensor_invariants:  # noqa: N801 - PyTorch's name
+    """``torch.sparse.check_sparse_tensor_invariants``: the global switch for checking a sparse tensor's
+    indices in its constructors (off by default), as a context manager or decorator setting it to ``enable``
+    for its extent, and as ``is_enabled()``/``enable()``/``disable()``. minigrad checks the indices
+    always (it holds the dense tensor); setting the switch either way silences PyTorch's note that the
+    checks are implicitly disabled.
+
+    Raises:
+        RuntimeError: one instance entered twice without leaving (PyTorch's error).
+    """
+
+    def __init__(self, enable: bool = True) -> None:
+        self.state = enable
+        self.saved_state: bool | None = None
+
+    @staticmethod
+    def is_enabled() -> bool:
+        """Whether the sparse constructors check their indices by default."""
+        return bool(_state["invariants"])
+
+    @staticmethod
+    def enable() -> None:
+        """Make the sparse constructors check their indices by default."""
+        _state["invariants"] = True
+
+    @staticmethod
+    def disable() -> None:
+        """Make the sparse constructors skip the index checks by default (minigrad still checks them)."""
+        _state["invariants"] = False
+
+    def __enter__(self) -> None:
+        if self.saved_state is not None:
+            raise RuntimeError("This context manager instance is already activated. Use a different context "
+                               "manager instance for context nesting.")
+        self.saved_state = self.is_enabled()
+        _state["invariants"] = self.state
+
+    def __exit__(self, *exc: object) -> None:
+        if self.saved_state is None:
+            raise AssertionError("saved_state should not be None on exit")
+        _state["invariants"], self.saved_state = self.saved_state, None
+
+    def __call__(self, mth: Any) -> Any:
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            with type(self)(self.state):
+                return mth(*args, **kwargs)
+        return checked
 
 
 class SparseCooTensor(Tensor):
@@ -294,6 +363,25 @@ class SparseCooTensor(Tensor):
     def __repr__(self) -> str:
         return sparse_repr(self)
 
+    def __matmul__(self, other: Any) -> Tensor:
+        if isinstance(other, SparseCooTensor) and self.dim() == 2 == other.dim():
+            return _sparse_product(self, other, "MmBackward0")
+        return Tensor.__matmul__(self, other)
+
+    def matmul(self, other: Tensor) -> Tensor:
+        """``self @ other``: sparse for two sparse matrices (PyTorch's stored entries), dense otherwise."""
+        return self.__matmul__(other)
+
+    def mm(self, mat2: Tensor) -> Tensor:
+        """``self @ mat2`` of matrices: sparse for a sparse ``mat2`` (PyTorch's stored entries), else dense.
+
+        Raises:
+            ShapeError: not matrices, or the shapes cannot be multiplied.
+        """
+        if isinstance(mat2, SparseCooTensor) and self.dim() == 2 == mat2.dim():
+            return _sparse_product(self, mat2, "MmBackward0")
+        return Tensor.mm(self, mat2)
+
 
 _T = TypeVar("_T", bound=Tensor)
 
@@ -381,6 +469,8 @@ def sparse_coo_tensor(indices: Any = None, values: Any = None, size: Any = None,
     """
     mg = sys.modules["minigrad"]
     check_device(device)  # (the CPU, or PyTorch's error for a device minigrad does not have)
+    if check_invariants is None and _state["invariants"] is None:
+        _note_once("invariants_noted", _INVARIANTS_NOTE)
     del pin_memory, check_invariants
     if values is None:  # PyTorch's size-only overload: an empty tensor with every dim sparse
         shape = size if indices is None else indices
@@ -499,9 +589,25 @@ def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
         ShapeError: the shapes cannot be multiplied.
     """
     if isinstance(mat1, SparseCooTensor):
-        out: Tensor = Tensor.mm(_masked(mat1), _masked(mat2) if isinstance(mat2, SparseCooTensor) else mat2)
-        return to_sparse(out) if isinstance(mat2, SparseCooTensor) else _named(out, "SparseAddmmBackward0")
+        if isinstance(mat2, SparseCooTensor):
+            return _sparse_product(_masked(mat1), _masked(mat2), "SparseSparseMatmulBackward0")
+        return _named(Tensor.mm(_masked(mat1), mat2), "SparseAddmmBackward0")
     return mat2.t().mm(mat1.t()).transpose(0, 1)
+
+
+def _sparse_product(mat1: Tensor, mat2: Tensor, name: str) -> SparseCooTensor:
+    """The product of two sparse matrices (``mat1`` or ``mat2`` possibly their masked dense forms), sparse
+    and coalesced with PyTorch's stored entries: every (i, j) some stored (i, k) and (k, j) meet at, even
+    where the sum is 0. The first such product in a process makes PyTorch's note on its CSR support."""
+    out = Tensor.matmul(mat1, mat2)  # (first: its errors for shapes that cannot be multiplied)
+    _note_once("csr_noted", _CSR_NOTE)
+    a, b = (m._sp_indices if isinstance(m, SparseCooTensor) else np.stack(np.nonzero(m._array))
+            for m in (mat1, mat2))
+    pa = np.zeros((mat1.shape[0], mat1.shape[1]), dtype=np.int64)
+    pb = np.zeros((mat2.shape[0], mat2.shape[1]), dtype=np.int64)
+    pa[tuple(a)], pb[tuple(b)] = 1, 1
+    idx = np.stack(np.nonzero(pa @ pb)).astype(np.int64).reshape(2, -1)
+    return _named(_make(idx, Tensor.__getitem__(out, _rows(idx)), tuple(out.shape), coalesced=True), name)
 
 
 def addmm(mat: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1.0, alpha: float = 1.0) -> Tensor:
@@ -589,9 +695,11 @@ class _Legacy(metaclass=_LegacyType):
     _dtype = "float32"
 
     def __new__(cls, indices: Any, values: Any, size: Any = None) -> Any:
-        warnings.warn("torch.sparse.SparseTensor(indices, values, shape) is deprecated: use "
-                      "torch.sparse_coo_tensor(indices, values, shape)", UserWarning, stacklevel=2)
-        return sparse_coo_tensor(indices, values, size)
+        shape = "" if size is None else "shape, "
+        _note_once("legacy_shape_noted" if shape else "legacy_noted",
+                   f"torch.sparse.SparseTensor(indices, values, {shape}*, device=) is deprecated.  Please "
+                   f"use torch.sparse_coo_tensor(indices, values, {shape}dtype=, device=).")
+        return sparse_coo_tensor(indices, values, size, check_invariants=False)  # (PyTorch's: no note)
 
 
 class FloatTensor(_Legacy):

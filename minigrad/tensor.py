@@ -2230,10 +2230,10 @@ class Tensor(TensorMethods):
         return matmul(self, other)
 
     def dot(self, other: Tensor) -> Tensor:
-        """Inner product of two 1-D tensors (TypeError if other is not a Tensor, as PyTorch's)."""
+        """``torch.dot``: the inner product of two 1-D tensors of one size (its errors otherwise)."""
         if not isinstance(other, Tensor):
             raise not_tensor_error("dot", "tensor", 1, other)
-        return matmul(self, other)
+        return _methods.matrix_ops.dot(self, other)
 
 
 _grad_slot = vars(Tensor)["grad"]  # the slot's own descriptor; ``Tensor.grad`` becomes the property below
@@ -2441,8 +2441,8 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
         out.append(i)
     if not shape and not all(no_dim(i) for i in out):
         what = "slice() cannot be applied to a 0-dim tensor." if any(isinstance(i, slice) for i in out) else \
-            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python to convert a 0-dim tensor to a " \
-            "number"
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ " \
+            "to convert a 0-dim tensor to a number"
         raise DimensionError(what)
     if len(out) > len(shape) and any(i is Ellipsis for i in out) and any(type(i) is np.ndarray for i in out):
         kept = [i for i in out if i is not Ellipsis]

@@ -234,7 +234,7 @@ class RNNBase(Module):
             warnings.warn(
                 "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
                 f"num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
-                stacklevel=3,
+                stacklevel=2,  # (as PyTorch's: the subclass's super().__init__ line, so shown once)
             )
         gate_size = _GATES[mode] * self.hidden_size
         out_size = self.proj_size or self.hidden_size

@@ -39,7 +39,7 @@ def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: 
     warnings.warn(
         f"size_average and reduce args will be deprecated, please use reduction='{derived}' instead.",
         UserWarning,
-        stacklevel=public_stacklevel(3),
+        stacklevel=2,  # (as PyTorch's: the loss function's or _Loss.__init__'s line, so shown once per loss)
     )
     return derived
 

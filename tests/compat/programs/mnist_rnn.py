@@ -4,6 +4,7 @@ a linear head and log_softmax, NLLLoss, Adadelta and StepLR with gamma 0.7.
 Weights are fixed and the batch order is numpy's, so every number agrees."""
 
 import argparse
+import os
 
 import numpy as np
 import torch
@@ -125,6 +126,8 @@ print("padded", tuple(padded.shape), out_lengths.tolist(), "zero tail", padded[2
 print("h_n == last valid output", torch.allclose(h_n[0], padded[torch.arange(4), lengths - 1]))
 print("h_n[1,:3]", [round(v, 5) for v in h_n[0, 1, :3].tolist()])
 if args.epochs > 0:
-    torch.save(model.state_dict(), "/tmp/mnist_rnn_compat.pt")
-    state = torch.load("/tmp/mnist_rnn_compat.pt")
+    path = f"/tmp/mnist_rnn_compat_{os.getpid()}.pt"  # (one per run: the two frameworks run at once)
+    torch.save(model.state_dict(), path)
+    state = torch.load(path)
+    os.remove(path)
     print("saved keys", list(state)[:5], len(state))
