@@ -7,37 +7,7 @@ then a small critic trained with the penalty."""
 import torch
 import torch.nn as nn
 from torch.autograd.functional import jacobian, hessian, vjp, jvp, hvp, vhp
-
-
-def show(label, fn):
-    """Print what fn returns, or the class PyTorch documents and the start of the message."""
-    try:
-        print(label, "->", fn())
-    except (
-        IndexError,
-        KeyError,
-        AttributeError,
-        TypeError,
-        NotImplementedError,
-        ValueError,
-        RuntimeError,
-        AssertionError,
-    ) as e:
-        kind = next(
-            k
-            for k in (
-                IndexError,
-                KeyError,
-                AttributeError,
-                TypeError,
-                NotImplementedError,
-                ValueError,
-                RuntimeError,
-                AssertionError,
-            )
-            if isinstance(e, k)
-        )
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
+from _show import show
 
 
 f = lambda x: x**3 + x.sin()

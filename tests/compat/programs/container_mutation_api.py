@@ -7,37 +7,7 @@ nested and empty containers' reprs, repeated-block summaries, and Module attribu
 import torch
 import collections
 import torch.nn as nn
-
-
-def show(label, fn):
-    """Print what fn returns, or the class PyTorch documents and the start of the message."""
-    try:
-        print(label, "->", fn())
-    except (
-        IndexError,
-        KeyError,
-        AttributeError,
-        TypeError,
-        NotImplementedError,
-        ValueError,
-        RuntimeError,
-        AssertionError,
-    ) as e:
-        kind = next(
-            k
-            for k in (
-                IndexError,
-                KeyError,
-                AttributeError,
-                TypeError,
-                NotImplementedError,
-                ValueError,
-                RuntimeError,
-                AssertionError,
-            )
-            if isinstance(e, k)
-        )
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
+from _show import show
 
 
 torch.manual_seed(0)

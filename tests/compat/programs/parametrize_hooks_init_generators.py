@@ -9,37 +9,7 @@ import math
 import torch.nn as nn
 import torch.nn.utils.parametrize as P_
 from torch.nn.utils.parametrizations import orthogonal, weight_norm as pwn, spectral_norm as psn
-
-
-def show(label, fn):
-    """Print what fn returns, or the class PyTorch documents and the start of the message."""
-    try:
-        print(label, "->", fn())
-    except (
-        IndexError,
-        KeyError,
-        AttributeError,
-        TypeError,
-        NotImplementedError,
-        ValueError,
-        RuntimeError,
-        AssertionError,
-    ) as e:
-        kind = next(
-            k
-            for k in (
-                IndexError,
-                KeyError,
-                AttributeError,
-                TypeError,
-                NotImplementedError,
-                ValueError,
-                RuntimeError,
-                AssertionError,
-            )
-            if isinstance(e, k)
-        )
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
+from _show import show
 
 
 g = torch.Generator().manual_seed(5)

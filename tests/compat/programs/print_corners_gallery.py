@@ -5,37 +5,7 @@ threshold/edgeitems), format specs on 0-d tensors, torch.Size/dtype/device reprs
 max/sort/aminmax/var_mean/kthvalue/mode/cummax/frexp/slogdet/svd/eigh/lstsq return."""
 
 import torch
-
-
-def show(label, fn):
-    """Print what fn returns, or the class PyTorch documents and the start of the message."""
-    try:
-        print(label, "->", fn())
-    except (
-        IndexError,
-        KeyError,
-        AttributeError,
-        TypeError,
-        NotImplementedError,
-        ValueError,
-        RuntimeError,
-        AssertionError,
-    ) as e:
-        kind = next(
-            k
-            for k in (
-                IndexError,
-                KeyError,
-                AttributeError,
-                TypeError,
-                NotImplementedError,
-                ValueError,
-                RuntimeError,
-                AssertionError,
-            )
-            if isinstance(e, k)
-        )
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
+from _show import show
 
 
 show("big int64", lambda: torch.tensor([2**62, -5, 3]))
