@@ -68,7 +68,7 @@ class _AutogradExtras:
     (``minigrad._subclass``): the ops' one test for giving a result its input's class;
     ``regrad``: the creation tick of the latest ``requires_grad_(True)`` of a leaf that did not require
     grad: nodes recorded before it may hold that leaf as an input with no edge to it (PyTorch fixes the
-    edges when the op runs), so the engine sends them nothing (see ``Tensor._grad_since``).
+    edges when the op runs), so the engine sends them nothing (see ``Tensor._grad_gaps``).
     """
 
     def __init__(self) -> None:

@@ -1103,10 +1103,10 @@ class Tensor(TensorMethods):
             ref.held = rebase[0]
         old_base = rebase[0]._array.copy() if rebase is not None else None
         source = self
+        # (a view op on a view changes no value: its stand-in shares the memory, so the result stays a view
+        # of the same base, and later writes through it reach the base's graph)
+        alias = view and getattr(self, "_viewbase", None) is not None
         if record:
-            # (a view op on a view changes no value: its stand-in shares the memory, so the result stays a
-            # view of the same base, and later writes through it reach the base's graph)
-            alias = view and getattr(self, "_viewbase", None) is not None
             source = from_numpy(self._array if alias else self._array.copy())
             # (a view's hooks are on its old history, which its in-place op's gradient skips, as PyTorch's)
             store_requires_grad(source, self.requires_grad)
@@ -1124,8 +1124,7 @@ class Tensor(TensorMethods):
         if view:
             # the same view of this tensor's own memory (recorded, result may view source's copy), so it
             # stays shared with its base and other views, as PyTorch's
-            new = compute(from_numpy(self._array))._array if record and source._array is not self._array \
-                else result._array
+            new = compute(from_numpy(self._array))._array if record and not alias else result._array
             self._write(lambda _: new)
         elif result.shape != self.shape:
             raise ShapeError(f"{what}: output with shape {self.shape} doesn't match the broadcast shape "
@@ -2586,8 +2585,9 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str, half_inf: builtins
 
 
 def _version_family(t: Tensor) -> list[Tensor]:
-    """``t`` and the live tensors sharing its version counter in PyTorch: its base, the base's views, and
-    detach()'s aliases of either (with their views)."""
+    """``t`` and the live tensors sharing its version counter in PyTorch, one per memory: its base, views
+    and views of views, detach()'s aliases of any of them (and the stand-ins of regenerated view histories,
+    which join the view's alias group)."""
     family = [t]
     seen = {id(t)}
 
