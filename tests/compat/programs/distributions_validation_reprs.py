@@ -6,38 +6,13 @@ missing one, moments, cdf/icdf, expand, supports and constraints, and seeded dra
 
 import torch
 import torch.distributions as D
+from _show import show as shown
 
 
 def show(label, fn):
     """After seeding, print what fn returns, or the class PyTorch documents and the start of the message."""
     torch.manual_seed(1)
-    try:
-        print(label, "->", fn())
-    except (
-        IndexError,
-        KeyError,
-        AttributeError,
-        TypeError,
-        NotImplementedError,
-        ValueError,
-        RuntimeError,
-        AssertionError,
-    ) as e:
-        kind = next(
-            k
-            for k in (
-                IndexError,
-                KeyError,
-                AttributeError,
-                TypeError,
-                NotImplementedError,
-                ValueError,
-                RuntimeError,
-                AssertionError,
-            )
-            if isinstance(e, k)
-        )
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
+    shown(label, fn)
 
 
 show("normal repr", lambda: D.Normal(0.0, 1.0))
