@@ -146,10 +146,11 @@ class RandomSampler(_IndexSampler):
 
     def _index_chunks(self, multiple: int = 1) -> Iterator[Array]:
         n, k = len(self.data_source), self.num_samples
+        # As PyTorch: without a generator, each pass seeds a fresh one from the global stream (first, even
+        # when the dataset is empty and the pass fails)
+        gen = self.generator or Generator(int(_draws.random_full(default_generator, ())))
         if n == 0:
             raise InvalidParameterError(f"RandomSampler: cannot draw {k} samples from an empty dataset")
-        # As PyTorch: without a generator, each pass seeds a fresh one from the global stream
-        gen = self.generator or Generator(int(_draws.random_full(default_generator, ())))
         if self.replacement:  # (PyTorch draws 32 at a time: the same words as one long draw)
             if k <= CHUNK:
                 yield _draws.randint(gen, (k,), 0, n)
