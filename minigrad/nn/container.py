@@ -88,8 +88,9 @@ class Sequential(_Numbered):
             for i, mod in enumerate(args):
                 self.register_module(str(i), mod)
 
-    def forward(self, x: Any) -> Any:
-        """Feed ``x`` through every module in order (a None entry is PyTorch's TypeError: not callable)."""
+    def forward(self, input: Any) -> Any:  # noqa: A002  # (PyTorch's name: Sequential(x=...) is a TypeError)
+        """Feed ``input`` through every module in order (a None entry: PyTorch's TypeError, not callable)."""
+        x = input
         for mod in self._modules.values():
             x = mod(x)  # type: ignore[misc]  # (None raises, as in PyTorch)
         return x

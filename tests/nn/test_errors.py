@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -272,6 +274,16 @@ def test_glu_of_an_odd_dimension_is_a_shape_error_naming_dim_and_size() -> None:
         nn.GLU()(mg.ones(2, 3))
 
 
+def _after_size_warning(call: Callable[[], object]) -> None:
+    """Run ``call``, which raises, and check that PyTorch's target-size warning came first."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            call()
+        finally:
+            assert any("target size" in str(w.message) for w in seen)
+
+
 def test_bad_functional_inputs() -> None:
     x = mg.ones(3, 4)
     cases = [
@@ -293,7 +305,7 @@ def test_bad_functional_inputs() -> None:
                                  per_sample_weights=mg.ones(1)), mg.InvalidParameterError, "per_sample"),
         (lambda: F.huber_loss(x, x, weight=mg.ones(4)), mg.ShapeError, "weight"),
         (lambda: F.prelu(x, mg.ones(3)), mg.ShapeError, "slopes"),
-        (lambda: F.smooth_l1_loss(x, mg.ones(2, 3)), mg.ShapeError, "broadcast"),
+        (lambda: _after_size_warning(lambda: F.smooth_l1_loss(x, mg.ones(2, 3))), mg.ShapeError, "broadcast"),
     ]
     for fn, error, words in cases:
         with pytest.raises(error) as info:

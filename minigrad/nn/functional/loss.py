@@ -68,21 +68,15 @@ def _float_kernel(kernel: str, x: Tensor, t: Tensor) -> None:
 
 
 def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
-    """(input, target) for an elementwise loss: shapes that differ warn (PyTorch's UserWarning) and broadcast.
+    """(input, target) for an elementwise loss: differing shapes warn (PyTorch's UserWarning), then broadcast.
 
     Raises:
         ShapeError: the shapes do not broadcast.
     """
     t = target_like(fn, input, target)
     if input.shape != t.shape:
-        try:
-            np.broadcast_shapes(input.shape, t.shape)
-        except ValueError:
-            # PyTorch's poisson_nll_loss computes with the target first (its tensor a)
-            first, second = (t.shape, input.shape) if fn == "poisson_nll_loss" else (input.shape, t.shape)
-            raise ShapeError(f"{size_mismatch(first, second)} ({fn}: target of shape {t.shape} does "
-                             f"not broadcast with input of shape {input.shape})") from None
-        if fn != "poisson_nll_loss":  # (PyTorch's poisson_nll_loss broadcasts without a word)
+        if fn != "poisson_nll_loss":  # (PyTorch's poisson_nll_loss broadcasts without a word; the others warn
+            # before they try to broadcast, so shapes that do not broadcast warn too)
             warnings.warn(  # (PyTorch's words)
                 f"Using a target size ({t.shape}) that is different to the input size ({input.shape}). This "
                 "will likely lead to incorrect results due to broadcasting. Please ensure they have the same "
@@ -90,6 +84,13 @@ def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  #
                 UserWarning,
                 stacklevel=public_stacklevel(3),
             )
+        try:
+            np.broadcast_shapes(input.shape, t.shape)
+        except ValueError:
+            # PyTorch's poisson_nll_loss computes with the target first (its tensor a)
+            first, second = (t.shape, input.shape) if fn == "poisson_nll_loss" else (input.shape, t.shape)
+            raise ShapeError(f"{size_mismatch(first, second)} ({fn}: target of shape {t.shape} does "
+                             f"not broadcast with input of shape {input.shape})") from None
         if fn != "poisson_nll_loss" and (input.ndim == 0) != (t.ndim == 0) and input.dtype != t.dtype:
             # PyTorch broadcasts both first (torch.broadcast_tensors): a 0-d side then has a dim and
             # no longer yields the dtype (a 0-d float32 input and a float16 target give float32)
