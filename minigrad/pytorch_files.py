@@ -22,6 +22,9 @@ array), as ``torch.load`` gives them.
 :class:`PickledArchive` writes such files for ``save``: the object pickled
 (protocol 2) with every tensor's memory as a storage in ``data/<key>``, as
 ``torch.save`` lays it out, so tensors sharing memory share it again on load.
+Tensors are rebuilt by PyTorch's functions and storages typed by PyTorch's
+classes, named as PyTorch names them, so ``torch.load`` reads such a file
+(weights-only, when it holds only tensors, containers and plain values).
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ import pickle
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import IO, Any, Literal
+from typing import IO, Any, ClassVar, Literal
 
 import numpy as np
 
 from minigrad import dtypes
 from minigrad._kernels import element_view
+from minigrad._state_array import StateArray
 from minigrad.device import device as _device
 from minigrad.errors import MinigradError
 from minigrad.layouts import sparse_coo
@@ -271,19 +275,61 @@ class _Storage:
         self.key, self.kind, self.flat = key, kind, flat
 
 
-class _ArchivePickler(pickle.Pickler):
-    """A pickler that writes each tensor as PyTorch's (storage, offset, size, stride) and each storage as a
-    persistent id, so the values go to ``data/<key>`` and tensors sharing memory share a storage."""
+class _TorchName:
+    """A name in PyTorch's namespace (``torch._utils._rebuild_tensor_v2``, ``torch.FloatStorage``) that a
+    pickle refers to without importing it: written as a GLOBAL, so PyTorch's own ``torch.load`` (weights-only)
+    reads what :class:`PickledArchive` writes, and minigrad's readers map the name to their functions."""
 
-    def __init__(self, file: IO[bytes], protocol: int) -> None:
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __call__(self, *args: Any) -> Any:  # (pickle's reduce wants a callable: never called)
+        raise TypeError(f"{self.module}.{self.name} is written into pickles only")
+
+
+_REBUILD_TENSOR = _TorchName("torch._utils", "_rebuild_tensor_v2")
+_REBUILD_PARAMETER = _TorchName("torch._utils", "_rebuild_parameter")
+_STORAGE_CLASSES = {name: _TorchName("torch", name) for name in STORAGE_DTYPES}
+
+
+class _ArchivePickler(pickle._Pickler):
+    """A pickler that writes each tensor as PyTorch's (storage, offset, size, stride) and each storage as a
+    persistent id, so the values go to ``data/<key>`` and tensors sharing memory share a storage. The
+    rebuilding functions and storage types are PyTorch's names (pickle's Python implementation, whose
+    dispatch table can write a name as it stands). ``for_pytorch`` (a PyTorch script's ``torch.save``): a
+    state dict's arrays (:class:`~minigrad._state_array.StateArray`) are written as the tensors they stand
+    for and dtypes by PyTorch's names (``torch.float32``)."""
+
+    dispatch: ClassVar[dict[type, Any]] = dict(pickle._Pickler.dispatch)
+
+    def __init__(self, file: IO[bytes], protocol: int, for_pytorch: bool = False) -> None:
         super().__init__(file, protocol=protocol)
         self.storages: dict[int, _Storage] = {}  # by id of the array owning the memory
         self.owners: list[Array] = []  # (kept alive while their ids key ``storages``)
+        self.for_pytorch = for_pytorch
+
+    def _save_global(self, module: str, name: str, obj: Any) -> None:
+        self.write(pickle.GLOBAL + f"{module}\n{name}\n".encode())  # type: ignore[attr-defined]
+        self.memoize(obj)  # type: ignore[attr-defined]
+
+    def _save_torch_name(self, obj: _TorchName) -> None:
+        self._save_global(obj.module, obj.name, obj)
+
+    def _save_dtype(self, obj: dtypes.dtype) -> None:
+        if not self.for_pytorch:  # (as pickle would: minigrad's function that makes it)
+            self.save_reduce(*obj.__reduce__(), obj=obj)  # type: ignore[attr-defined]
+            return
+        self._save_global("torch", obj.dtype.name, obj)  # (torch.float32, torch.int64, torch.bool: one name)
+
+    dispatch[_TorchName] = _save_torch_name
+    dispatch[dtypes.dtype] = _save_dtype
 
     def persistent_id(self, obj: Any) -> Any:
-        """A storage's id tuple, as torch.save writes it (its type by name); None for anything else."""
+        """A storage's id tuple, as torch.save writes it (its type a GLOBAL); None for anything else."""
         if type(obj) is _Storage:
-            return ("storage", obj.kind, obj.key, "cpu", obj.flat.size)
+            return ("storage", _STORAGE_CLASSES[obj.kind], obj.key, "cpu", obj.flat.size)
         return None
 
     def reducer_override(self, obj: Any) -> Any:
@@ -292,6 +338,8 @@ class _ArchivePickler(pickle.Pickler):
         Raises:
             pickle.PicklingError: a tensor of a dtype PyTorch has no storage type for.
         """
+        if self.for_pytorch and type(obj) is StateArray:
+            obj = from_numpy(obj.view(np.ndarray))
         if not isinstance(obj, Tensor):
             return NotImplemented
         from minigrad.nn.module import Parameter
@@ -302,9 +350,9 @@ class _ArchivePickler(pickle.Pickler):
             return _rebuild_sparse, (obj._indices(), values, tuple(obj.shape), obj.is_coalesced())
         arr = obj.numpy(force=True)
         if isinstance(obj, Parameter):
-            return _rebuild_parameter, (from_numpy(arr), obj.requires_grad, OrderedDict())
+            return _REBUILD_PARAMETER, (from_numpy(arr), obj.requires_grad, OrderedDict())
         storage, offset, stride = self._storage_of(arr)
-        return _rebuild_tensor, (storage, offset, arr.shape, stride, obj.requires_grad, OrderedDict())
+        return _REBUILD_TENSOR, (storage, offset, arr.shape, stride, obj.requires_grad, OrderedDict())
 
     def _storage_of(self, a: Array) -> tuple[_Storage, int, tuple[int, ...]]:
         """The storage holding ``a`` and where in it (elements): its memory owner's when ``a`` lies in it as
@@ -334,9 +382,9 @@ class PickledArchive:
             lambda, a local class, an open file), as ``torch.save`` raises.
     """
 
-    def __init__(self, obj: Any, protocol: int = 2) -> None:
+    def __init__(self, obj: Any, protocol: int = 2, for_pytorch: bool = False) -> None:
         buf = io.BytesIO()
-        pickler = _ArchivePickler(buf, protocol)
+        pickler = _ArchivePickler(buf, protocol, for_pytorch)
         pickler.dump(obj)
         self.data = buf.getvalue()
         self.storages = list(pickler.storages.values())

@@ -9,7 +9,11 @@ Parameter, ``requires_grad`` kept), what was saved as an array loads as an
 array. Nothing of that is pickled, so loading such a file cannot run code.
 Any other object (a whole Module, ``torch.save(model, PATH)``) is pickled in
 ``torch.save``'s layout (:class:`~minigrad.pytorch_files.PickledArchive`) and
-loads, as in PyTorch 2.6+, only with ``weights_only=False``.
+loads, as in PyTorch 2.6+, only with ``weights_only=False``. A PyTorch script
+run under the torch alias (``python -m minigrad.compat``) writes every file in
+that layout, with PyTorch's names for tensors and storages: its checkpoints
+load in PyTorch as well (a state dict weights-only), as they would had it run
+there.
 
 File format
 -----------
@@ -288,7 +292,9 @@ def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
 def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any = None,
          _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
     """Write ``obj`` to ``f`` as an ``.npz`` archive, without pickle (as ``torch.save``); any other object
-    (a whole Module, an ``argparse.Namespace`` in a checkpoint) pickled in ``torch.save``'s layout.
+    (a whole Module, an ``argparse.Namespace`` in a checkpoint) pickled in ``torch.save``'s layout. Under the
+    torch alias (``python -m minigrad.compat``) every object is written in ``torch.save``'s layout, with
+    PyTorch's names for tensors and storages, so PyTorch's ``torch.load`` reads the file too.
 
     Args:
         obj: a dict of name -> Tensor/array (a model's ``state_dict()``), or
@@ -314,14 +320,24 @@ def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any 
             left untouched).
     """
     del pickle_module, _use_new_zipfile_serialization, _disable_byteorder_record
-    try:
-        arrays, comment = _encode(obj)
-    except _NeedsPickleError:  # an object: pickled in torch.save's layout (loads with weights_only=False)
-        archive = pytorch_files.PickledArchive(obj, 2 if pickle_protocol is None else pickle_protocol)
-        write: Callable[[Any], None] = archive.write
+    protocol = 2 if pickle_protocol is None else pickle_protocol
+    archive, encoded = None, None
+    if _format.NAMESPACE == "torch":
+        # A PyTorch script (python -m minigrad.compat) writes PyTorch's own format, tensors and all: what it
+        # saves then loads in PyTorch too (weights-only) when the script moves there
+        archive = pytorch_files.PickledArchive(obj, protocol, for_pytorch=True)
     else:
-        def write(out: Any) -> None:
-            _write_npz(out, arrays, comment)
+        try:
+            encoded = _encode(obj)
+        except _NeedsPickleError:  # an object: pickled in torch.save's layout (loads with weights_only=False)
+            archive = pytorch_files.PickledArchive(obj, protocol)
+
+    def write(out: Any) -> None:
+        if archive is not None:
+            archive.write(out)
+        elif encoded is not None:
+            _write_npz(out, *encoded)
+
     if hasattr(f, "write"):
         write(f)
         return

@@ -436,6 +436,7 @@ def test_saved_state_dict_loads_as_tensors_under_the_torch_alias(monkeypatch: py
         tlin.weight.copy_(torch.tensor([[0.5, -1.25]]))
         tlin.bias.zero_()
     for tree in (False, True):
+        monkeypatch.setattr(_format, "NAMESPACE", "minigrad")  # (saved by minigrad code: an .npz)
         buf = io.BytesIO()
         mg.save({"model": lin.state_dict(), "step": 3} if tree else lin.state_dict(), buf)
         buf.seek(0)
@@ -450,10 +451,15 @@ def test_saved_state_dict_loads_as_tensors_under_the_torch_alias(monkeypatch: py
         assert repr(loaded["bias"].shape) == "torch.Size([1])"
         assert isinstance(loaded["weight"], mg.Tensor)  # (a torch.Tensor to the script, as PyTorch loads it)
         monkeypatch.setattr(_format, "NAMESPACE", "minigrad")
-    # a plain numpy array saved loads as an array under the alias too (PyTorch pickles it as one)
+    # a plain numpy array a PyTorch script saves is pickled as one, as PyTorch pickles it: it loads as an
+    # array with weights_only=False, and a weights-only load refuses it, as PyTorch's (torch.load too)
     monkeypatch.setattr(_format, "NAMESPACE", "torch")
     for obj in ({"stats": np.arange(3.0)}, {"stats": np.arange(3.0), "step": 1}):
         buf = io.BytesIO()
         mg.save(obj, buf)
         buf.seek(0)
-        assert type(mg.load(buf)["stats"]) is np.ndarray
+        assert type(mg.load(buf, weights_only=False)["stats"]) is np.ndarray
+        for lib in (mg, torch):
+            buf.seek(0)
+            with pytest.raises(pickle.UnpicklingError, match="numpy"):
+                lib.load(buf)

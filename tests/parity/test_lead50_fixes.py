@@ -1,9 +1,15 @@
-"""Lead session 50: fixes found by differential fuzzers of data loading and random streams."""
+"""Lead session 50: fixes found by differential fuzzers (data loading, random streams), a battery of common
+misuses, and checkpoints a PyTorch script writes under the torch alias, read by PyTorch."""
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -42,3 +48,43 @@ def test_sequential_takes_its_input_as_pytorch_names_it() -> None:
         assert model(input=lib.ones(2)).tolist() == [1.0, 1.0]
         with pytest.raises(TypeError):
             model(x=lib.ones(2))
+
+
+_SAVING_SCRIPT = """
+import sys, torch, torch.nn as nn
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
+opt = torch.optim.AdamW(model.parameters(), lr=1e-2)
+x = torch.randn(8, 3)
+for _ in range(3):
+    opt.zero_grad()
+    model(x).pow(2).mean().backward()
+    opt.step()
+torch.save({"model": model.state_dict(), "optim": opt.state_dict(), "epoch": 3, "x": x,
+            "dtype": x.dtype, "shape": x.shape}, sys.argv[1])
+model.eval()
+print(repr(model(x).tolist()))
+"""
+
+
+def test_a_pytorch_script_checkpoint_loads_in_pytorch(tmp_path: Path) -> None:
+    """What a PyTorch script saves under ``python -m minigrad.compat`` is PyTorch's format: PyTorch loads it
+    weights-only into the same model and optimizer, and the model computes what it computed under minigrad."""
+    torch = require_torch()
+    script, ckpt = tmp_path / "train.py", tmp_path / "ckpt.pt"
+    script.write_text(_SAVING_SCRIPT)
+    command = [sys.executable, "-m", "minigrad.compat", str(script), str(ckpt)]
+    run = subprocess.run(command, capture_output=True, text=True, check=True, cwd=tmp_path)
+    printed = ast.literal_eval(run.stdout.strip().splitlines()[-1])
+    state = torch.load(ckpt)  # (weights-only, PyTorch's default)
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
+    model.load_state_dict(state["model"])
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    opt.load_state_dict(state["optim"])
+    assert state["epoch"] == 3 and state["dtype"] is torch.float32 and state["shape"] == torch.Size([8, 3])
+    assert int(state["model"]["1.num_batches_tracked"]) == 3 and opt.state_dict()["state"][0]["step"] == 3
+    model.eval()
+    with torch.no_grad():
+        np.testing.assert_allclose(model(state["x"]).numpy(), np.array(printed, np.float32), rtol=1e-6)
+    assert mg.load(ckpt)["epoch"] == 3  # (and minigrad reads it back)
