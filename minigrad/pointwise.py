@@ -434,9 +434,13 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
 
 
 def sinc(input: Tensor) -> Tensor:  # noqa: A002
-    """sin(pi x) / (pi x), and 1 at x = 0 (where the gradient is 0)."""
+    """sin(pi x) / (pi x), and 1 at x = 0 (where the gradient is 0).
+
+    As PyTorch's gradient, the one at an x whose x * x * pi underflows to 0 (a denormal) is 0 too, not the
+    0/0 of the formula; the value there is 1, what sin(pi x) / (pi x) rounds to."""
     x = _as_float(input, "sinc")
-    zero = from_numpy(x.numpy(force=True) == 0)
+    a = x.numpy(force=True)
+    zero = from_numpy(a * a * a.dtype.type(math.pi) == 0)
     safe = where(zero, 1.0, x) * math.pi  # the 0/0 branch never reaches the gradient
     return _named(where(zero, 1.0, safe.sin() / safe), input, "SincBackward0")
 

@@ -88,3 +88,20 @@ def test_a_pytorch_script_checkpoint_loads_in_pytorch(tmp_path: Path) -> None:
     with torch.no_grad():
         np.testing.assert_allclose(model(state["x"]).numpy(), np.array(printed, np.float32), rtol=1e-6)
     assert mg.load(ckpt)["epoch"] == 3  # (and minigrad reads it back)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_sinc_gradient_where_x_squared_underflows(dtype: str) -> None:
+    """sinc's gradient is 0 (PyTorch's) where x * x * pi underflows to 0, not the formula's 0/0."""
+    torch = require_torch()
+    tiny = [1e-310, -1e-200] if dtype == "float64" else [1e-40, -1e-30]
+    values = [0.0, *tiny, 0.3, 2.0]
+    grads = []
+    for lib in (torch, mg):
+        x = lib.tensor(values, dtype=getattr(lib, dtype), requires_grad=True)
+        y = lib.sinc(x)
+        y.sum().backward()
+        assert y.tolist()[:3] == [1.0, 1.0, 1.0]
+        grads.append(x.grad.tolist())
+    assert grads[1][:3] == grads[0][:3] == [0.0, 0.0, 0.0]
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-6)
