@@ -7,6 +7,7 @@ scripts: pytorch/tutorials' spatial transformer tutorial (affine_grid).
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -61,3 +62,85 @@ def test_affine_grid_identity_lands_on_pixel_centres_as_pytorch() -> None:
         out.append((y.detach().numpy(), t.grad.numpy(), xx.grad.numpy()))
     for m, t in zip(*out):
         np.testing.assert_allclose(m, t, rtol=1e-5, atol=1e-5)
+
+
+def _exp_jvp_only(lib: Any) -> Any:
+    class Fn(lib.autograd.Function):  # the forward-mode tutorial's Function: a jvp and no backward
+        @staticmethod
+        def forward(ctx: Any, foo: Any) -> Any:
+            result = lib.exp(foo)
+            ctx.result = result
+            return result
+
+        @staticmethod
+        def jvp(ctx: Any, g: Any) -> Any:
+            out = g * ctx.result
+            del ctx.result
+            return out
+
+    return Fn
+
+
+def _pair_function(lib: Any) -> Any:
+    class Pair(lib.autograd.Function):  # two outputs, a number argument, tensors saved for forward
+        @staticmethod
+        def forward(ctx: Any, a: Any, b: Any, k: float) -> Any:
+            ctx.save_for_forward(a, b)
+            ctx.k = k
+            return a * b * k, a + b
+
+        @staticmethod
+        def backward(ctx: Any, g1: Any, g2: Any) -> Any:
+            raise AssertionError("forward mode must not run backward")
+
+        @staticmethod
+        def jvp(ctx: Any, ta: Any, tb: Any, tk: Any) -> Any:
+            assert tk is None
+            a, b = ctx.saved_tensors
+            return 3 * (ta * b + a * tb) * ctx.k, ta + tb  # (3x: the jvp, not backward, is what counts)
+
+    return Pair
+
+
+def test_custom_function_jvp_gives_forward_mode_tangents() -> None:
+    # pytorch/tutorials' forward_ad_usage.py: a custom Function with only a jvp, under forward AD
+    rng = np.random.default_rng(2)
+    p, t = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    a, b, ta = (rng.standard_normal(5).astype(np.float32) for _ in range(3))
+    out = []
+    for lib in (mg, torch):
+        with warnings.catch_warnings():  # (PyTorch's forward AD imports torch.jit.script, which warns)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            fwad = lib.autograd.forward_ad
+            with fwad.dual_level():
+                x = fwad.make_dual(lib.tensor(p, requires_grad=True), lib.tensor(t))
+                y = _exp_jvp_only(lib).apply(x)
+                z = (y * x).sum()  # the product rule: the jvp's tangent and the dual's own
+                got = [fwad.unpack_dual(y).tangent, fwad.unpack_dual(z).tangent]
+                d = fwad.make_dual(lib.tensor(a), lib.tensor(ta))
+                o1, o2 = _pair_function(lib).apply(d, lib.tensor(b), 2.0)  # (b has no tangent: zeros)
+                w = (o1 * o1).sum() + d.sum() + o2.mean()
+                got += [fwad.unpack_dual(v).tangent for v in (o1, o2, w)]
+        out.append([g.detach().numpy() for g in got])
+    for m, t_ in zip(*out):
+        np.testing.assert_allclose(m, t_, rtol=1e-5, atol=1e-6)
+
+
+def test_gradcheck_forward_mode_only() -> None:
+    # the tutorial's check: check_backward_ad=False checks the jvp alone (the Function has no backward)
+    x = np.random.default_rng(3).standard_normal((3, 3))
+    kw = {"check_forward_ad": True, "check_backward_ad": False, "check_undefined_grad": False,
+          "check_batched_grad": False}
+    for lib in (mg, torch):
+        with warnings.catch_warnings():  # (PyTorch's forward AD imports torch.jit.script, which warns)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            fn = _exp_jvp_only(lib).apply
+            assert lib.autograd.gradcheck(fn, (lib.tensor(x, requires_grad=True),), **kw)
+    for bad in ({"check_backward_ad": False},
+                {"check_backward_ad": False, "check_forward_ad": True, "check_batched_grad": True}):
+        msgs = []
+        for lib in (mg, torch):
+            with pytest.raises(AssertionError) as e:
+                lib.autograd.gradcheck(lib.exp, (lib.tensor(x, requires_grad=True),), **bad)
+            msgs.append(str(e.value))
+        assert msgs[0] == msgs[1]
