@@ -6,6 +6,9 @@ scripts: pytorch/tutorials' spatial transformer tutorial (affine_grid).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from typing import Any
 
@@ -144,3 +147,22 @@ def test_gradcheck_forward_mode_only() -> None:
                 lib.autograd.gradcheck(lib.exp, (lib.tensor(x, requires_grad=True),), **bad)
             msgs.append(str(e.value))
         assert msgs[0] == msgs[1]
+
+
+def test_dynamo_config_inline_inbuilt_nn_modules() -> None:
+    # pytorch/tutorials' neural_tangent_kernels.py sets it before torch.compile: a setting PyTorch keeps
+    # but ignores, with a FutureWarning the first time it is read or written (so each run is a fresh process)
+    code = ("import warnings; warnings.simplefilter('always'); import {0}._dynamo as d\n"
+            "with warnings.catch_warnings(record=True) as w:\n"
+            "    warnings.simplefilter('always')\n"
+            "    d.config.inline_inbuilt_nn_modules = 0\n"
+            "    first = d.config.inline_inbuilt_nn_modules\n"
+            "    with d.config.patch(inline_inbuilt_nn_modules=False):\n"
+            "        inside = d.config.inline_inbuilt_nn_modules\n"
+            "print(first, inside, d.config.inline_inbuilt_nn_modules,\n"
+            "      [(x.category.__name__, str(x.message), x.lineno) for x in w])\n")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    outs = [subprocess.run([sys.executable, "-c", code.format(lib)], capture_output=True, text=True,
+                           check=True, env=env, timeout=120).stdout for lib in ("minigrad", "torch")]
+    assert outs[0] == outs[1]
+    assert "FutureWarning" in outs[0]
