@@ -1468,7 +1468,7 @@ BUDGETS: dict[str, int] = {
     # +8 scripts38: AsStrided in version errors (ops.py)
     # +6 scripts50: affine_grid in PyTorch's summation order (the spatial transformer tutorial)
     # +61 scripts50: custom Function jvp in forward AD, forward-only gradcheck (the forward-mode tutorial)
-    # +14 scripts50: torch._dynamo.config.inline_inbuilt_nn_modules, deprecated (neural tangent kernels tutorial)
+    # +14 scripts50: torch._dynamo.config.inline_inbuilt_nn_modules, deprecated (neural tangent kernels)
     "minigrad": 75438,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
