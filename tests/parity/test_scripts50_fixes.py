@@ -166,3 +166,33 @@ def test_dynamo_config_inline_inbuilt_nn_modules() -> None:
                            check=True, env=env, timeout=120).stdout for lib in ("minigrad", "torch")]
     assert outs[0] == outs[1]
     assert "FutureWarning" in outs[0]
+
+
+def test_vmap_in_compiled_function_stays_compiled() -> None:
+    # pytorch/tutorials' neural_tangent_kernels.py: vmap(jacrev(...)) inside @torch.compile. vmap's check
+    # for random draws (randomness="error") read the generator's state, which made mg.compile fall back to
+    # eager with a RuntimeWarning (an error under pytest) that PyTorch does not give.
+    x = np.arange(6.0).reshape(3, 2)
+
+    def jac(lib: Any) -> Any:
+        def f(r: Any) -> Any:
+            return (r.sin() * 2).sum()
+        return lib.func.vmap(lib.func.jacrev(f))
+
+    compiled = mg.compile(jac(mg))
+    got = [compiled(mg.tensor(x + k)).numpy() for k in range(3)]
+    want = [jac(torch)(torch.tensor(x + k)).numpy() for k in range(3)]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6)
+
+    def draws(r: Any) -> Any:
+        return r + mg.rand(2)
+
+    random_inside = mg.compile(lambda t: mg.func.vmap(draws)(t))
+    mg.manual_seed(0)
+    for _ in range(2):  # still PyTorch's error, and the generator does not move
+        with pytest.raises(RuntimeError, match="randomness error mode"):
+            random_inside(mg.tensor(x))
+    after = mg.rand(3).numpy()
+    mg.manual_seed(0)
+    np.testing.assert_array_equal(after, mg.rand(3).numpy())
