@@ -10,6 +10,7 @@ functions are :mod:`minigrad.compiler`'s.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,7 +24,18 @@ _DEFAULTS: dict[str, Any] = {
     "accumulated_cache_size_limit": 256, "optimize_ddp": True, "capture_scalar_outputs": False,
     "capture_dynamic_output_shape_ops": False, "automatic_dynamic_shapes": True,
     "assume_static_by_default": True, "allow_unspec_int_on_nn_module": False,
+    "inline_inbuilt_nn_modules": True,
 }  # fmt: skip
+#: settings PyTorch keeps but ignores: the first read or write warns (FutureWarning, once per process)
+_DEPRECATED = {"inline_inbuilt_nn_modules": "does not do anything, inline_inbuilt_nn_modules is always True"}
+_warned: set[str] = set()
+
+
+def _deprecation(name: str) -> None:
+    if name in _DEPRECATED and name not in _warned:
+        _warned.add(name)
+        warnings.warn(f"torch._dynamo.config.{name} is deprecated and {_DEPRECATED[name]}. It will be "
+                      "removed in a future version of PyTorch.", FutureWarning, stacklevel=3)
 
 
 class _Config:
@@ -41,11 +53,13 @@ class _Config:
         values: dict[str, Any] = object.__getattribute__(self, "_values")
         if name not in values:
             raise AttributeError(f"torch._dynamo.config.{name} does not exist")
+        _deprecation(name)
         return values[name]
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name not in self._values:
             raise AttributeError(f"torch._dynamo.config.{name} does not exist")
+        _deprecation(name)
         self._values[name] = value
 
     @contextlib.contextmanager

@@ -479,13 +479,14 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
         if randomness not in ("error", "different", "same"):
             raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
                                f"Got {randomness}")
-        start = default_generator._get_dict()
+        # (mg.compile replays no state read: "error" only compares two, so a compiled vmap stays compiled)
+        start = default_generator._get_dict(unrecorded=randomness == "error")
 
         def run(i: int) -> Any:
             if randomness == "same":  # every slice draws what the first one drew
                 default_generator._set_dict(start)
             result = func(*[slice_arg(a, d, i) for a, d in zip(args, dims)], **kwargs)
-            if randomness == "error" and default_generator._get_dict() != start:
+            if randomness == "error" and default_generator._get_dict(unrecorded=True) != start:
                 # PyTorch refuses the draw itself, so its generator does not advance: put it back
                 default_generator._set_dict(start)
                 raise RuntimeError("vmap: called random operation while in randomness error mode. Please "

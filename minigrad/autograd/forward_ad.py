@@ -10,18 +10,21 @@ formulas only, so a dual tensor is a tensor the graph records (a fresh leaf,
 or a view of a primal that already requires grad), and :func:`unpack_dual`
 computes J t when asked, by two reverse passes: u -> J^T u is linear in u, so
 the gradient of <J^T u, t> with respect to u is J t (HIPS autograd's trick,
-as :func:`minigrad.func.jvp`). The numbers are PyTorch's; what differs is that
+as :func:`minigrad.func.jvp`). A custom Function with a ``jvp`` gets its
+outputs' tangents from it when applied (they join the level's duals, and the
+reverse passes stop at its node), as PyTorch. The numbers are PyTorch's; what differs is that
 a dual made from a tensor that needs no grad reports ``requires_grad=True``,
 and that tangents need grad mode on where the dual tensors are used.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, NamedTuple
 
 from minigrad.autograd.engine import grad as _grad
-from minigrad.grad_mode import enable_grad
+from minigrad.grad_mode import enable_grad, no_grad
 from minigrad.tensor import Tensor
 
 __all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level", "make_dual",
@@ -32,6 +35,10 @@ _levels: list[list[tuple[Tensor, Tensor, bool]]] = []
 #: per level, the tangents unpack_dual computed, by tensor id (the tensor kept so the id stays its own):
 #: asking twice gives the same tangent object, as PyTorch's tangent stored on the tensor
 _computed: list[dict[int, tuple[Tensor, Tensor | None]]] = []
+#: per level, the nodes of custom Functions whose outputs got tangents from their jvp (by id)
+_cuts: list[dict[int, object]] = []
+#: while unpack_dual's reverse passes run: those nodes, which pass nothing back (function.py reads it)
+_jvp_cut: set[int] = set()
 
 
 class UnpackedDualTensor(NamedTuple):
@@ -45,6 +52,7 @@ def enter_dual_level() -> int:
     """Open a new forward-AD level and return its index (0 for the outermost)."""
     _levels.append([])
     _computed.append({})
+    _cuts.append({})
     return len(_levels) - 1
 
 
@@ -62,6 +70,7 @@ def exit_dual_level(*, level: int | None = None) -> None:
                            "This is not supported.")
     _levels.pop()
     _computed.pop()
+    _cuts.pop()
 
 
 class dual_level:  # noqa: N801 - PyTorch's name
@@ -125,15 +134,45 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
             return UnpackedDualTensor(primal, tangent)
     cache = _computed[-1 if level is None else level]
     if id(tensor) not in cache:
-        cache[id(tensor)] = (tensor, _tangent(tensor, duals))
+        cache[id(tensor)] = (tensor, _tangent(tensor, duals, _cuts[-1 if level is None else level]))
     return UnpackedDualTensor(primal, cache[id(tensor)][1])
 
 
-def _tangent(tensor: Tensor, duals: list[tuple[Tensor, Tensor, bool]]) -> Tensor | None:
+def _custom_jvp(jvp: Callable[..., Any], ctx: Any, args: tuple[Any, ...], result: Any) -> None:
+    """(For :meth:`Function.apply`.) A custom Function that defines ``jvp`` gave ``result`` for ``args``:
+    inside a dual level, its outputs' tangents are its jvp of its inputs' (zeros for a tensor without one)."""
+    if not _levels:
+        return
+    tangents = [unpack_dual(a).tangent if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return
+    tangents = [a.new_zeros(a.shape) if t is None and isinstance(a, Tensor) else t
+                for a, t in zip(args, tangents)]
+    saved, ctx._saved = ctx._saved, ctx._saved_forward  # (the jvp's ctx.saved_tensors)
+    try:
+        with no_grad():
+            got = jvp(ctx, *tangents)
+    finally:
+        ctx._saved = saved
+    outs, got = (result, got) if isinstance(result, tuple) else ((result,), (got,))
+    tracked = any(keep for _, _, keep in _levels[-1])
+    for o, t in zip(outs, got if isinstance(got, tuple) else (got,)):
+        if isinstance(o, Tensor) and isinstance(t, Tensor) and o._ctx is not None:
+            _levels[-1].append((o, t, tracked))
+            node = getattr(o._ctx, "custom", o._ctx)
+            _cuts[-1][id(node)] = node
+
+
+def _tangent(tensor: Tensor, duals: list[tuple[Tensor, Tensor, bool]],
+             cut: dict[int, object]) -> Tensor | None:
     with enable_grad():
         u = tensor.detach().new_zeros(tensor.shape).requires_grad_(True)
-        back = _grad([tensor], [d for d, _, _ in duals], [u], retain_graph=True, create_graph=True,
-                     allow_unused=True)
+        _jvp_cut.update(cut)
+        try:
+            back = _grad([tensor], [d for d, _, _ in duals], [u], retain_graph=True, create_graph=True,
+                         allow_unused=True)
+        finally:
+            _jvp_cut.difference_update(cut)
         pairs = [(b, t) for b, (_, t, _) in zip(back, duals, strict=True) if b is not None]
         if not pairs:
             return None

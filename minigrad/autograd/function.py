@@ -34,6 +34,7 @@ import numpy as np
 from minigrad import _format, ops
 from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import mark_view
+from minigrad.autograd import forward_ad
 from minigrad.errors import MinigradError
 from minigrad.grad_mode import _extras, _mode, no_grad
 from minigrad.tensor import Array, Tensor, from_numpy, store_requires_grad
@@ -56,7 +57,7 @@ class FunctionCtx:
         self._dirty: set[int] = set()
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
         self._non_diff_index: set[int] = set()  # positions of the outputs marked non-differentiable
-        self._saved_forward: tuple[Any, ...] = ()  # save_for_forward's tensors (for a jvp; not called)
+        self._saved_forward: tuple[Any, ...] = ()  # save_for_forward's tensors (for a jvp)
         self._records = True  # apply: whether the call is recorded (PyTorch checks what is saved only then)
 
     def save_for_backward(self, *tensors: Any) -> None:
@@ -79,8 +80,8 @@ class FunctionCtx:
             self._saved = tuple(None if t is None else pack(t) for t in tensors)
 
     def save_for_forward(self, *tensors: Any) -> None:
-        """Keep tensors for a ``jvp`` staticmethod (minigrad's forward mode goes through backward and calls
-        no jvp). Raises AssertionError, as PyTorch, for anything but tensors and None."""
+        """Keep tensors for a ``jvp`` staticmethod (its ``ctx.saved_tensors``). Raises AssertionError, as
+        PyTorch, for anything but tensors and None."""
         if not all(t is None or isinstance(t, Tensor) for t in tensors):
             raise AssertionError("save_for_forward expects all arguments to be tensors; you should save "
                                  "non-tensors as attributes on ctx.")
@@ -147,6 +148,8 @@ class _CustomNode(ops.Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         grads = self.grads
         self.grads = [None] * len(grads)  # ready for another pass (retain_graph)
+        if id(self) in forward_ad._jvp_cut:  # forward mode took this call's tangents from its jvp
+            return tuple(None for a in self.args if isinstance(a, Tensor))
         if self.ctx.materialize_grads:  # zeros for outputs that got no gradient (None for non-tensors)
             skip = () if getattr(self.ctx, "_materialize_non_diff_grads", True) else self.ctx._non_diff_index
             grads = [from_numpy(np.zeros(meta[0], dtype=meta[1]))
@@ -276,6 +279,14 @@ class Function:
 
     vjp = backward  # PyTorch's other name: a subclass defines one of the two
 
+    @staticmethod
+    def jvp(ctx: FunctionCtx, *grad_inputs: Any) -> Any:
+        """The Jacobian-vector product for forward mode (:mod:`~minigrad.autograd.forward_ad`): a
+        tangent per output from a tangent per forward argument (zeros for a tensor without one, None
+        for the rest); ``ctx.saved_tensors`` are then :meth:`FunctionCtx.save_for_forward`'s."""
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use "
+                                  "it with forward mode AD.")
+
     @classmethod
     def user_backward(cls) -> Callable[..., Any]:
         """The subclass's ``backward``, or its ``vjp``.
@@ -327,6 +338,8 @@ class Function:
             return output
         result = _record(cls, ctx, args, output)
         _mark_views(cls, args, output, result)
+        if cls.jvp is not Function.jvp:
+            forward_ad._custom_jvp(cls.jvp, ctx, args, result)
         return result
 
 

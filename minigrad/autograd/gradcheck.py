@@ -202,7 +202,7 @@ def _check_forward(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[i
 
 def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: float, rtol: float,
            raise_exception: bool, order: str, labels: Mapping[int, str], nondet_tol: float = 0.0,
-           forward_ad: bool = False) -> bool:
+           forward_ad: bool = False, backward_ad: bool = True) -> bool:
     diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not diff:  # PyTorch raises too: a check of nothing would always pass
         raise InvalidParameterError(
@@ -211,6 +211,9 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
             "check_params=True.)"
         )
     low = _low_precision(inputs, diff, labels)
+    if not backward_ad:  # (check_backward_ad=False: forward mode only, as for a Function with just a jvp)
+        numerical = _numerical(fn, inputs, diff, eps)
+        return _check_forward(fn, inputs, diff, numerical, atol, rtol, raise_exception, labels)
     analytical, differentiable = _analytical(fn, inputs, diff, nondet_tol)
     numerical = _numerical(fn, inputs, diff, eps)
     if not differentiable and any(np.any(n != 0) for n in numerical):
@@ -333,7 +336,7 @@ def _with_params(fn: Any, inputs: tuple[Any, ...], check_params: ParamSpec
 #: :func:`_check_forward`); check_rev_over_rev is what gradgradcheck does.
 _ACCEPTED: dict[str, Any] = {
     "fast_mode": None, "nondet_tol": None, "check_undefined_grad": None, "check_grad_dtypes": None,
-    "check_backward_ad": True, "check_batched_grad": None, "check_batched_forward_grad": False,
+    "check_backward_ad": None, "check_batched_grad": None, "check_batched_forward_grad": False,
     "check_forward_ad": None, "masked": None, "gen_non_contig_grad_outputs": None,
     "check_fwd_over_rev": False, "check_rev_over_rev": True,
 }
@@ -344,8 +347,8 @@ def _torch_options(name: str, options: Mapping[str, Any]) -> None:
 
     Raises:
         TypeError: an unknown keyword (as Python does for any function).
-        NotImplementedError: check_fwd_over_rev or check_batched_forward_grad was asked for, or
-            ``check_backward_ad=False``.
+        NotImplementedError: check_fwd_over_rev or check_batched_forward_grad was asked for.
+        AssertionError: neither mode is checked, or batched gradients without backward mode (PyTorch's).
     """
     for key, value in options.items():
         if key not in _ACCEPTED:
@@ -356,6 +359,11 @@ def _torch_options(name: str, options: Mapping[str, Any]) -> None:
                 f"{name}: {key}={value!r} is not supported: minigrad checks reverse-mode gradients, "
                 "first-order forward mode and vmap-batched gradients only"
             )
+    if not options.get("check_backward_ad", True):
+        if not options.get("check_forward_ad"):
+            raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
+        if options.get("check_batched_grad"):
+            raise AssertionError("Setting check_batched_grad=True requires check_backward_ad to be True")
 
 
 def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float = 1e-6,
@@ -396,7 +404,8 @@ def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float
     _torch_options("gradcheck", torch_options)
     call, ins, labels = _with_params(fn, _as_tuple(inputs), check_params)
     ok = _check(call, ins, eps, atol, rtol, raise_exception, "first-order", labels,
-                float(torch_options.get("nondet_tol") or 0.0), bool(torch_options.get("check_forward_ad")))
+                float(torch_options.get("nondet_tol") or 0.0), bool(torch_options.get("check_forward_ad")),
+                bool(torch_options.get("check_backward_ad", True)))
     if ok and torch_options.get("check_batched_grad"):
         return _check_batched(call, ins, raise_exception)
     return ok

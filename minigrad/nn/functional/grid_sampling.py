@@ -14,8 +14,10 @@ indices it reads, not the position.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import operator
 import warnings
 from collections.abc import Sequence
 
@@ -30,6 +32,7 @@ from minigrad.errors import (
     bool_error,
     public_stacklevel,
 )
+from minigrad.grids import _symmetric_linspace
 from minigrad.nn.functional._grad_names import named
 from minigrad.ops import where
 from minigrad.tensor import Tensor, from_numpy
@@ -58,7 +61,7 @@ def _base_positions(n: int, align_corners: bool, dtype: np.dtype[np.floating]) -
     """n evenly spaced normalized positions in [-1, 1] (pixel centres unless align_corners; 0 if n == 1)."""
     if n <= 1:
         return np.zeros(n, dtype=dtype)
-    steps = np.linspace(-1.0, 1.0, n).astype(dtype)
+    steps = np.asarray(_symmetric_linspace(dtype.type(-1.0), dtype.type(1.0), n)).astype(dtype)
     return steps if align_corners else steps * dtype.type(n - 1) / dtype.type(n)
 
 
@@ -102,10 +105,13 @@ def affine_grid(theta: Tensor, size: Sequence[int], align_corners: bool | None =
         raise InvalidParameterError(f"Expected non-zero, positive output size. Got {size}")
     dtype = theta.dtype
     axes = [_base_positions(n, align, dtype) for n in spatial]  # D, H, W order
-    mesh = np.meshgrid(*axes, indexing="ij")
-    base = np.stack([*reversed(mesh), np.ones(spatial, dtype=dtype)], axis=-1).reshape(-1, nd + 1)
-    grid = from_numpy(base) @ theta.transpose(1, 2)
-    return named(grid.reshape(size[0], *spatial, nd), "AffineGridGeneratorBackward0")
+    one = [1] * nd  # x * theta[:, j, 0] + y * theta[:, j, 1] (+ z * theta[:, j, 2]) + theta[:, j, nd] in that
+    # order: PyTorch's bits (a matmul's order moves positions meant for pixel centres by an ulp, and
+    # grid_sample's gradient jumps there)
+    cols = [from_numpy(a.reshape(*one[k + 1:], -1, *one[:k], 1)) for k, a in enumerate(reversed(axes))]
+    grid = functools.reduce(operator.add, [c * theta[:, :, k].reshape(-1, *one, nd)
+                                           for k, c in enumerate([*cols, 1.0])])
+    return named(grid, "AffineGridGeneratorBackward0")
 
 
 def _reflect(x: Tensor, twice_low: int, twice_high: int) -> Tensor:
