@@ -1435,8 +1435,12 @@ class Tensor(TensorMethods):
         if _extras.subclass and type(self) is Tensor and _subclass.dispatches(Tensor, index, value):
             _subclass.handle(Tensor.__setitem__, "__setitem__", (self, index, value), {}, Tensor)
             return
+        if index is False:  # PyTorch writes nothing here and checks only that the value is a tensor or number
+            if not isinstance(value, Tensor):
+                _fill_scalar(value, self.dtype, "setitem: value", True)
+            return
         if isinstance(value, Tensor) and value._array.dtype != self._array.dtype:
-            _check_put_dtype(index, value, self._array.dtype)
+            _methods.indexing.check_put_dtype(index, value, self._array.dtype, shape=self.shape)
         if isinstance(value, Tensor) and memory_owner(value._array) == memory_owner(self._array):
             # PyTorch copies into a basic index's view (refusing a partly overlapping value) and index_put_s
             # an advanced one (refusing any overlap with the tensor)
@@ -2491,35 +2495,6 @@ def _leaf_view_error(error: MinigradError, index: Any) -> MinigradError:
     if whole or not message.startswith("a leaf Variable") or not _is_basic_index(raw):
         return error
     return MinigradError("a view of " + message)
-
-
-def _check_put_dtype(index: Any, value: Tensor, dtype: np.dtype[Any],
-                     accumulate: builtins.bool = False) -> None:
-    """PyTorch's index_put_ takes a value of the tensor's own dtype only: an index holding integer arrays
-    (tensors or lists of ints) or more than one bool mask refuses another dtype, as one mask does unless the
-    value has one element and nothing accumulates (then it fills). Ints, slices and 0-d integer tensors
-    alone copy the value, converting it.
-
-    Raises:
-        DTypeError: the value's dtype differs where PyTorch refuses it (its RuntimeError).
-    """
-    ints, masks = False, 0
-    for part in index if type(index) is tuple else (index,):
-        if isinstance(part, Tensor):
-            part = part._array
-        elif isinstance(part, list):
-            part = np.asarray(part)
-        if isinstance(part, np.ndarray):
-            if part.dtype == np.bool_:
-                masks += 1
-            elif part.ndim and part.dtype.kind in "iu":
-                ints = True
-    if ints or (masks and (masks > 1 or accumulate or value._array.size != 1)):
-        raise DTypeError(
-            "Index put requires the source and destination dtypes match, got "
-            f"{scalar_type_name(dtype)} for the destination and {scalar_type_name(value._array.dtype)} for "
-            "the source."
-        )
 
 
 def _is_basic_index(idx: tuple[Any, ...]) -> builtins.bool:

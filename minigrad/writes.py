@@ -18,7 +18,14 @@ import numpy as np
 from minigrad import indexing
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, ShapeError, user_stacklevel
+from minigrad.errors import (
+    DimensionError,
+    DTypeError,
+    InvalidParameterError,
+    ShapeError,
+    _ShapeIndexError,
+    user_stacklevel,
+)
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor, _named, from_numpy, where
 
@@ -104,7 +111,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     differentiable in input and source.
 
     Raises:
-        ShapeError: index and source have different numbers of elements.
+        ShapeError: index and source have different numbers of elements (also an IndexError, as PyTorch's).
         DimensionError: an index out of range (PyTorch's IndexError).
         DTypeError: source of another dtype than input's (PyTorch's RuntimeError).
     """
@@ -114,8 +121,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
                          f"{scalar_type_name(source.dtype)}")
     idx = indexing._index_array(index, "put").reshape(-1)
     if idx.size != source.numel():
-        raise ShapeError(f"put: Expected source and index to have the same number of elements, but got "
-                         f"source.numel() = {source.numel()}, index.numel() = {idx.size}")
+        raise _ShapeIndexError(f"put_(): Expected source and index to have the same number of elements, but "
+                               f"got source.numel() = {source.numel()}, index.numel() = {idx.size}")
     n = input.numel()
     if idx.size and (idx.min() < -n or idx.max() >= n):
         bad = int(idx[(idx < -n) | (idx >= n)].flat[0])

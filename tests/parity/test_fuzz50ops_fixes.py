@@ -1,0 +1,172 @@
+"""Tensor-level API disagreements with PyTorch found by differential fuzzing (indexing, scatter/put,
+type promotion, shape ops); each case runs under both libraries and compares outcomes."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _outcome(lib: Any, program: Callable[[Any], Any]) -> tuple[str, Any]:
+    """("ok", numpy values of the result) or ("err", the exception)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = program(lib)
+    except Exception as e:  # (the class is what is compared)
+        return "err", e
+    outs = out if isinstance(out, tuple) else (out,)
+    return "ok", [(str(o.dtype).split(".")[-1], np.asarray(o.detach().numpy(), dtype=np.float64))
+                  if isinstance(o, lib.Tensor) else o for o in outs]
+
+
+def _same(program: Callable[[Any], Any]) -> None:
+    """Both libraries raise (minigrad's error an instance of PyTorch's class) or give the same values."""
+    torch = require_torch()
+    theirs, ours = _outcome(torch, program), _outcome(mg, program)
+    assert theirs[0] == ours[0], (theirs, ours)
+    if theirs[0] == "err":
+        base = next(c for c in type(theirs[1]).__mro__ if c.__module__ == "builtins")
+        assert isinstance(ours[1], base), (theirs[1], ours[1])
+        return
+    for a, b in zip(theirs[1], ours[1], strict=True):
+        if isinstance(a, tuple):
+            assert a[0] == b[0], (a, b)
+            np.testing.assert_allclose(b[1], a[1], rtol=1e-6, equal_nan=True)
+        else:
+            assert a == b
+
+
+def _set(shape: tuple[int, ...], index: Callable[[Any], Any], value: Callable[[Any], Any],
+         dtype: str = "float64") -> Callable[[Any], Any]:
+    def program(lib: Any) -> Any:
+        x = lib.arange(int(np.prod(shape)), dtype=getattr(lib, dtype)).reshape(shape)
+        x[index(lib)] = value(lib)
+        return x
+    return program
+
+
+@pytest.mark.parametrize("index", [
+    lambda lib: (True,), lambda lib: (False,), lambda lib: (0, True), lambda lib: lib.tensor(True),
+    lambda lib: (lib.tensor(False), 1), lambda lib: (lib.tensor(True), slice(None)),
+])
+def test_setitem_bool_in_a_tuple_is_an_index_tensor(index: Callable[[Any], Any]) -> None:
+    """PyTorch reads a bool inside a tuple, and a 0-d bool tensor, as an integer index tensor (arange(1) or
+    empty): index_put_ then refuses a value of another dtype (minigrad filled or copied it)."""
+    _same(_set((2, 3), index, lambda lib: lib.tensor(1)))
+    _same(_set((2, 3), index, lambda lib: lib.tensor([1.0, 2.0, 3.0], dtype=lib.float32)))
+
+
+@pytest.mark.parametrize("index", [lambda lib: True, lambda lib: (0, None), lambda lib: 0])
+def test_setitem_basic_index_still_converts(index: Callable[[Any], Any]) -> None:
+    _same(_set((2, 3), index, lambda lib: lib.tensor([1, 2, 3])))
+
+
+@pytest.mark.parametrize(("shape", "index"), [
+    ((2, 3), lambda lib: (lib.tensor([0, 1]), lib.tensor([0, 1, 1]))),  # arrays that do not broadcast
+    ((0, 3), lambda lib: lib.tensor([0])),  # an index into an empty dim
+    ((4,), lambda lib: (False, lib.tensor([0, 1, 2]))),  # the empty arange of False against 3 entries
+    ((1, 3, 4), lambda lib: (lib.tensor([0]), 2, lib.tensor([], dtype=lib.int64), 0)),  # too many indices
+])
+def test_setitem_index_errors_come_before_the_dtype_error(shape: tuple[int, ...],
+                                                          index: Callable[[Any], Any]) -> None:
+    """PyTorch's IndexError for an index that does not fit comes before index_put_'s dtype check."""
+    _same(_set(shape, index, lambda lib: lib.tensor(1)))
+
+
+def test_setitem_false_writes_nothing() -> None:
+    """t[False] = v returns before any check but the value's type (no leaf check, no shape check)."""
+    def program(lib: Any) -> Any:
+        x = lib.zeros(2, 3, requires_grad=True)
+        x[False] = 1.0
+        x[False] = lib.ones(7)
+        return x
+    _same(program)
+    x = mg.zeros(2)
+    with pytest.raises(TypeError):
+        x[False] = "a"
+
+
+@pytest.mark.parametrize("value", [
+    lambda lib: lib.tensor(-0.37, dtype=lib.float64), lambda lib: lib.tensor(-300),
+    lambda lib: lib.tensor(-1), lambda lib: lib.tensor([-2.5]),
+])
+def test_setitem_mask_fill_checks_the_value_fits(value: Callable[[Any], Any]) -> None:
+    """One bool mask and a one-element value: PyTorch fills with value.item(), checking it fits uint8."""
+    _same(_set((3,), lambda lib: lib.tensor([True, False, True]), value, "uint8"))
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put_zero_dim_integer_indices_need_the_dtype(accumulate: bool) -> None:
+    """index_put_'s 0-d integer index tensors are index tensors (not a basic index): another dtype raises."""
+    def program(lib: Any) -> Any:
+        x = lib.zeros(2, 3)
+        return x.index_put_((lib.tensor(0), lib.tensor(1)), lib.tensor(1.0, dtype=lib.float64),
+                            accumulate=accumulate)
+    _same(program)
+
+
+def test_index_put_index_errors_come_first() -> None:
+    def program(lib: Any) -> Any:
+        x = lib.zeros(0, 3, dtype=lib.int32)
+        return x.index_put_((lib.tensor([[1], [0]]),), lib.tensor(1.0, dtype=lib.float64))
+    _same(program)
+
+
+@pytest.mark.parametrize(("shape", "index"), [((3,), (0,)), ((3, 2), (1, 0)), ((3, 2), (0, 2))])
+def test_scatter_add_checks_dtypes_for_an_empty_index(shape: tuple[int, ...], index: tuple[int, ...]) -> None:
+    def program(lib: Any) -> Any:
+        src = lib.zeros(index, dtype=lib.int64)
+        return lib.zeros(shape).scatter_add(0, lib.zeros(index, dtype=lib.int64), src)
+    _same(program)
+
+
+@pytest.mark.parametrize("op", [
+    lambda x, i, s: x.scatter_add(0, i, s), lambda x, i, s: x.scatter(0, i, s),
+    lambda x, i, s: x.scatter_reduce(0, i, s, "amax", include_self=False),
+    lambda x, i, s: x.scatter_reduce(0, i, s, "sum"), lambda x, i, s: x.scatter_reduce(0, i, s, "mean"),
+])
+def test_scatter_with_an_empty_index_gives_src_a_zero_gradient(op: Callable[..., Any]) -> None:
+    """src takes part even when nothing is scattered: its gradient is zeros, not None."""
+    def program(lib: Any) -> Any:
+        x = lib.ones(1, 1, 1, dtype=lib.float64, requires_grad=True)
+        s = lib.full((1, 1, 1), 2.0, dtype=lib.float64, requires_grad=True)
+        out = op(x, lib.zeros(0, 1, 0, dtype=lib.int64), s)
+        return lib.autograd.grad(out.sum(), [x, s])
+    _same(program)
+
+
+def test_put_size_mismatch_is_an_index_error() -> None:
+    def program(lib: Any) -> Any:
+        return lib.zeros(2, 2).put(lib.tensor([1]), lib.tensor([1.0, 2.0]), accumulate=True)
+    _same(program)
+
+
+def test_unary_plus_of_bool_raises() -> None:
+    _same(lambda lib: +lib.tensor([True, False]))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x, b: lib.clamp(x, b, 3), lambda lib, x, b: lib.clamp(x, 1, b),
+    lambda lib, x, b: x.clamp(min=b, max=3),
+    lambda lib, x, b: x.clone().clamp_(b, 3), lambda lib, x, b: lib.clip(x, b, 3),
+    lambda lib, x, b: lib.clamp(x, None, b), lambda lib, x, b: lib.clamp(x, b.sum(), 3),
+])
+def test_clamp_bounds_tensor_beside_number(call: Callable[..., Any]) -> None:
+    """A tensor bound of 1+ dims beside a number bound matches neither of PyTorch's overloads: TypeError
+    (a 0-d one is read as a number)."""
+    _same(lambda lib: call(lib, lib.tensor([1.0, 5.0]), lib.tensor([2.0, 2.0])))
+
+
+@pytest.mark.parametrize("fn", ["igamma", "igammac"])
+@pytest.mark.parametrize("dtypes", [("int64", "int64"), ("bool", "uint8"), ("int32", "float32")])
+def test_igamma_of_integers_has_no_kernel(fn: str, dtypes: tuple[str, str]) -> None:
+    _same(lambda lib: getattr(lib, fn)(lib.tensor([1, 2], dtype=getattr(lib, dtypes[0])),
+                                   lib.tensor([1, 2], dtype=getattr(lib, dtypes[1]))))
