@@ -959,6 +959,8 @@ class Tensor(TensorMethods):
         return _ops.Neg.apply(self)
 
     def __pos__(self) -> Tensor:
+        if self._array.dtype == bool_:
+            raise MinigradError("The `+` operator, on a bool tensor is not supported.")  # (PyTorch's words)
         return self
 
     def __abs__(self) -> Tensor:
@@ -1671,6 +1673,7 @@ class Tensor(TensorMethods):
 
         Raises:
             InvalidParameterError: both bounds are None.
+            TypeError: one bound a tensor of 1+ dims, the other a number (PyTorch has no such overload).
         """
         if min is None and max is None:
             raise InvalidParameterError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -1682,6 +1685,12 @@ class Tensor(TensorMethods):
                 min, max = (  # noqa: A001
                     b.item() if isinstance(b, Tensor) and b.ndim == 0 and not b.requires_grad else b
                     for b in (min, max))
+                if not all(isinstance(b, Tensor) for b in (min, max)) and any(
+                        isinstance(b, Tensor) and b.ndim for b in (min, max)):  # (neither overload fits)
+                    raise TypeError(f"clamp() received an invalid combination of arguments - got (Tensor, "
+                                    f"{type(min).__name__}, {type(max).__name__}), but expected one of: "
+                                    "(Tensor input, Tensor min, Tensor max) or (Tensor input, Number min, "
+                                    "Number max)")
             if isinstance(min, Tensor) or isinstance(max, Tensor):
                 return _clamp_tensors(self, min, max)
             return self.clamp(min, max)
