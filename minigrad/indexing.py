@@ -20,7 +20,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import kernel_error, scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DTypeError,
@@ -228,6 +228,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     Raises:
         InvalidParameterError: an unknown ``reduce``.
         MinigradError: ``src`` has another dtype than ``input`` (PyTorch's RuntimeError).
+        UnsupportedError: 'mean' of a bool input (PyTorch's NotImplementedError).
     """
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # (PyTorch takes these names too, unlisted)
     if reduce not in _REDUCE_PAD:
@@ -235,6 +236,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
             f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     norm_dim(dim, input.ndim)  # (a dim out of range first: PyTorch's IndexError)
     _same_dtype("scatter_reduce", input, src)
+    if reduce == "mean" and input.dtype == np.bool_:  # (PyTorch has no kernel, even for an empty index)
+        raise kernel_error("scatter_gather_tensor_cpu_reduce_mean", input.dtype, "")
     d, idx = _checked_along("scatter_reduce", input, dim, index)
     if idx.size == 0 and not (src.requires_grad and src.ndim == idx.ndim):
         return _named(input.clone(), input, _SCATTER_REDUCE)

@@ -17,7 +17,7 @@ import numpy as np
 
 from minigrad import indexing
 from minigrad._tensor_methods import provide
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import kernel_error, scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DTypeError,
@@ -145,6 +145,7 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     Raises:
         InvalidParameterError: another ``reduce``.
         ShapeError: index is not 1-D or source does not fit.
+        UnsupportedError: a bool input (PyTorch has no kernel: its NotImplementedError).
     """
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise InvalidParameterError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin "
@@ -162,6 +163,8 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
         _index_reduce_warned[0] = True
         warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning,
                       stacklevel=user_stacklevel())
+    if input.dtype == np.bool_:
+        raise kernel_error("index_func_", input.dtype, "")
     if idx.size and (idx.min() < 0 or idx.max() >= input.shape[d]):  # (PyTorch's IndexError, in its words)
         raise DimensionError(f"index out of range in self (index_reduce: dim {d} has size {input.shape[d]})")
     shape = [1] * input.ndim
