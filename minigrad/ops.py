@@ -1440,6 +1440,23 @@ class Sign(Function):
         return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
 
 
+class Ldexp(Function):
+    """y = a * 2**exponent, exactly (no 2**exponent that overflows first);  da = ldexp(g, exponent).
+    ``exponent``: an integer array of a's shape, a constant."""
+
+    __slots__ = ("exponent",)
+    reads_inputs = False
+    saved = ("exponent",)
+    exponent: Array
+
+    def forward(self, a: Array, exponent: Array) -> Array:
+        self.exponent = exponent
+        return np.ldexp(a, exponent)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (Ldexp.apply(g, exponent=self.exponent),)
+
+
 class Erf(Function):
     """y = erf(a);  da = g * 2/sqrt(pi) * exp(-a**2)."""
 

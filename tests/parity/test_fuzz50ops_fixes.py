@@ -170,3 +170,56 @@ def test_clamp_bounds_tensor_beside_number(call: Callable[..., Any]) -> None:
 def test_igamma_of_integers_has_no_kernel(fn: str, dtypes: tuple[str, str]) -> None:
     _same(lambda lib: getattr(lib, fn)(lib.tensor([1, 2], dtype=getattr(lib, dtypes[0])),
                                    lib.tensor([1, 2], dtype=getattr(lib, dtypes[1]))))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.diag_embed(lib.ones(2, 3), dim1=0, dim2=1),
+    lambda lib: lib.diag_embed(lib.ones(2, 3), offset=-2, dim1=0, dim2=-1),
+    lambda lib: lib.flipud(lib.arange(32.0).reshape(2, 4, 4)[..., ::2]),
+    lambda lib: lib.arange(32.0).reshape(2, 4, 4)[..., ::2].fliplr(),
+    lambda lib: lib.arange(32.0).reshape(2, 4, 4)[..., ::2].transpose(0, 2).flip(1),
+])
+def test_new_tensors_are_laid_out_as_pytorch_lays_them(call: Callable[[Any], Any]) -> None:
+    """diag_embed into other dims is a new row-major tensor (minigrad's was a moved view, so .view(-1)
+    raised); flip's result follows its input's dim order (a reversed view's negative strides misled it)."""
+    torch = require_torch()
+    theirs, ours = call(torch), call(mg)
+    assert ours.stride() == theirs.stride()
+    assert ours.is_contiguous() == theirs.is_contiguous()
+    if theirs.is_contiguous():
+        np.testing.assert_array_equal(ours.view(-1).numpy(), theirs.view(-1).numpy())
+
+
+def _bool_reduce(lib: Any, method: str, index: list[int], reduce: str) -> Any:
+    src = lib.tensor([True] * max(len(index), 1))
+    return getattr(lib.tensor([True, False]), method)(0, lib.tensor(index, dtype=lib.int64), src, reduce)
+
+
+@pytest.mark.parametrize(("method", "index", "reduce"), [
+    ("scatter_reduce", [0, 1], "mean"), ("scatter_reduce", [], "mean"), ("index_reduce", [0, 1], "amax"),
+    ("index_reduce", [0, 1], "prod"), ("scatter_reduce", [0, 1], "amax"), ("scatter_reduce", [0, 1], "prod"),
+])
+def test_bool_reductions_without_a_kernel(method: str, index: list[int], reduce: str) -> None:
+    """PyTorch has no bool kernel for scatter_reduce's mean (even for an empty index) nor index_reduce."""
+    _same(lambda lib: _bool_reduce(lib, method, index, reduce))
+
+
+@pytest.mark.parametrize(("dtype", "values", "exponents"), [
+    ("float16", [1e-4, 0.0, 3.0], [20, 67, -30]),
+    ("float32", [1e-30, 0.0, 3.0], [140, 200, -160]),
+    ("float64", [1e-30, 0.0, -0.0], [140, 1100, 2000]),
+    ("int64", [1, 0, 3], [2, 200, 1]),
+])
+def test_ldexp_of_a_float_by_integers_is_exact(dtype: str, values: list[float], exponents: list[int]) -> None:
+    """PyTorch scales a float by an integer exponent exactly: 0 * 2**200 is 0 and 1e-4 * 2**20 is finite
+    in float16 (minigrad took 2**e first: nan and inf). An integer input still goes through 2.0**e."""
+    _same(lambda lib: lib.ldexp(lib.tensor(values, dtype=getattr(lib, dtype)), lib.tensor(exponents)))
+
+
+def test_ldexp_gradient_is_two_to_the_exponent() -> None:
+    """Checked against minigrad's own finite differences (PyTorch's takes 2**e in the integer exponent's
+    dtype, so a negative exponent gives it 0 there)."""
+    x = mg.tensor([1.5, 2.0, -0.25], dtype=mg.float64, requires_grad=True)
+    e = mg.tensor([[1, 2, 0], [3, -1, 5]])
+    assert mg.autograd.gradcheck(lambda t: mg.ldexp(t, e), (x,))
+    assert mg.autograd.gradgradcheck(lambda t: mg.ldexp(t, e), (x,))
