@@ -1363,8 +1363,8 @@ class TensorMethods:
         return shape_ops.unflatten(self, dim, sizes)
 
     def ravel(self: Any) -> Tensor:
-        """The elements as 1-D."""
-        return cast("Tensor", self.reshape(-1))
+        """The elements as 1-D; see :func:`minigrad.ravel`."""
+        return shape_ops.ravel(self)
 
     def view(self: Any, *shape: Any, dtype: Any = None, size: Any = None) -> Tensor:
         """The same elements in a new shape (as :meth:`reshape`), or given a dtype, the memory read as it.

@@ -223,3 +223,22 @@ def test_ldexp_gradient_is_two_to_the_exponent() -> None:
     e = mg.tensor([[1, 2, 0], [3, -1, 5]])
     assert mg.autograd.gradcheck(lambda t: mg.ldexp(t, e), (x,))
     assert mg.autograd.gradgradcheck(lambda t: mg.ldexp(t, e), (x,))
+
+
+@pytest.mark.parametrize("make", [
+    lambda x: x, lambda x: x[..., ::2], lambda x: x.transpose(0, 1), lambda x: x[0],
+    lambda x: x.detach()[..., ::2],
+])
+def test_ravel_is_contiguous_then_view(make: Callable[[Any], Any]) -> None:
+    """ravel copies a non-contiguous input (x[..., ::2] of shape (2, 3, 1) could be a stride-2 view, which
+    minigrad's reshape gave: writes through it reached x)."""
+    torch = require_torch()
+    for method in (True, False):
+        xs = [lib.arange(12.0).reshape(2, 3, 2).requires_grad_() for lib in (torch, mg)]
+        theirs, ours = (make(x).ravel() if method else lib.ravel(make(x)) for lib, x in zip((torch, mg), xs))
+        assert ours.stride() == theirs.stride()
+        assert (ours.data_ptr() == make(xs[1]).data_ptr()) == (theirs.data_ptr() == make(xs[0]).data_ptr())
+        assert (ours.grad_fn is None) == (theirs.grad_fn is None)
+        if theirs.grad_fn is not None:
+            assert ours.grad_fn.name() == theirs.grad_fn.name()
+    assert mg.ravel(make(mg.arange(12.0).reshape(2, 3, 2))).is_contiguous()
