@@ -196,8 +196,8 @@ def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter
         if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
             raise ShapeError(f"{fn}: index shape {idx.shape} does not fit src shape {src.shape}")
         value = src[tuple(slice(0, n) for n in idx.shape)]
-    else:
-        value = from_numpy(np.asarray(src, dtype=x.dtype))
+    else:  # (a number as PyTorch converts it: -3 into uint8 is 253, 300 overflows)
+        value = from_numpy(np.asarray(_fill_scalar(src, x.dtype, f"{fn}: value"), dtype=x.dtype))
     return put(x, along(x.shape, idx, d), value)
 
 
@@ -343,8 +343,9 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     if input.ndim == 0:  # a 0-d tensor is indexed as one element
         return index_add(input.reshape(1), d, index, _one(source, "index_add"), alpha=alpha).reshape(())
     idx = _dim_index("index_add", input, d, index)
-    if input.dtype.kind in "iu" and isinstance(alpha, float):  # (PyTorch converts alpha to the int type)
-        alpha = int(alpha)
+    if input.dtype.kind in "iu":  # (PyTorch converts alpha to the int type: -1.5 overflows uint8)
+        _fill_scalar(alpha, input.dtype, "index_add: alpha")
+        alpha = int(alpha) if isinstance(alpha, float) else alpha
     src = source if source.dtype == input.dtype else source.astype(input.dtype)
     # alpha inside the op: float32 steps are PyTorch's fused multiply-adds (alpha * source rounded first
     # overflowed to inf where PyTorch's running sum stays finite, and differed in the last bit); PyTorch's
@@ -605,7 +606,8 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
                       "reduction options.", UserWarning, stacklevel=user_stacklevel())
     if not isinstance(source, Tensor):
         _d, idx = _checked_along("scatter", input, dim, index)
-        source = from_numpy(np.full(idx.shape, source, dtype=input.dtype))
+        source = from_numpy(np.full(idx.shape, _fill_scalar(source, input.dtype, "scatter: value"),
+                                    dtype=input.dtype))
     return scatter_reduce(input, dim, index, source.detach(), kind)
 
 

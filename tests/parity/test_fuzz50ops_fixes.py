@@ -242,3 +242,24 @@ def test_ravel_is_contiguous_then_view(make: Callable[[Any], Any]) -> None:
         if theirs.grad_fn is not None:
             assert ours.grad_fn.name() == theirs.grad_fn.name()
     assert mg.ravel(make(mg.arange(12.0).reshape(2, 3, 2))).is_contiguous()
+
+
+@pytest.mark.parametrize("value", [-3, 300, -300, 2.7, -0.5, True, 1e10])
+@pytest.mark.parametrize("reduce", [None, "add"])
+def test_scatter_number_converts_as_pytorch(value: Any, reduce: str | None) -> None:
+    """A number scattered into uint8 is PyTorch's Scalar conversion: -3 wraps to 253, 300 or -0.5 overflow
+    (minigrad's numpy cast raised OverflowError, not a RuntimeError, and let -0.5 through as 0)."""
+    def program(lib: Any) -> Any:
+        x = lib.zeros(3, dtype=lib.uint8)
+        kw = {} if reduce is None else {"reduce": reduce}
+        return x.scatter(0, lib.tensor([0, 2]), value, **kw)
+    _same(program)
+
+
+@pytest.mark.parametrize("alpha", [-1.5, 1.5, 2, True, -1])
+@pytest.mark.parametrize("dtype", ["uint8", "int64"])
+def test_index_add_integer_alpha_must_fit(alpha: Any, dtype: str) -> None:
+    def program(lib: Any) -> Any:
+        x = lib.zeros(3, dtype=getattr(lib, dtype))
+        return x.index_add(0, lib.tensor([0, 2]), lib.tensor([1, 2], dtype=getattr(lib, dtype)), alpha=alpha)
+    _same(program)
