@@ -416,8 +416,8 @@ def check_put_dtype(index: Any, value: Tensor, dtype: np.dtype[Any], accumulate:
     for part in index if in_tuple else (index,):
         if isinstance(part, Tensor):
             part = part._array
-        elif isinstance(part, list):
-            part = np.asarray(part)
+        elif isinstance(part, list):  # (an empty list is an empty int64 index, as in PyTorch)
+            part = np.asarray(part) if part else np.zeros(0, dtype=np.int64)
         elif python_index and in_tuple and isinstance(part, bool):
             ints = True
         if isinstance(part, np.ndarray):
@@ -460,11 +460,14 @@ def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: 
     """input with input[indices] = values (or += with ``accumulate``, repeats adding up).
 
     Raises:
+        MinigradError: no indices (PyTorch's RuntimeError).
         DTypeError: values of another dtype than input's, but for one bool mask and a one-element value
             without ``accumulate`` (PyTorch's masked_fill path) (PyTorch's RuntimeError).
     """
     from minigrad.tensor import _index
 
+    if not len(indices):  # (PyTorch's kernel fails on an empty list: masked_fill_ with no mask, or an assert)
+        raise MinigradError("index_put_: expected at least one index tensor, got an empty tuple")
     if values.dtype != input.dtype:
         check_put_dtype(tuple(indices), values, input.dtype, accumulate, input.shape, python_index=False)
     idx = _index(tuple(indices), input.shape)

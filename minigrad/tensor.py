@@ -2458,7 +2458,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
         raise DimensionError(what)
     if len(out) > len(shape) and any(i is Ellipsis for i in out) and any(type(i) is np.ndarray for i in out):
         kept = [i for i in out if i is not Ellipsis]
-        if sum(i is not None for i in kept) == len(shape):
+        if sum(i is not None and type(i) is not builtins.bool for i in kept) == len(shape):  # (a bool: none)
             out = kept  # a ... spanning no dims: PyTorch's arrays either side are adjacent (numpy's are not)
     return tuple(out)
 

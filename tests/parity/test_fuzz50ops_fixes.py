@@ -263,3 +263,45 @@ def test_index_add_integer_alpha_must_fit(alpha: Any, dtype: str) -> None:
         x = lib.zeros(3, dtype=getattr(lib, dtype))
         return x.index_add(0, lib.tensor([0, 2]), lib.tensor([1, 2], dtype=getattr(lib, dtype)), alpha=alpha)
     _same(program)
+
+
+@pytest.mark.parametrize("index", [
+    lambda lib: True, lambda lib: (True,), lambda lib: (True, 0), lambda lib: (slice(None), True),
+    lambda lib: (0, lib.tensor(True)), lambda lib: lib.tensor(True), lambda lib: (False, 1),
+])
+@pytest.mark.parametrize("op", ["+=", "*=", "set"])
+def test_gradient_through_a_bool_index(index: Callable[[Any], Any], op: str) -> None:
+    """A bool index adds a dim and indexes it with an array (a copy): minigrad's getitem backward took a
+    Python bool for an int, wrote the gradient into numpy's copy and lost it (x[True] += 1 gave zeros)."""
+    def program(lib: Any) -> Any:
+        a = lib.arange(1.0, 5.0, dtype=lib.float64).reshape(2, 2).requires_grad_()
+        x = a.clone()
+        idx = index(lib)
+        if op == "+=":
+            x[idx] += 1.0
+        elif op == "*=":
+            x[idx] *= 3.0
+        else:
+            x[idx] = x[idx] * 2.0
+        w = lib.tensor([[1.0, -2.0], [3.0, 0.5]], dtype=lib.float64)
+        return (x, lib.autograd.grad((x * w).sum(), a)[0], x[idx].grad_fn.name())
+    _same(program)
+
+
+@pytest.mark.parametrize("index", [
+    lambda lib: (..., lib.tensor([0, 0, 0]), True), lambda lib: (True, ..., lib.tensor([0, 0])),
+    lambda lib: (..., lib.tensor([0, 0, -3]), True), lambda lib: (..., lib.tensor(False), 0),
+])
+def test_ellipsis_beside_a_bool_spans_the_dims_a_bool_does_not_take(index: Callable[[Any], Any]) -> None:
+    """A bool takes no dim of the tensor, so ... before it still spans one: minigrad dropped the ... as if
+    it spanned none and indexed dim 0 with the array."""
+    _same(lambda lib: lib.arange(3.0).reshape(3, 1)[index(lib)])
+
+
+def test_setitem_empty_list_index_needs_the_dtype() -> None:
+    _same(_set((4, 1), lambda lib: [], lambda lib: lib.zeros(0, 1, dtype=lib.bool)))
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put_with_no_indices_raises(accumulate: bool) -> None:
+    _same(lambda lib: lib.zeros(3).index_put_((), lib.tensor(1.0), accumulate=accumulate))
