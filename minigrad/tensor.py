@@ -838,6 +838,10 @@ class Tensor(TensorMethods):
         if reverse:
             a, b = b, a
         if a._array.dtype != b._array.dtype:
+            if (a is self and b._array.ndim == 0 and self._array.dtype is float16 and op in _HALF_SCALAR_OPS
+                    and result_dtype(float16, self._array.ndim == 0, b._array.dtype, True) is float16):
+                # (a 0-d tensor after it that does not promote: PyTorch's cpu scalar)
+                return self._half_scalar(b, op, reverse)
             a, b = _promote(a, b)
         try:
             return op.apply(a, b)
@@ -856,10 +860,12 @@ class Tensor(TensorMethods):
             raise not_tensor_error(fn, "other", 1, other)
         return out
 
-    def _half_scalar(self, other: builtins.float, op: type[Function], reverse: builtins.bool) -> Tensor:
+    def _half_scalar(self, other: builtins.float | Tensor, op: type[Function],
+                     reverse: builtins.bool) -> Tensor:
         """A float16 tensor times (or over) a Python float as PyTorch's half kernels: in float32 with the
         number as a float32, rounded to half once (the number rounded to half first was an ulp off in about
-        one product in three: x * 0.1, x / 255.0); the gradient is likewise PyTorch's."""
+        one product in three: x * 0.1, x / 255.0); the gradient is likewise PyTorch's. A 0-d tensor of
+        another dtype after the tensor is such a scalar too (PyTorch reads its original value in float32)."""
         out = self.astype(float32)._binary(other, op, reverse).astype(float16)
         return _named(out, self, "MulBackward0" if op is _ops.Mul else "DivBackward0")
 
@@ -1253,10 +1259,15 @@ class Tensor(TensorMethods):
                                 lambda t: op(t, other if alpha == 1 else other * alpha), other)
         if kind is Tensor:
             refuse_overlap(self._array, other._array)
-        if type(other) is float and self._array.dtype is float16 and ufunc in (np.multiply, np.divide):
+        if self._array.dtype is float16 and ufunc in (np.multiply, np.divide) and (type(other) is float or (
+                kind is Tensor and other._array.ndim == 0 and other._array.dtype.kind in "biuf")):
             # (PyTorch's half kernels: the number in float32, one rounding to half; see _half_scalar)
-            return self._write(lambda a: np.copyto(a, ufunc(a, other, dtype=float32), casting="unsafe"))
+            number = other if type(other) is float else other._array.astype(float32)
+            return self._write(lambda a: np.copyto(a, ufunc(a, number, dtype=float32), casting="unsafe"))
         value = other._array if isinstance(other, Tensor) else _lift(other, self)._array
+        if value.dtype is not self._array.dtype and kind is Tensor and result_dtype(
+                self._array.dtype, self.ndim == 0, value.dtype, value.ndim == 0) == self._array.dtype:
+            value = quiet(value.astype, self._array.dtype)  # (PyTorch casts an operand that does not promote)
         if alpha != 1:
             if self.dtype.kind != "f" and isinstance(alpha, float):
                 raise MinigradError(

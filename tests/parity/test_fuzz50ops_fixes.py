@@ -305,3 +305,27 @@ def test_setitem_empty_list_index_needs_the_dtype() -> None:
 @pytest.mark.parametrize("accumulate", [False, True])
 def test_index_put_with_no_indices_raises(accumulate: bool) -> None:
     _same(lambda lib: lib.zeros(3).index_put_((), lib.tensor(1.0), accumulate=accumulate))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32"])
+@pytest.mark.parametrize("other", [
+    lambda lib: lib.tensor(0.7234567, dtype=lib.float64), lambda lib: lib.tensor(123456789),
+    lambda lib: lib.tensor(0.3, dtype=lib.float32),
+])
+@pytest.mark.parametrize("op", [
+    lambda x, v: x.mul_(v), lambda x, v: x.add_(v), lambda x, v: x.div_(v), lambda x, v: x.sub_(v),
+    lambda x, v: x.__setitem__(Ellipsis, x[...] * v), lambda x, v: x * v, lambda x, v: x / v,
+])
+def test_in_place_op_casts_a_non_promoting_operand_first(dtype: str, other: Callable[[Any], Any],
+                                                         op: Callable[..., Any]) -> None:
+    """A 0-d tensor of another dtype after the tensor is PyTorch's cpu scalar: float16 x * v and x.mul_(v)
+    take v in float32 (half kernels, as for a Python float), float32 x.add_(v) casts v to float32 first;
+    minigrad multiplied in float64 in place and rounded v to half out of place (found as x[...] *= v)."""
+    def program(lib: Any) -> Any:
+        x = lib.tensor(np.random.default_rng(0).standard_normal(300) * 3, dtype=getattr(lib, dtype))
+        out = op(x, other(lib))
+        return x if out is None or out is x else out
+    torch = require_torch()
+    theirs, ours = program(torch), program(mg)
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
