@@ -440,16 +440,21 @@ def check_put_dtype(index: Any, value: Tensor, dtype: np.dtype[Any], accumulate:
 
 
 def _index_fits(index: Any, shape: tuple[int, ...]) -> None:
-    """PyTorch's index checks that come before index_put_'s dtype check: masks of the wrong shape, index
-    arrays that do not broadcast together, an index into an empty dim (an out-of-range index into a
-    non-empty dim is found later, so it passes here)."""
+    """PyTorch's index checks that come before index_put_'s dtype check: ints out of range, masks of the
+    wrong shape, index arrays that do not broadcast together, an index into an empty dim (an array's
+    out-of-range entry in a non-empty dim is found later, so it passes here)."""
     from minigrad.tensor import _index
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         idx = _index(index, shape)
+    probe = np.broadcast_to(np.zeros((), np.bool_), shape)
+    try:  # (ints, 0-d integer tensors among them, are selected first: any out of range raises first)
+        probe[tuple(np.zeros_like(i) if type(i) is np.ndarray else i for i in idx)]
+    except IndexError as e:
+        raise index_error(index, shape, e) from None
     try:
-        np.broadcast_to(np.zeros((), np.bool_), shape)[idx]
+        probe[idx]
     except IndexError as e:
         if "shape mismatch" in str(e) or "with size 0" in str(e) or "too many indices" in str(e):
             raise index_error(index, shape, e) from None

@@ -74,6 +74,8 @@ def test_setitem_basic_index_still_converts(index: Callable[[Any], Any]) -> None
     ((0, 3), lambda lib: lib.tensor([0])),  # an index into an empty dim
     ((4,), lambda lib: (False, lib.tensor([0, 1, 2]))),  # the empty arange of False against 3 entries
     ((1, 3, 4), lambda lib: (lib.tensor([0]), 2, lib.tensor([], dtype=lib.int64), 0)),  # too many indices
+    ((5,), lambda lib: (lib.tensor(True), lib.tensor(6))),  # a 0-d int tensor is selected first, out of range
+    ((5,), lambda lib: (True, 7)),
 ])
 def test_setitem_index_errors_come_before_the_dtype_error(shape: tuple[int, ...],
                                                           index: Callable[[Any], Any]) -> None:
