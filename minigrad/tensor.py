@@ -2498,8 +2498,8 @@ def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
     indexes what is left. Returns one numpy index, or two applied in turn.
     """
     ints = [isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) for i in idx]
-    if not any(ints) or not any(isinstance(i, np.ndarray) for i in idx):
-        return (idx,)
+    if not any(ints) or not any(isinstance(i, (np.ndarray, builtins.bool, np.bool_)) for i in idx):
+        return (idx,)  # (a bool is an array index too: x[0, :, True] keeps PyTorch's dim order)
     first = tuple(i if is_int else (i if i is Ellipsis else slice(None))
                   for i, is_int in zip(idx, ints) if i is not None and not isinstance(i, (bool, np.bool_)))
     rest = tuple(i for i, is_int in zip(idx, ints) if not is_int)

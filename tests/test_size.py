@@ -1465,7 +1465,7 @@ BUDGETS: dict[str, int] = {
     # +2 suites38: ctc_loss's skip rule
     # +111 scripts38: sparse.check_sparse_tensor_invariants, PyTorch's once-notes; sparse @ sparse is sparse
     # +8 scripts38: AsStrided in version errors (ops.py)
-    # fuzz50ops: setitem/index_put checks in PyTorch order, empty-index scatter grads, Ldexp, cpu-scalar half ops
+    # fuzz50ops: setitem/index_put checks in PyTorch order, empty-index scatter grads, Ldexp, half cpu scalars
     "minigrad": 75480,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 

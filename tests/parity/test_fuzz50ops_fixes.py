@@ -331,3 +331,25 @@ def test_in_place_op_casts_a_non_promoting_operand_first(dtype: str, other: Call
     theirs, ours = program(torch), program(mg)
     assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("index", [
+    (0, None, False), (0, slice(None), True), (0, None, slice(None), True), (True, 0, Ellipsis, 1),
+    (0, 1, True),
+])
+def test_ints_beside_a_bool_select_first(index: tuple[Any, ...]) -> None:
+    """PyTorch selects with ints first, then indexes with the bool's array: numpy counted the int as an
+    array index beside the bool and moved the dims (a[0, :, True] of a (1, 2, 3) tensor was (1, 2, 3),
+    not (2, 1, 3))."""
+    def program(lib: Any) -> Any:
+        a = lib.arange(6.0, dtype=lib.float64).reshape(1, 2, 3).requires_grad_()
+        x = a.clone()
+        out = x[index]
+        x[index] = out * 2.0
+        w = lib.arange(6.0, dtype=lib.float64).reshape(1, 2, 3)
+        return out, x, lib.autograd.grad((x * w).sum(), a)[0]
+    torch = require_torch()
+    theirs, ours = program(torch), program(mg)
+    for t, o in zip(theirs, ours, strict=True):
+        assert tuple(o.shape) == tuple(t.shape)
+        np.testing.assert_array_equal(o.detach().numpy(), t.detach().numpy())
