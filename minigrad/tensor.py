@@ -2857,11 +2857,11 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
                               f"{_dtypes.scalar_type_name(cond.dtype)}")
     if isinstance(input, Tensor):  # (a float16 tensor takes 1e10 as inf, as PyTorch's: no cast warning)
         a, b = input, quiet(_lift, other, input)
-        if isinstance(other, float):  # converted like a fill value: 1e39 into float32 raises (PyTorch)
-            _fill_scalar(other, b.dtype, "where: other", True)
+        if isinstance(other, (float, int)):  # converted like a fill value: 1e39 into float32, 300 into uint8
+            _fill_scalar(other, b.dtype, "where: other", True)  # raise (PyTorch)
     elif isinstance(other, Tensor):
         b, a = other, quiet(_lift, input, other)
-        if isinstance(input, float):
+        if isinstance(input, (float, int)):
             _fill_scalar(input, a.dtype, "where: input", True)
     else:
         a, b = tensor(input), tensor(other)

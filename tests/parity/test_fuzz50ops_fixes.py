@@ -353,3 +353,14 @@ def test_ints_beside_a_bool_select_first(index: tuple[Any, ...]) -> None:
     for t, o in zip(theirs, ours, strict=True):
         assert tuple(o.shape) == tuple(t.shape)
         np.testing.assert_array_equal(o.detach().numpy(), t.detach().numpy())
+
+
+@pytest.mark.parametrize("value", [300, -1, -300, 2**40, True, 1e5])
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "float16", "bool"])
+@pytest.mark.parametrize("first", [False, True])
+def test_where_integer_scalar_must_fit(value: Any, dtype: str, first: bool) -> None:
+    """where(c, uint8 x, 300) is PyTorch's overflow error (minigrad wrapped it to 44); -1 still wraps."""
+    def program(lib: Any) -> Any:
+        c, x = lib.tensor([True, False]), lib.tensor([1, 2], dtype=getattr(lib, dtype))
+        return lib.where(c, value, x) if first else lib.where(c, x, value)
+    _same(program)
