@@ -364,3 +364,10 @@ def test_where_integer_scalar_must_fit(value: Any, dtype: str, first: bool) -> N
         c, x = lib.tensor([True, False]), lib.tensor([1, 2], dtype=getattr(lib, dtype))
         return lib.where(c, value, x) if first else lib.where(c, x, value)
     _same(program)
+
+
+@pytest.mark.parametrize("call", [lambda x: x.cumsum_(), lambda x: x.cumsum_(0), lambda x: x.cumprod_()])
+def test_bool_cumsum_in_place_checks_arguments_first(call: Callable[[Any], Any]) -> None:
+    """x.cumsum_() without dim is PyTorch's argument TypeError even for a bool x (minigrad raised the kernel
+    error first); with a dim, the missing bool kernel."""
+    _same(lambda lib: call(lib.tensor([True, False])))
