@@ -119,7 +119,8 @@ def _inplace(name: str, doc: str) -> Callable[..., Tensor]:
             args = tuple(tensors)
         if args and tensor.not_operand(args[0]) and name in _SEQUENCE_CHECKED:
             raise pointwise.sequence_error(name + "_", args[0], name="exponent" if name == "pow" else "other")
-        if name in ("cumsum", "cumprod") and self.dtype == np.bool_:  # (it sums into self: no bool kernel)
+        if name in ("cumsum", "cumprod") and self.dtype == np.bool_ and (args or kwargs):  # (no bool kernel:
+            # it sums into self; a missing dim is the argument TypeError first)
             raise kernel_error(f"{name}_out", self.dtype)
         if name == "masked_fill" and args and not isinstance(args[0], (tensor.Tensor, np.ndarray)):
             raise tensor.mask_type_error("masked_fill_", args[0], args[1] if len(args) > 1 else None)
@@ -1363,8 +1364,8 @@ class TensorMethods:
         return shape_ops.unflatten(self, dim, sizes)
 
     def ravel(self: Any) -> Tensor:
-        """The elements as 1-D."""
-        return cast("Tensor", self.reshape(-1))
+        """The elements as 1-D; see :func:`minigrad.ravel`."""
+        return shape_ops.ravel(self)
 
     def view(self: Any, *shape: Any, dtype: Any = None, size: Any = None) -> Tensor:
         """The same elements in a new shape (as :meth:`reshape`), or given a dtype, the memory read as it.

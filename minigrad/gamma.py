@@ -47,14 +47,16 @@ def igamma(input: Any, other: Any) -> Tensor:  # noqa: A002
     Raises:
         TypeError: an argument that is not a Tensor.
         ShapeError: shapes that do not broadcast (PyTorch's RuntimeError).
+        UnsupportedError: integer or bool tensors only (their promoted type has no kernel: PyTorch's
+            NotImplementedError).
     """
-    a, x = _floats(*_tensors("igamma", input, other))
+    a, x = _floats(*_tensors("igamma", input, other), int_kernel="igamma")
     return ops.Igamma.apply(a, x, upper=False)
 
 
 def igammac(input: Any, other: Any) -> Tensor:  # noqa: A002
     """The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x); see :func:`igamma`."""
-    a, x = _floats(*_tensors("igammac", input, other))
+    a, x = _floats(*_tensors("igammac", input, other), int_kernel="igammac")
     return ops.Igamma.apply(a, x, upper=True)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import kernel_error, scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DTypeError,
@@ -32,7 +32,7 @@ from minigrad.errors import (
     user_stacklevel,
 )
 from minigrad.selection import gather
-from minigrad.shapes import check_broadcast, norm_dim
+from minigrad.shapes import check_broadcast, index_error, norm_dim
 from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, mask_type_error, where
 
 __all__ = [
@@ -190,14 +190,14 @@ def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter
         raise ShapeError(f"Index tensor must have the same number of dimensions as src tensor ({fn}: src "
                          f"shape {src.shape}, self {x.shape})")
     d, idx = _checked_along(fn, x, dim, index)
-    if idx.size == 0:
-        return x.clone()
+    if idx.size == 0 and not (isinstance(src, Tensor) and src.requires_grad and src.ndim == idx.ndim):
+        return x.clone()  # (else src, written nowhere, still gets its zero gradient below)
     if isinstance(src, Tensor):
         if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
             raise ShapeError(f"{fn}: index shape {idx.shape} does not fit src shape {src.shape}")
         value = src[tuple(slice(0, n) for n in idx.shape)]
-    else:
-        value = from_numpy(np.asarray(src, dtype=x.dtype))
+    else:  # (a number as PyTorch converts it: -3 into uint8 is 253, 300 overflows)
+        value = from_numpy(np.asarray(_fill_scalar(src, x.dtype, f"{fn}: value"), dtype=x.dtype))
     return put(x, along(x.shape, idx, d), value)
 
 
@@ -228,6 +228,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     Raises:
         InvalidParameterError: an unknown ``reduce``.
         MinigradError: ``src`` has another dtype than ``input`` (PyTorch's RuntimeError).
+        UnsupportedError: 'mean' of a bool input (PyTorch's NotImplementedError).
     """
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # (PyTorch takes these names too, unlisted)
     if reduce not in _REDUCE_PAD:
@@ -235,10 +236,16 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
             f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     norm_dim(dim, input.ndim)  # (a dim out of range first: PyTorch's IndexError)
     _same_dtype("scatter_reduce", input, src)
+    if reduce == "mean" and input.dtype == np.bool_:  # (PyTorch has no kernel, even for an empty index)
+        raise kernel_error("scatter_gather_tensor_cpu_reduce_mean", input.dtype, "")
     d, idx = _checked_along("scatter_reduce", input, dim, index)
-    if idx.size == 0:
+    if idx.size == 0 and not (src.requires_grad and src.ndim == idx.ndim):
         return _named(input.clone(), input, _SCATTER_REDUCE)
     part = src[tuple(slice(0, n) for n in idx.shape)]
+    if idx.size == 0:  # nothing reduced into input; src still gets its (zero) gradient, as in PyTorch
+        empty = (np.zeros(0, dtype=np.int64),)
+        out = ops.IndexAddInto.apply(input.reshape(-1), part.reshape(-1), index=empty, label=_SCATTER_REDUCE)
+        return _named(out.reshape(input.shape), input, _SCATTER_REDUCE)
     dest = np.ravel_multi_index(along(input.shape, idx, d), input.shape).reshape(-1) if input.ndim else \
         np.zeros(idx.size, dtype=np.int64)
     n_dest = input.numel()
@@ -336,8 +343,9 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     if input.ndim == 0:  # a 0-d tensor is indexed as one element
         return index_add(input.reshape(1), d, index, _one(source, "index_add"), alpha=alpha).reshape(())
     idx = _dim_index("index_add", input, d, index)
-    if input.dtype.kind in "iu" and isinstance(alpha, float):  # (PyTorch converts alpha to the int type)
-        alpha = int(alpha)
+    if input.dtype.kind in "iu":  # (PyTorch converts alpha to the int type: -1.5 overflows uint8)
+        _fill_scalar(alpha, input.dtype, "index_add: alpha")
+        alpha = int(alpha) if isinstance(alpha, float) else alpha
     src = source if source.dtype == input.dtype else source.astype(input.dtype)
     # alpha inside the op: float32 steps are PyTorch's fused multiply-adds (alpha * source rounded first
     # overflowed to inf where PyTorch's running sum stays finite, and differed in the last bit); PyTorch's
@@ -388,18 +396,85 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  #
     return _named(put(input, (slice(None),) * d + (idx,), v), input, name)
 
 
+def check_put_dtype(index: Any, value: Tensor, dtype: np.dtype[Any], accumulate: bool = False,
+                     shape: tuple[int, ...] | None = None, python_index: bool = True) -> None:
+    """PyTorch's index_put_ takes a value of the tensor's own dtype only: an index holding integer arrays
+    (tensors or lists of ints) or more than one bool mask refuses another dtype, as one mask does unless the
+    value has one element and nothing accumulates (then it fills, checking the value fits). Ints, slices and
+    0-d integer tensors alone copy the value, converting it. ``python_index`` (``t[index] = value``): a bool
+    inside a tuple and a 0-d bool tensor are integer arrays (PyTorch indexes with arange(1) or an empty
+    one); else (index_put_) a 0-d integer tensor is one too. ``shape`` given: an index PyTorch refuses before
+    reading dtypes (arrays that do not broadcast, an index into an empty dim) raises its IndexError first.
+
+    Raises:
+        DTypeError: the value's dtype differs where PyTorch refuses it (its RuntimeError).
+        InvalidParameterError: a filling value that overflows ``dtype`` (PyTorch's RuntimeError).
+        DimensionError: (with ``shape``) the index does not fit, as PyTorch finds first (its IndexError).
+    """
+    ints, masks = False, 0
+    in_tuple = type(index) is tuple
+    for part in index if in_tuple else (index,):
+        if isinstance(part, Tensor):
+            part = part._array
+        elif isinstance(part, list):  # (an empty list is an empty int64 index, as in PyTorch)
+            part = np.asarray(part) if part else np.zeros(0, dtype=np.int64)
+        elif python_index and in_tuple and isinstance(part, bool):
+            ints = True
+        if isinstance(part, np.ndarray):
+            if part.ndim == 0 and python_index and part.dtype in (np.bool_, np.uint8):
+                ints = True
+            elif part.dtype == np.bool_:
+                masks += 1
+            elif part.dtype.kind in "iu" and (part.ndim or not python_index):
+                ints = True
+    if ints or (masks and (masks > 1 or accumulate or value._array.size != 1)):
+        if shape is not None:
+            _index_fits(index, shape)
+        raise DTypeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{scalar_type_name(dtype)} for the destination and {scalar_type_name(value._array.dtype)} for "
+            "the source."
+        )
+    if masks:
+        _fill_scalar(value, dtype, "setitem: value", True)  # (PyTorch's masked_fill_ reads it as a number)
+
+
+def _index_fits(index: Any, shape: tuple[int, ...]) -> None:
+    """PyTorch's index checks that come before index_put_'s dtype check: ints out of range, masks of the
+    wrong shape, index arrays that do not broadcast together, an index into an empty dim (an array's
+    out-of-range entry in a non-empty dim is found later, so it passes here)."""
+    from minigrad.tensor import _index
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        idx = _index(index, shape)
+    probe = np.broadcast_to(np.zeros((), np.bool_), shape)
+    try:  # (ints, 0-d integer tensors among them, are selected first: any out of range raises first)
+        probe[tuple(np.zeros_like(i) if type(i) is np.ndarray else i for i in idx)]
+    except IndexError as e:
+        raise index_error(index, shape, e) from None
+    try:
+        probe[idx]
+    except IndexError as e:
+        if "shape mismatch" in str(e) or "with size 0" in str(e) or "too many indices" in str(e):
+            raise index_error(index, shape, e) from None
+
+
 def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: A002
               accumulate: bool = False) -> Tensor:
     """input with input[indices] = values (or += with ``accumulate``, repeats adding up).
 
     Raises:
+        MinigradError: no indices (PyTorch's RuntimeError).
         DTypeError: values of another dtype than input's, but for one bool mask and a one-element value
             without ``accumulate`` (PyTorch's masked_fill path) (PyTorch's RuntimeError).
     """
-    from minigrad.tensor import _check_put_dtype, _index
+    from minigrad.tensor import _index
 
+    if not len(indices):  # (PyTorch's kernel fails on an empty list: masked_fill_ with no mask, or an assert)
+        raise MinigradError("index_put_: expected at least one index tensor, got an empty tuple")
     if values.dtype != input.dtype:
-        _check_put_dtype(tuple(indices), values, input.dtype, accumulate)
+        check_put_dtype(tuple(indices), values, input.dtype, accumulate, input.shape, python_index=False)
     idx = _index(tuple(indices), input.shape)
     try:
         if not accumulate:
@@ -539,7 +614,8 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
                       "reduction options.", UserWarning, stacklevel=user_stacklevel())
     if not isinstance(source, Tensor):
         _d, idx = _checked_along("scatter", input, dim, index)
-        source = from_numpy(np.full(idx.shape, source, dtype=input.dtype))
+        source = from_numpy(np.full(idx.shape, _fill_scalar(source, input.dtype, "scatter: value"),
+                                    dtype=input.dtype))
     return scatter_reduce(input, dim, index, source.detach(), kind)
 
 

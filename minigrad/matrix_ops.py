@@ -591,7 +591,8 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
     n = input.shape[-1] + abs(offset)
     rows, cols = _diag_positions(n, n, offset)
     out = ops.IndexAdd.apply(input, index=(Ellipsis, rows, cols), shape=(*input.shape[:-1], n, n))
-    out = out if (d1, d2) == (input.ndim - 1, input.ndim) else out.movedim((-2, -1), (d1, d2))
+    if (d1, d2) != (input.ndim - 1, input.ndim):  # (a new tensor, row-major as PyTorch's: not a view)
+        out = out.movedim((-2, -1), (d1, d2)).contiguous()
     return _named(out, input, "DiagEmbedBackward0")  # (PyTorch's one op; diag() of 1-D is it too)
 
 

@@ -107,9 +107,10 @@ def _inferred_order(a: np.ndarray[Any, Any]) -> list[int]:
     """The dims of a strided array with gaps or overlap, innermost first, as a copy preserving its layout
     orders them (PyTorch's rule for ``empty_like``'s preserve_format, shared with its elementwise ops):
     a stable insertion sort by stride where a zero stride compares as a tie, so an expanded dim keeps
-    its place; equal strides put the smaller dim inside."""
+    its place; equal strides put the smaller dim inside. A negative stride (numpy's reversed view, as
+    flip's) counts by its size: PyTorch lays flip's result out as its input."""
     perm = list(range(a.ndim))[::-1]
-    strides, shape = a.strides, a.shape
+    strides, shape = [abs(st) for st in a.strides], a.shape
 
     def after(d0: int, d1: int) -> int:
         s0, s1 = strides[d0], strides[d1]

@@ -83,11 +83,14 @@ def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     _tensors("ldexp", input, other)
     if input.dtype.kind == "f" and other.dtype == np.bool_:
         raise kernel_error("ldexp", other.dtype, suffix="_cpu_exp")
-    if input.dtype.kind == "f" and (other.dtype.kind in "iu" or (other.ndim == 0 < input.ndim
-                                                                 and input.dtype == np.float64)):
+    if input.dtype.kind == "f" and other.dtype.kind in "iu":  # (exact: 0 * 2**200 is 0, not 0 * inf)
+        shape = check_broadcast("ldexp", input.shape, other.shape)
+        exponent = np.clip(other.numpy(force=True), -(2**31), 2**31 - 1).astype(np.int64)
+        out = ops.Ldexp.apply(input if input.shape == shape else input.expand(shape),
+                              exponent=np.broadcast_to(exponent, shape))
+    elif input.dtype.kind == "f" and other.ndim == 0 < input.ndim and input.dtype == np.float64:
         # (2 ** 150 of a float64 is finite; PyTorch takes a 0-d float exponent of float64 values in float64)
-        exponent = other if other.dtype.kind in "iu" else other.astype(input.dtype)
-        out = _mul(input, _pow(from_numpy(np.asarray(2.0, dtype=input.dtype)), exponent))
+        out = _mul(input, _pow(from_numpy(np.asarray(2.0, dtype=input.dtype)), other.astype(input.dtype)))
     else:
         out = _mul(input, _pow(2.0, other))
     return _named(out, input, "LdexpBackward0", False, input, other)  # (PyTorch's one op, both its inputs)

@@ -1440,6 +1440,23 @@ class Sign(Function):
         return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
 
 
+class Ldexp(Function):
+    """y = a * 2**exponent, exactly (no 2**exponent that overflows first);  da = ldexp(g, exponent).
+    ``exponent``: an integer array of a's shape, a constant."""
+
+    __slots__ = ("exponent",)
+    reads_inputs = False
+    saved = ("exponent",)
+    exponent: Array
+
+    def forward(self, a: Array, exponent: Array) -> Array:
+        self.exponent = exponent
+        return np.ldexp(a, exponent)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (Ldexp.apply(g, exponent=self.exponent),)
+
+
 class Erf(Function):
     """y = erf(a);  da = g * 2/sqrt(pi) * exp(-a**2)."""
 
@@ -3122,13 +3139,13 @@ class Expand(Function):
         return (g,)
 
 
-_BASIC = frozenset((int, bool, slice, type(None), type(Ellipsis)))
+_BASIC = frozenset((int, slice, type(None), type(Ellipsis)))  # (not bool: a bool index is an array)
 
 
 def _is_basic(index: Index) -> bool:
-    for i in index:  # noqa: SIM110 - exact types in a loop, no generator: asked of every slice backward passes
-        if type(i) not in _BASIC and not isinstance(i, (int, np.integer)):
-            return False
+    for i in index:  # (exact types in a loop, no generator: asked of every slice backward passes)
+        if type(i) not in _BASIC and (not isinstance(i, (int, np.integer)) or type(i) is bool):
+            return False  # (a bool adds a dim and indexes it as an array: numpy's a[True] is a copy)
     return True
 
 
@@ -3150,7 +3167,7 @@ class GetItem(Function):
         if self.index is _ARRAYS_RELEASED:
             return "IndexBackward0"
         index = self.index if isinstance(self.index, tuple) else (self.index,)
-        if any(isinstance(i, (np.ndarray, list)) for i in index):
+        if any(isinstance(i, (np.ndarray, list, bool, np.bool_)) for i in index):
             return "IndexBackward0"
         shape, name, dim = self.in_shape, "AliasBackward0", 0
         for i in index:

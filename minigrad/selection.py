@@ -234,11 +234,14 @@ def scatter_add(input: Tensor, dim: int, index: Tensor | Array, src: Tensor) -> 
         flat = idx.reshape(1) if idx.ndim == 0 else idx
         return scatter_add(input.reshape(1), dim, flat, src.reshape(flat.shape)).reshape(())
     d = norm_dim(dim, input.ndim)
-    if idx.size == 0:  # nothing to add, and PyTorch checks no shapes then
-        return input.clone()
-    if src.dtype != input.dtype:  # (PyTorch's first check, in its scatter's words)
+    if src.dtype != input.dtype:  # (PyTorch's first check, in its scatter's words, even for an empty index)
         raise InvalidParameterError(f"scatter(): Expected self.dtype to be equal to src.dtype: src dtype "
                                     f"{src.dtype} differs from input dtype {input.dtype}")
+    if idx.size == 0:  # nothing to add, and PyTorch checks no shapes then; src still gets its zero gradient
+        if src.requires_grad and idx.ndim == src.ndim == input.ndim:
+            return ops.IndexAddInto.apply(input, src[tuple(slice(0, n) for n in idx.shape)],
+                                          index=ops._along(idx, d), label="ScatterAddBackward0")
+        return input.clone()
     if idx.ndim == input.ndim and idx.ndim != src.ndim:  # ranks before bounds, as PyTorch
         _check_index("scatter_add", idx, d, input.shape[d], "src", src.shape, all_dims=True)
     _check_index("scatter_add", idx, d, input.shape[d], "input", input.shape)

@@ -652,8 +652,9 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # 
 
 
 def ravel(input: Tensor) -> Tensor:  # noqa: A002
-    """The elements as a 1-D tensor."""
-    return input.reshape(-1)
+    """The elements as a 1-D tensor: a view of a contiguous input, else of a contiguous copy (PyTorch's
+    contiguous().view(-1): unlike reshape, never a strided view of a non-contiguous input)."""
+    return input.contiguous().view(-1)
 
 
 @dim_aliases

@@ -838,6 +838,10 @@ class Tensor(TensorMethods):
         if reverse:
             a, b = b, a
         if a._array.dtype != b._array.dtype:
+            if (a is self and b._array.ndim == 0 and self._array.dtype is float16 and op in _HALF_SCALAR_OPS
+                    and result_dtype(float16, self._array.ndim == 0, b._array.dtype, True) is float16):
+                # (a 0-d tensor after it that does not promote: PyTorch's cpu scalar)
+                return self._half_scalar(b, op, reverse)
             a, b = _promote(a, b)
         try:
             return op.apply(a, b)
@@ -856,10 +860,12 @@ class Tensor(TensorMethods):
             raise not_tensor_error(fn, "other", 1, other)
         return out
 
-    def _half_scalar(self, other: builtins.float, op: type[Function], reverse: builtins.bool) -> Tensor:
+    def _half_scalar(self, other: builtins.float | Tensor, op: type[Function],
+                     reverse: builtins.bool) -> Tensor:
         """A float16 tensor times (or over) a Python float as PyTorch's half kernels: in float32 with the
         number as a float32, rounded to half once (the number rounded to half first was an ulp off in about
-        one product in three: x * 0.1, x / 255.0); the gradient is likewise PyTorch's."""
+        one product in three: x * 0.1, x / 255.0); the gradient is likewise PyTorch's. A 0-d tensor of
+        another dtype after the tensor is such a scalar too (PyTorch reads its original value in float32)."""
         out = self.astype(float32)._binary(other, op, reverse).astype(float16)
         return _named(out, self, "MulBackward0" if op is _ops.Mul else "DivBackward0")
 
@@ -959,6 +965,8 @@ class Tensor(TensorMethods):
         return _ops.Neg.apply(self)
 
     def __pos__(self) -> Tensor:
+        if self._array.dtype == bool_:
+            raise MinigradError("The `+` operator, on a bool tensor is not supported.")  # (PyTorch's words)
         return self
 
     def __abs__(self) -> Tensor:
@@ -1251,10 +1259,15 @@ class Tensor(TensorMethods):
                                 lambda t: op(t, other if alpha == 1 else other * alpha), other)
         if kind is Tensor:
             refuse_overlap(self._array, other._array)
-        if type(other) is float and self._array.dtype is float16 and ufunc in (np.multiply, np.divide):
+        if self._array.dtype is float16 and ufunc in (np.multiply, np.divide) and (type(other) is float or (
+                kind is Tensor and other._array.ndim == 0 and other._array.dtype.kind in "biuf")):
             # (PyTorch's half kernels: the number in float32, one rounding to half; see _half_scalar)
-            return self._write(lambda a: np.copyto(a, ufunc(a, other, dtype=float32), casting="unsafe"))
+            number = other if type(other) is float else other._array.astype(float32)
+            return self._write(lambda a: np.copyto(a, ufunc(a, number, dtype=float32), casting="unsafe"))
         value = other._array if isinstance(other, Tensor) else _lift(other, self)._array
+        if value.dtype is not self._array.dtype and kind is Tensor and result_dtype(
+                self._array.dtype, self.ndim == 0, value.dtype, value.ndim == 0) == self._array.dtype:
+            value = quiet(value.astype, self._array.dtype)  # (PyTorch casts an operand that does not promote)
         if alpha != 1:
             if self.dtype.kind != "f" and isinstance(alpha, float):
                 raise MinigradError(
@@ -1435,8 +1448,12 @@ class Tensor(TensorMethods):
         if _extras.subclass and type(self) is Tensor and _subclass.dispatches(Tensor, index, value):
             _subclass.handle(Tensor.__setitem__, "__setitem__", (self, index, value), {}, Tensor)
             return
+        if index is False:  # PyTorch writes nothing here and checks only that the value is a tensor or number
+            if not isinstance(value, Tensor):
+                _fill_scalar(value, self.dtype, "setitem: value", True)
+            return
         if isinstance(value, Tensor) and value._array.dtype != self._array.dtype:
-            _check_put_dtype(index, value, self._array.dtype)
+            _methods.indexing.check_put_dtype(index, value, self._array.dtype, shape=self.shape)
         if isinstance(value, Tensor) and memory_owner(value._array) == memory_owner(self._array):
             # PyTorch copies into a basic index's view (refusing a partly overlapping value) and index_put_s
             # an advanced one (refusing any overlap with the tensor)
@@ -1667,6 +1684,7 @@ class Tensor(TensorMethods):
 
         Raises:
             InvalidParameterError: both bounds are None.
+            TypeError: one bound a tensor of 1+ dims, the other a number (PyTorch has no such overload).
         """
         if min is None and max is None:
             raise InvalidParameterError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -1678,6 +1696,12 @@ class Tensor(TensorMethods):
                 min, max = (  # noqa: A001
                     b.item() if isinstance(b, Tensor) and b.ndim == 0 and not b.requires_grad else b
                     for b in (min, max))
+                if not all(isinstance(b, Tensor) for b in (min, max)) and any(
+                        isinstance(b, Tensor) and b.ndim for b in (min, max)):  # (neither overload fits)
+                    raise TypeError(f"clamp() received an invalid combination of arguments - got (Tensor, "
+                                    f"{type(min).__name__}, {type(max).__name__}), but expected one of: "
+                                    "(Tensor input, Tensor min, Tensor max) or (Tensor input, Number min, "
+                                    "Number max)")
             if isinstance(min, Tensor) or isinstance(max, Tensor):
                 return _clamp_tensors(self, min, max)
             return self.clamp(min, max)
@@ -2445,7 +2469,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
         raise DimensionError(what)
     if len(out) > len(shape) and any(i is Ellipsis for i in out) and any(type(i) is np.ndarray for i in out):
         kept = [i for i in out if i is not Ellipsis]
-        if sum(i is not None for i in kept) == len(shape):
+        if sum(i is not None and type(i) is not builtins.bool for i in kept) == len(shape):  # (a bool: none)
             out = kept  # a ... spanning no dims: PyTorch's arrays either side are adjacent (numpy's are not)
     return tuple(out)
 
@@ -2474,8 +2498,8 @@ def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
     indexes what is left. Returns one numpy index, or two applied in turn.
     """
     ints = [isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) for i in idx]
-    if not any(ints) or not any(isinstance(i, np.ndarray) for i in idx):
-        return (idx,)
+    if not any(ints) or not any(isinstance(i, (np.ndarray, builtins.bool, np.bool_)) for i in idx):
+        return (idx,)  # (a bool is an array index too: x[0, :, True] keeps PyTorch's dim order)
     first = tuple(i if is_int else (i if i is Ellipsis else slice(None))
                   for i, is_int in zip(idx, ints) if i is not None and not isinstance(i, (bool, np.bool_)))
     rest = tuple(i for i, is_int in zip(idx, ints) if not is_int)
@@ -2491,35 +2515,6 @@ def _leaf_view_error(error: MinigradError, index: Any) -> MinigradError:
     if whole or not message.startswith("a leaf Variable") or not _is_basic_index(raw):
         return error
     return MinigradError("a view of " + message)
-
-
-def _check_put_dtype(index: Any, value: Tensor, dtype: np.dtype[Any],
-                     accumulate: builtins.bool = False) -> None:
-    """PyTorch's index_put_ takes a value of the tensor's own dtype only: an index holding integer arrays
-    (tensors or lists of ints) or more than one bool mask refuses another dtype, as one mask does unless the
-    value has one element and nothing accumulates (then it fills). Ints, slices and 0-d integer tensors
-    alone copy the value, converting it.
-
-    Raises:
-        DTypeError: the value's dtype differs where PyTorch refuses it (its RuntimeError).
-    """
-    ints, masks = False, 0
-    for part in index if type(index) is tuple else (index,):
-        if isinstance(part, Tensor):
-            part = part._array
-        elif isinstance(part, list):
-            part = np.asarray(part)
-        if isinstance(part, np.ndarray):
-            if part.dtype == np.bool_:
-                masks += 1
-            elif part.ndim and part.dtype.kind in "iu":
-                ints = True
-    if ints or (masks and (masks > 1 or accumulate or value._array.size != 1)):
-        raise DTypeError(
-            "Index put requires the source and destination dtypes match, got "
-            f"{scalar_type_name(dtype)} for the destination and {scalar_type_name(value._array.dtype)} for "
-            "the source."
-        )
 
 
 def _is_basic_index(idx: tuple[Any, ...]) -> builtins.bool:
@@ -2862,11 +2857,11 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
                               f"{_dtypes.scalar_type_name(cond.dtype)}")
     if isinstance(input, Tensor):  # (a float16 tensor takes 1e10 as inf, as PyTorch's: no cast warning)
         a, b = input, quiet(_lift, other, input)
-        if isinstance(other, float):  # converted like a fill value: 1e39 into float32 raises (PyTorch)
-            _fill_scalar(other, b.dtype, "where: other", True)
+        if isinstance(other, (float, int)):  # converted like a fill value: 1e39 into float32, 300 into uint8
+            _fill_scalar(other, b.dtype, "where: other", True)  # raise (PyTorch)
     elif isinstance(other, Tensor):
         b, a = other, quiet(_lift, input, other)
-        if isinstance(input, float):
+        if isinstance(input, (float, int)):
             _fill_scalar(input, a.dtype, "where: input", True)
     else:
         a, b = tensor(input), tensor(other)

@@ -17,8 +17,15 @@ import numpy as np
 
 from minigrad import indexing
 from minigrad._tensor_methods import provide
-from minigrad.dtypes import scalar_type_name
-from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, ShapeError, user_stacklevel
+from minigrad.dtypes import kernel_error, scalar_type_name
+from minigrad.errors import (
+    DimensionError,
+    DTypeError,
+    InvalidParameterError,
+    ShapeError,
+    _ShapeIndexError,
+    user_stacklevel,
+)
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor, _named, from_numpy, where
 
@@ -104,7 +111,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     differentiable in input and source.
 
     Raises:
-        ShapeError: index and source have different numbers of elements.
+        ShapeError: index and source have different numbers of elements (also an IndexError, as PyTorch's).
         DimensionError: an index out of range (PyTorch's IndexError).
         DTypeError: source of another dtype than input's (PyTorch's RuntimeError).
     """
@@ -114,8 +121,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
                          f"{scalar_type_name(source.dtype)}")
     idx = indexing._index_array(index, "put").reshape(-1)
     if idx.size != source.numel():
-        raise ShapeError(f"put: Expected source and index to have the same number of elements, but got "
-                         f"source.numel() = {source.numel()}, index.numel() = {idx.size}")
+        raise _ShapeIndexError(f"put_(): Expected source and index to have the same number of elements, but "
+                               f"got source.numel() = {source.numel()}, index.numel() = {idx.size}")
     n = input.numel()
     if idx.size and (idx.min() < -n or idx.max() >= n):
         bad = int(idx[(idx < -n) | (idx >= n)].flat[0])
@@ -138,6 +145,7 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     Raises:
         InvalidParameterError: another ``reduce``.
         ShapeError: index is not 1-D or source does not fit.
+        UnsupportedError: a bool input (PyTorch has no kernel: its NotImplementedError).
     """
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise InvalidParameterError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin "
@@ -155,6 +163,8 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
         _index_reduce_warned[0] = True
         warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning,
                       stacklevel=user_stacklevel())
+    if input.dtype == np.bool_:
+        raise kernel_error("index_func_", input.dtype, "")
     if idx.size and (idx.min() < 0 or idx.max() >= input.shape[d]):  # (PyTorch's IndexError, in its words)
         raise DimensionError(f"index out of range in self (index_reduce: dim {d} has size {input.shape[d]})")
     shape = [1] * input.ndim
