@@ -1,0 +1,74 @@
+"""nn layers and functionals against PyTorch 2.13: the disagreements fuzz50nn's differential fuzzer found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = pytest.importorskip("torch")
+
+
+def _both(lib: Any, fn: Any, *arrays: np.ndarray) -> list[np.ndarray]:
+    """fn(lib, *tensors) and the gradients of sum(out * g) for every input (float64)."""
+    ts = [lib.tensor(a, requires_grad=True) for a in arrays]
+    out = fn(lib, *ts)
+    g = np.random.default_rng(0).standard_normal(tuple(out.shape))
+    (out * lib.tensor(g)).sum().backward()
+    return [out.detach().numpy(), *[t.grad.numpy() for t in ts]]
+
+
+@pytest.mark.parametrize(("nd", "x_shape", "w_shape", "kwargs"), [
+    # output_padding >= stride and dilation: PyTorch checks nothing for an empty batch
+    (1, (0, 1, 4), (1, 2, 3), {"stride": 2, "output_padding": 2, "dilation": 2}),
+    # a zero output size ("too small" for a batch of one)
+    (2, (0, 1, 2, 3), (1, 2, 1, 1),
+     {"stride": (3, 2), "padding": 2, "output_padding": (0, 1), "dilation": (1, 2)}),
+    (1, (0, 2, 1), (2, 2, 3), {"stride": 2, "padding": 2, "output_padding": 1}),
+    (3, (0, 2, 2, 1, 1), (2, 1, 1, 2, 1), {"groups": 2, "padding": (0, 1, 0)}),
+])
+def test_conv_transpose_of_an_empty_batch(nd: int, x_shape: tuple[int, ...], w_shape: tuple[int, ...],
+                                          kwargs: dict[str, Any]) -> None:
+    require_torch()
+    rng = np.random.default_rng(1)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    b = rng.standard_normal(w_shape[1] * kwargs.get("groups", 1))
+
+    def fn(lib: Any, x: Any, w: Any, b: Any) -> Any:
+        return getattr(lib.nn.functional, f"conv_transpose{nd}d")(x, w, b, **kwargs)
+
+    theirs, ours = _both(torch, fn, x, w, b), _both(mg, fn, x, w, b)
+    for t, o in zip(theirs, ours):
+        assert o.shape == t.shape
+        np.testing.assert_array_equal(o, t)
+
+
+def test_conv_transpose_module_output_size_of_an_empty_batch() -> None:
+    require_torch()
+    x = np.zeros((0, 1, 2, 3))
+    outs = []
+    for lib in (torch, mg):
+        lib.manual_seed(0)
+        m = lib.nn.ConvTranspose2d(1, 2, 1, stride=(3, 2), padding=2, output_padding=(0, 1),
+                                   dilation=(1, 2)).double()
+        outs.append(tuple(m(lib.tensor(x), output_size=[0, 2]).shape))
+    assert outs[0] == outs[1] == (0, 2, 0, 2)
+
+
+def test_conv_transpose_still_refuses_a_negative_size_or_bad_padding_with_a_batch() -> None:
+    require_torch()
+    w = np.zeros((1, 2, 1))
+    for lib in (torch, mg):
+        F = lib.nn.functional
+        with pytest.raises(RuntimeError):  # negative: even an empty batch fails
+            F.conv_transpose1d(lib.tensor(np.zeros((0, 1, 1))), lib.tensor(w), padding=1)
+        with pytest.raises(RuntimeError):  # a zero size fails for a real batch
+            F.conv_transpose2d(lib.tensor(np.zeros((1, 1, 2, 3))), lib.tensor(np.zeros((1, 2, 1, 1))),
+                               stride=(3, 2), padding=2, dilation=(1, 2))
+        with pytest.raises(RuntimeError):
+            F.conv_transpose1d(lib.tensor(np.zeros((1, 1, 4))), lib.tensor(np.zeros((1, 2, 3))), stride=2,
+                               output_padding=2, dilation=2)
