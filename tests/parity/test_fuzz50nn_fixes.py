@@ -72,3 +72,14 @@ def test_conv_transpose_still_refuses_a_negative_size_or_bad_padding_with_a_batc
         with pytest.raises(RuntimeError):
             F.conv_transpose1d(lib.tensor(np.zeros((1, 1, 4))), lib.tensor(np.zeros((1, 2, 3))), stride=2,
                                output_padding=2, dilation=2)
+
+
+def test_conv_transpose_output_size_range_is_not_checked_for_a_small_default() -> None:
+    require_torch()
+    # default sizes (-1, 4, 6) for stride 3: [1, 6, 8] lies in range, output_padding (2, 2, 2), empty batch
+    x = np.zeros((0, 6, 1, 2, 2))
+    outs = []
+    for lib in (torch, mg):
+        m = lib.nn.ConvTranspose3d(6, 3, (1, 3, 3), stride=3, padding=(1, 1, 0), groups=3).double()
+        outs.append(tuple(m(lib.tensor(x), output_size=[1, 6, 8]).shape))
+    assert outs[0] == outs[1] == (0, 3, 1, 6, 8)
