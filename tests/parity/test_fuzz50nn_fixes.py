@@ -83,3 +83,33 @@ def test_conv_transpose_output_size_range_is_not_checked_for_a_small_default() -
         m = lib.nn.ConvTranspose3d(6, 3, (1, 3, 3), stride=3, padding=(1, 1, 0), groups=3).double()
         outs.append(tuple(m(lib.tensor(x), output_size=[1, 6, 8]).shape))
     assert outs[0] == outs[1] == (0, 3, 1, 6, 8)
+
+
+@pytest.mark.parametrize(("add_bias_kv", "add_zero_attn"), [(True, False), (False, True), (True, True)])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_mha_causal_hint_masks_the_added_keys_too(add_bias_kv: bool, add_zero_attn: bool,
+                                                   batch_first: bool) -> None:
+    # is_causal=True with no key_padding_mask and need_weights=False: PyTorch drops attn_mask and its SDPA
+    # applies the causal mask to the keys with bias_k / the zero key appended (S + 1 or S + 2 columns)
+    require_torch()
+    rng = np.random.default_rng(3)
+    q, k, v = rng.standard_normal((3, 2, 4)), rng.standard_normal((2, 2, 4)), rng.standard_normal((2, 2, 4))
+    if batch_first:
+        q, k, v = (a.transpose(1, 0, 2) for a in (q, k, v))
+    mask = np.triu(np.ones((3, 2), dtype=bool), 1)
+    results = []
+    for lib in (torch, mg):
+        lib.manual_seed(0)
+        m = lib.nn.MultiheadAttention(4, 2, add_bias_kv=add_bias_kv, add_zero_attn=add_zero_attn,
+                                      batch_first=batch_first).double()
+        if lib is torch:
+            state = {key: val.detach().numpy().copy() for key, val in m.state_dict().items()}
+        else:
+            m.load_state_dict({key: mg.tensor(val) for key, val in state.items()})
+        ts = [lib.tensor(a, requires_grad=True) for a in (q, k, v)]
+        out, w = m(*ts, attn_mask=lib.tensor(mask), need_weights=False, is_causal=True)
+        assert w is None
+        out.sum().backward()
+        results.append([out.detach().numpy(), *[t.grad.numpy() for t in ts]])
+    for theirs, ours in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
