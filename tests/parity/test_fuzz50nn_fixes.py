@@ -113,3 +113,60 @@ def test_mha_causal_hint_masks_the_added_keys_too(add_bias_kv: bool, add_zero_at
         results.append([out.detach().numpy(), *[t.grad.numpy() for t in ts]])
     for theirs, ours in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("use_input_stats", [True, False])
+@pytest.mark.parametrize("stats", [True, False])
+def test_instance_norm_of_an_empty_batch(use_input_stats: bool, stats: bool) -> None:
+    # without weight/bias PyTorch normalizes an empty batch (running statistics: the mean of no instance,
+    # NaN); with either it fails (IndexError); minigrad refused every empty batch with input statistics
+    require_torch()
+    if not use_input_stats and not stats:
+        return
+    x = np.zeros((0, 3, 4), dtype=np.float32)
+    results = []
+    for lib in (torch, mg):
+        rm, rv = (lib.zeros(3), lib.ones(3)) if stats else (None, None)
+        t = lib.tensor(x, requires_grad=True)
+        out = lib.nn.functional.instance_norm(t, rm, rv, use_input_stats=use_input_stats)
+        out.sum().backward()
+        results.append((tuple(out.shape), tuple(t.grad.shape), None if rm is None else rm.numpy().copy(),
+                        None if rv is None else rv.numpy().copy()))
+        for kwargs in ({"weight": lib.ones(3)}, {"bias": lib.zeros(3)}):
+            with pytest.raises(IndexError):
+                lib.nn.functional.instance_norm(t, rm, rv, use_input_stats=use_input_stats, **kwargs)
+    (ts, tg, tm, tv), (ms, mgr, mm, mv) = results
+    assert ts == ms and tg == mgr
+    for a, b in ((tm, mm), (tv, mv)):
+        if a is not None:
+            np.testing.assert_array_equal(b, a)
+
+
+def test_instance_norm_module_of_an_empty_batch() -> None:
+    require_torch()
+    for lib in (torch, mg):
+        m = lib.nn.InstanceNorm1d(3, track_running_stats=True)
+        assert tuple(m(lib.zeros(0, 3, 4)).shape) == (0, 3, 4)
+        assert np.isnan(m.running_mean.numpy()).all() and np.isnan(m.running_var.numpy()).all()
+        assert int(m.num_batches_tracked) == 0
+        with pytest.raises(IndexError):
+            lib.nn.InstanceNorm1d(3, affine=True)(lib.zeros(0, 3, 4))
+        with pytest.raises(ValueError):  # (one spatial element is checked first)
+            lib.nn.InstanceNorm1d(3, affine=True)(lib.zeros(0, 3, 1))
+
+
+@pytest.mark.parametrize("name", ["LayerNorm", "RMSNorm"])
+@pytest.mark.parametrize(("normalized_shape", "shape"),
+                         [(0, (2, 0)), ((2, 0), (3, 2, 0)), ((0, 3), (2, 0, 3))])
+def test_norms_over_a_zero_size(name: str, normalized_shape: Any, shape: tuple[int, ...]) -> None:
+    require_torch()
+    got = []
+    for lib in (torch, mg):
+        m = getattr(lib.nn, name)(normalized_shape)
+        x = lib.zeros(*shape, requires_grad=True)
+        out = m(x)
+        out.sum().backward()
+        got.append((tuple(m.weight.shape), tuple(out.shape), tuple(x.grad.shape)))
+    assert got[0] == got[1]
+    with pytest.raises(RuntimeError):
+        mg.nn.LayerNorm(-1)

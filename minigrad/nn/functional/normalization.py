@@ -24,6 +24,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     UnsupportedError,
+    _ShapeIndexError,
     bool_args,
     bool_error,
     user_stacklevel,
@@ -275,7 +276,8 @@ def instance_norm(
 
     Raises:
         ShapeError: input has fewer than 3 dims, a buffer or weight/bias is not
-            of shape (C,), or (with input stats) one spatial element per instance.
+            of shape (C,), (with input stats) one spatial element per instance, or weight/bias
+            with an empty batch (PyTorch's IndexError, also one).
         MinigradError: ``use_input_stats=False`` without running statistics.
         DTypeError: weight/bias of another float dtype than the input (running statistics may differ).
     """
@@ -285,6 +287,7 @@ def instance_norm(
     # weight and bias of the input's dtype but running statistics of any float dtype (repeated per instance)
     _check_dtypes(input, weight, bias, kernel="batch_norm")
     if not use_input_stats:
+        _empty_batch_affine(input, weight, bias)
         stats = [t.to(input.dtype) if t is not None and input.dtype.kind == "f" and t.dtype.kind == "f" else t
                  for t in (running_mean, running_var)]
         return named(batch_norm(input, stats[0], stats[1], weight, bias, False, momentum, eps),
@@ -293,22 +296,29 @@ def instance_norm(
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "instance_norm", input)
-    if n == 0:  # PyTorch fails on it too (averaging the statistics of no instance)
-        raise ShapeError(f"instance_norm: expected a non-empty batch, got input of shape {input.shape}")
     spatial = math.prod(input.shape[2:])
     if spatial <= 1:
         raise ShapeError(
             f"instance_norm: expected more than 1 spatial element when training, got input of shape "
             f"{input.shape}"
         )
+    _empty_batch_affine(input, weight, bias)
     out, mean, var = _standardize(input, tuple(range(2, input.ndim)), eps)
-    with no_grad():
+    with no_grad():  # (an empty batch: the average of no instance, NaN, as PyTorch's)
         if running_mean is not None:
-            _ema(running_mean, mean.numpy(force=True).reshape(n, c).mean(0), momentum)
+            m = mean.numpy(force=True).reshape(n, c).mean(0) if n else np.full(c, np.nan)
+            _ema(running_mean, m, momentum)
         if running_var is not None:
             unbiased = var.numpy(force=True) * (spatial / (spatial - 1))
-            _ema(running_var, unbiased.reshape(n, c).mean(0), momentum)
+            _ema(running_var, unbiased.reshape(n, c).mean(0) if n else np.full(c, np.nan), momentum)
     return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "ViewBackward0")
+
+
+def _empty_batch_affine(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> None:  # noqa: A002
+    """PyTorch's instance_norm repeats weight and bias per instance: an empty batch fails (IndexError)."""
+    if input.shape[0] == 0 and (weight is not None or bias is not None):
+        raise _ShapeIndexError("select(): index 0 out of range for tensor of size [0] at dimension 0 "
+                               f"(instance_norm: weight or bias with an empty batch, input {input.shape})")
 
 
 def group_norm(
