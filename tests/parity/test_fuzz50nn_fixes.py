@@ -170,3 +170,97 @@ def test_norms_over_a_zero_size(name: str, normalized_shape: Any, shape: tuple[i
     assert got[0] == got[1]
     with pytest.raises(RuntimeError):
         mg.nn.LayerNorm(-1)
+
+
+def _outcome(lib: Any, fn: Any) -> Any:
+    """('ok', shape) or ('err', the error) of fn(lib)."""
+    try:
+        out = fn(lib)
+    except Exception as e:
+        return ("err", e)
+    return ("ok", tuple(out.shape))
+
+
+_EDGE_CASES: dict[str, Any] = {
+    # a single bin: PyTorch's 2d/3d adaptive average takes the mean of the last dims before any check
+    "adaptive_avg_pool2d 2-D": lambda t: t.nn.functional.adaptive_avg_pool2d(t.ones(3, 4), 1),
+    "adaptive_avg_pool2d 5-D": lambda t: t.nn.functional.adaptive_avg_pool2d(t.ones(2, 1, 3, 4, 5), (1, 1)),
+    "adaptive_avg_pool2d 1-D": lambda t: t.nn.functional.adaptive_avg_pool2d(t.ones(3), 1),
+    "adaptive_avg_pool2d empty": lambda t: t.nn.functional.adaptive_avg_pool2d(t.ones(3, 0, 2), 1),
+    "adaptive_avg_pool3d 3-D": lambda t: t.nn.functional.adaptive_avg_pool3d(t.ones(2, 3, 4), 1),
+    "adaptive_avg_pool3d 2-D": lambda t: t.nn.functional.adaptive_avg_pool3d(t.ones(2, 3), 1),
+    "adaptive_avg_pool1d empty": lambda t: t.nn.functional.adaptive_avg_pool1d(t.ones(2, 0), 1),
+    "adaptive_avg_pool1d 1-D": lambda t: t.nn.functional.adaptive_avg_pool1d(t.ones(3), 1),
+    "adaptive_avg_pool2d 2 bins 2-D": lambda t: t.nn.functional.adaptive_avg_pool2d(t.ones(3, 4), 2),
+    "adaptive_avg_pool2d None 2-D": lambda t: t.nn.functional.adaptive_avg_pool2d(t.ones(3, 4), (1, None)),
+    "adaptive_max_pool2d empty batch": lambda t: t.nn.functional.adaptive_max_pool2d(t.ones(0, 2, 3, 4), 2),
+    "adaptive_max_pool2d no channels": lambda t: t.nn.functional.adaptive_max_pool2d(t.ones(0, 3, 4), 2),
+    "adaptive_max_pool3d empty batch": lambda t: t.nn.AdaptiveMaxPool3d(2, return_indices=True)(
+        t.ones(0, 3, 5, 4, 1))[1],
+    "adaptive_max_pool2d empty channels": lambda t: t.nn.functional.adaptive_max_pool2d(
+        t.ones(2, 0, 3, 4), 2),
+    # PyTorch's avg_pool2d wraps dim -3, its unpools index the spatial sizes: IndexErrors for low ranks
+    "avg_pool2d 2-D": lambda t: t.nn.functional.avg_pool2d(t.ones(3, 4), 2),
+    "lp_pool2d 1-D": lambda t: t.nn.functional.lp_pool2d(t.ones(4), 2, 2),
+    "max_unpool2d 1-D": lambda t: t.nn.functional.max_unpool2d(t.ones(4), t.zeros(4, dtype=t.long), 2),
+    "max_unpool3d 2-D": lambda t: t.nn.functional.max_unpool3d(t.ones(2, 4), t.zeros(2, 4, dtype=t.long), 2),
+    "max_unpool3d 3-D": lambda t: t.nn.functional.max_unpool3d(
+        t.ones(2, 2, 4), t.zeros(2, 2, 4, dtype=t.long), 2),
+    # a negative default size: ValueError; empty dims after the first: PyTorch's RuntimeError
+    "max_unpool2d negative size": lambda t: t.nn.functional.max_unpool2d(
+        t.ones(2, 0, 2, 2), t.zeros(2, 0, 2, 2, dtype=t.long), 2, padding=3),
+    "max_unpool1d no channels": lambda t: t.nn.functional.max_unpool1d(
+        t.ones(2, 0, 2), t.zeros(2, 0, 2, dtype=t.long), 2),
+    "max_unpool2d no channels": lambda t: t.nn.functional.max_unpool2d(
+        t.ones(0, 0, 1, 1), t.zeros(0, 0, 1, 1, dtype=t.long), 1),
+    "max_unpool1d unbatched no channels": lambda t: t.nn.functional.max_unpool1d(
+        t.ones(0, 2), t.zeros(0, 2, dtype=t.long), 2),
+    # batch_norm of no values: input * weight[0] + bias[0], no shape checked
+    "batch_norm empty, other channels": lambda t: t.nn.functional.batch_norm(
+        t.ones(0, 5, 4), t.zeros(3), t.ones(3), t.ones(3), t.zeros(3), training=True),
+    "batch_norm empty 1-D": lambda t: t.nn.functional.batch_norm(t.ones(0), t.zeros(3), t.ones(3)),
+    "batch_norm empty eval, no stats": lambda t: t.nn.functional.batch_norm(t.ones(0, 3), None, None),
+    "BatchNorm2d empty, other channels": lambda t: t.nn.BatchNorm2d(3).eval()(t.ones(0, 5, 5, 2)),
+    "BatchNorm3d no channels": lambda t: t.nn.BatchNorm3d(3)(t.ones(5, 0, 0, 4, 5)),
+    "BatchNorm1d 1-D": lambda t: t.nn.BatchNorm1d(3)(t.ones(0)),
+    # instance_norm with no spatial values (the one-element check is for exactly one)
+    "InstanceNorm2d no spatial values": lambda t: t.nn.InstanceNorm2d(3, affine=True)(t.ones(3, 0, 0)),
+    "InstanceNorm3d no spatial values": lambda t: t.nn.InstanceNorm3d(1)(t.ones(1, 2, 5, 0)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_EDGE_CASES))
+def test_shape_edge_cases(case: str) -> None:
+    require_torch()
+    fn = _EDGE_CASES[case]
+    theirs, ours = _outcome(torch, fn), _outcome(mg, fn)
+    assert theirs[0] == ours[0], (theirs, ours)
+    if theirs[0] == "ok":
+        assert theirs == ours
+    else:  # minigrad's error is also an instance of the builtin class PyTorch raises
+        builtin = next(c for c in type(theirs[1]).__mro__ if c.__module__ == "builtins")
+        assert isinstance(ours[1], builtin), (theirs, ours)
+
+
+def test_global_average_pool_of_any_rank_is_a_mean() -> None:
+    require_torch()
+    x = np.random.default_rng(5).standard_normal((2, 1, 3, 4, 5))
+    results = []
+    for lib in (torch, mg):
+        t = lib.tensor(x, requires_grad=True)
+        out = lib.nn.functional.adaptive_avg_pool2d(t, 1)
+        out.sum().backward()
+        results.append((out.detach().numpy(), t.grad.numpy(), type(out.grad_fn).__name__))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-12)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-12)
+    assert results[0][2] == results[1][2] == "MeanBackward1"
+
+
+def test_batch_norm_module_counts_an_empty_batch_and_keeps_its_statistics() -> None:
+    require_torch()
+    for lib in (torch, mg):
+        m = lib.nn.BatchNorm1d(3)
+        out = m(lib.ones(0, 4, 2))  # another channel count: not checked for no values
+        assert tuple(out.shape) == (0, 4, 2)
+        assert int(m.num_batches_tracked) == 1
+        np.testing.assert_array_equal(m.running_mean.numpy(), np.zeros(3))

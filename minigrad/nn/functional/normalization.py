@@ -138,6 +138,9 @@ def batch_norm(
     *unbiased* variance for ``running_var``. Eval (``training=False``):
     the running statistics replace the batch ones.
 
+    An input with no values is returned as ``input * weight[0] + bias[0]`` (PyTorch's
+    kernel, which then checks no shape and updates no statistic).
+
     Raises:
         ShapeError: input has fewer than 2 dims, a buffer or weight/bias is not
             of shape (C,), or (training) there is one value per channel.
@@ -149,6 +152,9 @@ def batch_norm(
     shape = _checks.tensor("batch_norm", input)._array.shape
     if training is not True and training is not False:  # (PyTorch's kernel takes only a bool)
         raise bool_error("batch_norm", "training", training, 6)
+    if 0 in shape:  # PyTorch's kernel returns input * weight[0] + bias[0] for no values, checking no shape
+        out = input.clone() if weight is None else input * weight[0]
+        return out if bias is None else out + bias[0]
     if len(shape) < 2:
         raise ShapeError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
     c = shape[1]
@@ -172,9 +178,7 @@ def batch_norm(
         if bias is not None:
             shift = shift + bias
         return named(input * scale.reshape(bshape) + shift.reshape(bshape), "NativeBatchNormBackward0")
-    n = math.prod(shape) // c if c else 0
-    if n == 0:  # an empty batch: an empty output, the running statistics untouched (as PyTorch)
-        return _affine(input, weight, bias, bshape)
+    n = math.prod(shape) // c
     if n == 1:
         raise ShapeError(  # (PyTorch's words)
             f"Expected more than 1 value per channel when training, got input size {input.shape} (batch_norm)"
@@ -297,20 +301,21 @@ def instance_norm(
                     ("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "instance_norm", input)
     spatial = math.prod(input.shape[2:])
-    if spatial <= 1:
+    if spatial == 1:  # (0 passes: PyTorch's kernel then returns the empty input, statistics untouched)
         raise ShapeError(
             f"instance_norm: expected more than 1 spatial element when training, got input of shape "
             f"{input.shape}"
         )
     _empty_batch_affine(input, weight, bias)
     out, mean, var = _standardize(input, tuple(range(2, input.ndim)), eps)
-    with no_grad():  # (an empty batch: the average of no instance, NaN, as PyTorch's)
-        if running_mean is not None:
-            m = mean.numpy(force=True).reshape(n, c).mean(0) if n else np.full(c, np.nan)
-            _ema(running_mean, m, momentum)
-        if running_var is not None:
-            unbiased = var.numpy(force=True) * (spatial / (spatial - 1))
-            _ema(running_var, unbiased.reshape(n, c).mean(0) if n else np.full(c, np.nan), momentum)
+    # an empty batch: the average of no instance (NaN); no spatial values: kept (PyTorch's kernel returns)
+    with no_grad():
+        nan = np.full(c, np.nan)
+        if running_mean is not None and (spatial or not n):
+            _ema(running_mean, mean.numpy(force=True).reshape(n, c).mean(0) if n else nan, momentum)
+        if running_var is not None and (spatial or not n):
+            unbiased = var.numpy(force=True) * (spatial / (spatial - 1)) if n else nan
+            _ema(running_var, unbiased.reshape(n, c).mean(0) if n else nan, momentum)
     return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "ViewBackward0")
 
 
