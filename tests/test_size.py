@@ -771,8 +771,8 @@ BUDGETS: dict[str, int] = {
     # +8 fuzz50nn: conv_transpose of an empty batch checks neither output_padding nor a zero size
     # +4 fuzz50nn: MHA's causal hint also masks the bias_k / zero-attention keys (PyTorch's SDPA is_causal)
     # +10 fuzz50nn: instance_norm of an empty batch (NaN statistics; IndexError with weight/bias)
-    # +54 fuzz50nn: empty-input and rank edges of pools / unpools / batch_norm / instance_norm as PyTorch
-    "minigrad/nn": 17970,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +55 fuzz50nn: empty-input and rank edges of pools / unpools / norms / pads / bilinear as PyTorch
+    "minigrad/nn": 17971,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1471,8 +1471,8 @@ BUDGETS: dict[str, int] = {
     # +8 fuzz50nn: conv_transpose of an empty batch (PyTorch's skipped checks)
     # +4 fuzz50nn: MHA's causal hint over the added keys
     # +10 fuzz50nn: instance_norm of an empty batch
-    # +54 fuzz50nn: empty-input and rank edges of pools and norms
-    "minigrad": 75433,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +55 fuzz50nn: empty-input and rank edges of pools, norms, pads and bilinear
+    "minigrad": 75434,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -264,3 +264,32 @@ def test_batch_norm_module_counts_an_empty_batch_and_keeps_its_statistics() -> N
         assert tuple(out.shape) == (0, 4, 2)
         assert int(m.num_batches_tracked) == 1
         np.testing.assert_array_equal(m.running_mean.numpy(), np.zeros(3))
+
+
+_MORE_EDGE_CASES: dict[str, Any] = {
+    # circular padding checks only the wrap (reflect and replicate refuse empty channel dims)
+    "circular pad, no channels": lambda t: t.nn.functional.pad(t.ones(2, 0, 4), (1, 1), mode="circular"),
+    "circular pad, unbatched no channels": lambda t: t.nn.functional.pad(t.ones(0, 2), (1, 1),
+                                                                         mode="circular"),
+    "circular pad 3d, no channels": lambda t: t.nn.CircularPad3d((1, 1, 1, 1, 2, 2))(t.ones(1, 0, 2, 2, 2)),
+    "circular pad, empty padded dim": lambda t: t.nn.functional.pad(t.ones(2, 3, 0), (1, 0), mode="circular"),
+    "reflect pad, no channels": lambda t: t.nn.functional.pad(t.ones(2, 0, 4), (1, 1), mode="reflect"),
+    # pixel_shuffle of no values: PyTorch's forward gives the shuffled shape
+    "pixel_shuffle empty": lambda t: t.nn.functional.pixel_shuffle(t.zeros(0, 4, 2, 2), 2),
+    "PixelShuffle 5-D empty": lambda t: t.nn.PixelShuffle(2)(t.zeros(3, 4, 0, 1, 1)),
+    # bilinear of a 0-d input: PyTorch's size(-1), an IndexError
+    "bilinear 0-d": lambda t: t.nn.functional.bilinear(t.ones(()), t.ones(()), t.ones(4, 3, 2)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_MORE_EDGE_CASES))
+def test_more_shape_edge_cases(case: str) -> None:
+    require_torch()
+    fn = _MORE_EDGE_CASES[case]
+    theirs, ours = _outcome(torch, fn), _outcome(mg, fn)
+    assert theirs[0] == ours[0], (theirs, ours)
+    if theirs[0] == "ok":
+        assert theirs == ours
+    else:
+        builtin = next(c for c in type(theirs[1]).__mro__ if c.__module__ == "builtins")
+        assert isinstance(ours[1], builtin), (theirs, ours)
