@@ -293,3 +293,70 @@ def test_more_shape_edge_cases(case: str) -> None:
     else:
         builtin = next(c for c in type(theirs[1]).__mro__ if c.__module__ == "builtins")
         assert isinstance(ours[1], builtin), (theirs, ours)
+
+
+_LOSS_EDGE_CASES: dict[str, Any] = {
+    # cross_entropy of 0-d logits reads their class dim 1 (PyTorch's IndexError)
+    "cross_entropy 0-d logits": lambda t: t.nn.functional.cross_entropy(
+        t.ones(()), t.zeros((), dtype=t.long)),
+    "cross_entropy 0-d logits, 1-D target": lambda t: t.nn.functional.cross_entropy(
+        t.ones(()), t.zeros(2, dtype=t.long)),
+    # no classes: an index is out of bounds (IndexError); probabilities sum to 0, their mean 0 / 0
+    "cross_entropy no classes, indices": lambda t: t.nn.functional.cross_entropy(
+        t.ones(2, 0), t.zeros(2, dtype=t.long)),
+    "cross_entropy no classes, probabilities": lambda t: t.nn.functional.cross_entropy(
+        t.ones(2, 0), t.zeros(2, 0), reduction="none"),
+    "cross_entropy no classes, smoothed": lambda t: t.nn.functional.cross_entropy(
+        t.ones(2, 0, 3), t.zeros(2, 0, 3), label_smoothing=0.5, reduction="sum"),
+    "cross_entropy unbatched no classes": lambda t: t.nn.functional.cross_entropy(
+        t.ones(0), t.zeros(0), label_smoothing=0.1, reduction="none"),
+    # an empty batch with a 0-d target: PyTorch's target.size(0), an IndexError
+    "cross_entropy empty batch, 0-d target": lambda t: t.nn.functional.cross_entropy(
+        t.ones(0, 3), t.zeros((), dtype=t.long)),
+    "nll_loss empty batch, 0-d target": lambda t: t.nn.functional.nll_loss(
+        t.ones(0, 3), t.zeros((), dtype=t.long)),
+    # multi_margin_loss: one sample's target may be 0-d (its 'none' loss is 0-d then)
+    "multi_margin_loss (1, C) with 0-d target": lambda t: t.nn.functional.multi_margin_loss(
+        t.ones(1, 3), t.ones((), dtype=t.long), reduction="none"),
+    "multi_margin_loss (2, C) with 0-d target": lambda t: t.nn.functional.multi_margin_loss(
+        t.ones(2, 3), t.ones((), dtype=t.long)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_LOSS_EDGE_CASES))
+def test_loss_edge_cases(case: str) -> None:
+    require_torch()
+    fn = _LOSS_EDGE_CASES[case]
+    theirs, ours = _outcome(torch, fn), _outcome(mg, fn)
+    assert theirs[0] == ours[0], (theirs, ours)
+    if theirs[0] == "ok":
+        assert theirs == ours
+    else:
+        builtin = next(c for c in type(theirs[1]).__mro__ if c.__module__ == "builtins")
+        assert isinstance(ours[1], builtin), (theirs, ours)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_probabilities_over_no_classes(reduction: str) -> None:
+    require_torch()
+    got = []
+    for lib in (torch, mg):
+        x = lib.zeros(2, 0, requires_grad=True)
+        out = lib.nn.functional.cross_entropy(x, lib.zeros(2, 0), reduction=reduction)
+        out.sum().backward()
+        got.append((np.abs(out.detach().numpy()), tuple(x.grad.shape)))
+    np.testing.assert_array_equal(got[1][0], got[0][0])  # (nan for the mean)
+    assert got[0][1] == got[1][1]
+
+
+def test_multi_margin_loss_of_one_sample_with_a_0d_target() -> None:
+    require_torch()
+    got = []
+    for lib in (torch, mg):
+        x = lib.tensor([[0.1, 0.5, -0.3]], requires_grad=True)
+        out = lib.nn.functional.multi_margin_loss(x, lib.tensor(1), reduction="none")
+        out.sum().backward()
+        got.append((tuple(out.shape), out.detach().numpy(), x.grad.numpy()))
+    assert got[0][0] == got[1][0] == ()
+    np.testing.assert_allclose(got[1][1], got[0][1], rtol=1e-6)
+    np.testing.assert_allclose(got[1][2], got[0][2], rtol=1e-6)
