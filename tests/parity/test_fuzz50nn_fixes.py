@@ -360,3 +360,22 @@ def test_multi_margin_loss_of_one_sample_with_a_0d_target() -> None:
     assert got[0][0] == got[1][0] == ()
     np.testing.assert_allclose(got[1][1], got[0][1], rtol=1e-6)
     np.testing.assert_allclose(got[1][2], got[0][2], rtol=1e-6)
+
+
+def test_batch_norm_updates_running_statistics_without_a_version_bump() -> None:
+    # PyTorch's kernel writes them in place unseen by autograd: an output recorded in eval mode still
+    # backpropagates after a training step updated them (minigrad raised the in-place modification error)
+    require_torch()
+    for lib in (torch, mg):
+        rm, rv = lib.zeros(2), lib.ones(2)
+        lib.nn.functional.batch_norm(lib.randn(4, 2), rm, rv, training=True)
+        assert (rm._version, rv._version) == (0, 0)
+        m = lib.nn.BatchNorm1d(2)
+        data = np.random.default_rng(0).standard_normal((4, 2))
+        x = lib.tensor(data, dtype=lib.float32, requires_grad=True)
+        m.eval()
+        out = m(x)
+        m.train()
+        m(x)
+        out.sum().backward()
+        assert m.weight.grad is not None and x.grad is not None

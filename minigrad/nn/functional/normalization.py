@@ -192,21 +192,24 @@ def batch_norm(
     else:
         out = _affine(centered * scale, None, bias, bshape)
     # the buffers are updated on their arrays, so no graph is recorded (no no_grad block needed)
+    # PyTorch's kernel updates them in place without a version bump: an eval output recorded before still
+    # backpropagates (reading the statistics as they are then)
     if running_mean is not None:
-        _ema(running_mean, mean._array.reshape(c), momentum)
+        _ema(running_mean, mean._array.reshape(c), momentum, bump=False)
     if running_var is not None:
-        _ema(running_var, var._array.reshape(c) * (n / (n - 1)), momentum)
+        _ema(running_var, var._array.reshape(c) * (n / (n - 1)), momentum, bump=False)
     return named(out, "NativeBatchNormBackward0")
 
 
-def _ema(buffer: Tensor, value: Array, momentum: float) -> None:
-    # one write of the buffer (one version bump) instead of two in-place ops
+def _ema(buffer: Tensor, value: Array, momentum: float, bump: bool = True) -> None:
+    # one write of the buffer (one version bump, unless not ``bump``) instead of two in-place ops
     if buffer.requires_grad:  # a statistic that requires grad is still updated outside the graph
         with no_grad():
-            return _ema(buffer, value, momentum)
+            return _ema(buffer, value, momentum, bump)
     buffer._check_inplace("running statistics update")  # (an inference tensor refuses it, as in PyTorch)
     quiet(_kernels.ema_, buffer.numpy(force=True), value, momentum)
-    buffer._write()
+    if bump:
+        buffer._write()
 
 
 def layer_norm(
