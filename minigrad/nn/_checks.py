@@ -161,7 +161,7 @@ def reduction(value: Any, choices: Sequence[str] = REDUCTIONS, fn: str = "") -> 
 
 
 def normalized_shape(value: Any, name: str = "normalized_shape") -> tuple[int, ...]:
-    """A positive int or a non-empty sequence of positive ints, as a tuple of ints."""
+    """A non-negative int or a non-empty sequence of them (PyTorch allows a 0 size), as a tuple of ints."""
     if type(value) is tuple and len(value) == 1 and type(value[0]) is int and value[0] > 0:
         return value  # a LayerNorm module's own (C,), on every call
     if is_int(value):
@@ -170,13 +170,13 @@ def normalized_shape(value: Any, name: str = "normalized_shape") -> tuple[int, .
         shape = tuple(value)
     else:  # 2.5 or None: not a size at all (was "'float' object is not iterable")
         shape = ()
-    if not shape or any(not is_int(s) or s <= 0 for s in shape):
+    if not shape or any(not is_int(s) or s < 0 for s in shape):
         # a size that is no int (2.5, None, '3') is PyTorch's TypeError too
         typed = any(not is_int(s) for s in shape) or not (is_int(value) or isinstance(value, (tuple, list)))
         words = "" if shape or typed else ("Expected normalized_shape to be at least 1-dimensional, i.e., "
                                            "containing at least one element, but got normalized_shape = []: ")
         raise (_ArgumentTypeError if typed else InvalidParameterError)(
-            f"{words}{name} must be a positive int or a non-empty sequence of positive ints, got "
+            f"{words}{name} must be a non-negative int or a non-empty sequence of them, got "
             f"{name}={value!r}"
         )
     return tuple(int(s) for s in shape)

@@ -140,8 +140,9 @@ class _BatchNorm(_NormBase):
         running_mean, running_var = buffers.get("running_mean"), buffers.get("running_var")
         # without weights or running statistics nothing is sized by num_features: PyTorch takes any
         # channel count then (a LazyBatchNorm with neither keeps num_features 0)
+        # (nor for an input with no values: PyTorch's kernel returns before its checks)
         if shape[1] != self.num_features and (
-                running_mean is not None or self._parameters["weight"] is not None):
+                running_mean is not None or self._parameters["weight"] is not None) and 0 not in shape:
             name = "running_mean" if running_mean is not None else "weight"  # (PyTorch's words first)
             raise ShapeError(
                 f"{name} should contain {shape[1]} elements not {self.num_features} ({type(self).__name__}: "

@@ -218,7 +218,7 @@ class _ConvTranspose(_ConvNd):
                                         f"{nd} or {lead + nd} elements (got {len(output_size)})")
         assert not isinstance(self.padding, str)
         smallest = transposed_size(name, input.shape[lead:], self.kernel_size, self.stride, self.padding,
-                                   self.dilation, (0,) * nd)
+                                   self.dilation, (0,) * nd, least=None)  # (the convolution checks the size)
         largest = [s + st - 1 for s, st in zip(smallest, self.stride)]
         if any(not lo <= w <= hi for w, lo, hi in zip(wanted, smallest, largest)):
             raise InvalidParameterError(f"requested an output size of {shown}, but valid sizes range from "

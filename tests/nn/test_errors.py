@@ -46,8 +46,9 @@ def test_momentum_accepted(momentum: Any) -> None:
     assert nn.BatchNorm1d(3, momentum=momentum).momentum == momentum
 
 
-@pytest.mark.parametrize("shape", [[], (), 0, -2, (3, 0), [4, -1], (2.5,), (True,), "ab"])
+@pytest.mark.parametrize("shape", [[], (), -2, [4, -1], (2.5,), (True,), "ab"])
 def test_layernorm_normalized_shape(shape: Any) -> None:
+    # (a 0 size is PyTorch's too: LayerNorm(0) normalizes nothing; tests/parity/test_fuzz50nn_fixes.py)
     with pytest.raises(mg.InvalidParameterError, match=r"normalized_shape") as info:
         nn.LayerNorm(shape)
     assert repr(shape) in str(info.value)

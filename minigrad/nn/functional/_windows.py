@@ -13,7 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError, _NotTensorAttributeError
+from minigrad.errors import (
+    InvalidParameterError,
+    ShapeError,
+    _ArgumentTypeError,
+    _NotTensorAttributeError,
+    _ShapeIndexError,
+)
 from minigrad.nn._checks import is_int
 from minigrad.ops import Masked
 from minigrad.tensor import Array, Tensor
@@ -74,7 +80,9 @@ def spatial_input(fn: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:  # no
         ours = f"{fn}: expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input, got input of shape " \
             f"{input.shape}"
         words = _rank_words(fn, nd, input.shape)
-        raise ShapeError(f"{words} ({ours})" if words else ours)
+        # PyTorch's avg_pool2d wraps dim -3 and its max_unpool indexes the spatial sizes: an IndexError
+        low = input.ndim < 3 if fn == "avg_pool2d" else input.ndim < nd and fn.startswith("max_unpool")
+        raise (_ShapeIndexError if low else ShapeError)(f"{words} ({ours})" if words else ours)
     batched = input.ndim == nd + 2
     return (input if batched else input.unsqueeze(0)), batched
 

@@ -63,7 +63,9 @@ def _class_targets(fn: str, x: Tensor, target: Tensor, target_ndim: int) -> np.n
                          f"{x.shape})")
     want = (() if x.ndim == 1 else x.shape[:1]) + ((x.shape[-1],) if target_ndim else ())
     t = _checks.tensor(fn, target, "target")
-    if t.shape != want and not (x.ndim == 1 and t.shape == (1,) and not target_ndim):
+    # (PyTorch takes any target with one element per sample: a (1,) one for (C,), a 0-d one for (1, C))
+    one = t.shape == (1,) if x.ndim == 1 else t.shape == () and x.shape[0] == 1
+    if t.shape != want and not (one and not target_ndim):
         ours = f"{fn}: inconsistent target size: expected {want} for input of shape {x.shape}, got {t.shape}"
         if target_ndim:  # PyTorch's words first
             raise ShapeError(f"inconsistent target size: {list(t.shape)} for input of size: {list(x.shape)} "
@@ -120,6 +122,8 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     loss = where(picked, 0.0, hinge).sum(-1) / c
     if x.ndim == 1 and getattr(target, "ndim", 0) == 1:  # one sample: 'none' keeps the target's (1,)
         loss = loss.reshape(1)
+    elif x.ndim == 2 and getattr(target, "ndim", 1) == 0:  # (and a 0-d target's ())
+        loss = loss.reshape(())
     return named(apply_reduction(loss, reduction), "MultiMarginLossBackward0", input)
 
 

@@ -172,14 +172,15 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Si
 
 
 def transposed_size(fn: str, size: Sequence[int], kernel: Ints, stride: Ints, padding: Ints, dilation: Ints,
-                    output_padding: Ints) -> Ints:
+                    output_padding: Ints, least: int | None = 1) -> Ints:
     """Transposed convolution's output size per dim.
 
-    (n - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1.
+    (n - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1; a ShapeError when a size is
+    below ``least`` (0 where PyTorch allows an empty output; None: no check).
     """
     out = tuple((v - 1) * s - 2 * p + d * (k - 1) + op + 1
                 for v, k, s, p, d, op in zip(size, kernel, stride, padding, dilation, output_padding))
-    if any(o < 1 for o in out):
+    if least is not None and any(o < least for o in out):
         raise ShapeError(f"{fn}: the output size {dims_text(out)} computed from input size "
                          f"{dims_text(size)}, kernel {dims_text(kernel)}, stride {stride}, padding {padding} "
                          f"and dilation {dilation} is too small")
@@ -203,7 +204,8 @@ def _conv_transpose(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tenso
             f"{fn}: padding must be an int or a tuple of ints, got padding={padding!r}")
     p = ntuple(fn, "padding", padding, nd, low=0)
     op = ntuple(fn, "output_padding", output_padding, nd, low=0)
-    if any(o >= max(ss, dd) for o, ss, dd in zip(op, s, d)):
+    n = x.shape[0]  # (PyTorch checks neither output_padding nor a zero output size for an empty batch)
+    if n and any(o >= max(ss, dd) for o, ss, dd in zip(op, s, d)):
         raise InvalidParameterError(f"{fn}: output padding must be smaller than either stride or dilation, "
                                     f"got output_padding={op}, stride={s}, dilation={d}")
     if in_ch % g:
@@ -213,8 +215,10 @@ def _conv_transpose(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tenso
                          f"{list(x.shape)} to have {in_ch} channels, but got {x.shape[1]} channels instead")
     out_ch = og * g
     _check_bias(fn, bias, weight, out_ch)
-    n, _, *size = x.shape
-    out_size = transposed_size(fn, size, kernel, s, p, d, op)
+    size = x.shape[2:]
+    # an empty output: allowed for an empty batch (PyTorch's oneDNN kernel also allows it for some float32
+    # shapes, by batch, groups, kernel and thread count; its native kernel, as here, calls it too small)
+    out_size = transposed_size(fn, size, kernel, s, p, d, op, least=1 if n else 0)
     length = math.prod(size)
     if g == 1:
         cols = matmul(weight.reshape(in_ch, -1).mT, x.reshape(n, in_ch, length))
@@ -223,7 +227,11 @@ def _conv_transpose(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tenso
         cols = matmul(w, x.reshape(n, g, in_ch // g, length)).reshape(n, out_ch * math.prod(kernel), length)
     # the output padding is taken from the right padding (negative: zeros beyond every window)
     pads = tuple((pp, pp - o) for pp, o in zip(p, op))
-    out = ops.Fold.apply(cols, size=out_size, kernel=kernel, stride=s, dilation=d, padding=pads)
+    if n == 0:  # nothing to scatter; weight stays in the graph (zero gradient), as PyTorch's
+        out = cols.sum(-1).reshape(n, out_ch, math.prod(kernel)).sum(-1).reshape(n, out_ch, *(1,) * nd)
+        out = out.expand(n, out_ch, *out_size)
+    else:
+        out = ops.Fold.apply(cols, size=out_size, kernel=kernel, stride=s, dilation=d, padding=pads)
     if bias is not None:
         out = out + (bias if bias.dtype == out.dtype else bias.to(out.dtype)).reshape(out_ch, *(1,) * nd)
     return out.squeeze(0) if not batched else named(out, "ConvolutionBackward0")  # (PyTorch's one op)

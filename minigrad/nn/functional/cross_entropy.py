@@ -19,6 +19,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     _ArgumentTypeError,
+    _ShapeIndexError,
     python_type_name,
 )
 from minigrad.grad_mode import is_grad_enabled
@@ -66,6 +67,8 @@ def _target_shape_error(logp: Tensor, target: Tensor, fn: str, shape: tuple[int,
     if fn == "cross_entropy" and target.shape == shape:
         raise DTypeError(f"Expected floating point type for target with class probabilities, got "
                          f"{scalar_type_name(target.dtype)} ({ours})")
+    if len(lshape) >= 2 and not target.ndim and not lshape[0]:  # (PyTorch's target.size(0): an IndexError)
+        raise _ShapeIndexError(f"Dimension specified as 0 but tensor has no dimensions ({ours})")
     if len(lshape) >= 2 and target.ndim and target.shape[0] != lshape[0]:
         raise ShapeError(f"Expected input batch_size ({lshape[0]}) to match target batch_size "
                          f"({target.shape[0]}). ({ours})")
@@ -304,15 +307,15 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
     _checks.int_argument("cross_entropy_loss", "ignore_index", 5, ignore_index)
     eps = smoothing(label_smoothing)
     shape = _checks.tensor("cross_entropy", logits)._array.shape
-    if not shape:
-        raise ShapeError("cross_entropy: expected logits of shape (C,), (N, C) or (N, C, d1, ...), got ()")
+    if not shape:  # (PyTorch's class dim 1 of a 0-d tensor: an IndexError)
+        raise _ShapeIndexError("Dimension specified as 1 but tensor has no dimensions (cross_entropy: "
+                               "expected logits of shape (C,), (N, C) or (N, C, d1, ...), got ())")
     target = target if isinstance(target, Tensor) else Tensor(target)
     class_dim = 0 if len(shape) == 1 else 1
     c = shape[class_dim]
-    if c == 0:  # no class to be right about (PyTorch answers nan or raises, by target kind)
-        raise ShapeError(
-            f"cross_entropy: logits of shape {logits.shape} have no classes (dim {class_dim} is 0)"
-        )
+    if c == 0 and target._array.dtype.kind != "f" and target.numel():  # (probabilities: PyTorch's sums)
+        raise _ShapeIndexError(f"Target {int(target._array.flat[0])} is out of bounds. (cross_entropy: "
+                               f"logits of shape {logits.shape} have no classes)")
     _check_weight(weight, c, "cross_entropy")
     logp = logits.log_softmax(class_dim)
     if target._array.dtype.kind != "f":
@@ -338,10 +341,12 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
                 f"ignore_index is not supported for floating point target (cross_entropy: probability "
                 f"targets, got ignore_index={ignore_index!r})"
             )
-        probs = target if eps == 0 else target * (1 - eps) + eps / c
+        probs = target if eps == 0 or c == 0 else target * (1 - eps) + eps / c
         if weight is not None:
             probs = probs * weight.reshape(wshape)  # (differentiable in weight, as in PyTorch)
         loss = -(logp * probs).sum(class_dim)
+        if c == 0 and reduction == "mean":  # (PyTorch divides the sum by numel / C: 0 / 0)
+            return named(loss.sum() * float("nan"), "NegBackward0")
         # PyTorch: -(x * p).sum() (NegBackward0), divided by the row count for 'mean' (DivBackward1)
         return named(apply_reduction(loss, reduction), {"mean": "DivBackward1", "sum": "NegBackward0"}.get(
             reduction, ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from minigrad.dtypes import c_type_name, can_cast, scalar_type_name
-from minigrad.errors import DTypeError, ShapeError
+from minigrad.errors import DTypeError, ShapeError, _ShapeIndexError
 from minigrad.matrix_ops import addmm
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
@@ -90,7 +90,10 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     if w.ndim != 3:
         raise ShapeError(f"bilinear: expected weight of shape (out, in1, in2), got {w.shape}")
     out, in1, in2 = w.shape
-    if x1.ndim == 0 or x2.ndim == 0 or x1.shape[:-1] != x2.shape[:-1]:
+    if x1.ndim == 0 or x2.ndim == 0:  # (PyTorch's size(-1) of a 0-d tensor: an IndexError)
+        raise _ShapeIndexError(f"Dimension specified as -1 but tensor has no dimensions (bilinear: inputs of "
+                               f"shape {x1.shape} and {x2.shape})")
+    if x1.shape[:-1] != x2.shape[:-1]:
         raise ShapeError(f"bilinear: input batch dimensions do not match: got {x1.shape} and {x2.shape}")
     if x1.shape[-1] != in1 or x2.shape[-1] != in2:
         raise ShapeError(

@@ -122,7 +122,9 @@ def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_m
     if is_causal and key_padding_mask is None and not need_weights:
         # PyTorch trusts the hint here: it drops attn_mask and applies its own causal mask
         attn_mask = None
-    mask = _mask(m, attn_mask, key_padding_mask, is_causal, n, tgt_len, src_len, query.dtype)
+    # a causal mask built from the hint covers the bias_k / zero-attention keys too (PyTorch's SDPA is_causal)
+    extra = (m.bias_k is not None) + bool(m.add_zero_attn) if attn_mask is None and is_causal else 0
+    mask = _mask(m, attn_mask, key_padding_mask, is_causal, n, tgt_len, src_len, query.dtype, extra)
     if mask is not None and mask.dtype != query.dtype:
         # PyTorch keeps a float mask's dtype (adding a converted bool key_padding_mask promotes it): its
         # weights path (baddbmm) then wants the query's dtype, its fused path takes float32 too
@@ -182,7 +184,7 @@ def _extra_keys(m: Any, k: Tensor, v: Tensor, mask: Tensor | None) -> tuple[Tens
         zeros = from_numpy(np.zeros((n, h, 1, d), dtype=k.dtype))
         k, v = cat([k, zeros], dim=2), cat([v, zeros], dim=2)
         extra += 1
-    if extra and mask is not None:
+    if extra and mask is not None and mask.shape[-1] < k.shape[2]:
         # the new positions are never masked (PyTorch pads the masks with 0)
         mask = cat([mask, from_numpy(np.zeros((*mask.shape[:-1], extra), dtype=mask.dtype))], dim=-1)
     return k, v, mask
@@ -203,8 +205,8 @@ def _mask_dims(query_dims: int, key_padding_mask: Any, attn_mask: Any, ns: tuple
 
 
 def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int, tgt_len: int,
-          src_len: int, dtype: np.dtype[Any]) -> Tensor | None:
-    """The additive mask, broadcastable to (N, H, L, S), or None."""
+          src_len: int, dtype: np.dtype[Any], extra: int = 0) -> Tensor | None:
+    """The additive mask, broadcastable to (N, H, L, S), or None (``extra`` more keys when causal)."""
     if attn_mask is not None and key_padding_mask is not None and (
             _is_bool(attn_mask) != _is_bool(key_padding_mask)):
         warnings.warn("Support for mismatched key_padding_mask and attn_mask is deprecated. "
@@ -227,7 +229,7 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
         else:
             raise ShapeError(f"MultiheadAttention: attn_mask must be 2-D or 3-D, got shape {mask.shape}")
     elif is_causal:
-        mask = from_numpy(causal_mask(tgt_len, src_len, dtype))
+        mask = from_numpy(causal_mask(tgt_len, src_len + extra, dtype))
     if key_padding_mask is not None:
         pad = additive_mask(key_padding_mask, dtype, true_means_masked=True, name="key_padding_mask",
                             asserted=True)
@@ -236,6 +238,8 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
             raise _AssertedShapeError(f"Expected key_padded_mask.shape[{d}] to be {(n, src_len)[d]}, but got "
                                       f"{pad.shape[d]}")
         pad = pad.reshape(n, 1, 1, src_len)
+        if extra:
+            pad = cat([pad, from_numpy(np.zeros((n, 1, 1, extra), dtype=pad.dtype))], dim=-1)
         mask = pad if mask is None else mask + pad
     return mask
 

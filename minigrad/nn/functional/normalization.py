@@ -24,6 +24,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     UnsupportedError,
+    _ShapeIndexError,
     bool_args,
     bool_error,
     user_stacklevel,
@@ -137,6 +138,9 @@ def batch_norm(
     *unbiased* variance for ``running_var``. Eval (``training=False``):
     the running statistics replace the batch ones.
 
+    An input with no values is returned as ``input * weight[0] + bias[0]`` (PyTorch's
+    kernel, which then checks no shape and updates no statistic).
+
     Raises:
         ShapeError: input has fewer than 2 dims, a buffer or weight/bias is not
             of shape (C,), or (training) there is one value per channel.
@@ -148,6 +152,9 @@ def batch_norm(
     shape = _checks.tensor("batch_norm", input)._array.shape
     if training is not True and training is not False:  # (PyTorch's kernel takes only a bool)
         raise bool_error("batch_norm", "training", training, 6)
+    if 0 in shape:  # PyTorch's kernel returns input * weight[0] + bias[0] for no values, checking no shape
+        out = input.clone() if weight is None else input * weight[0]
+        return out if bias is None else out + bias[0]
     if len(shape) < 2:
         raise ShapeError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
     c = shape[1]
@@ -171,9 +178,7 @@ def batch_norm(
         if bias is not None:
             shift = shift + bias
         return named(input * scale.reshape(bshape) + shift.reshape(bshape), "NativeBatchNormBackward0")
-    n = math.prod(shape) // c if c else 0
-    if n == 0:  # an empty batch: an empty output, the running statistics untouched (as PyTorch)
-        return _affine(input, weight, bias, bshape)
+    n = math.prod(shape) // c
     if n == 1:
         raise ShapeError(  # (PyTorch's words)
             f"Expected more than 1 value per channel when training, got input size {input.shape} (batch_norm)"
@@ -187,21 +192,24 @@ def batch_norm(
     else:
         out = _affine(centered * scale, None, bias, bshape)
     # the buffers are updated on their arrays, so no graph is recorded (no no_grad block needed)
+    # PyTorch's kernel updates them in place without a version bump: an eval output recorded before still
+    # backpropagates (reading the statistics as they are then)
     if running_mean is not None:
-        _ema(running_mean, mean._array.reshape(c), momentum)
+        _ema(running_mean, mean._array.reshape(c), momentum, bump=False)
     if running_var is not None:
-        _ema(running_var, var._array.reshape(c) * (n / (n - 1)), momentum)
+        _ema(running_var, var._array.reshape(c) * (n / (n - 1)), momentum, bump=False)
     return named(out, "NativeBatchNormBackward0")
 
 
-def _ema(buffer: Tensor, value: Array, momentum: float) -> None:
-    # one write of the buffer (one version bump) instead of two in-place ops
+def _ema(buffer: Tensor, value: Array, momentum: float, bump: bool = True) -> None:
+    # one write of the buffer (one version bump, unless not ``bump``) instead of two in-place ops
     if buffer.requires_grad:  # a statistic that requires grad is still updated outside the graph
         with no_grad():
-            return _ema(buffer, value, momentum)
+            return _ema(buffer, value, momentum, bump)
     buffer._check_inplace("running statistics update")  # (an inference tensor refuses it, as in PyTorch)
     quiet(_kernels.ema_, buffer.numpy(force=True), value, momentum)
-    buffer._write()
+    if bump:
+        buffer._write()
 
 
 def layer_norm(
@@ -275,7 +283,8 @@ def instance_norm(
 
     Raises:
         ShapeError: input has fewer than 3 dims, a buffer or weight/bias is not
-            of shape (C,), or (with input stats) one spatial element per instance.
+            of shape (C,), (with input stats) one spatial element per instance, or weight/bias
+            with an empty batch (PyTorch's IndexError, also one).
         MinigradError: ``use_input_stats=False`` without running statistics.
         DTypeError: weight/bias of another float dtype than the input (running statistics may differ).
     """
@@ -285,6 +294,7 @@ def instance_norm(
     # weight and bias of the input's dtype but running statistics of any float dtype (repeated per instance)
     _check_dtypes(input, weight, bias, kernel="batch_norm")
     if not use_input_stats:
+        _empty_batch_affine(input, weight, bias)
         stats = [t.to(input.dtype) if t is not None and input.dtype.kind == "f" and t.dtype.kind == "f" else t
                  for t in (running_mean, running_var)]
         return named(batch_norm(input, stats[0], stats[1], weight, bias, False, momentum, eps),
@@ -293,22 +303,30 @@ def instance_norm(
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "instance_norm", input)
-    if n == 0:  # PyTorch fails on it too (averaging the statistics of no instance)
-        raise ShapeError(f"instance_norm: expected a non-empty batch, got input of shape {input.shape}")
     spatial = math.prod(input.shape[2:])
-    if spatial <= 1:
+    if spatial == 1:  # (0 passes: PyTorch's kernel then returns the empty input, statistics untouched)
         raise ShapeError(
             f"instance_norm: expected more than 1 spatial element when training, got input of shape "
             f"{input.shape}"
         )
+    _empty_batch_affine(input, weight, bias)
     out, mean, var = _standardize(input, tuple(range(2, input.ndim)), eps)
+    # an empty batch: the average of no instance (NaN); no spatial values: kept (PyTorch's kernel returns)
     with no_grad():
-        if running_mean is not None:
-            _ema(running_mean, mean.numpy(force=True).reshape(n, c).mean(0), momentum)
-        if running_var is not None:
-            unbiased = var.numpy(force=True) * (spatial / (spatial - 1))
-            _ema(running_var, unbiased.reshape(n, c).mean(0), momentum)
+        nan = np.full(c, np.nan)
+        if running_mean is not None and (spatial or not n):
+            _ema(running_mean, mean.numpy(force=True).reshape(n, c).mean(0) if n else nan, momentum)
+        if running_var is not None and (spatial or not n):
+            unbiased = var.numpy(force=True) * (spatial / (spatial - 1)) if n else nan
+            _ema(running_var, unbiased.reshape(n, c).mean(0) if n else nan, momentum)
     return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "ViewBackward0")
+
+
+def _empty_batch_affine(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> None:  # noqa: A002
+    """PyTorch's instance_norm repeats weight and bias per instance: an empty batch fails (IndexError)."""
+    if input.shape[0] == 0 and (weight is not None or bias is not None):
+        raise _ShapeIndexError("select(): index 0 out of range for tensor of size [0] at dimension 0 "
+                               f"(instance_norm: weight or bias with an empty batch, input {input.shape})")
 
 
 def group_norm(

@@ -142,7 +142,8 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             f"Padding size {2 * k} is not supported for {input.ndim}D input tensor. pad: {mode} padding of "
             f"the last {k} dims needs a {k + 1}D or {k + 2}D input, got input of shape {input.shape} "
             f"(non-constant modes pad the last 1, 2 or 3 dims of (N, C, ...) or (C, ...)")
-    if 0 in input.shape[input.ndim - k - 1:]:  # only a batch dim may be empty (PyTorch's rule)
+    # only a batch dim may be empty (PyTorch's rule for reflect and replicate; circular checks only the wrap)
+    if mode != "circular" and 0 in input.shape[input.ndim - k - 1:]:
         raise ShapeError(f"pad: {mode} padding needs non-empty channel and padded dims, got input of shape "
                          f"{input.shape}")
     if mode != "circular" and all(input.shape[-1 - i] + lo + hi < 1 for i, (lo, hi) in enumerate(pairs)):

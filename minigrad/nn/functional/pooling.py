@@ -18,7 +18,14 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.dtypes import kernel_error
-from minigrad.errors import DimensionError, InvalidParameterError, ShapeError, UnsupportedError, bool_args
+from minigrad.errors import (
+    DimensionError,
+    InvalidParameterError,
+    ShapeError,
+    UnsupportedError,
+    _ShapeIndexError,
+    bool_args,
+)
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints, dims_text, first_max, ntuple, spatial_input
@@ -386,11 +393,32 @@ def _no_bins(x: Tensor, out: Ints, batched: bool) -> Tensor:
     return y if batched else y.squeeze(0)
 
 
+def _global_avg(input: Tensor, output_size: Any, nd: int) -> bool:  # noqa: A002
+    """Whether output_size asks for one bin per dim (None keeps a size: one if that dim is 1)."""
+    items = [output_size] * nd if is_int(output_size) else output_size
+    if not isinstance(items, (tuple, list)) or len(items) != nd:
+        return False
+    if any(v is None for v in items) and input.ndim <= nd:
+        return False  # (PyTorch reads None's size from the input: its ValueError for too few dims)
+    return all(v == 1 if is_int(v) else v is None and input.shape[i - nd] == 1 for i, v in enumerate(items))
+
+
 def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
+    floating = isinstance(input, Tensor) and input.dtype.kind == "f"
+    if nd > 1 and floating and _global_avg(input, output_size, nd):
+        # PyTorch's 2d/3d kernels take the mean of the last nd dims for a single bin before any check of
+        # rank or emptiness: any rank of at least nd works (fewer: its mean's IndexError), empty means are nan
+        if input.ndim < nd:
+            low = max(input.ndim, 1)
+            raise _ShapeIndexError(f"Dimension out of range (expected to be in range of [{-low}, {low - 1}], "
+                                   f"but got {-nd}) ({fn}: input of shape {input.shape} for a single bin)")
+        return input.mean(tuple(range(-nd, 0)), keepdim=True)
     x, batched = spatial_input(fn, input, nd)
     if x.dtype.kind != "f":
         raise UnsupportedError(f"{fn}: adaptive average pooling needs a floating-point input (as in "
                                f"PyTorch), got {x.dtype}; convert with .float()")
+    if nd == 1 and _global_avg(input, output_size, nd):  # (1d pools as 2d and squeezes: an empty mean is nan)
+        return named(input.mean(-1, keepdim=True), "SqueezeBackward1")
     empty = [d for d in range(input.ndim - nd, input.ndim) if input.shape[d] == 0]
     if empty:  # (no bins to average: PyTorch refuses rather than return nan means)
         raise ShapeError(f"{fn}(): Expected input to have non-zero size for non-batch dimensions, but input "
@@ -399,9 +427,6 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
     if 0 in out:  # no bins: PyTorch's empty result (numpy's reshapes of empty bins raised)
         return _no_bins(x, out, batched)
     sizes = x.shape[2:]
-    if x.numel() and all(o == 1 for o in out):  # global pooling: PyTorch takes the mean (MeanBackward1)
-        y = input.mean(tuple(range(-nd, 0)), keepdim=True)
-        return named(y, "SqueezeBackward1") if nd == 1 else y  # (1d pools as 2d, then squeezes)
     if x.dtype == np.float16 and nd < 3:  # PyTorch's half 1d/2d kernels sum and divide in float32, round once
         wide = _adaptive_avg(fn, nd, input.float(), output_size).half()
         return named(wide, f"AdaptiveAvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
@@ -457,12 +482,14 @@ def adaptive_avg_pool3d(input: Tensor, output_size: OutSize) -> Tensor:  # noqa:
 def _adaptive_max(fn: str, nd: int, input: Tensor, output_size: Any,  # noqa: A002
                   return_indices: bool) -> Any:
     x, batched = spatial_input(fn, input, nd)
-    if x.numel() == 0:
-        raise ShapeError(f"{fn}: expected a non-empty input, got shape {input.shape}")
+    hollow = [i for i, v in enumerate(input.shape) if i and v == 0]
+    if hollow:  # (the first dim, a batch or the channels of one sample, may be empty: PyTorch's check)
+        raise ShapeError(f"{fn}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                         f"has sizes {list(input.shape)} with dimension {hollow[0]} being empty")
     if x.dtype.kind != "f":  # (PyTorch's kernels are float only)
         raise kernel_error("adaptive_max_pool3d_cpu" if nd == 3 else "adaptive_max_pool2d", x.dtype, "")
     out = _adaptive_size(fn, output_size, x, nd)
-    if 0 in out:  # no bins: PyTorch's empty result (numpy's max over empty bins raised)
+    if 0 in out or x.numel() == 0:  # no bins or no planes: PyTorch's empty result (numpy's max raised)
         y = _no_bins(x, out, batched)
         empty = np.zeros(y.shape, dtype=np.int64)
         return (y, from_numpy(empty)) if return_indices else y
@@ -589,6 +616,17 @@ def _max_unpool(fn: str, nd: int, input: Tensor, indices: Tensor, kernel_size: A
     if x.dtype.kind != "f":  # (PyTorch's kernels are float only)
         raise kernel_error("max_unpool3d" if nd == 3 else "max_unpool2d", x.dtype, "")
     default = [(n - 1) * ss + kk - 2 * pp for n, ss, kk, pp in zip(x.shape[2:], s, k, p)]
+    if output_size is None and any(v < 0 for v in default):  # (PyTorch's ValueError, its words)
+        i = next(i for i, v in enumerate(default) if v < 0)
+        raise InvalidParameterError(f"max_unpooling: output_size must contain non-negative spatial "
+                                    f"dimensions, but got output_size[{i}]={default[i]} ({fn}: input of "
+                                    f"shape {input.shape})")
+    empty = [i for i, v in enumerate(input.shape) if i and v == 0]
+    if empty:  # (the dims after the first: PyTorch's kernel's check)
+        shown = list(input.shape) + [1] * (nd == 1)
+        raise ShapeError(f"max_unpooling{max(nd, 2)}d_forward_out_cpu(): Expected input to have non-zero "
+                         f"size for non-batch dimensions, but got {shown} with dimension {empty[0]} being "
+                         "empty.")
     if output_size is None:
         size = tuple(default)
     else:
@@ -604,6 +642,8 @@ def _max_unpool(fn: str, nd: int, input: Tensor, indices: Tensor, kernel_size: A
         size = tuple(int(v) for v in wanted)
     n, c = x.shape[:2]
     plane = math.prod(size)
+    if x.numel() == 0:  # an empty batch (or no channels unbatched): nothing to place
+        return _no_bins(x, size, batched)
     flat_idx = (idx if batched else idx[None]).reshape(n, c, -1)
     if plane == 0:  # an empty output: PyTorch checks no index (nothing is written)
         y = x.reshape(n, c, -1)[:, :, :0].reshape(n, c, *size)

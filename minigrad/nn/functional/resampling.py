@@ -430,8 +430,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
 
     Raises:
         InvalidParameterError: upscale_factor is not a positive int.
-        ShapeError: fewer than 3 dims, channels not divisible by r^2, or no elements with r > 1 (PyTorch's
-            backward fails on those; with r = 1 an empty input comes back as it is, as PyTorch's).
+        ShapeError: fewer than 3 dims, or channels not divisible by r^2.
     """
     r = _check_factor("pixel_shuffle", "upscale_factor", upscale_factor)
     if input.ndim < 3:
@@ -441,9 +440,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
     if c % (r * r):
         raise ShapeError(f"pixel_shuffle: the channel dim (-3) of input {input.shape} must be divisible by "
                          f"upscale_factor**2 = {r * r}, got {c}")
-    if input.numel() == 0 and r > 1:  # PyTorch's backward fails on it
-        raise ShapeError(f"pixel_shuffle: got an empty input of shape {input.shape}; minigrad refuses it")
-    b = len(batch)
+    b = len(batch)  # (an empty input too: PyTorch's forward takes it, though its backward fails)
     x = input.reshape(*batch, c // (r * r), r, r, h, w)
     x = x.permute(*range(b), b, b + 3, b + 1, b + 4, b + 2)
     return named(x.reshape(*batch, c // (r * r), h * r, w * r), "PixelShuffleBackward0", input)  # (one op)
