@@ -123,7 +123,7 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
         ext = safe.amax(dims, keepdim=keepdim) if p > 0 else safe.amin(dims, keepdim=keepdim)
         rows = from_numpy(nan_in).any(dims, keepdim=keepdim) if dims is not None else from_numpy(nan_in).any()
         return where(rows, math.nan, ext)
-    if p == 0:  # the count of non-zeros, in the graph with a zero gradient (as PyTorch's)
+    if p == 0:  # the count of non-zeros, in the graph with a zero gradient (PyTorch's leaves .grad None)
         return where(from_numpy(a.numpy(force=True) != 0), 1.0, a).sum(dims, keepdim=keepdim)
     if p == 1 or single:
         return a.sum(dims, keepdim=keepdim)
