@@ -181,6 +181,19 @@ def _outcome(lib: Any, fn: Any) -> Any:
     return ("ok", tuple(out.shape))
 
 
+def _same_outcome(fn: Any) -> None:
+    """fn(torch) and fn(minigrad) both give a result of one shape, or both raise (minigrad's error also an
+    instance of the builtin class PyTorch's is)."""
+    require_torch()
+    theirs, ours = _outcome(torch, fn), _outcome(mg, fn)
+    assert theirs[0] == ours[0], (theirs, ours)
+    if theirs[0] == "ok":
+        assert theirs == ours
+    else:
+        builtin = next(c for c in type(theirs[1]).__mro__ if c.__module__ == "builtins")
+        assert isinstance(ours[1], builtin), (theirs, ours)
+
+
 _EDGE_CASES: dict[str, Any] = {
     # a single bin: PyTorch's 2d/3d adaptive average takes the mean of the last dims before any check
     "adaptive_avg_pool2d 2-D": lambda t: t.nn.functional.adaptive_avg_pool2d(t.ones(3, 4), 1),
@@ -231,15 +244,7 @@ _EDGE_CASES: dict[str, Any] = {
 
 @pytest.mark.parametrize("case", sorted(_EDGE_CASES))
 def test_shape_edge_cases(case: str) -> None:
-    require_torch()
-    fn = _EDGE_CASES[case]
-    theirs, ours = _outcome(torch, fn), _outcome(mg, fn)
-    assert theirs[0] == ours[0], (theirs, ours)
-    if theirs[0] == "ok":
-        assert theirs == ours
-    else:  # minigrad's error is also an instance of the builtin class PyTorch raises
-        builtin = next(c for c in type(theirs[1]).__mro__ if c.__module__ == "builtins")
-        assert isinstance(ours[1], builtin), (theirs, ours)
+    _same_outcome(_EDGE_CASES[case])
 
 
 def test_global_average_pool_of_any_rank_is_a_mean() -> None:
@@ -284,15 +289,7 @@ _MORE_EDGE_CASES: dict[str, Any] = {
 
 @pytest.mark.parametrize("case", sorted(_MORE_EDGE_CASES))
 def test_more_shape_edge_cases(case: str) -> None:
-    require_torch()
-    fn = _MORE_EDGE_CASES[case]
-    theirs, ours = _outcome(torch, fn), _outcome(mg, fn)
-    assert theirs[0] == ours[0], (theirs, ours)
-    if theirs[0] == "ok":
-        assert theirs == ours
-    else:
-        builtin = next(c for c in type(theirs[1]).__mro__ if c.__module__ == "builtins")
-        assert isinstance(ours[1], builtin), (theirs, ours)
+    _same_outcome(_MORE_EDGE_CASES[case])
 
 
 _LOSS_EDGE_CASES: dict[str, Any] = {
@@ -325,15 +322,7 @@ _LOSS_EDGE_CASES: dict[str, Any] = {
 
 @pytest.mark.parametrize("case", sorted(_LOSS_EDGE_CASES))
 def test_loss_edge_cases(case: str) -> None:
-    require_torch()
-    fn = _LOSS_EDGE_CASES[case]
-    theirs, ours = _outcome(torch, fn), _outcome(mg, fn)
-    assert theirs[0] == ours[0], (theirs, ours)
-    if theirs[0] == "ok":
-        assert theirs == ours
-    else:
-        builtin = next(c for c in type(theirs[1]).__mro__ if c.__module__ == "builtins")
-        assert isinstance(ours[1], builtin), (theirs, ours)
+    _same_outcome(_LOSS_EDGE_CASES[case])
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
