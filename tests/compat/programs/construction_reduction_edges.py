@@ -5,6 +5,7 @@ versus reshape on non-contiguous data, expand/broadcast_to/broadcast_shapes and 
 arithmetic, cat/stack promotion and errors, reductions of empty tensors, dtype= on sum/mean, Python
 conversions (int/float/bool/index) and operator corners on bool and integer tensors."""
 
+import _show
 import torch
 import numpy as np
 
@@ -12,13 +13,7 @@ import numpy as np
 def show(label, fn):
     """Print what fn returns, or the start of the message it raises (with the class, for the lookup and
     type errors; a ValueError or RuntimeError by its words alone)."""
-    try:
-        print(label, "->", fn())
-    except (IndexError, TypeError, NotImplementedError) as e:
-        kind = next(k for k in (IndexError, TypeError, NotImplementedError) if isinstance(e, k))
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
-    except (ValueError, RuntimeError) as e:
-        print(label, "raises", str(e).split(" (")[0][:60])
+    _show.show_words(label, fn, (IndexError, TypeError, NotImplementedError))
 
 
 show(

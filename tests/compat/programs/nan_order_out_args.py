@@ -5,18 +5,14 @@ dtype), masked_fill with non-bool masks and tensor values, index_select with int
 deprecated scatter reduce=, nonzero(as_tuple)/argwhere/isin, finfo/iinfo reprs, numpy() of a tensor that
 requires grad, item() types, integer corners of abs/neg/sqrt/sigmoid/prod/std, and norm variants."""
 
+import _show
 import torch
 
 
 def show(label, fn):
     """Print what fn returns, or the class PyTorch documents (a RuntimeError first) and the start of the
     message."""
-    kinds = (IndexError, KeyError, AttributeError, NotImplementedError, RuntimeError, TypeError, ValueError)
-    try:
-        print(label, "->", fn())
-    except kinds as e:
-        kind = next(k for k in kinds if isinstance(e, k))
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
+    _show.show(label, fn, _show.RUNTIME_FIRST)
 
 
 n = torch.tensor([3.0, float("nan"), 1.0, float("-inf"), 2.0, float("nan")])

@@ -6,49 +6,24 @@ losses with weights and options, rarer activations, group/instance/RMS norm, tra
 convolutions, unfold/fold, padding modes, affine_grid/grid_sample, grouped-query SDPA and the functional
 multi-head attention."""
 
+import _show
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 
+def summary(r):
+    """A tensor as (shape, dtype, sum, largest magnitude); anything else as it is."""
+    if not torch.is_tensor(r):
+        return r
+    return tuple(r.shape), r.dtype, round(r.double().sum().item(), 4) + 0.0, round(r.double().abs().max().item(), 4)
+
+
 def show(label, fn):
-    """After seeding, print what fn returns, or the class PyTorch documents and the start of the message."""
+    """After seeding, print fn's result summarized, or the class PyTorch documents and the start of the
+    message."""
     torch.manual_seed(3)
-    try:
-        r = fn()
-        if torch.is_tensor(r):  # (a summary: shape, dtype, sum and largest magnitude)
-            r = (
-                tuple(r.shape),
-                r.dtype,
-                round(r.double().sum().item(), 4) + 0.0,
-                round(r.double().abs().max().item(), 4),
-            )
-        print(label, "->", r)
-    except (
-        IndexError,
-        KeyError,
-        AttributeError,
-        TypeError,
-        NotImplementedError,
-        ValueError,
-        RuntimeError,
-        AssertionError,
-    ) as e:
-        kind = next(
-            k
-            for k in (
-                IndexError,
-                KeyError,
-                AttributeError,
-                TypeError,
-                NotImplementedError,
-                ValueError,
-                RuntimeError,
-                AssertionError,
-            )
-            if isinstance(e, k)
-        )
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
+    _show.show(label, lambda: summary(fn()))
 
 
 torch.manual_seed(11)

@@ -7,16 +7,7 @@ and Adam refusing a sparse Embedding gradient."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-
-
-def show(label, fn):
-    """Print what fn returns, or the class PyTorch documents and the start of the message."""
-    kinds = (IndexError, KeyError, AttributeError, NotImplementedError, TypeError, ValueError, RuntimeError)
-    try:
-        print(label, "->", fn())
-    except kinds as e:
-        kind = next(k for k in kinds if isinstance(e, k))
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
+from _show import show
 
 
 torch.manual_seed(0)

@@ -4,6 +4,7 @@ of leaves with grads and of non-leaves, operator.index/math/range/slicing with 0
 zip/unpacking over tensors, truthiness, numpy interop, hashing, divmod, ~ and & on the wrong dtypes, @ with a
 number, and in-place operators that cannot broadcast or cast back (int *= 2.5, int /= 2)."""
 
+import _show
 import torch
 import copy
 import math
@@ -14,12 +15,7 @@ import torch.nn as nn
 def show(label, fn):
     """Print what fn returns, or the class PyTorch documents (a RuntimeError first) and the start of the
     message."""
-    kinds = (IndexError, KeyError, AttributeError, NotImplementedError, RuntimeError, TypeError, ValueError)
-    try:
-        print(label, "->", fn())
-    except kinds as e:
-        kind = next(k for k in kinds if isinstance(e, k))
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
+    _show.show(label, fn, _show.RUNTIME_FIRST)
 
 
 show("format vec", lambda: f"{torch.ones(2):.2f}")

@@ -4,6 +4,7 @@ total_length, unpad/unpack_sequence, the lengths errors), a GRU and a projected 
 input, a disabled CPU autocast region, and GradScaler on the CPU: scaling, unscale_, a step skipped for an
 inf gradient, the scale's growth and backoff, and its state_dict."""
 
+import _show
 import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import (
@@ -19,13 +20,7 @@ from torch.nn.utils.rnn import (
 def show(label, fn):
     """Print what fn returns, or the start of the message it raises (with the class, for the lookup and
     type errors; a ValueError or RuntimeError by its words alone)."""
-    try:
-        print(label, "->", fn())
-    except (IndexError, KeyError, TypeError) as e:
-        kind = next(k for k in (IndexError, KeyError, TypeError) if isinstance(e, k))
-        print(label, "raises", kind.__name__, str(e).split(" (")[0][:60])
-    except (ValueError, RuntimeError) as e:
-        print(label, "raises", str(e).split(" (")[0][:60])
+    _show.show_words(label, fn, (IndexError, KeyError, TypeError))
 
 
 seqs = [torch.tensor([1, 2, 3]), torch.tensor([4]), torch.tensor([5, 6])]
