@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
@@ -29,7 +29,7 @@ __all__ = [
     "memory_owner", "pack", "pinv", "product_sum_to", "qr", "qr_positive", "quiet", "remainder",
     "reset_errstate", "round_to_bfloat16", "select", "set_errstate", "shared_left_grad", "sigmoid", "sign",
     "slogdet",
-    "softmax", "solve", "sum_of_squares", "sum_over", "svd", "xlogy",
+    "softmax", "solve", "stack_first", "sum_of_squares", "sum_over", "svd", "xlogy",
 ]  # fmt: skip
 
 Array: TypeAlias = npt.NDArray[Any]
@@ -671,6 +671,23 @@ def remainder(a: Array, b: Array) -> Array:
 # --------------------------------------------------------------- linear algebra
 # numpy.linalg's LAPACK calls, batched over the leading dims. A failure raises numpy's LinAlgError, which
 # ops.py turns into minigrad's. A primitive has one output, so a decomposition's results come back packed.
+
+
+def stack_first(arrays: Sequence[Array]) -> Array | None:
+    """``np.stack(arrays)`` for same-shape, same-dtype arrays of rank >= 1: one concatenate and a reshape.
+
+    np.stack makes a new-axis view of each array first (~0.2 us each, more than copying a sample's
+    row); joining them flat and viewing the result as (n, *shape) copies each array once and
+    nothing else. None for 0-d arrays and when the joined result is not row-major (inputs laid out
+    otherwise, whose stacking the caller lays out itself).
+    """
+    first = arrays[0]
+    if not first.ndim:
+        return None
+    out = np.concatenate(arrays)
+    if not out.flags.c_contiguous:
+        return None
+    return out.reshape((len(arrays), *first.shape))
 
 
 def pack(*parts: Array) -> Array:

@@ -235,6 +235,7 @@ def mark_view(out: Tensor, base: Tensor, creator: str, index: int, custom: bool 
     ref = getattr(base, "_viewbase", None)
     root = ref() if ref is not None else None
     marked = CreationRef(base if root is None else root)
+    marked.held = marked()  # (a view holds its base, as PyTorch's: see Tensor._view)
     marked.creator, marked.index, marked.custom = creator, index, custom
     out._viewbase = marked
 
@@ -1907,8 +1908,9 @@ class TensorMethods:
         """The tensor this one is a view of (the first one of a chain of views), or None, as PyTorch's:
         set by the view ops (reshape, slicing, permute, expand, ...) when the result shares memory.
 
-        The view holds its base weakly (so it keeps no intermediate of a graph alive); once the base is
-        gone, a new tensor over the same memory stands for it.
+        The view holds its base, as PyTorch's views do, so a write to either reaches the other's version
+        counter for as long as the view lives. (Should the base be gone, a new tensor over the same memory
+        stands for it.)
         """
         ref: BaseRef | None = getattr(self, "_viewbase", None)
         if ref is None:

@@ -25,7 +25,15 @@ from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
 from minigrad._clock import tick
 from minigrad._format import tensor_repr
-from minigrad._kernels import clamp_into, fma32, memory_owner, partial_overlap, quiet, writable_alias
+from minigrad._kernels import (
+    clamp_into,
+    fma32,
+    memory_owner,
+    partial_overlap,
+    quiet,
+    stack_first,
+    writable_alias,
+)
 from minigrad._leaf_rules import (
     NON_LEAF_FLAG,
     NUMPY_REQUIRES_GRAD,
@@ -584,7 +592,12 @@ class Tensor(TensorMethods):
         a, shared = self._array, out._array.base  # (a view's numpy base: the memory's owner, or a temp)
         if shared is not None and (shared is a or shared is a.base) and out is not self:
             base = getattr(self, "_viewbase", None) if a.base is not None else None  # (owner: skip getattr)
-            out._viewbase = base = base or _methods.BaseRef(self)
+            if base is None:
+                # a view holds its base (PyTorch's views do): a base that is gone would leave its views, and
+                # the views of views made later, sharing no version counter (x = arange(12.).view(3, 4); x[1])
+                base = _methods.BaseRef(self)
+                base.held = self
+            out._viewbase = base
             owner = base()
             if owner is not None:  # (its writes reach this view's version: see _write)
                 if owner._version:  # (the counter it shares with its base; its op saw the view at 0)
@@ -2174,7 +2187,17 @@ class Tensor(TensorMethods):
 
     def __getitem__(self, index: Any) -> Tensor:
         steps: tuple[tuple[Any, ...], ...]
-        if type(index) is int and self._array.ndim:  # x[i], the most common index, needs no normalizing
+        a = self._array
+        if (type(index) is int and not self._requires_grad and type(a) is np.ndarray and a.ndim
+                and not (_extras.stale or _extras.subclass or _inference.threads)):
+            # A Dataset's x[i] on data that needs no gradient: the view without an op's dispatch (the op
+            # would record nothing). A custom Dataset's sample costs 3x PyTorch's through the op.
+            try:
+                view = a[index] if a.ndim > 1 else a[index, ...]  # (a 0-d view, not a numpy scalar)
+            except IndexError as e:
+                raise index_error(index, self.shape, e) from None
+            return self._view(from_numpy(view))
+        if type(index) is int and a.ndim:  # x[i], the most common index, needs no normalizing
             steps = ((index,),)
         elif type(index) is tuple and 0 < len(index) <= self._array.ndim and set(map(type, index)) == {int}:
             steps = (index,)  # (x[i, j]: ints only, likewise)
@@ -2942,7 +2965,15 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ts = _check_tensors("stack", tensors)
     if not ts:
         raise InvalidParameterError("stack expects a non-empty TensorList")
-    have = ts[0]._array.shape
+    first = ts[0]._array
+    have = first.shape
+    if (dim == 0 and type(first) is np.ndarray and not any(t._requires_grad for t in ts)
+            and not (_extras.stale or _extras.subclass or _inference.threads)
+            and all(t._array.shape == have and t._array.dtype == first.dtype for t in ts)):
+        # a batch of samples that records no graph (collate's stack): the op's forward without its dispatch
+        out = stack_first([t._array for t in ts])
+        if out is not None:
+            return from_numpy(out)
     if len({t._array.shape for t in ts}) > 1:
         i = next(i for i, t in enumerate(ts) if t._array.shape != have)
         raise ShapeError(f"stack expects each tensor to be equal size, but got {list(have)} at entry 0 and "

@@ -99,7 +99,12 @@ def _module_getattr(module: types.ModuleType) -> Callable[[str], Any]:
     return __getattr__
 
 
+_SLOTS = frozenset(Tensor.__slots__)
+
+
 def _tensor_getattr(self: Tensor, name: str) -> Any:
+    if name in _SLOTS:  # minigrad's own getattr(t, "_viewbase", None) on a hot path: no message to format
+        raise AttributeError(name)
     if name.startswith("__") and name.endswith("__"):
         raise AttributeError(f"'Tensor' object has no attribute {name!r}")
     raise AttributeError(

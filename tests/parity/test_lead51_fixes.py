@@ -1,0 +1,108 @@
+"""Lead session 51: the paths a custom Dataset's samples take (``x[i]`` on data that needs no gradient,
+``torch.stack`` of a batch, ``default_collate``) skip the op dispatch; each keeps PyTorch's semantics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _sample_views(lib: Any) -> list[Any]:
+    """What a script can observe of ``x[i]``: values, shape, base, shared memory, versions, errors."""
+    x = lib.arange(12.0).reshape(3, 4)
+    y = lib.tensor([3, 1, 2])
+    row, last, item = x[1], x[-1], y[2]
+    seen: list[Any] = [row.tolist(), last.tolist(), item.shape, item.item(), row._base is x, item._base is y,
+                       row.requires_grad, row.grad_fn is None, row.is_contiguous(), row._version]
+    x.add_(1)  # an in-place write of the base moves its views' versions and is seen through them
+    seen += [row._version, row.tolist()]
+    row.mul_(2)  # and one through a view moves the base's
+    seen += [x._version, x.tolist()]
+    for bad in (3, -4):
+        with pytest.raises(IndexError) as e:
+            x[bad]
+        seen.append(str(e.value).split(" (")[0])
+    return seen
+
+
+def test_an_int_index_of_data_that_needs_no_gradient_is_a_view_as_pytorchs() -> None:
+    torch = require_torch()
+    assert _sample_views(mg) == _sample_views(torch)
+
+
+def test_an_int_index_still_records_through_data_that_needs_a_gradient() -> None:
+    w = mg.ones(3, 2, requires_grad=True)
+    w[1].sum().backward()
+    assert w.grad is not None and w.grad.tolist() == [[0, 0], [1, 1], [0, 0]]
+    with mg.inference_mode():  # (the op's path: an inference tensor's view is one too)
+        v = mg.ones(2, 2)[0]
+    assert v.is_inference()
+
+
+def _batches(lib: Any) -> list[Any]:
+    rows = [lib.arange(6.0).reshape(2, 3)[i] for i in range(2)] + [lib.full((3,), 7.0)]
+    cols = [lib.arange(6.0).reshape(2, 3).t()[i] for i in range(3)]  # (not contiguous)
+    seen: list[Any] = []
+    for ts in (rows, cols, [lib.tensor(1), lib.tensor(5)], [lib.ones(2, 2, dtype=lib.float64)] * 2):
+        s = lib.stack(ts)
+        seen += [s.tolist(), s.dtype == ts[0].dtype, s.shape, s.is_contiguous(), s.grad_fn is None]
+        s[0].fill_(-1)  # a new array: the samples are not changed
+        seen.append(ts[0].tolist())
+    mixed = lib.stack([lib.ones(2), lib.ones(2, dtype=lib.float64)])  # promoted
+    seen.append(str(mixed.dtype).split(".")[-1])
+    with pytest.raises(RuntimeError) as e:
+        lib.stack([lib.ones(3), lib.ones(2)])
+    seen.append(str(e.value).split(" (")[0])
+    collate = lib.utils.data.default_collate
+    samples = [(lib.arange(4.0)[i:i + 2], lib.tensor(i), i) for i in range(3)]
+    xb, yb, ib = collate(samples)
+    names = [str(t.dtype).split(".")[-1] for t in (yb, ib)]
+    seen += [xb.tolist(), yb.tolist(), ib.tolist(), names, xb.is_contiguous()]
+    return seen
+
+
+def test_stack_and_collate_of_a_batch_that_records_nothing_agree_with_pytorch() -> None:
+    torch = require_torch()
+    assert _batches(mg) == _batches(torch)
+
+
+def test_stack_of_samples_that_need_a_gradient_still_records() -> None:
+    w = mg.ones(3, requires_grad=True)
+    s = mg.stack([w * 2, w * 3])
+    s.sum().backward()
+    assert s.grad_fn is not None and type(s.grad_fn).__name__ == "StackBackward0"
+    assert w.grad is not None and np.array_equal(w.grad.numpy(), np.full(3, 5.0, np.float32))
+
+
+def _saved_view_then_base_written(lib: Any, order: str) -> Any:
+    """A view saved by an op, then its base (or the base's base) written in place: PyTorch's backward
+    refuses."""
+    w = lib.ones(4, requires_grad=True)
+    if order == "temporary root":  # x is a view of a temporary: x's views must still share x's counter
+        x = lib.arange(12.0).reshape(3, 4)
+        row = x[1]
+    else:  # the root is dropped after the views were made
+        root = lib.arange(12.0)
+        x = root.view(3, 4)
+        row = x[1]
+        del root
+    loss = (w * row).sum()
+    x.add_(1)
+    try:
+        loss.backward()
+    except RuntimeError as e:
+        return (row._version, x._version, str(e).split(":")[0])
+    return (row._version, x._version, w.grad.tolist())
+
+
+@pytest.mark.parametrize("order", ["temporary root", "root dropped later"])
+def test_a_write_to_a_base_whose_own_base_is_gone_still_reaches_its_views(order: str) -> None:
+    """minigrad's views held their base weakly: with the root gone, x[1] and x shared no version counter, so
+    the backward read the new values (a wrong gradient) where PyTorch's refuses."""
+    torch = require_torch()
+    assert _saved_view_then_base_written(mg, order) == _saved_view_then_base_written(torch, order)
