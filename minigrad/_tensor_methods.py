@@ -235,7 +235,7 @@ def mark_view(out: Tensor, base: Tensor, creator: str, index: int, custom: bool 
     ref = getattr(base, "_viewbase", None)
     root = ref() if ref is not None else None
     marked = CreationRef(base if root is None else root)
-    marked.held = marked()  # (a view holds its base, as PyTorch's: see Tensor._view)
+    marked.held = base if root is None else root  # (a view holds its base, as PyTorch's: see Tensor._view)
     marked.creator, marked.index, marked.custom = creator, index, custom
     out._viewbase = marked
 

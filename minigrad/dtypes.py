@@ -371,13 +371,16 @@ def is_floating_point(input: Any) -> builtins.bool:  # noqa: A002
 
 
 def wide_ints(arr: np.ndarray[Any, Any], dtype: Any) -> np.ndarray[Any, Any]:
-    """Python ints beyond int64 (numpy read them as uint64 or objects): PyTorch's ValueError, unless a float
-    ``dtype`` was asked for (then they are floats, as PyTorch's)."""
-    flat = arr.ravel()
-    if not all(type(v) is builtins.int or isinstance(v, np.integer) for v in flat.tolist()):
+    """Python ints beyond int64 (numpy read them as uint64 or objects): PyTorch's ValueError, unless the
+    tensor is one of floats (a float ``dtype``, or none given and a float among the numbers) or bools:
+    then they are converted as PyTorch's are (float64 here; the caller rounds to the tensor's dtype)."""
+    values = arr.ravel().tolist()
+    if not all(type(v) in _PYTHON_NUMBERS or isinstance(v, np.integer) for v in values):
         return arr
-    if dtype is not None and resolve_dtype(dtype).kind == "f":
-        return np.array(arr.tolist(), dtype=np.float64)
+    kind = resolve_dtype(dtype).kind if dtype is not None else (
+        "f" if any(type(v) is builtins.float for v in values) else "i")
+    if kind in "fb":
+        return arr.astype(np.float64 if kind == "f" else np.bool_)
     raise InvalidParameterError("Overflow when unpacking long long")
 
 
@@ -464,6 +467,24 @@ def default_dtype_for(dt: np.dtype[Any]) -> np.dtype[Any]:
 
 
 _PYTHON_NUMBERS = {builtins.float, builtins.int, builtins.bool}
+
+
+def plain_numbers(data: list[Any] | tuple[Any, ...]) -> builtins.bool:
+    """Whether nested lists/tuples hold Python numbers only (no tensors, arrays or numpy scalars): the
+    usual data, which numpy reads as PyTorch does, with nothing to convert, warn of or promote."""
+    stack = [data]
+    while stack:
+        seq = stack.pop()
+        types = set(map(type, seq))
+        if types <= _PYTHON_NUMBERS:
+            continue
+        if not types <= _SEQUENCES:
+            return False
+        stack.extend(seq)
+    return True
+
+
+_SEQUENCES = {list, tuple}
 
 
 def sequence_dtype(data: Any, default: np.dtype[Any]) -> np.dtype[Any] | None:

@@ -225,7 +225,9 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
             raise TypeError(f"new(): invalid data type '{type(data).__name__}' (cannot make a tensor from a "
                             f"string: {data!r})")
         items = data
-        if type(data) in (list, tuple):
+        # numbers only (the usual data): nothing to convert, warn of or promote (three scans saved)
+        plain = type(data) in (list, tuple) and _dtypes.plain_numbers(data)
+        if type(data) in (list, tuple) and not plain:
             items = _dtypes.tensors_as_scalars(data, Tensor)
             if (not _array_list_warned or is_warn_always_enabled()) and not set(map(type, data)) <= _NUMBERS:
                 _warn_array_list(data)
@@ -241,13 +243,16 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
             # tensors in the lists bring their dtypes (a float64 one makes it float64, uint8 ones uint8;
             # other floats give the default, as float arrays do).
             # An explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
-            inferred = _dtypes.sequence_dtype(data, get_default_dtype())
+            inferred = None if plain else _dtypes.sequence_dtype(data, get_default_dtype())
             if inferred is not None and inferred in DTYPES:
                 dtype = inferred
             elif arr.dtype.kind == "f" and (inferred is None or inferred != float64):
                 arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype in (np.uint64, object) and not isinstance(data, (np.ndarray, np.generic)):
-        arr = _dtypes.wide_ints(arr, dtype)
+        wide = _dtypes.wide_ints(arr, dtype)
+        if dtype is None and wide.dtype == np.float64 and arr.dtype == object:
+            dtype = get_default_dtype()  # (Python floats with huge ints: a tensor of the default dtype)
+        arr = wide
     if arr.dtype == object or arr.dtype.kind in "USVOc":  # (PyTorch: a ValueError for strings, a RuntimeError
         # for None; both, and the TypeError minigrad raised first)
         if isinstance(data, np.ndarray):  # (an array itself: PyTorch's TypeError, in its words)
@@ -258,10 +263,13 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if dtype is None and arr.dtype in DTYPES and isinstance(data, (np.ndarray, np.generic)):
         dtype = arr.dtype  # numpy data keeps a dtype minigrad has (a uint8 image stays uint8), as in PyTorch
     target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
-    if target.kind in "iu" and not isinstance(data, (Tensor, np.ndarray, np.generic)):
+    made = not isinstance(data, (Tensor, np.ndarray, np.generic))  # (arr: numpy's reading of Python data)
+    if made and target.kind in "iu" and arr.dtype != target:
         check_fits(arr, target, "tensor()")  # Python numbers do not wrap around, as in PyTorch
     if target == np.float16 and arr.dtype == np.float64:  # (PyTorch's double -> half rounds through float)
         arr = quiet(np.asarray, arr, np.float32)
+    if type(data) in (list, tuple) and arr.dtype == target and type(arr) is np.ndarray and arr.base is None:
+        return arr  # (numpy's new array of the lists' numbers, which nobody else holds: no second copy)
     # quiet: 1e300 as float32 is inf without a RuntimeWarning, as in PyTorch
     return quiet(np.array, arr, target)
 

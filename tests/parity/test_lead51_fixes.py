@@ -106,3 +106,31 @@ def test_a_write_to_a_base_whose_own_base_is_gone_still_reaches_its_views(order:
     the backward read the new values (a wrong gradient) where PyTorch's refuses."""
     torch = require_torch()
     assert _saved_view_then_base_written(mg, order) == _saved_view_then_base_written(torch, order)
+
+
+@pytest.mark.parametrize("data, dtype", [
+    ([196, 1e30, 2**64], None), ([2**64, 1.5], None), ([[2**64, 1.5]], "float64"), ([True, 2**64], "bool"),
+    ([2**64], "float32"), ([2**64], None), ([2**63], None), ([2**64], "int64"),
+])
+def test_ints_beyond_int64_among_floats_or_for_bools_are_converted_as_pytorchs(data: Any, dtype: Any) -> None:
+    """PyTorch infers floats when a float is among the numbers (and takes any dtype= of floats or bools), so
+    a huge int is converted; minigrad refused every list holding a float beside one."""
+    torch = require_torch()
+
+    def make(lib: Any) -> Any:
+        try:
+            t = lib.tensor(data, dtype=None if dtype is None else getattr(lib, dtype))
+        except ValueError as e:
+            return str(e).split(" (")[0]
+        return str(t.dtype).split(".")[-1], t.tolist()
+
+    assert make(mg) == make(torch)
+
+
+@pytest.mark.parametrize("data", [[1] * 64, [0.5, 2] * 8, [[1.0, 2.0]] * 3, [True, False], (1, 2.5), [[]],
+                                  []])
+def test_tensor_of_python_numbers_is_a_new_array_with_pytorchs_dtype(data: Any) -> None:
+    torch = require_torch()
+    t, ref = mg.tensor(data), torch.tensor(data)
+    assert (str(t.dtype).split(".")[-1], t.tolist()) == (str(ref.dtype).split(".")[-1], ref.tolist())
+    assert t.numpy().flags.owndata and t.numpy().flags.writeable
