@@ -209,9 +209,10 @@ class BaseRef(weakref.ref):  # type: ignore[type-arg]
     is the tensor over the base's memory that stands for it once it is gone; ``held``, the base itself
     once an in-place op through a view gave it a new history its views must take."""
 
-    __slots__ = ("held", "standin")
+    __slots__ = ("held", "standin", "views")
     held: Tensor
     standin: Tensor
+    views: list[weakref.ref[Tensor]]  # the base's views (its ``_views``), kept here for them once it is gone
 
 
 # id(tensor) -> (a weak reference that drops the entry with the tensor, the dict assigned to its
@@ -235,7 +236,9 @@ def mark_view(out: Tensor, base: Tensor, creator: str, index: int, custom: bool 
     ref = getattr(base, "_viewbase", None)
     root = ref() if ref is not None else None
     marked = CreationRef(base if root is None else root)
-    marked.held = base if root is None else root  # (a view holds its base, as PyTorch's: see Tensor._view)
+    views = getattr(ref if root is not None else getattr(base, "_selfref", None), "views", None)
+    if views is not None:  # (its base's views list: see Tensor._view)
+        marked.views = views
     marked.creator, marked.index, marked.custom = creator, index, custom
     out._viewbase = marked
 
@@ -462,8 +465,8 @@ _typed_storage_warned = [False]  # PyTorch warns of TypedStorage's removal once 
 #: slots pickle and copy leave out: Python's own, the weak links to aliases (see __getstate__), the ticks
 #: of requires_grad switches (this process's clock) and the gradient (PyTorch's pickle and copy.copy drop
 #: it; deepcopy copies it, see __deepcopy__)
-_UNPICKLED = frozenset({"__dict__", "__weakref__", "_grad_gaps", "_grad_off", "_vgroup", "_viewbase",
-                        "_views", "grad"})
+_UNPICKLED = frozenset({"__dict__", "__weakref__", "_grad_gaps", "_grad_off", "_selfref", "_vgroup",
+                        "_viewbase", "_views", "grad"})
 
 
 class TensorMethods:
@@ -1908,9 +1911,8 @@ class TensorMethods:
         """The tensor this one is a view of (the first one of a chain of views), or None, as PyTorch's:
         set by the view ops (reshape, slicing, permute, expand, ...) when the result shares memory.
 
-        The view holds its base, as PyTorch's views do, so a write to either reaches the other's version
-        counter for as long as the view lives. (Should the base be gone, a new tensor over the same memory
-        stands for it.)
+        The view holds its base weakly (so it keeps no intermediate of a graph alive); once the base is
+        gone, a new tensor over the same memory stands for it.
         """
         ref: BaseRef | None = getattr(self, "_viewbase", None)
         if ref is None:

@@ -100,7 +100,6 @@ def _unsafe(pieces: tuple[Tensor, ...], name: str) -> tuple[Tensor, ...]:
         base = ref() if type(ref) is CreationRef else None
         if base is not None:
             t._viewbase = BaseRef(base)
-            t._viewbase.held = base
         if t._ctx is not None:
             t._ctx.label = name
         ref = getattr(t, "_viewbase", None)

@@ -336,7 +336,8 @@ class Tensor(TensorMethods):
     # __dict__: scripts put their own attributes on tensors (x.foo = 2), as PyTorch lets them
     __slots__ = (
         "__dict__", "__weakref__", "_array", "_born", "_ctx", "_grad_gaps", "_grad_off", "_hooks",
-        "_inference", "_requires_grad", "_retains_grad", "_version", "_vgroup", "_viewbase", "_views", "grad",
+        "_inference", "_requires_grad", "_retains_grad", "_selfref", "_version", "_vgroup", "_viewbase",
+        "_views", "grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
@@ -360,8 +361,10 @@ class Tensor(TensorMethods):
     # off before a switch on (ops recorded then hold it with no edge), and the tick of the latest switch off.
     _grad_gaps: list[tuple[int, int]]
     _grad_off: int
-    # Set only on a base once it has views: weak links to them, whose versions its writes move.
+    # Set only on a base once it has views: weak links to them, whose versions its writes move (the
+    # list its link ``_selfref``, which its views hold as ``_viewbase``, keeps for them once it is gone).
     _views: list[weakref.ref[Tensor]]
+    _selfref: _methods.BaseRef
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
     # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
     # outside inference_mode never write it; read with getattr(t, "_inference", 0).
@@ -600,26 +603,29 @@ class Tensor(TensorMethods):
         a, shared = self._array, out._array.base  # (a view's numpy base: the memory's owner, or a temp)
         if shared is not None and (shared is a or shared is a.base) and out is not self:
             base = getattr(self, "_viewbase", None) if a.base is not None else None  # (owner: skip getattr)
-            if base is None:
-                # a view holds its base (PyTorch's views do): a base that is gone would leave its views, and
-                # the views of views made later, sharing no version counter (x = arange(12.).view(3, 4); x[1])
-                base = _methods.BaseRef(self)
-                base.held = self
+            if base is None:  # this tensor is the base: its one link, shared by all its views
+                base = getattr(self, "_selfref", None)
+                if base is None:
+                    base = self._selfref = _methods.BaseRef(self)
             out._viewbase = base
             owner = base()
-            if owner is not None:  # (its writes reach this view's version: see _write)
-                if owner._version:  # (the counter it shares with its base; its op saw the view at 0)
-                    out._version = owner._version
-                    if out._ctx is not None:
-                        out._ctx.out_version = out._version
-                views: list[weakref.ref[Tensor]] | None = getattr(owner, "_views", None)
-                if views is None:
-                    views = owner._views = []
-                elif len(views) >= 16 and not len(views) & (len(views) - 1):
-                    # (a parameter viewed every step: drop the views that are gone, at lengths 16, 32, 64, ...
-                    # so that a base with many live views, an RNN input's time steps, costs no quadratic time)
-                    views[:] = [r for r in views if r() is not None]
-                views.append(weakref.ref(out))
+            version = owner._version if owner is not None else self._version
+            if version:  # (the counter it shares with its base; its op saw the view at 0)
+                out._version = version
+                if out._ctx is not None:
+                    out._ctx.out_version = version
+            # The views list lives on the link, which every view holds: with the base gone (a temporary
+            # whose views outlive it, x = arange(12.).view(3, 4)), its views still share one version counter.
+            views: list[weakref.ref[Tensor]] | None = getattr(base, "views", None)
+            if views is None:
+                views = base.views = (getattr(owner, "_views", None) if owner is not None else None) or []
+            if owner is not None and getattr(owner, "_views", None) is not views:
+                owner._views = views  # (unset by a write that found no live view: see _write)
+            if len(views) >= 16 and not len(views) & (len(views) - 1):
+                # (a parameter viewed every step: drop the views that are gone, at lengths 16, 32, 64, ...
+                # so that a base with many live views, an RNN input's time steps, costs no quadratic time)
+                views[:] = [r for r in views if r() is not None]
+            views.append(weakref.ref(out))
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
             out._inference = INFERENCE
         return out
@@ -698,6 +704,9 @@ class Tensor(TensorMethods):
             InvalidParameterError: an unsupported dtype.
             TypeError: arguments that fit none of PyTorch's forms.
         """
+        if len(args) == 1 and not kwargs and ((type(args[0]) is str and args[0] == "cpu")
+                                              or (type(args[0]) is device and args[0].type == "cpu")):
+            return self  # x.to(device) of a script that also runs on a GPU: nothing to check or convert
         dtype, copy = parse_to(args, kwargs, "Tensor.to")
         dt = self.dtype if dtype is None else resolve_dtype(dtype)
         fmt = kwargs.get("memory_format") or preserve_format
@@ -710,18 +719,26 @@ class Tensor(TensorMethods):
 
     def float(self, *, memory_format: Any = None) -> Tensor:
         """Convert to float32 (``memory_format=`` as in :meth:`to`)."""
+        if memory_format is None and self._array.dtype == float32:
+            return self  # (as PyTorch's: nothing to convert)
         return self.to(float32, memory_format=memory_format)
 
     def double(self, *, memory_format: Any = None) -> Tensor:
         """Convert to float64 (``memory_format=`` as in :meth:`to`)."""
+        if memory_format is None and self._array.dtype == float64:
+            return self  # (as PyTorch's: nothing to convert)
         return self.to(float64, memory_format=memory_format)
 
     def long(self, *, memory_format: Any = None) -> Tensor:
         """Convert to int64 (``memory_format=`` as in :meth:`to`)."""
+        if memory_format is None and self._array.dtype == int64:
+            return self  # (as PyTorch's: nothing to convert)
         return self.to(int64, memory_format=memory_format)
 
     def bool(self, *, memory_format: Any = None) -> Tensor:
         """Convert to bool (``memory_format=`` as in :meth:`to`)."""
+        if memory_format is None and self._array.dtype == bool_:
+            return self  # (as PyTorch's: nothing to convert)
         return self.to(bool_, memory_format=memory_format)
 
     def requires_grad_(self, flag: builtins.bool = True) -> Tensor:
@@ -1038,7 +1055,7 @@ class Tensor(TensorMethods):
         if len(family) == 1:  # its views and aliases are gone (a weight's .T from the last forward): unset
             # their lists (nothing else holds them), so later writes take the path above instead of walking
             # dead references (an optimizer writes every parameter every step)
-            for name in ("_views", "_vgroup"):
+            for name in ("_views", "_vgroup", "_selfref"):
                 if getattr(self, name, None) is not None:
                     delattr(self, name)
         version = max([t._version for t in family]) + 1
@@ -2149,7 +2166,9 @@ class Tensor(TensorMethods):
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in range [-ndim-1, ndim])."""
         d = norm_dim(dim, self.ndim + 1)
-        return _named(self.reshape((*self.shape[:d], 1, *self.shape[d:])), self, "UnsqueezeBackward0")
+        shape = self._array.shape  # (the target is valid by construction: reshape's checks are not needed)
+        return _named(self._view(_ops.Reshape.apply(self, shape=(*shape[:d], 1, *shape[d:]))), self,
+                      "UnsqueezeBackward0")
 
     @dim_aliases
     def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
@@ -2626,6 +2645,8 @@ def _version_family(t: Tensor) -> list[Tensor]:
         ref = getattr(member, "_viewbase", None)
         if ref is not None:
             add(ref())
+            for r in getattr(ref, "views", None) or ():  # (its base's views, also once the base is gone)
+                add(r())
         for r in getattr(member, "_vgroup", None) or ():
             add(r())
         for r in getattr(member, "_views", None) or ():

@@ -198,9 +198,10 @@ BUDGETS: dict[str, int] = {
     # +2 the requires_grad switch spans are slots (a Parameter's __dict__ stays empty) (lead49)
     # +3 progs38: Python ints beyond int64 in tensor() data raise PyTorch's ValueError (dtypes.wide_ints);
     # ~ of a float tensor in PyTorch's words
-    # +26 lead51: x[i] of data without a gradient skips the op; stack's batch path; views hold their base
+    # +26 lead51: x[i] of data without a gradient skips the op; stack's batch path; views share counters
     # +8 lead51: tensor() of Python numbers scans the lists once; huge ints among floats become floats
-    "minigrad/tensor.py": 3145,
+    # +21 lead51: views keep their siblings through the base's link; to()/float() of nothing to do return self
+    "minigrad/tensor.py": 3166,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -1493,9 +1494,10 @@ BUDGETS: dict[str, int] = {
     # +55 fuzz50nn: empty-input and rank edges of pools, norms, pads and bilinear
     # +9 fuzz50nn: loss shape edges (cross_entropy, nll_loss, multi_margin_loss)
     # +5 fuzz50nn: batch_norm's statistics without a version bump
-    # +66 lead51: a custom Dataset's sample and batch paths (x[i], stack, collate); views hold their base
+    # +66 lead51: a custom Dataset's sample and batch paths (x[i], stack, collate); view version links
     # +29 lead51: tensor() of Python numbers scans the lists once; huge ints among floats become floats
-    "minigrad": 75806,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +22 lead51: views keep their siblings through the base's link; to()/float() of nothing to do return self
+    "minigrad": 75828,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 
