@@ -134,3 +134,17 @@ def test_tensor_of_python_numbers_is_a_new_array_with_pytorchs_dtype(data: Any) 
     t, ref = mg.tensor(data), torch.tensor(data)
     assert (str(t.dtype).split(".")[-1], t.tolist()) == (str(ref.dtype).split(".")[-1], ref.tolist())
     assert t.numpy().flags.owndata and t.numpy().flags.writeable
+
+
+def _conversions(lib: Any) -> list[Any]:
+    x, i = lib.ones(2, 3), lib.ones(2, dtype=lib.int64)
+    w = lib.ones(2, 3, requires_grad=True)
+    u = w.t().unsqueeze(1)
+    return [x.float() is x, x.to("cpu") is x, x.to(lib.device("cpu")) is x, i.long() is i, x.double() is x,
+            i.bool() is i, x.to("cpu", lib.float64) is x, type(u.grad_fn).__name__, tuple(u.shape), u._base is w,
+            u.is_contiguous(), x.unsqueeze(-1).shape == (2, 3, 1), x.unsqueeze(0)._base is x]
+
+
+def test_conversions_with_nothing_to_do_return_self_and_unsqueeze_is_a_view_as_pytorchs() -> None:
+    torch = require_torch()
+    assert _conversions(mg) == _conversions(torch)
