@@ -107,6 +107,10 @@ def _unsafe(pieces: tuple[Tensor, ...], name: str) -> tuple[Tensor, ...]:
         views = getattr(owner, "_views", None)
         if views:  # unchecked: writes to the base leave the piece's version alone (see Tensor._write)
             views[:] = [r for r in views if r() is not t]
+        group = getattr(t, "_vgroup", None)
+        if group:
+            group[:] = [r for r in group if r() is not t]
+            del t._vgroup
     return pieces
 
 

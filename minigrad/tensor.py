@@ -578,15 +578,24 @@ class Tensor(TensorMethods):
         self._share_version(t)
         return t
 
-    def _share_version(self, t: Tensor) -> None:
-        """Make ``t`` (an alias of this tensor's memory) share its version counter from now on."""
+    def _share_version(self, t: Tensor, keep: builtins.bool = False) -> None:
+        """Make ``t`` (an alias or a view of this tensor's memory) share its version counter from now on
+        (``keep``: leave ``t``'s version as it is).
+
+        Every member of the family holds the one list of them, so a member that is gone (a detached
+        alias whose views live on) leaves the others linked, as PyTorch's shared counter does.
+        """
         group: list[weakref.ref[Tensor]] | None = getattr(self, "_vgroup", None)
         if group is None:
             group = self._vgroup = [weakref.ref(self)]
-        elif len(group) > 16:  # (a parameter detached every step: drop the members that are gone)
+        elif len(group) >= 16 and not len(group) & (len(group) - 1):
+            # (a parameter detached or viewed every step: drop the members that are gone, at lengths 16,
+            # 32, 64, ... so that many live members, an RNN input's time steps, cost no quadratic time)
             group[:] = [r for r in group if r() is not None]
         group.append(weakref.ref(t))
-        t._vgroup, t._version = group, self._version
+        t._vgroup = group
+        if not keep:
+            t._version = self._version
 
     def _alias(self) -> Tensor:
         """A new tensor of this one's array: an inference tensor if this one is, as PyTorch's detach."""
@@ -626,6 +635,7 @@ class Tensor(TensorMethods):
                 # so that a base with many live views, an RNN input's time steps, costs no quadratic time)
                 views[:] = [r for r in views if r() is not None]
             views.append(weakref.ref(out))
+            self._share_version(out, keep=True)
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
             out._inference = INFERENCE
         return out

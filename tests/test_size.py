@@ -201,7 +201,8 @@ BUDGETS: dict[str, int] = {
     # +26 lead51: x[i] of data without a gradient skips the op; stack's batch path; views share counters
     # +8 lead51: tensor() of Python numbers scans the lists once; huge ints among floats become floats
     # +21 lead51: views keep their siblings through the base's link; to()/float() of nothing to do return self
-    "minigrad/tensor.py": 3166,
+    # +10 lead51: views join the family's one version list
+    "minigrad/tensor.py": 3176,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -1497,7 +1498,8 @@ BUDGETS: dict[str, int] = {
     # +66 lead51: a custom Dataset's sample and batch paths (x[i], stack, collate); view version links
     # +29 lead51: tensor() of Python numbers scans the lists once; huge ints among floats become floats
     # +22 lead51: views keep their siblings through the base's link; to()/float() of nothing to do return self
-    "minigrad": 75828,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +14 lead51: views join the family's one version list
+    "minigrad": 75842,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 
