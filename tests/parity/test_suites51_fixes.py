@@ -134,3 +134,27 @@ def test_inplace_through_a_view_of_a_non_contiguous_view() -> None:
         return a
 
     assert mg.autograd.gradcheck(f, (q,))
+
+
+# ------------------------------------------------------------------ Tensor.to's device form
+
+@pytest.mark.parametrize("args", [(None,), (None, None), ("float64",), (None, "float64"),
+                                  (None, "float64", False, True), (None, "float64", True), ("cpu", None),
+                                  ("cpu", None, True), (None, None, True), ("cpu", False), (None, False),
+                                  (None, "cpu"), ("float64", True)])
+def test_to_takes_none_as_the_device_of_its_device_form(args: tuple[Any, ...]) -> None:
+    """kornia's Image.to calls ``data.to(device, dtype)`` with device None: PyTorch reads a None first
+    argument as the device overload's (device=None, dtype=None, non_blocking, copy), whose second slot is
+    the dtype (a bool or str there matches no overload); minigrad raised for (None, dtype)."""
+    torch = require_torch()
+
+    def run(lib: Any) -> Any:
+        t = lib.ones(2)
+        given = tuple(getattr(lib, a) if a == "float64" else a for a in args)
+        try:
+            r = t.to(*given)
+        except TypeError as e:
+            return str(e).splitlines()[0]
+        return str(r.dtype).rpartition(".")[2], r is t
+
+    assert run(mg) == run(torch)
