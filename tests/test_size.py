@@ -1490,7 +1490,7 @@ BUDGETS: dict[str, int] = {
     # +55 fuzz50nn: empty-input and rank edges of pools, norms, pads and bilinear
     # +9 fuzz50nn: loss shape edges (cross_entropy, nll_loss, multi_margin_loss)
     # +5 fuzz50nn: batch_norm's statistics without a version bump
-    # +96 suites51: utils.dlpack, hub.HASH_REGEX, _dynamo.list_backends, torch.torch, gradcheck, to(None, dtype)
+    # +96 suites51: utils.dlpack, hub.HASH_REGEX, _dynamo.list_backends, torch.torch, gradcheck, to(None, ...)
     "minigrad": 75807,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
