@@ -218,7 +218,7 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
             "check_params=True.)"
         )
     for i in diff:  # PyTorch's check: perturbing one element of an expanded dim would move several
-        if any(st == 0 and n > 1 for st, n in zip(inputs[i].stride(), inputs[i].shape)):
+        if inputs[i].numel() and any(st == 0 and n > 1 for st, n in zip(inputs[i].stride(), inputs[i].shape)):
             raise RuntimeError(
                 f"The {i}th input has a dimension with stride 0. gradcheck only supports inputs that are "
                 "non-overlapping to be able to compute the numerical gradients correctly. You should call "

@@ -158,3 +158,47 @@ def test_to_takes_none_as_the_device_of_its_device_form(args: tuple[Any, ...]) -
         return str(r.dtype).rpartition(".")[2], r is t
 
     assert run(mg) == run(torch)
+
+
+# ------------------------------------------------------------------ triangular solves of singular matrices
+
+def test_solve_triangular_and_lu_solve_of_a_singular_matrix_give_inf_and_nan() -> None:
+    """kornia's safe_solve_with_mask (lu_factor_ex, then lu_solve whatever info says), find_essential and
+    RANSAC: PyTorch's triangular solves substitute (BLAS trsm) and give inf/nan for a zero on the diagonal,
+    where minigrad raised linalg.solve's LinAlgError. Non-singular batches, left=False, unitriangular and
+    the gradients stay as they were (compared with PyTorch)."""
+    torch = require_torch()
+    u = [[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    forms: list[dict[str, bool]] = [{"upper": True}, {"upper": True, "left": False}, {"upper": False},
+                                    {"upper": True, "unitriangular": True}]
+    for kw in forms:
+        got = []
+        for lib in (torch, mg):
+            a = lib.tensor(u if kw["upper"] else np.transpose(u).tolist())
+            b = lib.ones(3, 1) if kw.get("left", True) else lib.ones(1, 3)
+            got.append(lib.linalg.solve_triangular(a, b, **kw).flatten().tolist())
+        np.testing.assert_array_equal(got[1], got[0])
+    got = []
+    for lib in (torch, mg):
+        lu, piv, info = lib.linalg.lu_factor_ex(lib.ones(2, 3, 3))
+        got.append((info.tolist(), lib.linalg.lu_solve(lu, piv, lib.ones(2, 3, 1)).flatten().tolist()))
+    assert got[1][0] == got[0][0]
+    np.testing.assert_array_equal(got[1][1], got[0][1])
+    rng = np.random.default_rng(0)
+    a0 = np.triu(rng.standard_normal((2, 4, 4))) + 3 * np.eye(4)
+    b0 = rng.standard_normal((4, 2))
+    grads = []
+    for lib in (torch, mg):
+        a, b = lib.tensor(a0, requires_grad=True), lib.tensor(b0, requires_grad=True)
+        x = lib.linalg.solve_triangular(a, b, upper=True)
+        y = lib.linalg.solve_triangular(a, b.mT, upper=True, left=False)
+        ((x * x).sum() + y.sin().sum()).backward()
+        grads.append((x.detach().numpy(), a.grad.numpy(), b.grad.numpy(), type(x.grad_fn).__name__))
+    for theirs, ours in zip(*grads):
+        if isinstance(theirs, str):
+            assert ours == theirs
+        else:
+            np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+    a = mg.tensor(np.tril(rng.standard_normal((3, 3))) + 2 * np.eye(3), requires_grad=True)
+    assert mg.autograd.gradcheck(lambda m: mg.linalg.solve_triangular(m, mg.ones(3, 2, dtype=mg.float64),
+                                                                      upper=False), (a,))
