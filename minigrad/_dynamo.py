@@ -16,7 +16,7 @@ from typing import Any
 
 from minigrad.compiler import allow_in_graph, disable, is_compiling, reset
 
-__all__ = ["allow_in_graph", "config", "disable", "is_compiling", "reset"]
+__all__ = ["allow_in_graph", "config", "disable", "is_compiling", "list_backends", "reset"]
 
 #: PyTorch 2.13's defaults for the settings scripts commonly change
 _DEFAULTS: dict[str, Any] = {
@@ -76,6 +76,24 @@ class _Config:
 
 
 config = _Config()
+
+#: the backend names PyTorch 2.13 registers, with their tags (minigrad's compile takes any name and
+#: runs its one replay backend; "eager" runs the ops as written)
+_BACKEND_TAGS: dict[str, tuple[str, ...]] = {
+    "cudagraphs": (), "inductor": (), "openxla": (), "tvm": (), "openxla_eval": ("experimental",),
+    **dict.fromkeys(("aot_eager", "aot_eager_decomp_partition", "aot_eager_decomp_partition_crossref",
+                     "aot_eager_decomp_partition_with_mode", "aot_eager_default_partitioner", "aot_ts",
+                     "dynamo_accuracy_minifier_backend", "dynamo_minifier_backend", "eager", "eager_debug",
+                     "eager_noexcept", "invoke_subgraph", "pre_dispatch_eager", "ts"), ("debug",)),
+}
+
+
+def list_backends(exclude_tags: tuple[str, ...] | None = ("debug", "experimental")) -> list[str]:
+    """The sorted backend names ``torch.compile(backend=...)`` knows, leaving out those tagged with any
+    of ``exclude_tags`` (by default the debug and experimental ones, as PyTorch: ``['cudagraphs',
+    'inductor', 'openxla', 'tvm']``)."""
+    excluded = set(exclude_tags or ())
+    return sorted(name for name, tags in _BACKEND_TAGS.items() if not excluded.intersection(tags))
 
 
 def __getattr__(name: str) -> Any:

@@ -706,6 +706,25 @@ def inv(a: Array) -> Array:
     return out
 
 
+def solve_triangular(a: Array, b: Array, upper: bool) -> Array:
+    """X with A X = B for triangular A (..., n, n) (zero outside the ``upper`` or lower triangle), B
+    (..., n, k), batch dims broadcast. As BLAS's trsm, which PyTorch calls, a singular A is no error: a
+    zero on the diagonal gives inf and nan by substitution (done only then; LAPACK's solve otherwise)."""
+    if np.all(np.diagonal(a, axis1=-2, axis2=-1) != 0):
+        return solve(a, b)
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    a = np.broadcast_to(a, batch + a.shape[-2:])
+    b = np.broadcast_to(b, batch + b.shape[-2:])
+    n = a.shape[-1]
+    x = np.zeros(b.shape, dtype=np.result_type(a, b))
+    with np.errstate(all="ignore"):
+        for i in range(n - 1, -1, -1) if upper else range(n):
+            done = slice(i + 1, n) if upper else slice(0, i)
+            rest = a[..., i:i + 1, done] @ x[..., done, :]
+            x[..., i:i + 1, :] = (b[..., i:i + 1, :] - rest) / a[..., i:i + 1, i:i + 1]
+    return x
+
+
 def solve(a: Array, b: Array) -> Array:
     """X with A X = B (batch dims broadcast); all NaN for a matrix A holding a NaN, as PyTorch's (its LU
     spreads the NaN; LAPACK's pivoting can leave part of X finite)."""

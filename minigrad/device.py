@@ -191,14 +191,17 @@ def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any], fn: str = "to") -> t
     if kw:
         raise TypeError(f"{fn}() got an unexpected keyword argument {next(iter(kw))!r}")
     tensor = False
-    if rest and _is_device_arg(rest[0]):
+    device_form = bool(rest) and (rest[0] is None or _is_device_arg(rest[0]))
+    if device_form:  # to(device=None, dtype=None, ...): a None first is this form's device (kornia Image.to)
         if dev is not None:
             raise TypeError(f"{fn}() got multiple values for argument 'device'")
         dev = rest.pop(0)
     elif rest and hasattr(rest[0], "device") and hasattr(rest[0], "dtype") and hasattr(rest[0], "shape"):
         other, tensor = rest.pop(0), True
         dev, dtype = other.device, other.dtype
-    if rest and not tensor and not isinstance(rest[0], bool):
+    if rest and not tensor and (device_form or not isinstance(rest[0], bool)):
+        if isinstance(rest[0], (bool, str)):  # (the device form's second slot is the dtype: to('cpu', False))
+            raise TypeError(_to_error(args, kwargs))
         if dtype is not None:
             raise TypeError(f"{fn}() got multiple values for argument 'dtype'")
         dtype = rest.pop(0)

@@ -20,10 +20,10 @@ from urllib.parse import urlparse
 
 from minigrad import serialization
 
-__all__ = ["download_url_to_file", "get_dir", "load_state_dict_from_url", "set_dir"]
+__all__ = ["HASH_REGEX", "download_url_to_file", "get_dir", "load_state_dict_from_url", "set_dir"]
 
 _hub_dir: str | None = None
-_HASH = re.compile(r"-([a-f0-9]*)\.")  # resnet18-5c106cde.pth: the sha256's first hex digits
+HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")  # resnet18-5c106cde.pth: the sha256's first hex digits
 
 
 def get_dir() -> str:
@@ -83,7 +83,7 @@ def load_state_dict_from_url(url: str, model_dir: str | None = None, map_locatio
     cached = os.path.join(model_dir, filename)
     if not os.path.exists(cached):
         sys.stdout.write(f'Downloading: "{url}" to {cached}\n')
-        match = _HASH.search(filename) if check_hash else None
+        match = HASH_REGEX.search(filename) if check_hash else None
         download_url_to_file(url, cached, match.group(1) if match else None, progress=progress)
     state: dict[str, Any] = serialization.load(cached, map_location=map_location, weights_only=weights_only)
     return state

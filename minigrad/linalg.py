@@ -566,7 +566,12 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,  #
     t = A.triu() if upper else A.tril()
     if unitriangular:
         t = t - t.diagonal(dim1=-2, dim2=-1).diag_embed() + _eye_like(A)
-    return _named(solve_matrices(t, B, left=left), A, "LinalgSolveTriangularBackward0")
+    batch = check_broadcast("linalg.solve_triangular", tuple(A.shape[:-2]), tuple(B.shape[:-2]))
+    t, B = t.expand((*batch, *t.shape[-2:])), B.expand((*batch, *B.shape[-2:]))  # noqa: N806
+    if left:  # (by substitution: a singular A gives inf and nan, not an error, as PyTorch's trsm)
+        return _named(ops.SolveTriangular.apply(t, B, upper=upper), A, "LinalgSolveTriangularBackward0")
+    x = ops.SolveTriangular.apply(t.mT, B.mT, upper=not upper).mT
+    return _named(x, A, "LinalgSolveTriangularBackward0")
 
 
 def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,  # noqa: N803

@@ -3962,6 +3962,24 @@ class Solve(Function):
         return (-(gb @ out.mT), gb)
 
 
+class SolveTriangular(Function):
+    """X = A^-1 B for triangular A (zero outside its ``upper`` or lower triangle), B (..., n, k);
+    dB = A^-T g (A^T triangular the other way), dA = -dB X^T (Solve's). A singular A gives inf/nan."""
+
+    __slots__ = ("upper",)
+    reads_output = True
+    torch_name = "LinalgSolveTriangularBackward0"
+    upper: bool
+
+    def forward(self, a: Array, b: Array, upper: bool) -> Array:
+        self.upper = upper
+        return _kernels.solve_triangular(a, b, upper)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        gb = SolveTriangular.apply(self.parents[0].mT, g, upper=not self.upper)
+        return (-(gb @ out.mT), gb)
+
+
 class Cholesky(Function):
     """L = cholesky(A), lower, A = L L^T;  dA = L^-T P L^-1 with P = (T + tril(T, -1)^T) / 2,
     T = tril(L^T g): the gradient of a symmetric input, as PyTorch's."""

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._kernels import writable_alias
 from minigrad.autograd.engine import grad as _grad
 from minigrad.errors import GradcheckError, InvalidParameterError
 from minigrad.tensor import Array, Tensor, from_numpy, stack
@@ -40,9 +41,9 @@ def _float_outputs(out: Any) -> list[Tensor]:
 
 
 def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int],
-                nondet_tol: float) -> tuple[list[Array], bool]:
-    """Jacobians d(all outputs, flattened)/d(input i), one backward per output element, and whether
-    any output is differentiable at all.
+                nondet_tol: float) -> tuple[list[Array], Array]:
+    """Jacobians d(all outputs, flattened)/d(input i), one backward per output element, and per row
+    whether its output requires grad (PyTorch checks only those outputs, when there is one).
 
     The first row is computed twice: backward must give the same values again (within
     ``nondet_tol``), as PyTorch's reentrancy check.
@@ -79,7 +80,8 @@ def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int]
                                 "gradient matches numerical gradient. The tolerance for nondeterminism was "
                                 f"{nondet_tol}.")
             row += 1
-    return jac, any(o.requires_grad for o in outputs)
+    keep = np.concatenate([np.full(o.numel(), o.requires_grad) for o in outputs] or [np.zeros(0, bool)])
+    return jac, keep
 
 
 def _numerical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int], eps: float) -> list[Array]:
@@ -98,6 +100,11 @@ def _numerical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int],
     jacs = []
     for i in diff:
         x = inputs[i].numpy(force=True)  # perturbed in place, restored exactly after each element
+        if not x.flags.writeable:  # (expand's read-only view adding size-1 dims: its memory is writable)
+            alias = writable_alias(x)
+            if alias is None:
+                raise RuntimeError(f"gradcheck: input {i}'s memory is read-only, so it cannot be perturbed")
+            x = alias
         cols = []
         for k in range(x.size):
             idx = np.unravel_index(k, x.shape)
@@ -210,12 +217,23 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
             "requires_grad=True. (To check a layer's parameters, pass the Module itself or "
             "check_params=True.)"
         )
+    for i in diff:  # PyTorch's check: perturbing one element of an expanded dim would move several
+        if inputs[i].numel() and any(st == 0 and n > 1 for st, n in zip(inputs[i].stride(), inputs[i].shape)):
+            raise RuntimeError(
+                f"The {i}th input has a dimension with stride 0. gradcheck only supports inputs that are "
+                "non-overlapping to be able to compute the numerical gradients correctly. You should call "
+                ".contiguous on the input before passing it to gradcheck."
+            )
     low = _low_precision(inputs, diff, labels)
     if not backward_ad:  # (check_backward_ad=False: forward mode only, as for a Function with just a jvp)
         numerical = _numerical(fn, inputs, diff, eps)
         return _check_forward(fn, inputs, diff, numerical, atol, rtol, raise_exception, labels)
-    analytical, differentiable = _analytical(fn, inputs, diff, nondet_tol)
+    analytical, keep = _analytical(fn, inputs, diff, nondet_tol)
     numerical = _numerical(fn, inputs, diff, eps)
+    differentiable = bool(keep.any())
+    if differentiable:  # (an output that needs no grad, say a threshold read through .item(), is not checked)
+        numerical = [np.where(keep[:, None], n, a) if n.shape == a.shape else n
+                     for n, a in zip(numerical, analytical)]
     if not differentiable and any(np.any(n != 0) for n in numerical):
         if raise_exception:  # PyTorch's words: an output that needs no grad still moved with the input
             raise GradcheckError("Numerical gradient for function expected to be zero (no output of the "

@@ -725,15 +725,39 @@ provide(sys.modules[__name__])  # the ops and the Tensor reach this module throu
 
 def view_positions(base: Any, view: Any) -> Any:
     """Per element of the numpy array ``view``, the position (C order) in ``base`` of the element it shares
-    memory with; None when ``base`` is not contiguous (its elements have no single order to map)."""
+    memory with; None when ``base``'s own elements overlap (an expanded dim) or ``view`` reaches memory
+    outside ``base``."""
     if not (base.flags.c_contiguous or base.flags.f_contiguous):
-        return None
+        return _strided_positions(base, view)
     item = base.itemsize
     offset = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // item
     ids = np.arange(base.size).reshape(base.shape)  # each element's position in C order, in memory order:
     flat = (ids if base.flags.c_contiguous else np.asfortranarray(ids)).ravel(order="K")
     return np.array(np.lib.stride_tricks.as_strided(
         flat[offset:], shape=view.shape, strides=tuple(st // item * flat.itemsize for st in view.strides)))
+
+
+def _offsets(a: Any, start: int) -> Any:
+    """The byte offset of each element of the numpy array ``a`` (C order) from ``start`` + its first."""
+    out = np.full(a.shape, start, dtype=np.int64)
+    for d, (n, st) in enumerate(zip(a.shape, a.strides)):
+        out += (np.arange(n, dtype=np.int64) * st).reshape((n,) + (1,) * (a.ndim - d - 1))
+    return out.ravel()
+
+
+def _strided_positions(base: Any, view: Any) -> Any:
+    """:func:`view_positions` for a non-contiguous ``base`` (a slice of a larger tensor, whose view
+    ``x[:, :3][..., 0]`` was written in place): elements matched by their memory addresses."""
+    if any(st == 0 and n > 1 for n, st in zip(base.shape, base.strides)):
+        return None
+    here = _offsets(base, 0)
+    order = np.argsort(here, kind="stable")
+    known = here[order]
+    wanted = _offsets(view, view.__array_interface__["data"][0] - base.__array_interface__["data"][0])
+    k = np.searchsorted(known, wanted)
+    if known.size == 0 or np.any(k >= known.size) or np.any(known[np.minimum(k, known.size - 1)] != wanted):
+        return None
+    return order[k].reshape(view.shape)
 
 
 def refresh_views(tensors: Sequence[Any]) -> None:

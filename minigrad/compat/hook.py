@@ -89,6 +89,8 @@ def _module_getattr(module: types.ModuleType) -> Callable[[str], Any]:
     def __getattr__(name: str) -> Any:  # noqa: N807 - the module hook's name
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+        if name == _ALIAS and module.__name__ == _TARGET:
+            return module  # PyTorch's package names itself: torch.torch is torch (kornia's annotations)
         raise AttributeError(
             f"{torch_name(module.__name__)}.{name} is not in minigrad "
             f"(module {module.__name__!r} has no attribute {name!r})",
