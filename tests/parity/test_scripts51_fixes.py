@@ -57,3 +57,13 @@ def test_setitem_with_a_float16_number_warns_nothing(dtype: str) -> None:
     ref[0], ref[1:] = 1.5, -2.5
     np.testing.assert_array_equal(t.numpy(), ref.numpy())
     assert u.tolist() == [3, 3]
+
+
+@pytest.mark.parametrize("name", ["Event", "Stream"])
+def test_cuda_event_and_stream_raise_pytorchs_runtime_error(name: str) -> None:
+    # LLMs-from-scratch's mha-implementations notebook times with torch.cuda.Event(enable_timing=True): on a
+    # CPU build that is a RuntimeError, which the notebook's cell reports, not an AttributeError
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError):
+            getattr(lib.cuda, name)(enable_timing=True) if name == "Event" else getattr(lib.cuda, name)()
+    assert not isinstance(object(), mg.cuda.Event)
