@@ -400,6 +400,8 @@ def check_fits(values: np.ndarray[Any, Any], dt: np.dtype[Any], what: str) -> No
     info = np.iinfo(dt)
     negative_ok = dt.kind == "u" and values.dtype.kind != "f"
     low, high = (-builtins.int(info.max) if negative_ok else builtins.int(info.min)), builtins.int(info.max)
+    if values.dtype.kind == "f" and values.dtype.itemsize < 8:  # (the bounds in float16 would overflow)
+        values = values.astype(np.float64)
     bad = ~((values >= low) & (values <= high))  # nan fails both
     if bad.any():  # (PyTorch names the C type, int8_t, except for tensor()'s data)
         name = dt.name if what.startswith("tensor(") else f"{dt.name}_t"

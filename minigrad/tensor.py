@@ -2627,8 +2627,8 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str, half_inf: builtins
         return np.asarray(value).astype(dtype)[()]
     if dtype.kind == "f":
         finite = not isinstance(value, (float, np.floating)) or math.isfinite(value)
-        limit = float(np.finfo(dtype).max)
-        if finite and not -limit - 1 <= value <= limit:
+        limit = float(np.finfo(dtype).max)  # (compared as a Python float: float16 can't hold the bounds)
+        if finite and not -limit - 1 <= (float(value) if isinstance(value, np.floating) else value) <= limit:
             if half_inf and dtype == float16:
                 with np.errstate(over="ignore"):
                     return np.float16(value)

@@ -15,9 +15,9 @@ from minigrad.cuda import amp
 from minigrad.errors import DeviceError
 
 __all__ = [
-    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
-    "LongTensor", "ShortTensor", "amp", "current_device", "device_count", "empty_cache", "get_device_name",
-    "init", "is_available",
+    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "Event", "FloatTensor", "HalfTensor",
+    "IntTensor", "LongTensor", "ShortTensor", "Stream", "amp", "current_device", "device_count",
+    "empty_cache", "get_device_name", "init", "is_available",
     "is_bf16_supported", "is_initialized", "manual_seed", "manual_seed_all", "max_memory_allocated",
     "memory_allocated", "set_device", "synchronize",
 ]  # fmt: skip
@@ -73,6 +73,23 @@ class BoolTensor(metaclass=_CudaTensorType):
 
 #: PyTorch's private "has CUDA been initialized" flag, which reversible layers (reformer-pytorch) read
 #: before saving the GPU RNG states: never, here
+class Event:
+    """``torch.cuda.Event`` on a machine without CUDA: no object is one, and making one raises
+    :class:`~minigrad.errors.DeviceError` (a RuntimeError, as PyTorch's CPU build raises)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Event:
+        raise DeviceError("Tried to instantiate dummy base class Event (torch.cuda.Event needs a GPU, but "
+                          "minigrad runs on the CPU only)")
+
+
+class Stream:
+    """``torch.cuda.Stream`` on a machine without CUDA: making one raises
+    :class:`~minigrad.errors.DeviceError` (a RuntimeError, as in PyTorch's CPU build)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Stream:
+        raise DeviceError("torch.cuda.Stream requires CUDA support (minigrad runs on the CPU only)")
+
+
 _initialized = False
 
 

@@ -44,9 +44,18 @@ def value_error(value: Any) -> type[InvalidParameterError]:
     return InvalidParameterError if numeric else _ArgumentTypeError
 
 
+def _index(value: Any) -> Any:
+    """A one-element integer Tensor as the int it holds (PyTorch's sizes go through ``__index__``, so
+    ``Embedding(ids.max() + 1, 8)`` builds a layer); any other value unchanged."""
+    if isinstance(value, Tensor) and value.numel() == 1 and value.dtype.kind in "iu":
+        return int(value.item())
+    return value
+
+
 def positive_int(name: str, value: Any) -> int:
-    """``value`` as an int if it is an int > 0 (bools rejected); a value that is not an int at all is also
-    PyTorch's TypeError (``Linear(3.0, 4)``)."""
+    """``value`` as an int if it is an int > 0 (bools rejected; a one-element integer Tensor counts as its
+    int, as in PyTorch); a value that is not an int at all is also PyTorch's TypeError (``Linear(3., 4)``)."""
+    value = _index(value)
     if not is_int(value):
         raise _ArgumentTypeError(f"{name} must be a positive int, got {name}={value!r}")
     if value <= 0:
@@ -64,7 +73,9 @@ def int_argument(fn: str, name: str, position: int, value: Any) -> int:
 
 
 def nonnegative_int(name: str, value: Any) -> int:
-    """``value`` as an int if it is an int >= 0 (bools rejected); not an int at all: also a TypeError."""
+    """``value`` as an int if it is an int >= 0 (bools rejected; a one-element integer Tensor counts as its
+    int); not an int at all: also a TypeError."""
+    value = _index(value)
     if not is_int(value):
         raise _ArgumentTypeError(f"{name} must be a non-negative int, got {name}={value!r}")
     if value < 0:

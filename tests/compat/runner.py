@@ -425,6 +425,8 @@ SPECS: dict[str, list[Check]] = {
     "ztm_computer_vision.py": every_number(1e-5),  # 03: TinyVGG, unbatched Conv2d, eval_model, confusion
     "ztm_going_modular.py": every_number(1e-5),   # 04/05: ImageFolderCustom on .npy files, engine.train
     "ztm_vit.py": every_number(1e-5),             # 08: patch embedding by Conv2d, custom block == PyTorch's
+    # rasbt/LLMs-from-scratch: tokenizer, GPT, warmup+cosine+clipping, top-k, KV cache, finetuning, LoRA
+    "llms_from_scratch_gpt.py": every_number(1e-5),
     "uva_activations_init.py": every_number(1e-5),  # activations' gradients, inits, hand-written optimizers
     # Inception/ResNet/PreAct/DenseNet blocks: four SGD steps agree to ~2e-6, the BatchNorm nets in eval mode
     # (running statistics of four steps) carry that rounding to ~1e-4
