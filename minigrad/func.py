@@ -18,6 +18,8 @@ import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from minigrad.autograd.engine import grad as _autograd_grad
 from minigrad.grad_mode import _extras, enable_grad, is_grad_enabled
 from minigrad.nn.module import Module
@@ -197,8 +199,13 @@ def _split_aux(out: Any, has_aux: bool, fn: str) -> tuple[Any, Any]:
 def _gradients(out: Tensor, wrt: Any, keep: bool, grad_out: Any = None, retain: bool | None = None) -> Any:
     leaves = _leaves(wrt)
     outs, gos = ((_leaves(out), _leaves(grad_out)) if grad_out is not None else ([out], None))
-    gs = _autograd_grad(outs, leaves, gos, retain_graph=retain, create_graph=keep, allow_unused=True,
-                        materialize_grads=True)
+    # an output that does not depend on the inputs (detached, integer) contributes zero, as PyTorch's
+    live = [i for i, o in enumerate(outs) if isinstance(o, Tensor) and o.requires_grad]
+    if not live:
+        gs: Sequence[Tensor | None] = [t.detach().new_zeros(t.shape) for t in leaves]
+    else:
+        gs = _autograd_grad([outs[i] for i in live], leaves, None if gos is None else [gos[i] for i in live],
+                            retain_graph=retain, create_graph=keep, allow_unused=True, materialize_grads=True)
     return _rebuild(wrt, iter([g if keep else g.detach() for g in gs if g is not None]))
 
 
@@ -358,7 +365,14 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
            chunk_size: int | None = None, _preallocate_and_copy: bool = False) -> Callable[..., Any]:
     """A function returning the Jacobian of ``func`` w.r.t. ``args[argnums]``: for an output of shape
     O and an input of shape I, a tensor of shape O + I (pytrees of them for pytree outputs/inputs).
-    ``chunk_size`` is accepted for compatibility (rows are computed one at a time)."""
+    ``chunk_size`` is accepted for compatibility (rows are computed one at a time).
+
+    Raises:
+        ValueError: ``chunk_size`` is not None and not positive (at once, as PyTorch).
+    """
+    if not (chunk_size is None or chunk_size > 0):
+        raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         new_args, diff, keep = _prepare(args, argnums)
@@ -454,6 +468,47 @@ def _broadcast_dims(arg: Any, dims: Any) -> list[Any]:
     return _leaves(dims)
 
 
+def _same_value(a: Any, b: Tensor) -> bool:
+    if a is b:
+        return True
+    if not (isinstance(a, Tensor) and a.shape == b.shape and a.dtype == b.dtype):
+        return False
+    return bool(np.array_equal(a.numpy(force=True), b.numpy(force=True), equal_nan=a.is_floating_point()))
+
+
+def _node_kind(tree: Any) -> Any:
+    """The pytree node type PyTorch matches structures by (a namedtuple class is its own kind), or None
+    for a leaf."""
+    if isinstance(tree, (tuple, list)):
+        return type(tree) if hasattr(tree, "_fields") else (tuple if isinstance(tree, tuple) else list)
+    return dict if isinstance(tree, Mapping) else None
+
+
+def _out_dims_per_leaf(out_dims: Any, out: Any) -> list[Any] | None:
+    """One out_dim per leaf of ``out``: ``out_dims`` is a prefix of ``out``'s structure whose int/None
+    entries cover their whole subtree (a single-tensor output also takes a 1-tuple); None if the
+    structures do not fit, as PyTorch's vmap."""
+    if _node_kind(out) is None:
+        if out_dims is None or isinstance(out_dims, int):
+            return [out_dims]
+        return list(out_dims) if isinstance(out_dims, tuple) and len(out_dims) == 1 else None
+    if out_dims is None or _node_kind(out_dims) is None:
+        return [out_dims] * len(_leaves(out))
+    if _node_kind(out_dims) is not _node_kind(out) or len(out_dims) != len(out):
+        return None
+    pairs = (zip(out_dims, out) if not isinstance(out, Mapping) else
+             [(out_dims[k], v) for k, v in out.items()] if set(out_dims) == set(out) else None)
+    if pairs is None:
+        return None
+    result: list[Any] = []
+    for d, sub in pairs:
+        got = _out_dims_per_leaf(d, sub) if _node_kind(sub) is not None or _node_kind(d) is None else None
+        if got is None:
+            return None
+        result.extend(got)
+    return result
+
+
 def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *,
          chunk_size: int | None = None) -> Callable[..., Any]:
     """Map ``func`` over a dim of its inputs: ``in_dims`` (an int, None, or one entry per argument,
@@ -463,10 +518,22 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
 
     Raises:
         ValueError: mapped sizes differ, nothing is mapped, an in_dim is out of range or names a
-            non-tensor, or ``func`` returns something other than tensors.
+            non-tensor, or ``func`` returns something other than tensors; ``chunk_size`` is not None
+            and not positive (raised at once, as PyTorch).
+        RuntimeError: ``randomness`` is not 'error', 'different' or 'same' (raised at once).
     """
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
+                           f"Got {randomness}")
+    if not (chunk_size is None or chunk_size > 0):
+        raise ValueError(f"vmap: chunk_size should be None or greater than 0. (got {chunk_size})")
+
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if any(not (d is None or isinstance(d, int)) for d in _leaves(out_dims)):
+            raise ValueError(f"vmap({_name(func)}, ..., out_dims={out_dims}): `out_dims` must be an int, "
+                             "None or a python collection of ints representing where in the outputs the "
+                             "vmapped dimension should appear.")
         where = f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>): "  # (PyTorch's errors start so)
         if not isinstance(in_dims, (int, tuple)):
             raise ValueError(f"{where}expected `in_dims` to be int or a (potentially nested) tuple matching "
@@ -476,9 +543,6 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
             raise ValueError(f"{where}in_dims is not compatible with the structure of `inputs`. (expected "
                              f"one entry per argument ({len(args)}), got {len(dims)})")
         n = _batch_size(args, dims, where)
-        if randomness not in ("error", "different", "same"):
-            raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
-                               f"Got {randomness}")
         # (mg.compile replays no state read: "error" only compares two, so a compiled vmap stays compiled)
         start = default_generator._get_dict(unrecorded=randomness == "error")
 
@@ -511,12 +575,22 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
         finally:
             _extras.retain = outer
         first = results[0]
-        for leaf in _leaves(first):
-            if not isinstance(leaf, Tensor):
+        leaf_dims = _out_dims_per_leaf(out_dims, first)
+        if leaf_dims is None:
+            raise ValueError(f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not "
+                             "compatible with the structure of `outputs`.")
+        for leaf, d in zip(_leaves(first), leaf_dims):
+            if d is not None and not isinstance(leaf, Tensor):
                 raise ValueError(f"vmap({_name(func)}, ...): `{_name(func)}` must only return Tensors, got "
                                  f"type {type(leaf)}. Did you mean to set out_dims= to None for output?")
         per_result = [_leaves(r) for r in results]
-        leaf_dims = _broadcast_dims(first, out_dims)
+        for j, d in enumerate(leaf_dims):
+            # out_dim None returns the first slice's value; a value that differs across slices came
+            # from the mapped inputs (a BatchedTensor in PyTorch), which PyTorch refuses there
+            if d is None and isinstance(per_result[0][j], Tensor) and not all(
+                    _same_value(r[j], per_result[0][j]) for r in per_result[1:]):
+                raise ValueError(f"vmap({_name(func)}, ...): `{_name(func)}` can not return a BatchedTensor "
+                                 "when out_dim is None")
         stacked = [stack([r[j] for r in per_result], dim=d if d is not None else 0)
                    if d is not None else per_result[0][j] for j, d in enumerate(leaf_dims)]
         return _rebuild(first, iter(stacked))

@@ -406,9 +406,13 @@ class Module:
         owner = self.get_submodule(owner_path)
         if not hasattr(owner, name):
             raise AttributeError(owner._get_name() + " has no attribute `" + name + "`")
-        if name not in getattr(owner, registry):
+        value = getattr(owner, name)
+        # a parameter slot holding None is not a parameter (PyTorch checks the value's class there);
+        # a buffer slot holding None is still a buffer
+        if name not in getattr(owner, registry) or (registry == "_parameters"
+                                                    and not isinstance(value, Parameter)):
             raise AttributeError(f"`{name}` is not {kind}")
-        return getattr(owner, name)  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return]
 
     def get_parameter(self, target: str) -> Parameter:
         """The parameter at a dotted path (``'encoder.0.weight'``).

@@ -1,0 +1,155 @@
+"""Module machinery, nn.utils and torch.func against PyTorch 2.13: the disagreements fuzz51's differential
+fuzzers (one random program run under torch and under minigrad) found."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = pytest.importorskip("torch")
+
+
+def _outcome(fn: Any) -> Any:
+    """('ok', value as numpy/tuple) or ('err', the builtin classes of the error, its message)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = fn()
+    except Exception as e:
+        return "err", {c.__name__ for c in type(e).__mro__ if c.__module__ == "builtins"}, str(e)
+    return "ok", out
+
+
+def _same(fn: Any) -> tuple[Any, Any]:
+    """fn(torch) and fn(mg): the same outcome; on error, minigrad's is an instance of PyTorch's builtin
+    class and its message starts with PyTorch's first words."""
+    require_torch()
+    a, b = _outcome(lambda: fn(torch)), _outcome(lambda: fn(mg))
+    assert a[0] == b[0], (a, b)
+    if a[0] == "err":
+        top = next(iter(sorted(a[1] - {"Exception", "BaseException", "object"})))
+        assert top in b[1], (a, b)
+        assert b[2].split(":")[0][:40] == a[2].split(":")[0][:40], (a[2], b[2])
+    return a[1], b[1]
+
+
+# ---------------------------------------------------------------- Module.get_parameter
+@pytest.mark.parametrize("target", ["0.weight", "0.bias", "1.weight"])
+def test_get_parameter_of_a_none_parameter_slot_raises(target: str) -> None:
+    # found by f_module.py mod#601: BatchNorm1d(affine=False) registers weight/bias as None;
+    # PyTorch's get_parameter checks the value is a Parameter, get_buffer only that the name is a buffer
+    def run(lib: Any) -> Any:
+        m = lib.nn.Sequential(lib.nn.BatchNorm1d(4, affine=False), lib.nn.Linear(2, 2, bias=False))
+        return m.get_parameter(target)
+    _same(run)
+
+
+def test_get_buffer_of_a_none_buffer_returns_none() -> None:
+    def run(lib: Any) -> Any:
+        m = lib.nn.Module()
+        m.register_buffer("b", None)
+        return m.get_buffer("b")
+    a, b = _same(run)
+    assert a is None and b is None
+
+
+# ---------------------------------------------------------------- weight_norm on a missing tensor
+def test_weight_norm_of_a_none_bias_is_a_type_error_and_drops_the_entry() -> None:
+    # found by f_utils.py wnorm#18: nn.utils.weight_norm(Linear(bias=False), 'bias')
+    def run(lib: Any) -> Any:
+        m = lib.nn.Linear(3, 4, bias=False)
+        try:
+            lib.nn.utils.weight_norm(m, "bias")
+        finally:
+            keys = list(m._parameters)
+        return keys
+    _same(run)
+    m = mg.nn.Linear(3, 4, bias=False)
+    with pytest.warns(FutureWarning), pytest.raises(TypeError, match="must be Tensor, not NoneType"):
+        mg.nn.utils.weight_norm(m, "bias")
+    assert list(m._parameters) == ["weight"]  # as PyTorch: dropped before the failure
+
+
+def test_weight_norm_of_a_lazy_module_raises_value_error() -> None:
+    _same(lambda lib: lib.nn.utils.weight_norm(lib.nn.LazyLinear(3)))
+
+
+# ---------------------------------------------------------------- torch.func.grad of a constant
+@pytest.mark.parametrize("body", ["long", "detach", "const", "item_free_tuple"])
+def test_func_transforms_give_zeros_for_outputs_independent_of_the_inputs(body: str) -> None:
+    # found by f_func.py func#26: torch.func.grad(lambda x: x.long().sum())(x) is zeros in PyTorch
+    x = np.random.default_rng(0).standard_normal(3)
+
+    def run(lib: Any) -> Any:
+        t = lib.tensor(x)
+        f = {"long": lambda a: a.long().sum(), "detach": lambda a: a.detach().sum(),
+             "const": lambda a: lib.ones((), dtype=lib.float64),
+             "item_free_tuple": lambda a: a.detach().sum()}[body]
+        g = lib.func.grad(f)(t)
+        gv, v = lib.func.grad_and_value(f)(t)
+        _, fn = lib.func.vjp(lambda a: (a.detach(), a * 2), t)
+        (vj,) = fn((lib.ones(3, dtype=lib.float64), lib.ones(3, dtype=lib.float64)))
+        (vz,) = lib.func.vjp(lambda a: a.detach() * 3, t)[1](lib.ones(3, dtype=lib.float64))
+        return [(str(r.dtype).split(".")[-1], r.numpy().tolist()) for r in (g, gv, v, vj, vz)]
+    a, b = _same(run)
+    assert a == b
+
+
+# ---------------------------------------------------------------- jacrev / vmap argument checks
+@pytest.mark.parametrize("chunk", [0, -1])
+def test_jacrev_and_vmap_refuse_a_non_positive_chunk_size_when_built(chunk: int) -> None:
+    # found by f_func.py (jacrev(..., chunk_size=0) computed in minigrad)
+    _same(lambda lib: lib.func.jacrev(lib.sin, chunk_size=chunk))
+    _same(lambda lib: lib.func.vmap(lib.sin, chunk_size=chunk))
+
+
+def test_vmap_checks_randomness_when_built() -> None:
+    _same(lambda lib: lib.func.vmap(lib.sin, randomness="sometimes"))
+
+
+def _vmap_out(lib: Any, f: Any, od: Any, same_rows: bool = False) -> Any:
+    x = lib.ones(2, 3) if same_rows else lib.tensor(np.arange(6.0).reshape(2, 3))
+    r = lib.func.vmap(f, out_dims=od)(x)
+
+    def shapes(t: Any) -> Any:
+        if isinstance(t, dict):
+            return {k: shapes(v) for k, v in t.items()}
+        if isinstance(t, (tuple, list)):
+            return [type(t).__name__, *[shapes(v) for v in t]]
+        return tuple(t.shape) if hasattr(t, "shape") else t
+    return shapes(r)
+
+
+@pytest.mark.parametrize(("kind", "od"), [
+    ("one", (0,)), ("one", (0, 0)), ("one", [0]), ("pair", (0, 1)), ("pair", (0,)), ("pair", [0, 1]),
+    ("dict", (0, 0)), ("dict", {"a": 0, "b": 1}), ("dict", {"a": 0}), ("nested", (0, 1)),
+    ("nested", (0, (1, 0))), ("list", (0, 1)), ("list", [0, 1]), ("one", "x"), ("pair", (0, "x")),
+    ("pair", (1.5, 0)), ("const", (0, None)),
+    ("const", None), ("pair", (None, 0)), ("one", None), ("int", (0, None)), ("int", 0),
+])
+def test_vmap_out_dims_structure_as_pytorch(kind: str, od: Any) -> None:
+    # found by f_func.py func#... : out_dims=(0, 0) for a dict output ran in minigrad; PyTorch matches
+    # out_dims to the outputs' pytree structure (a prefix, tuple/list/dict kinds distinct) and checks its
+    # entries are ints or None before anything runs
+    def run(lib: Any) -> Any:
+        f = {"one": lambda a: a * 2, "pair": lambda a: (a, a * 2), "dict": lambda a: {"a": a, "b": a + 1},
+             "nested": lambda a: (a, (a, a)), "list": lambda a: [a, a], "const": lambda a: (a, lib.ones(2)),
+             "int": lambda a: (a, 3)}[kind]
+        return _vmap_out(lib, f, od)
+    a, b = _same(run)
+    assert a == b
+
+
+def test_vmap_namedtuple_and_tuple_out_dims_do_not_mix() -> None:
+    from collections import namedtuple
+    pair = namedtuple("pair", "u v")
+    _same(lambda lib: _vmap_out(lib, lambda a: pair(a, a), (0, 1)))
+    _same(lambda lib: _vmap_out(lib, lambda a: (a, a), pair(0, 1)))
+    a, b = _same(lambda lib: _vmap_out(lib, lambda a: pair(a, a), pair(1, 0)))
+    assert a == b
