@@ -252,6 +252,45 @@ def grad(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
     return wrapper
 
 
+def _structure(tree: Any) -> Any:
+    """A pytree's structure as PyTorch compares it (node kinds, dict keys in order; '*' for a leaf)."""
+    kind = _node_kind(tree)
+    if kind is None:
+        return "*"
+    if kind is dict:
+        return dict, tuple((k, _structure(v)) for k, v in tree.items())
+    return kind, tuple(_structure(v) for v in tree)
+
+
+def _spec(tree: Any) -> str:
+    """A pytree's structure written as PyTorch's treespec_pprint writes it (``(*, [*, *])``)."""
+    kind = _node_kind(tree)
+    if kind is None:
+        return "*"
+    if kind is dict:
+        return "{" + ", ".join(f"{k!r}: {_spec(v)}" for k, v in tree.items()) + "}"
+    inner = ", ".join(_spec(v) for v in tree)
+    if kind is list:
+        return f"[{inner}]"
+    return f"{kind.__name__}({inner})" if kind is not tuple else f"({inner}{',' if len(tree) == 1 else ''})"
+
+
+def _check_vjp_outputs(out: Any) -> None:
+    """PyTorch's checks on what a function under vjp/jacrev returned: tensors, at least one, all floating."""
+    flat = _leaves(out)
+    if not flat or (len(flat) == 1 and flat[0] is None):
+        raise RuntimeError("vjp(f, *primals): Expected f to be a function that has non-empty output (got "
+                           "output = [])")
+    for o in flat:
+        if not isinstance(o, Tensor):
+            raise RuntimeError("vjp(f, *primals): expected f(*primals) to return only tensors, got "
+                               f"unsupported type {type(o)}")
+    for o in flat:
+        if not (o.is_floating_point() or o.is_complex()):
+            raise RuntimeError("vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got "
+                               f"Tensor with dtype {o.dtype}")
+
+
 def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     """``(func(*primals), vjp_fn)`` where ``vjp_fn(cotangents)`` gives the vector-Jacobian products,
     one per primal (with ``has_aux``: ``(output, vjp_fn, aux)``)."""
@@ -260,14 +299,21 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     outer = is_grad_enabled()
     with enable_grad():
         out, aux = _split_aux(func(*new_args), has_aux, "vjp")
+        _check_vjp_outputs(out)
         keep = keep or (outer and _reaches_outer(out, diff))
 
-    def vjp_fn(cotangents: Any) -> tuple[Any, ...]:
+    def vjp_fn(cotangents: Any, retain_graph: bool = True,
+               create_graph: bool | None = None) -> tuple[Any, ...]:
+        if _structure(cotangents) != _structure(out):
+            raise RuntimeError("Expected pytree structure of cotangents to be the same as pytree structure "
+                               f"of outputs to the function. cotangents: {_spec(cotangents)}, primal output: "
+                               f"{_spec(out)}")
         if not primals:
             return ()
         with enable_grad():
             # PyTorch's vjp_fn may be called again (one row of a Jacobian per call): keep the graph
-            return tuple(_gradients(out, diff, keep, cotangents, retain=True))
+            return tuple(_gradients(out, diff, keep and create_graph is not False, cotangents,
+                                    retain=retain_graph))
 
     result = out if keep else _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out)
     return (result, vjp_fn, aux) if has_aux else (result, vjp_fn)
@@ -277,21 +323,25 @@ def _tangent_map(out: Any, diff: Any, keep: bool) -> Callable[[Any], Any]:
     """``t -> J t`` for ``out`` as a function of ``diff``, by two reverse passes: the vector-Jacobian
     product ``u -> J^T u`` is linear in u, so differentiating ``<J^T u, t>`` with respect to u gives J t."""
     outs, ins = _leaves(out), _leaves(diff)
-    live = [o for o in outs if o.requires_grad]  # an output that ignores the inputs has J t = 0
+    # an output that ignores the inputs (an integer one too) has J t = 0, of its own dtype
+    live = [k for k, o in enumerate(outs) if o.requires_grad]
     with enable_grad():
-        us = [o.detach().new_zeros(o.shape).requires_grad_(True) for o in outs]
-        live_us = [u for o, u in zip(outs, us) if o.requires_grad]
-        back = (_autograd_grad(live, ins, live_us, create_graph=True, allow_unused=True,
+        us = [o.detach().new_zeros(o.shape).requires_grad_(k in live) for k, o in enumerate(outs)]
+        live_us = [us[k] for k in live]
+        back = (_autograd_grad([outs[k] for k in live], ins, live_us, create_graph=True, allow_unused=True,
                                materialize_grads=True) if live else [None] * len(ins))
 
     def push(tangents: Any) -> Any:
         ts = _leaves(tangents)
         pairs = [(b, t) for b, t in zip(back, ts) if b is not None and b.requires_grad]
         with enable_grad():
-            got = (_autograd_grad([b for b, _ in pairs], us, [t for _, t in pairs], create_graph=keep,
+            got = (_autograd_grad([b for b, _ in pairs], live_us, [t for _, t in pairs], create_graph=keep,
                                   retain_graph=True, allow_unused=True, materialize_grads=True)
-                   if pairs else [None] * len(us))
-        jv = [g if g is not None else u.detach().new_zeros(u.shape) for g, u in zip(got, us)]
+                   if pairs else [None] * len(live_us))
+        jv = [u.detach().new_zeros(u.shape) for u in us]
+        for k, g in zip(live, got):
+            if g is not None:
+                jv[k] = g
         return _rebuild(out, iter([j if keep else j.detach() for j in jv]))
 
     return push
@@ -346,7 +396,10 @@ def linearize(func: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..
     return (out if keep else _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out)), jvp_fn
 
 
-def _jacobian(out: Tensor, wrt: Any, keep: bool) -> Any:
+def _jacobian(out: Tensor, wrt: Any, keep: bool, forward: bool = False) -> Any:
+    if not out.requires_grad:  # an output that ignores the inputs: a zero Jacobian, as PyTorch's
+        like = (lambda leaf: out) if forward else (lambda leaf: leaf)
+        return _map(lambda leaf: like(leaf).detach().new_zeros((*out.shape, *leaf.shape)), wrt)
     rows = []
     flat = out.reshape(-1)
     for i in range(flat.shape[0]):
@@ -372,15 +425,23 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
     """
     if not (chunk_size is None or chunk_size > 0):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+    return _jacobian_fn(func, argnums, has_aux, forward=False)
 
+
+def _jacobian_fn(func: Callable[..., Any], argnums: int | tuple[int, ...], has_aux: bool,
+                 forward: bool) -> Callable[..., Any]:
+    """jacrev's function; ``forward``: serving jacfwd, which (as PyTorch's forward mode) takes integer
+    outputs, their zero Jacobian of the output's dtype."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         new_args, diff, keep = _prepare(args, argnums)
         outer = is_grad_enabled()
         with enable_grad():
             out, aux = _split_aux(func(*new_args, **kwargs), has_aux, "jacrev")
+            if not forward:
+                _check_vjp_outputs(out)
             keep = keep or (outer and _reaches_outer(out, diff))
-            jac = _map(lambda o: _jacobian(o, diff, keep), out)
+            jac = _map(lambda o: _jacobian(o, diff, keep, forward), out)
         return (jac, aux) if has_aux else jac
 
     return wrapper
@@ -394,7 +455,7 @@ def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux
     entries agree (``J[i, j] = 2 x_i * 0`` for ``x ** 2``, where a row by row reverse pass gives
     ``2 x_j * 0``); pytree or tuple ``argnums``, keyword arguments and ``has_aux`` go through :func:`jacrev`
     (the same values)."""
-    rev = jacrev(func, argnums, has_aux=has_aux)
+    rev = _jacobian_fn(func, argnums, has_aux, forward=True)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

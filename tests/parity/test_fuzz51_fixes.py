@@ -28,7 +28,7 @@ def _outcome(fn: Any) -> Any:
 
 def _same(fn: Any) -> tuple[Any, Any]:
     """fn(torch) and fn(mg): the same outcome; on error, minigrad's is an instance of PyTorch's builtin
-    class and its message starts with PyTorch's first words."""
+    class and its message starts with PyTorch's first words (then both results are 'raised')."""
     require_torch()
     a, b = _outcome(lambda: fn(torch)), _outcome(lambda: fn(mg))
     assert a[0] == b[0], (a, b)
@@ -36,6 +36,7 @@ def _same(fn: Any) -> tuple[Any, Any]:
         top = next(iter(sorted(a[1] - {"Exception", "BaseException", "object"})))
         assert top in b[1], (a, b)
         assert b[2].split(":")[0][:40] == a[2].split(":")[0][:40], (a[2], b[2])
+        return "raised", "raised"
     return a[1], b[1]
 
 
@@ -152,4 +153,64 @@ def test_vmap_namedtuple_and_tuple_out_dims_do_not_mix() -> None:
     _same(lambda lib: _vmap_out(lib, lambda a: pair(a, a), (0, 1)))
     _same(lambda lib: _vmap_out(lib, lambda a: (a, a), pair(0, 1)))
     a, b = _same(lambda lib: _vmap_out(lib, lambda a: pair(a, a), pair(1, 0)))
+    assert a == b
+
+
+# ---------------------------------------------------------------- vjp / jacrev / jacfwd outputs
+def _x(lib: Any) -> Any:
+    return lib.tensor(np.array([0.5, -1.0, 2.0]))
+
+
+@pytest.mark.parametrize("case", ["vjp_empty", "vjp_float", "vjp_none", "vjp_bool", "jacrev_float", "jacrev_int",
+                                  "hessian_int"])
+def test_vjp_and_jacrev_check_the_outputs_as_pytorch(case: str) -> None:
+    # found by f_func.py (jacrev(lambda x: x.long()) computed zeros; PyTorch's vjp refuses non-float outputs)
+    def run(lib: Any) -> Any:
+        x, fn = _x(lib), lib.func
+        return {"vjp_empty": lambda: fn.vjp(lambda a: (), x), "vjp_float": lambda: fn.vjp(lambda a: 3.0, x),
+                "vjp_none": lambda: fn.vjp(lambda a: None, x), "vjp_bool": lambda: fn.vjp(lambda a: a > 0, x),
+                "jacrev_float": lambda: fn.jacrev(lambda a: (a, 3.0))(x),
+                "jacrev_int": lambda: fn.jacrev(lambda a: a.long())(x),
+                "hessian_int": lambda: fn.hessian(lambda a: a.long().sum())(x)}[case]()
+    _same(run)
+
+
+def test_jacfwd_and_jvp_of_outputs_that_ignore_the_input() -> None:
+    # found by f_func.py func#134: jacfwd(lambda x, y: (x.sin(), y.sum()), argnums=1, has_aux=True)
+    # raised "element 0 of tensors does not require grad" in minigrad; PyTorch gives zeros (of the
+    # output's dtype in forward mode, of the input's in reverse mode)
+    def run(lib: Any) -> Any:
+        x, fn = _x(lib), lib.func
+        y = x * 2
+        outs = [fn.jacfwd(lambda a, b: (a.sin(), b.sum()), argnums=1, has_aux=True)(x, y)[0],
+                fn.jacrev(lambda a, b: a.sin(), argnums=1)(x, y), fn.jacfwd(lambda a: a.long())(x),
+                fn.jacrev(lambda a: a.detach().float())(x), fn.jvp(lambda a: (a.long(), a * 2), (x,), (x,))[1][0],
+                fn.jvp(lambda a: (a.long(), a * 2), (x,), (x,))[1][1]]
+        return [(str(o.dtype).split(".")[-1], o.numpy().tolist()) for o in outs]
+    a, b = _same(run)
+    assert a == b
+
+
+@pytest.mark.parametrize("ct", ["leaf", "one_tuple", "list", "pair", "pair_list"])
+@pytest.mark.parametrize("out", ["one", "pair"])
+def test_vjp_fn_checks_the_cotangent_structure(ct: str, out: str) -> None:
+    # found by f_func.py func#111: vjp(f, x)[1]((ones,)) for a single-tensor output ran in minigrad
+    def run(lib: Any) -> Any:
+        x = _x(lib)
+        _, fn = lib.func.vjp({"one": lambda a: a.sin(), "pair": lambda a: (a.sin(), a * 2)}[out], x)
+        o = lib.ones(3, dtype=lib.float64)
+        (g,) = fn({"leaf": o, "one_tuple": (o,), "list": [o], "pair": (o, o), "pair_list": [o, o]}[ct])
+        return g.numpy().tolist()
+    a, b = _same(run)
+    assert a == pytest.approx(b)
+
+
+def test_vjp_fn_takes_retain_graph_and_create_graph() -> None:
+    def run(lib: Any) -> Any:
+        x = _x(lib).requires_grad_()
+        _, fn = lib.func.vjp(lambda a: (a ** 3).sum(), x)
+        (g,) = fn(lib.tensor(1.0, dtype=lib.float64), create_graph=False)
+        (h,) = fn(lib.tensor(1.0, dtype=lib.float64))
+        return g.requires_grad, h.requires_grad, g.detach().numpy().tolist()
+    a, b = _same(run)
     assert a == b
