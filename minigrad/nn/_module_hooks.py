@@ -44,8 +44,9 @@ def empty_registries(module: Module) -> None:
     object.__setattr__(module, "_is_full_backward_hook", None)
 
 
-class WrappedHook:
+class _WrappedHook:
     """A load_state_dict pre-hook, called with its module first when registered ``with_module``.
+    Named as PyTorch's class, so a pickled module carrying one (spectral_norm's) loads under either name.
 
     The module is held by weak reference, so the hook does not keep it alive (PyTorch's ``_WrappedHook``).
 
@@ -75,6 +76,7 @@ class WrappedHook:
         self.module = weakref.ref(state["module"]) if state["with_module"] else None
 
 
+WrappedHook = _WrappedHook
 Registry = OrderedDict[int, Callable[..., Any]]
 # the global registries, PyTorch's names (torch.nn.modules.module re-exports them); hook id -> hook or flag
 _global_forward_pre_hooks: Registry = OrderedDict()

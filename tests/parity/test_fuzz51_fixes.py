@@ -161,8 +161,8 @@ def _x(lib: Any) -> Any:
     return lib.tensor(np.array([0.5, -1.0, 2.0]))
 
 
-@pytest.mark.parametrize("case", ["vjp_empty", "vjp_float", "vjp_none", "vjp_bool", "jacrev_float", "jacrev_int",
-                                  "hessian_int"])
+@pytest.mark.parametrize("case", ["vjp_empty", "vjp_float", "vjp_none", "vjp_bool", "jacrev_float",
+                                  "jacrev_int", "hessian_int"])
 def test_vjp_and_jacrev_check_the_outputs_as_pytorch(case: str) -> None:
     # found by f_func.py (jacrev(lambda x: x.long()) computed zeros; PyTorch's vjp refuses non-float outputs)
     def run(lib: Any) -> Any:
@@ -184,7 +184,8 @@ def test_jacfwd_and_jvp_of_outputs_that_ignore_the_input() -> None:
         y = x * 2
         outs = [fn.jacfwd(lambda a, b: (a.sin(), b.sum()), argnums=1, has_aux=True)(x, y)[0],
                 fn.jacrev(lambda a, b: a.sin(), argnums=1)(x, y), fn.jacfwd(lambda a: a.long())(x),
-                fn.jacrev(lambda a: a.detach().float())(x), fn.jvp(lambda a: (a.long(), a * 2), (x,), (x,))[1][0],
+                fn.jacrev(lambda a: a.detach().float())(x),
+                fn.jvp(lambda a: (a.long(), a * 2), (x,), (x,))[1][0],
                 fn.jvp(lambda a: (a.long(), a * 2), (x,), (x,))[1][1]]
         return [(str(o.dtype).split(".")[-1], o.numpy().tolist()) for o in outs]
     a, b = _same(run)
@@ -214,3 +215,71 @@ def test_vjp_fn_takes_retain_graph_and_create_graph() -> None:
         return g.requires_grad, h.requires_grad, g.detach().numpy().tolist()
     a, b = _same(run)
     assert a == b
+
+
+# ---------------------------------------------------------------- full backward hooks, custom Functions
+def _bw_calls(lib: Any, case: int) -> Any:
+    class M(lib.nn.Module):
+        def forward(self, a: Any, b: Any, c: Any = None) -> Any:
+            return a * 2, b * 3
+
+    def show(gs: Any) -> list[Any]:
+        return [None if t is None else round(float(t.sum()), 6) for t in gs]
+    m, calls = M(), []
+    m.register_full_backward_hook(lambda mod, gi, go: calls.append(("bw", show(gi), show(go))))
+    m.register_full_backward_pre_hook(lambda mod, go: calls.append(("pre", show(go))))
+    a, b = lib.ones(2, requires_grad=True), lib.ones(2, requires_grad=case != 1)
+    a2, b2 = m(a, b.detach(), 5) if case == 2 else m(a, b, a) if case == 3 else m(a, b)
+    (a2.sum() + b2.sum() if case == 3 else b2.sum() if case == 4 else a2.sum()).backward()
+    return calls, show([a.grad]), show([b.grad])
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_full_backward_hook_gets_zeros_for_inputs_without_gradient(case: int) -> None:
+    # found by f_module2.py hooks#32: m(x, y.detach()) with a full backward hook: PyTorch's grad_input
+    # holds zeros for y (its hook function materializes), minigrad's None; those zeros also reach a.grad
+    # when only b's output is used (case 4), and the input passed twice (case 3) gets its own slot
+    a, b = _same(lambda lib: _bw_calls(lib, case))
+    assert a == b
+
+
+@pytest.mark.parametrize("mode", ["new", "inp", "mix"])
+def test_custom_function_returning_an_input_twice_gives_one_tensor_per_place(mode: str) -> None:
+    # found with the case above: PyTorch returns each input given back as its own new tensor; a tensor
+    # made in forward and returned twice stays one tensor
+    def run(lib: Any) -> Any:
+        got: list[Any] = []
+
+        class F(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, x: Any) -> Any:
+                y = x * 2
+                return {"new": (y, y), "inp": (x, x), "mix": (x, y, x)}[mode]
+
+            @staticmethod
+            def backward(ctx: Any, *gs: Any) -> Any:
+                got.append([None if g is None else float(g.sum()) for g in gs])
+                return sum(g for g in gs if g is not None)
+        x = lib.ones(2, requires_grad=True)
+        outs = F.apply(x)
+        same = [o is outs[0] for o in outs]
+        sum((k + 1) * o.sum() for k, o in enumerate(outs)).backward()
+        return same, got, x.grad.tolist()
+    a, b = _same(run)
+    assert a == b
+
+
+def test_pickling_a_spectral_norm_module_under_the_torch_alias(tmp_path: Any) -> None:
+    # found by f_module2.py copies#21: pickle.dumps of a spectral_norm'd module failed under the alias
+    # (its load_state_dict pre-hook's class was filed as torch.nn.modules.module.WrappedHook)
+    import subprocess
+    import sys
+    script = tmp_path / "prog.py"
+    script.write_text("import pickle, warnings\nimport torch\nwarnings.simplefilter('ignore')\n"
+                      "m = torch.nn.utils.spectral_norm(torch.nn.Linear(3, 4))\n"
+                      "m2 = pickle.loads(pickle.dumps(m))\n"
+                      "hook = list(m2._load_state_dict_pre_hooks.values())[0]\n"
+                      "print(sorted(n for n, _ in m2.named_parameters()), type(hook).__name__)\n")
+    outs = [subprocess.run([sys.executable, *pre, str(script)], capture_output=True, text=True,
+                           check=True).stdout for pre in ([], ["-m", "minigrad.compat"])]
+    assert outs[0] == outs[1] == "['bias', 'weight_orig'] _WrappedHook\n"
