@@ -614,7 +614,8 @@ class Module:
         """PyTorch's deprecated backward hook, ``hook(module, grad_input, grad_output)``.
 
         PyTorch hands it the gradients of the last op of forward; here it sees what a full backward
-        hook sees (the module's own inputs), which is the same for a module of one op.
+        hook sees (the module's own inputs), which is the same for a module of one op. Each call warns
+        (FutureWarning) as PyTorch's when the module is not one op on tensors.
 
         Raises:
             RuntimeError: the module already has a full backward hook.

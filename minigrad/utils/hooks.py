@@ -106,6 +106,7 @@ class BackwardHook:
         self.user_hooks = user_hooks
         self.user_pre_hooks = user_pre_hooks
         self.grad_outputs: Grads | None = None
+        self.full = True  # False: serving only (deprecated) non-full hooks, which PyTorch runs unwarned
         self.n_inputs = 0
         self.input_meta: list[tuple[tuple[int, ...], Any]] = []
         self.input_positions: list[int] | None = None
@@ -164,10 +165,11 @@ class BackwardHook:
                                              "pre hook returned an invalid number of grad_output")
         self.grad_outputs = grad_outputs
         if self.input_positions is None:  # nothing reaches the inputs: the hooks run now
-            warnings.warn("Full backward hook is firing when gradients are computed with respect to module "
-                          "outputs since no inputs require gradients. See "
-                          "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
-                          "#torch.nn.Module.register_full_backward_hook for more details.", stacklevel=2)
+            if self.full:
+                warnings.warn("Full backward hook is firing when gradients are computed with respect to "
+                              "module outputs since no inputs require gradients. See "
+                              "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                              "#torch.nn.Module.register_full_backward_hook for more details.", stacklevel=2)
             grad_inputs = self._spread([], [], self.n_inputs)
             for hook in self.user_hooks:
                 res = hook(self.module, grad_inputs, grad_outputs)

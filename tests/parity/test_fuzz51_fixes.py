@@ -3,6 +3,7 @@ fuzzers (one random program run under torch and under minigrad) found."""
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from typing import Any
 
@@ -283,3 +284,60 @@ def test_pickling_a_spectral_norm_module_under_the_torch_alias(tmp_path: Any) ->
     outs = [subprocess.run([sys.executable, *pre, str(script)], capture_output=True, text=True,
                            check=True).stdout for pre in ([], ["-m", "minigrad.compat"])]
     assert outs[0] == outs[1] == "['bias', 'weight_orig'] _WrappedHook\n"
+
+
+# ---------------------------------------------------------------- non-full backward hook warnings
+class _Two:
+    @staticmethod
+    def make(lib: Any, kind: str) -> Any:
+        class Two(lib.nn.Module):
+            def forward(self, a: Any, b: Any) -> Any:
+                return a + b, a * b
+
+        class Nest(lib.nn.Module):
+            def forward(self, a: Any) -> Any:
+                return [a * 2]
+
+        class Same(lib.nn.Module):
+            def forward(self, a: Any) -> Any:
+                return a.sin(), a
+        nn = lib.nn
+        return {"linear": lambda: nn.Linear(3, 3), "relu": nn.ReLU, "tanh": nn.Tanh,
+                "softmax": lambda: nn.Softmax(-1), "identity": nn.Identity, "two": Two, "nest": Nest,
+                "same": Same,
+                "dropout0": lambda: nn.Dropout(0.0), "seq": lambda: nn.Sequential(nn.ReLU()),
+                "flatten": lambda: nn.Flatten(0)}[kind]()
+
+
+@pytest.mark.parametrize("leaf", [True, False])
+@pytest.mark.parametrize("kind", ["linear", "relu", "tanh", "softmax", "identity", "two", "nest", "same",
+                                  "dropout0", "seq", "flatten"])
+def test_non_full_backward_hook_warns_as_pytorch(kind: str, leaf: bool) -> None:
+    # found by f_module2.py hooks#1: register_backward_hook on a multi-op module gave no FutureWarning
+    def run(lib: Any) -> Any:
+        m = _Two.make(lib, kind)
+        m.register_backward_hook(lambda *a: None)
+        x = lib.tensor(np.arange(6.0).reshape(2, 3) / 7, dtype=lib.float32, requires_grad=True)
+        x = x if leaf else x * 1
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            m(x, x) if kind == "two" else m(x)
+        return [(w.category.__name__, str(w.message)) for w in got]
+    require_torch()
+    assert run(mg) == run(torch)
+
+
+def test_global_non_full_backward_hook_warns_per_module_and_not_about_outputs_only() -> None:
+    def run(lib: Any) -> Any:
+        m = lib.nn.Sequential(lib.nn.Linear(3, 3), lib.nn.ReLU(), lib.nn.Linear(3, 1))
+        h = importlib.import_module(f"{lib.__name__}.nn.modules.module").register_module_backward_hook(
+            lambda *a: None)
+        try:
+            with warnings.catch_warnings(record=True) as got:
+                warnings.simplefilter("always")
+                m(lib.ones(2, 3)).sum().backward()
+        finally:
+            h.remove()
+        return [(w.category.__name__, str(w.message)) for w in got]
+    require_torch()
+    assert run(mg) == run(torch)
