@@ -343,3 +343,23 @@ def test_global_non_full_backward_hook_warns_per_module_and_not_about_outputs_on
         return [(w.category.__name__, str(w.message)) for w in got]
     require_torch()
     assert run(mg) == run(torch)
+
+
+# ---------------------------------------------------------------- weight norm of a 1-d parameter
+@pytest.mark.parametrize("new", [False, True])
+@pytest.mark.parametrize(("shape", "dim"), [((4,), 0), ((4,), -1), ((2, 3), 0), ((2, 3), 1), ((2, 3, 4), 1),
+                                            ((2, 3, 4), -2), ((3, 1), 0), ((2, 3), 2)])
+def test_weight_norm_shapes_and_gradients_as_pytorch(shape: tuple[int, ...], dim: int, new: bool) -> None:
+    # found by f_utils.py wnorm#144: weight_norm(Linear, name='bias', dim=0) gave bias_g of shape (1,), not
+    # PyTorch's (4,) (a 1-d parameter keeps one norm per entry: PyTorch's norm_except_dim views it as 2-d)
+    def run(lib: Any) -> Any:
+        m = lib.nn.Module()
+        m.weight = lib.nn.Parameter(lib.tensor(np.arange(float(np.prod(shape))).reshape(shape) - 2.5))
+        if new:
+            lib.nn.utils.parametrizations.weight_norm(m, dim=dim)
+        else:
+            lib.nn.utils.weight_norm(m, dim=dim)
+        m.weight.sum().backward()
+        return [(tuple(p.shape), p.grad.numpy().round(10).tolist()) for p in m.parameters()]
+    a, b = _same(run)
+    assert a == b
