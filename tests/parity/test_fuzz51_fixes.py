@@ -363,3 +363,22 @@ def test_weight_norm_shapes_and_gradients_as_pytorch(shape: tuple[int, ...], dim
         return [(tuple(p.shape), p.grad.numpy().round(10).tolist()) for p in m.parameters()]
     a, b = _same(run)
     assert a == b
+
+
+# ---------------------------------------------------------------- load_state_dict(assign=True) failures
+@pytest.mark.parametrize("strict", [True, False])
+def test_assigning_an_integer_tensor_to_a_parameter_is_reported_as_pytorch(strict: bool) -> None:
+    # found with f_module.py's load_state_dict cases: PyTorch gathers the exception of an assignment
+    # (an int64 tensor cannot become a Parameter) into its 'Error(s) in loading state_dict' RuntimeError
+    def run(lib: Any) -> Any:
+        m = lib.nn.Sequential(lib.nn.Linear(2, 3))
+        sd = {k: v.clone() for k, v in m.state_dict().items()}
+        sd["0.bias"] = lib.ones(3, dtype=lib.int64)
+        m.load_state_dict(sd, strict=strict, assign=True)
+    require_torch()
+    msgs = []
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError) as info:
+            run(lib)
+        msgs.append(str(info.value))
+    assert msgs[1] == msgs[0].replace("torch.Size([3])", "(3,)")  # (minigrad's Size prints as a tuple)
