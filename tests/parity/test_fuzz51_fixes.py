@@ -382,3 +382,19 @@ def test_assigning_an_integer_tensor_to_a_parameter_is_reported_as_pytorch(stric
             run(lib)
         msgs.append(str(info.value))
     assert msgs[1] == msgs[0].replace("torch.Size([3])", "(3,)")  # (minigrad's Size prints as a tuple)
+
+
+# ---------------------------------------------------------------- autograd.functional refusals
+@pytest.mark.parametrize("kw", [{"create_graph": True, "strategy": "forward-mode", "vectorize": True},
+                                {"strict": True, "strategy": "forward-mode", "vectorize": True},
+                                {"strategy": "forward-mode"}, {"strict": True, "vectorize": True}])
+def test_jacobian_refusals_in_pytorch_words(kw: dict[str, Any]) -> None:
+    # found by f_func.py (autograd.functional cases): minigrad's messages were its own
+    require_torch()
+    msgs = []
+    for lib in (torch, mg):
+        x = lib.tensor(np.array([0.5, -1.0, 2.0]))
+        with pytest.raises((RuntimeError, NotImplementedError)) as info:
+            lib.autograd.functional.jacobian(lib.sin, x, **kw)
+        msgs.append((isinstance(info.value, NotImplementedError), str(info.value)))
+    assert msgs[1] == msgs[0]
