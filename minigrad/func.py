@@ -148,7 +148,7 @@ def _argnums(argnums: int | tuple[int, ...], n: int) -> tuple[int, ...]:
         raise RuntimeError("argnums must be non-empty")
     for a in nums:
         if not -n <= a < n:
-            raise RuntimeError(f"Got argnums={a} but only {n} positional inputs")
+            raise RuntimeError(f"Got argnum={a}, but only {n} positional inputs")
     return tuple(a % n for a in nums)
 
 

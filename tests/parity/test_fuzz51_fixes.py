@@ -398,3 +398,85 @@ def test_jacobian_refusals_in_pytorch_words(kw: dict[str, Any]) -> None:
             lib.autograd.functional.jacobian(lib.sin, x, **kw)
         msgs.append((isinstance(info.value, NotImplementedError), str(info.value)))
     assert msgs[1] == msgs[0]
+
+
+# ---------------------------------------------------------------- nn.utils / torch.func error words
+def _err(fn: Any) -> tuple[Any, str]:
+    """(the error's class, its message without minigrad's parenthesized tail), or ('ok', '')."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fn()
+    except Exception as e:
+        return type(e), str(e).split(" (pack_padded_sequence:")[0]
+    return "ok", ""
+
+
+def _agree(got: list[tuple[Any, str]]) -> bool:
+    """PyTorch's and minigrad's _err: the same message, minigrad's class an instance of PyTorch's builtin."""
+    (ta, ma), (tb, mb) = got
+    if ta == "ok" or tb == "ok":
+        return ta == tb
+    base = next(c for c in ta.__mro__ if c.__module__ == "builtins")
+    return issubclass(tb, base) and ma == mb
+
+
+@pytest.mark.parametrize(("lens", "enforce"), [([0, 2, 3, 1], True), ([0, 2, 3, 1], False),
+                                               ([3, 2, 1, 0], True), ([-3, 5, 2, 1], True), ([5, 5, 5], True),
+                                               ([2, 4, 3, 1], True)])
+def test_pack_padded_sequence_checks_in_pytorch_order(lens: list[int], enforce: bool) -> None:
+    # found by f_utils.py rnn cases (MSG=1): [0, 2, 3, 1] with enforce_sorted=True is 'not sorted' in
+    # PyTorch (it checks only the last length positive, then the order), minigrad said 'not positive'
+    require_torch()
+    got = [_err(lambda lib=lib: lib.nn.utils.rnn.pack_padded_sequence(lib.zeros(5, 4, 3), lens,
+                                                                      enforce_sorted=enforce))
+           for lib in (torch, mg)]
+    assert got[0][0] is RuntimeError and _agree(got)
+
+
+def test_pack_padded_sequence_of_an_empty_input() -> None:
+    require_torch()
+    got = [_err(lambda lib=lib: lib.nn.utils.rnn.pack_padded_sequence(lib.zeros(0, 2, 3), [1, 1]))
+           for lib in (torch, mg)]
+    assert got[0] == (RuntimeError, "Cannot pack empty tensors.") and _agree(got)
+
+
+@pytest.mark.parametrize("bad", ["fro", None, "x"])
+def test_clip_grad_takes_float_of_its_numbers_as_pytorch(bad: Any) -> None:
+    # found by f_utils.py clip cases (MSG=1): norm_type='fro' is Python's float() ValueError in PyTorch;
+    # None a TypeError (minigrad's InvalidParameterError, a ValueError, was the wrong class there)
+    require_torch()
+    for call in (lambda lib, ps: lib.nn.utils.clip_grad_norm_(ps, 1.0, norm_type=bad),
+                 lambda lib, ps: lib.nn.utils.clip_grad_norm_(ps, bad),
+                 lambda lib, ps: lib.nn.utils.clip_grad_value_(ps, bad)):
+        got = []
+        for lib in (torch, mg):
+            ps = [lib.nn.Parameter(lib.ones(2))]
+            ps[0].grad = lib.ones(2)
+            got.append(_err(lambda lib=lib, ps=ps, call=call: call(lib, ps)))
+        assert _agree(got), got
+
+
+@pytest.mark.parametrize("vec", ["ndarray", "list", "int"])
+def test_vector_to_parameters_names_the_type_as_pytorch(vec: str) -> None:
+    require_torch()
+    value = {"ndarray": np.ones(2), "list": [1.0, 2.0], "int": 3}[vec]
+    got = [_err(lambda lib=lib: lib.nn.utils.vector_to_parameters(value, [lib.nn.Parameter(lib.ones(2))]))
+           for lib in (torch, mg)]
+    assert _agree(got), got
+
+
+def test_typename_of_instances_without_their_own_name() -> None:
+    import collections
+    require_torch()
+    for obj in (np.ones(2), collections.OrderedDict(), np.float64(1.0), [1], 3, len, None):
+        assert mg.typename(obj) == torch.typename(obj)
+
+
+@pytest.mark.parametrize("argnums", [(0, 2), -3, 2])
+def test_func_grad_bad_argnums_words(argnums: Any) -> None:
+    require_torch()
+    got = [_err(lambda lib=lib: lib.func.grad(lambda a, b: (a * b).sum(), argnums=argnums)(lib.ones(2),
+                                                                                        lib.ones(2)))
+           for lib in (torch, mg)]
+    assert _agree(got), got
