@@ -39,9 +39,9 @@ def _as_float(name: str, value: Any) -> float:
     try:
         return float(value)
     except ValueError as e:
-        raise InvalidParameterError(str(e)) from None
+        raise InvalidParameterError(f"{e} ({name}={value!r})") from None
     except TypeError as e:
-        raise _ArgumentTypeError(str(e)) from None
+        raise _ArgumentTypeError(f"{e} ({name}={value!r})") from None
 
 
 def _vector_norm(a: Array, ord: float) -> Any:  # noqa: A002 - numpy's name
