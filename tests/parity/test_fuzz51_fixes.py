@@ -331,7 +331,10 @@ def test_global_non_full_backward_hook_warns_per_module_and_not_about_outputs_on
     def run(lib: Any) -> Any:
         m = lib.nn.Sequential(lib.nn.Linear(3, 3), lib.nn.ReLU(), lib.nn.Linear(3, 1))
         home = importlib.import_module(f"{lib.__name__}.nn.modules.module")
-        if lib is torch:  # PyTorch's flag outlives the hooks: another test's global full hook would block
+        # PyTorch's global hook kind outlives the hooks: clear it before, and after so that a later
+        # test's global full hook is not refused
+        before = getattr(home, "_global_is_full_backward_hook", None)
+        if lib is torch:
             home._global_is_full_backward_hook = None
         h = home.register_module_backward_hook(lambda *a: None)
         try:
@@ -340,6 +343,8 @@ def test_global_non_full_backward_hook_warns_per_module_and_not_about_outputs_on
                 m(lib.ones(2, 3)).sum().backward()
         finally:
             h.remove()
+            if lib is torch:
+                home._global_is_full_backward_hook = before
         return [(w.category.__name__, str(w.message)) for w in got]
     require_torch()
     assert run(mg) == run(torch)
