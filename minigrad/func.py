@@ -18,6 +18,8 @@ import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from minigrad.autograd.engine import grad as _autograd_grad
 from minigrad.grad_mode import _extras, enable_grad, is_grad_enabled
 from minigrad.nn.module import Module
@@ -146,7 +148,7 @@ def _argnums(argnums: int | tuple[int, ...], n: int) -> tuple[int, ...]:
         raise RuntimeError("argnums must be non-empty")
     for a in nums:
         if not -n <= a < n:
-            raise RuntimeError(f"Got argnums={a} but only {n} positional inputs")
+            raise RuntimeError(f"Got argnum={a}, but only {n} positional inputs")
     return tuple(a % n for a in nums)
 
 
@@ -197,8 +199,13 @@ def _split_aux(out: Any, has_aux: bool, fn: str) -> tuple[Any, Any]:
 def _gradients(out: Tensor, wrt: Any, keep: bool, grad_out: Any = None, retain: bool | None = None) -> Any:
     leaves = _leaves(wrt)
     outs, gos = ((_leaves(out), _leaves(grad_out)) if grad_out is not None else ([out], None))
-    gs = _autograd_grad(outs, leaves, gos, retain_graph=retain, create_graph=keep, allow_unused=True,
-                        materialize_grads=True)
+    # an output that does not depend on the inputs (detached, integer) contributes zero, as PyTorch's
+    live = [i for i, o in enumerate(outs) if isinstance(o, Tensor) and o.requires_grad]
+    if not live:
+        gs: Sequence[Tensor | None] = [t.detach().new_zeros(t.shape) for t in leaves]
+    else:
+        gs = _autograd_grad([outs[i] for i in live], leaves, None if gos is None else [gos[i] for i in live],
+                            retain_graph=retain, create_graph=keep, allow_unused=True, materialize_grads=True)
     return _rebuild(wrt, iter([g if keep else g.detach() for g in gs if g is not None]))
 
 
@@ -245,6 +252,45 @@ def grad(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
     return wrapper
 
 
+def _structure(tree: Any) -> Any:
+    """A pytree's structure as PyTorch compares it (node kinds, dict keys in order; '*' for a leaf)."""
+    kind = _node_kind(tree)
+    if kind is None:
+        return "*"
+    if kind is dict:
+        return dict, tuple((k, _structure(v)) for k, v in tree.items())
+    return kind, tuple(_structure(v) for v in tree)
+
+
+def _spec(tree: Any) -> str:
+    """A pytree's structure written as PyTorch's treespec_pprint writes it (``(*, [*, *])``)."""
+    kind = _node_kind(tree)
+    if kind is None:
+        return "*"
+    if kind is dict:
+        return "{" + ", ".join(f"{k!r}: {_spec(v)}" for k, v in tree.items()) + "}"
+    inner = ", ".join(_spec(v) for v in tree)
+    if kind is list:
+        return f"[{inner}]"
+    return f"{kind.__name__}({inner})" if kind is not tuple else f"({inner}{',' if len(tree) == 1 else ''})"
+
+
+def _check_vjp_outputs(out: Any) -> None:
+    """PyTorch's checks on what a function under vjp/jacrev returned: tensors, at least one, all floating."""
+    flat = _leaves(out)
+    if not flat or (len(flat) == 1 and flat[0] is None):
+        raise RuntimeError("vjp(f, *primals): Expected f to be a function that has non-empty output (got "
+                           "output = [])")
+    for o in flat:
+        if not isinstance(o, Tensor):
+            raise RuntimeError("vjp(f, *primals): expected f(*primals) to return only tensors, got "
+                               f"unsupported type {type(o)}")
+    for o in flat:
+        if not (o.is_floating_point() or o.is_complex()):
+            raise RuntimeError("vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got "
+                               f"Tensor with dtype {o.dtype}")
+
+
 def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     """``(func(*primals), vjp_fn)`` where ``vjp_fn(cotangents)`` gives the vector-Jacobian products,
     one per primal (with ``has_aux``: ``(output, vjp_fn, aux)``)."""
@@ -253,14 +299,21 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     outer = is_grad_enabled()
     with enable_grad():
         out, aux = _split_aux(func(*new_args), has_aux, "vjp")
+        _check_vjp_outputs(out)
         keep = keep or (outer and _reaches_outer(out, diff))
 
-    def vjp_fn(cotangents: Any) -> tuple[Any, ...]:
+    def vjp_fn(cotangents: Any, retain_graph: bool = True,
+               create_graph: bool | None = None) -> tuple[Any, ...]:
+        if _structure(cotangents) != _structure(out):
+            raise RuntimeError("Expected pytree structure of cotangents to be the same as pytree structure "
+                               f"of outputs to the function. cotangents: {_spec(cotangents)}, primal output: "
+                               f"{_spec(out)}")
         if not primals:
             return ()
         with enable_grad():
             # PyTorch's vjp_fn may be called again (one row of a Jacobian per call): keep the graph
-            return tuple(_gradients(out, diff, keep, cotangents, retain=True))
+            return tuple(_gradients(out, diff, keep and create_graph is not False, cotangents,
+                                    retain=retain_graph))
 
     result = out if keep else _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out)
     return (result, vjp_fn, aux) if has_aux else (result, vjp_fn)
@@ -270,21 +323,25 @@ def _tangent_map(out: Any, diff: Any, keep: bool) -> Callable[[Any], Any]:
     """``t -> J t`` for ``out`` as a function of ``diff``, by two reverse passes: the vector-Jacobian
     product ``u -> J^T u`` is linear in u, so differentiating ``<J^T u, t>`` with respect to u gives J t."""
     outs, ins = _leaves(out), _leaves(diff)
-    live = [o for o in outs if o.requires_grad]  # an output that ignores the inputs has J t = 0
+    # an output that ignores the inputs (an integer one too) has J t = 0, of its own dtype
+    live = [k for k, o in enumerate(outs) if o.requires_grad]
     with enable_grad():
-        us = [o.detach().new_zeros(o.shape).requires_grad_(True) for o in outs]
-        live_us = [u for o, u in zip(outs, us) if o.requires_grad]
-        back = (_autograd_grad(live, ins, live_us, create_graph=True, allow_unused=True,
+        us = [o.detach().new_zeros(o.shape).requires_grad_(k in live) for k, o in enumerate(outs)]
+        live_us = [us[k] for k in live]
+        back = (_autograd_grad([outs[k] for k in live], ins, live_us, create_graph=True, allow_unused=True,
                                materialize_grads=True) if live else [None] * len(ins))
 
     def push(tangents: Any) -> Any:
         ts = _leaves(tangents)
         pairs = [(b, t) for b, t in zip(back, ts) if b is not None and b.requires_grad]
         with enable_grad():
-            got = (_autograd_grad([b for b, _ in pairs], us, [t for _, t in pairs], create_graph=keep,
+            got = (_autograd_grad([b for b, _ in pairs], live_us, [t for _, t in pairs], create_graph=keep,
                                   retain_graph=True, allow_unused=True, materialize_grads=True)
-                   if pairs else [None] * len(us))
-        jv = [g if g is not None else u.detach().new_zeros(u.shape) for g, u in zip(got, us)]
+                   if pairs else [None] * len(live_us))
+        jv = [u.detach().new_zeros(u.shape) for u in us]
+        for k, g in zip(live, got):
+            if g is not None:
+                jv[k] = g
         return _rebuild(out, iter([j if keep else j.detach() for j in jv]))
 
     return push
@@ -339,7 +396,10 @@ def linearize(func: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..
     return (out if keep else _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out)), jvp_fn
 
 
-def _jacobian(out: Tensor, wrt: Any, keep: bool) -> Any:
+def _jacobian(out: Tensor, wrt: Any, keep: bool, forward: bool = False) -> Any:
+    if not out.requires_grad:  # an output that ignores the inputs: a zero Jacobian, as PyTorch's
+        like = (lambda leaf: out) if forward else (lambda leaf: leaf)
+        return _map(lambda leaf: like(leaf).detach().new_zeros((*out.shape, *leaf.shape)), wrt)
     rows = []
     flat = out.reshape(-1)
     for i in range(flat.shape[0]):
@@ -358,15 +418,30 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
            chunk_size: int | None = None, _preallocate_and_copy: bool = False) -> Callable[..., Any]:
     """A function returning the Jacobian of ``func`` w.r.t. ``args[argnums]``: for an output of shape
     O and an input of shape I, a tensor of shape O + I (pytrees of them for pytree outputs/inputs).
-    ``chunk_size`` is accepted for compatibility (rows are computed one at a time)."""
+    ``chunk_size`` is accepted for compatibility (rows are computed one at a time).
+
+    Raises:
+        ValueError: ``chunk_size`` is not None and not positive (at once, as PyTorch).
+    """
+    if not (chunk_size is None or chunk_size > 0):
+        raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+    return _jacobian_fn(func, argnums, has_aux, forward=False)
+
+
+def _jacobian_fn(func: Callable[..., Any], argnums: int | tuple[int, ...], has_aux: bool,
+                 forward: bool) -> Callable[..., Any]:
+    """jacrev's function; ``forward``: serving jacfwd, which (as PyTorch's forward mode) takes integer
+    outputs, their zero Jacobian of the output's dtype."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         new_args, diff, keep = _prepare(args, argnums)
         outer = is_grad_enabled()
         with enable_grad():
             out, aux = _split_aux(func(*new_args, **kwargs), has_aux, "jacrev")
+            if not forward:
+                _check_vjp_outputs(out)
             keep = keep or (outer and _reaches_outer(out, diff))
-            jac = _map(lambda o: _jacobian(o, diff, keep), out)
+            jac = _map(lambda o: _jacobian(o, diff, keep, forward), out)
         return (jac, aux) if has_aux else jac
 
     return wrapper
@@ -380,7 +455,7 @@ def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux
     entries agree (``J[i, j] = 2 x_i * 0`` for ``x ** 2``, where a row by row reverse pass gives
     ``2 x_j * 0``); pytree or tuple ``argnums``, keyword arguments and ``has_aux`` go through :func:`jacrev`
     (the same values)."""
-    rev = jacrev(func, argnums, has_aux=has_aux)
+    rev = _jacobian_fn(func, argnums, has_aux, forward=True)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -454,6 +529,47 @@ def _broadcast_dims(arg: Any, dims: Any) -> list[Any]:
     return _leaves(dims)
 
 
+def _same_value(a: Any, b: Tensor) -> bool:
+    if a is b:
+        return True
+    if not (isinstance(a, Tensor) and a.shape == b.shape and a.dtype == b.dtype):
+        return False
+    return bool(np.array_equal(a.numpy(force=True), b.numpy(force=True), equal_nan=a.is_floating_point()))
+
+
+def _node_kind(tree: Any) -> Any:
+    """The pytree node type PyTorch matches structures by (a namedtuple class is its own kind), or None
+    for a leaf."""
+    if isinstance(tree, (tuple, list)):
+        return type(tree) if hasattr(tree, "_fields") else (tuple if isinstance(tree, tuple) else list)
+    return dict if isinstance(tree, Mapping) else None
+
+
+def _out_dims_per_leaf(out_dims: Any, out: Any) -> list[Any] | None:
+    """One out_dim per leaf of ``out``: ``out_dims`` is a prefix of ``out``'s structure whose int/None
+    entries cover their whole subtree (a single-tensor output also takes a 1-tuple); None if the
+    structures do not fit, as PyTorch's vmap."""
+    if _node_kind(out) is None:
+        if out_dims is None or isinstance(out_dims, int):
+            return [out_dims]
+        return list(out_dims) if isinstance(out_dims, tuple) and len(out_dims) == 1 else None
+    if out_dims is None or _node_kind(out_dims) is None:
+        return [out_dims] * len(_leaves(out))
+    if _node_kind(out_dims) is not _node_kind(out) or len(out_dims) != len(out):
+        return None
+    pairs = (zip(out_dims, out) if not isinstance(out, Mapping) else
+             [(out_dims[k], v) for k, v in out.items()] if set(out_dims) == set(out) else None)
+    if pairs is None:
+        return None
+    result: list[Any] = []
+    for d, sub in pairs:
+        got = _out_dims_per_leaf(d, sub) if _node_kind(sub) is not None or _node_kind(d) is None else None
+        if got is None:
+            return None
+        result.extend(got)
+    return result
+
+
 def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *,
          chunk_size: int | None = None) -> Callable[..., Any]:
     """Map ``func`` over a dim of its inputs: ``in_dims`` (an int, None, or one entry per argument,
@@ -463,10 +579,22 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
 
     Raises:
         ValueError: mapped sizes differ, nothing is mapped, an in_dim is out of range or names a
-            non-tensor, or ``func`` returns something other than tensors.
+            non-tensor, or ``func`` returns something other than tensors; ``chunk_size`` is not None
+            and not positive (raised at once, as PyTorch).
+        RuntimeError: ``randomness`` is not 'error', 'different' or 'same' (raised at once).
     """
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
+                           f"Got {randomness}")
+    if not (chunk_size is None or chunk_size > 0):
+        raise ValueError(f"vmap: chunk_size should be None or greater than 0. (got {chunk_size})")
+
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if any(not (d is None or isinstance(d, int)) for d in _leaves(out_dims)):
+            raise ValueError(f"vmap({_name(func)}, ..., out_dims={out_dims}): `out_dims` must be an int, "
+                             "None or a python collection of ints representing where in the outputs the "
+                             "vmapped dimension should appear.")
         where = f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>): "  # (PyTorch's errors start so)
         if not isinstance(in_dims, (int, tuple)):
             raise ValueError(f"{where}expected `in_dims` to be int or a (potentially nested) tuple matching "
@@ -476,9 +604,6 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
             raise ValueError(f"{where}in_dims is not compatible with the structure of `inputs`. (expected "
                              f"one entry per argument ({len(args)}), got {len(dims)})")
         n = _batch_size(args, dims, where)
-        if randomness not in ("error", "different", "same"):
-            raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
-                               f"Got {randomness}")
         # (mg.compile replays no state read: "error" only compares two, so a compiled vmap stays compiled)
         start = default_generator._get_dict(unrecorded=randomness == "error")
 
@@ -511,12 +636,22 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
         finally:
             _extras.retain = outer
         first = results[0]
-        for leaf in _leaves(first):
-            if not isinstance(leaf, Tensor):
+        leaf_dims = _out_dims_per_leaf(out_dims, first)
+        if leaf_dims is None:
+            raise ValueError(f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not "
+                             "compatible with the structure of `outputs`.")
+        for leaf, d in zip(_leaves(first), leaf_dims):
+            if d is not None and not isinstance(leaf, Tensor):
                 raise ValueError(f"vmap({_name(func)}, ...): `{_name(func)}` must only return Tensors, got "
                                  f"type {type(leaf)}. Did you mean to set out_dims= to None for output?")
         per_result = [_leaves(r) for r in results]
-        leaf_dims = _broadcast_dims(first, out_dims)
+        for j, d in enumerate(leaf_dims):
+            # out_dim None returns the first slice's value; a value that differs across slices came
+            # from the mapped inputs (a BatchedTensor in PyTorch), which PyTorch refuses there
+            if d is None and isinstance(per_result[0][j], Tensor) and not all(
+                    _same_value(r[j], per_result[0][j]) for r in per_result[1:]):
+                raise ValueError(f"vmap({_name(func)}, ...): `{_name(func)}` can not return a BatchedTensor "
+                                 "when out_dim is None")
         stacked = [stack([r[j] for r in per_result], dim=d if d is not None else 0)
                    if d is not None else per_result[0][j] for j, d in enumerate(leaf_dims)]
         return _rebuild(first, iter(stacked))

@@ -165,12 +165,16 @@ def typename(obj: Any) -> str:
     is minigrad's own module path here)."""
     if isinstance(obj, Tensor):
         return str(obj.type())
-    # as PyTorch: the object's own __module__/__qualname__ where it has them (a class, a function),
-    # else its class's name
-    module = getattr(obj, "__module__", None)
-    prefix = "" if not isinstance(module, str) or module in ("builtins", "__builtin__") else module + "."
-    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__name__
-    return prefix + str(name)
+    # as PyTorch: the object's own __qualname__ (or __name__) where it has one (a class, a function), with
+    # its __module__; else its class's module and name ('numpy.ndarray', 'collections.OrderedDict')
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        name = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        name = obj.__name__
+    else:
+        module, name = type(obj).__module__ or "", type(obj).__qualname__
+    return str(name) if module in ("", "builtins") else f"{module}.{name}"
 
 
 def frombuffer(buffer: Any, *, dtype: DTypeLike, count: int = -1, offset: int = 0,

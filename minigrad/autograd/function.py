@@ -387,10 +387,12 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     ctx._out_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outs]
     results = list(outs)
     node_cls = _output_node_class(cls)
-    # a tensor returned twice comes back as one tensor, the output of its last place (PyTorch's rule)
+    # a tensor made in forward and returned twice comes back as one tensor, the output of its last place;
+    # an input returned twice comes back as one new tensor per place (PyTorch's rules)
+    inputs = {id(a) for a in args if isinstance(a, Tensor)}
     last = {id(outs[i]): i for i in diff}
     for i in reversed(diff):
-        j = last[id(outs[i])]
+        j = i if id(outs[i]) in inputs else last[id(outs[i])]
         results[i] = results[j] if j != i else node_cls.apply(anchor, value=outs[i].numpy(force=True),
                                                                index=i, custom=node)
     for i, o in enumerate(outs):  # an input returned as it is comes back as a new tensor, as in PyTorch

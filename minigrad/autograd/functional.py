@@ -282,14 +282,16 @@ def _jacobian(func: Fn, inputs: Any, create_graph: bool, strict: bool, vectorize
     _check_strategy(strategy)
     if strategy == "forward-mode":
         if create_graph:
-            raise NotImplementedError("jacobian: `create_graph=True` and `strategy=\"forward-mode\"` are not "
-                                      "supported together (as in PyTorch)")
+            raise NotImplementedError("torch.autograd.functional.jacobian: `create_graph=True` and "
+                                      "`strategy=\"forward-mode\"` are not supported together (yet). Please "
+                                      "either set `create_graph=False` or `strategy=\"reverse-mode\"`.")
         if strict:
-            raise MinigradError("jacobian: `strict=True` and `strategy=\"forward-mode\"` are not supported "
-                                "together; set `strict=False` or `strategy=\"reverse-mode\"`")
-        if not vectorize:
-            raise NotImplementedError("jacobian: forward mode is only implemented for `vectorize=True` "
-                                      "(as in PyTorch)")
+            raise MinigradError("torch.autograd.functional.jacobian: `strict=True` and "
+                                "`strategy=\"forward-mode\"` are not supported together (yet). Please either "
+                                "set `strict=False` or `strategy=\"reverse-mode\"`.")
+        if not vectorize:  # (PyTorch's words, a space missing)
+            raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
+                                      "only implemented for `vectorize=True`.")
     with enable_grad():
         inputs_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
         # PyTorch's forward mode keeps its tangents' graph to the inputs that require grad (its Jacobian of
@@ -300,8 +302,9 @@ def _jacobian(func: Fn, inputs: Any, create_graph: bool, strict: bool, vectorize
         outputs_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function", "jacobian")
         _check_requires_grad(outs, "outputs", strict)
         if vectorize and strict:
-            raise MinigradError("jacobian: `strict=True` and `vectorize=True` are not supported together; "
-                                "set `strict=False` or `vectorize=False`")
+            raise MinigradError("torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` "
+                                "are not supported together. Please either set `strict=False` or "
+                                "`vectorize=False`.")
         result = []
         for i, out in enumerate(outs):
             rows: list[list[Tensor]] = [[] for _ in ins]

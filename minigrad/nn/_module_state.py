@@ -169,15 +169,20 @@ def load_from_state_dict(module: Module, sd: dict[str, Any], prefix: str, local_
             error_msgs.append(f"size mismatch for {key}: copying a param with shape {Size(arr.shape)} from "
                               f"checkpoint, the shape in current model is {Size(dest.shape)}.")
             continue
-        if assign:
-            _assign(module, name, dest, value, arr, parameter)
-        else:
-            _log((dest, dest.numpy(force=True).copy()))
-            with no_grad():
-                if dest.is_sparse and isinstance(value, Tensor):  # (its pattern too, as PyTorch's copy_)
-                    dest.copy_(value)
-                else:
-                    dest[...] = from_numpy(arr)
+        try:
+            if assign:
+                _assign(module, name, dest, value, arr, parameter)
+            else:
+                _log((dest, dest.numpy(force=True).copy()))
+                with no_grad():
+                    if dest.is_sparse and isinstance(value, Tensor):  # (its pattern too, as PyTorch's)
+                        dest.copy_(value)
+                    else:
+                        dest[...] = from_numpy(arr)
+        except Exception as ex:  # (PyTorch reports it with the other errors, e.g. assigning integers)
+            error_msgs.append(f'While copying the parameter named "{key}", whose dimensions in the model are '
+                              f"{Size(dest.shape)} and whose dimensions in the checkpoint are "
+                              f"{Size(arr.shape)}, an exception occurred : {ex.args}.")
     extra_key = prefix + EXTRA_STATE_KEY_SUFFIX
     if extra_state:
         if extra_key in sd:

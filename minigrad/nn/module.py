@@ -406,9 +406,13 @@ class Module:
         owner = self.get_submodule(owner_path)
         if not hasattr(owner, name):
             raise AttributeError(owner._get_name() + " has no attribute `" + name + "`")
-        if name not in getattr(owner, registry):
+        value = getattr(owner, name)
+        # a parameter slot holding None is not a parameter (PyTorch checks the value's class there);
+        # a buffer slot holding None is still a buffer
+        if name not in getattr(owner, registry) or (registry == "_parameters"
+                                                    and not isinstance(value, Parameter)):
             raise AttributeError(f"`{name}` is not {kind}")
-        return getattr(owner, name)  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return]
 
     def get_parameter(self, target: str) -> Parameter:
         """The parameter at a dotted path (``'encoder.0.weight'``).
@@ -610,7 +614,8 @@ class Module:
         """PyTorch's deprecated backward hook, ``hook(module, grad_input, grad_output)``.
 
         PyTorch hands it the gradients of the last op of forward; here it sees what a full backward
-        hook sees (the module's own inputs), which is the same for a module of one op.
+        hook sees (the module's own inputs), which is the same for a module of one op. Each call warns
+        (FutureWarning) as PyTorch's when the module is not one op on tensors.
 
         Raises:
             RuntimeError: the module already has a full backward hook.

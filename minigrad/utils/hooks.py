@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from minigrad.autograd.function import Function, FunctionCtx
+from minigrad.factories import zeros
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.tensor import Tensor
 
@@ -105,7 +106,9 @@ class BackwardHook:
         self.user_hooks = user_hooks
         self.user_pre_hooks = user_pre_hooks
         self.grad_outputs: Grads | None = None
+        self.full = True  # False: serving only (deprecated) non-full hooks, which PyTorch runs unwarned
         self.n_inputs = 0
+        self.input_meta: list[tuple[tuple[int, ...], Any]] = []
         self.input_positions: list[int] | None = None
         self.n_outputs = 0
         self.output_positions: list[int] | None = None
@@ -132,6 +135,7 @@ class BackwardHook:
     def setup_input_hook(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
         """The arguments to call forward with: tensors wrapped so their gradients reach the hooks."""
         self.n_inputs = len(args)
+        self.input_meta = [(a.shape, a.dtype) for a in args if isinstance(a, Tensor)]
         args, self.input_positions = self._wrap(args, self._on_input_grads)
         return args
 
@@ -161,10 +165,11 @@ class BackwardHook:
                                              "pre hook returned an invalid number of grad_output")
         self.grad_outputs = grad_outputs
         if self.input_positions is None:  # nothing reaches the inputs: the hooks run now
-            warnings.warn("Full backward hook is firing when gradients are computed with respect to module "
-                          "outputs since no inputs require gradients. See "
-                          "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
-                          "#torch.nn.Module.register_full_backward_hook for more details.", stacklevel=2)
+            if self.full:
+                warnings.warn("Full backward hook is firing when gradients are computed with respect to "
+                              "module outputs since no inputs require gradients. See "
+                              "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                              "#torch.nn.Module.register_full_backward_hook for more details.", stacklevel=2)
             grad_inputs = self._spread([], [], self.n_inputs)
             for hook in self.user_hooks:
                 res = hook(self.module, grad_inputs, grad_outputs)
@@ -176,6 +181,10 @@ class BackwardHook:
 
     def _on_input_grads(self, grads: Grads) -> Grads:
         assert self.input_positions is not None
+        # an input that got no gradient gets zeros, which also flow on to it (PyTorch's hook function
+        # materializes its gradients): a hook sees 0 for an input the loss does not reach, or a detached one
+        grads = tuple(zeros(shape, dtype=dtype) if g is None else g
+                      for g, (shape, dtype) in zip(grads, self.input_meta))
         if self.grad_outputs is None:  # the gradient reached the inputs without passing the outputs
             return grads
         res = self._spread(self.input_positions, grads, self.n_inputs)

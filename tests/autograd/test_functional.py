@@ -97,7 +97,7 @@ def test_strict_mode() -> None:
         jacobian(lambda a: mg.ones(1), x, strict=True)
     with pytest.raises(mg.MinigradError, match="hessian"):
         hessian(lambda a: a.sum() * 3.0, x, strict=True)  # linear: its Hessian does not depend on x
-    with pytest.raises(mg.MinigradError, match=r"strict=True.*vectorize=True"):
+    with pytest.raises(mg.MinigradError, match=r"strict=True.*vectorized=True"):  # (PyTorch's words)
         jacobian(lambda a: a, x, strict=True, vectorize=True)
 
 

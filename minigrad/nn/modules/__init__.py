@@ -109,7 +109,7 @@ for _attr in dir(_module_hooks):
         setattr(globals()["module"], _attr, getattr(_module_hooks, _attr))
 globals()["module"]._IncompatibleKeys = _module_state.IncompatibleKeys
 globals()["module"]._EXTRA_STATE_KEY_SUFFIX = _module_state.EXTRA_STATE_KEY_SUFFIX
-globals()["module"]._WrappedHook = _module_hooks.WrappedHook
+globals()["module"]._WrappedHook = _module_hooks._WrappedHook
 globals()["module"]._addindent = _addindent  # (summary and repr helpers import it)
 # (DETR-style transformers import these two helpers from PyTorch's transformer file)
 globals()["transformer"]._get_clones = _transformer._get_clones

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._kernels import quiet
-from minigrad.errors import InvalidParameterError, MinigradError
+from minigrad.errors import InvalidParameterError, MinigradError, _ArgumentTypeError
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm"]
@@ -35,10 +35,13 @@ def _as_list(parameters: Tensor | Iterable[Tensor], warn_empty: bool = True) -> 
 
 
 def _as_float(name: str, value: Any) -> float:
+    # PyTorch calls float() on it: Python's own ValueError ('fro') or TypeError (None) for a non-number
     try:
         return float(value)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"{name} must be a number, got {value!r}") from None
+    except ValueError as e:
+        raise InvalidParameterError(f"{e} ({name}={value!r})") from None
+    except TypeError as e:
+        raise _ArgumentTypeError(f"{e} ({name}={value!r})") from None
 
 
 def _vector_norm(a: Array, ord: float) -> Any:  # noqa: A002 - numpy's name
@@ -68,7 +71,7 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
     Raises:
         MinigradError: the norm is not finite and ``error_if_nonfinite``, or an infinity norm
             of an empty tensor (PyTorch's RuntimeError).
-        InvalidParameterError: ``norm_type`` is not a number.
+        InvalidParameterError, TypeError: ``norm_type`` is not a number (float()'s errors, as PyTorch).
     """
     arrays = [t.numpy(force=True) for t in _as_list(tensors, warn_empty=False)]
     norm_type = _as_float("norm_type", norm_type)
@@ -102,7 +105,7 @@ def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float
         foreach: accepted for PyTorch compatibility and ignored.
 
     Raises:
-        InvalidParameterError: ``max_norm`` is not a number.
+        InvalidParameterError, TypeError: ``max_norm`` is not a number (float()'s errors, as PyTorch).
     """
     params = [p for p in _as_list(parameters, warn_empty=False) if p.grad is not None]
     max_norm = _as_float("max_norm", max_norm)
@@ -146,7 +149,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
 
     Raises:
         MinigradError: the total norm is not finite and ``error_if_nonfinite``.
-        InvalidParameterError: ``max_norm`` or ``norm_type`` is not a number.
+        InvalidParameterError, TypeError: ``max_norm`` or ``norm_type`` is not a number (float()'s errors).
     """
     params = _as_list(parameters)
     _as_float("max_norm", max_norm)
@@ -179,7 +182,7 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
         foreach: accepted for PyTorch compatibility and ignored.
 
     Raises:
-        InvalidParameterError: ``clip_value`` is not a number.
+        InvalidParameterError, TypeError: ``clip_value`` is not a number (float()'s errors, as PyTorch).
     """
     params = _as_list(parameters, warn_empty=False)
     clip_value = _as_float("clip_value", clip_value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from minigrad.tensor import Tensor, cat
+from minigrad.top_level import typename
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
@@ -34,7 +35,7 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
             does not fit are already replaced, as in PyTorch).
     """
     if not isinstance(vec, Tensor):
-        raise TypeError(f"expected minigrad.Tensor, but got: {type(vec).__name__}")
+        raise TypeError(f"expected torch.Tensor, but got: {typename(vec)}")
     pointer = 0
     for p in parameters:
         n = p.numel()

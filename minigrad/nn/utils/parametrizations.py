@@ -11,7 +11,6 @@ from minigrad.nn.functional import normalize
 from minigrad.nn.module import Module
 from minigrad.nn.utils import parametrize
 from minigrad.nn.utils._orthogonal import orthogonal
-from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor
 
 __all__ = ["norm_except_dim", "orthogonal", "spectral_norm", "weight_norm"]
@@ -26,8 +25,13 @@ def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:  # noqa:
     """
     if dim == -1:
         return v.norm(pow)
-    d = norm_dim(dim, v.ndim)
-    return v.norm(pow, dim=tuple(i for i in range(v.ndim) if i != d), keepdim=True)
+    # PyTorch's steps: the first and last dims through a 2-d view (a 1-d v keeps one norm per entry),
+    # any other dim moved to the front and back
+    if dim == 0:
+        return v.reshape(v.shape[0], -1).norm(pow, dim=1).reshape((v.shape[0],) + (1,) * (v.ndim - 1))
+    if dim == v.ndim - 1:
+        return v.reshape(-1, v.shape[-1]).norm(pow, dim=0).reshape((1,) * (v.ndim - 1) + (v.shape[-1],))
+    return norm_except_dim(v.transpose(0, dim), pow, 0).transpose(0, dim)
 
 
 class _WeightNorm(Module):

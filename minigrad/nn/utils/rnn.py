@@ -170,8 +170,8 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
 
     Raises:
         ShapeError: ``input`` has fewer than 2 dims, or len(lengths) is not N.
-        InvalidParameterError: a length is not positive or exceeds T, or the
-            lengths are not sorted with ``enforce_sorted=True``.
+        InvalidParameterError: the input is empty, a length is not positive or exceeds T, or the
+            lengths are not sorted with ``enforce_sorted=True`` (checked in PyTorch's order).
     """
     _checks.tensor("pack_padded_sequence", input)
     batch_first = _checks.strict_flag("batch_first", batch_first)
@@ -182,35 +182,36 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
         )
     lens = _int_array(lengths, "lengths", truncate=True)
     n, steps = (input.shape[0], input.shape[1]) if batch_first else (input.shape[1], input.shape[0])
+    # PyTorch's checks, in its order (lengths sorted first when not enforce_sorted; only the last,
+    # smallest, length is checked positive: an earlier non-positive one is out of order)
+    if input.numel() == 0:
+        raise InvalidParameterError("Cannot pack empty tensors.")
     if lens.size != n:
-        raise ShapeError(
-            f"pack_padded_sequence: expected {n} lengths (one per sequence of input {input.shape}), "
-            f"got {lens.size}"
-        )
-    if n == 0 or lens.min() <= 0:
+        raise ShapeError(f"Expected `len(lengths)` to be equal to batch_size, but got {lens.size} "
+                         f"(batch_size={n})")
+    sorted_indices: Tensor | None = None
+    order = np.arange(n)
+    if not enforce_sorted:
+        order = np.argsort(-lens, kind="stable")
+        sorted_indices = from_numpy(order.astype(np.int64))
+        lens = lens[order]
+    if lens[-1] <= 0:
         raise InvalidParameterError(
             "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0 "
             f"(pack_padded_sequence: lengths={lens.tolist()})"
         )
-    if lens.max() > steps:
+    if np.any(np.diff(lens) > 0):
+        raise InvalidParameterError(
+            "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can "
+            "pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this "
+            "requirement if you do not need ONNX exportability. (pack_padded_sequence: got lengths="
+            f"{lens.tolist()})"
+        )
+    if lens.max() > steps:  # (PyTorch reads past the input here)
         raise InvalidParameterError(
             f"pack_padded_sequence: a length exceeds the {steps} steps of the input, "
             f"got lengths={lens.tolist()}"
         )
-    sorted_indices: Tensor | None = None
-    order = np.arange(n)
-    if enforce_sorted:
-        if np.any(np.diff(lens) > 0):
-            raise InvalidParameterError(
-                "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can "
-                "pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this "
-                "requirement if you do not need ONNX exportability. (pack_padded_sequence: got lengths="
-                f"{lens.tolist()})"
-            )
-    else:
-        order = np.argsort(-lens, kind="stable")
-        sorted_indices = from_numpy(order.astype(np.int64))
-        lens = lens[order]
     batch_sizes = (lens[None, :] > np.arange(int(lens[0]))[:, None]).sum(axis=1).astype(np.int64)
     # one gather: row (t, k) of the packed data is sequence order[k] at step t
     t_idx = np.concatenate([np.full(b, t) for t, b in enumerate(batch_sizes)])

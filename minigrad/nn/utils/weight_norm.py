@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from minigrad.nn._uninitialized import is_lazy
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.utils.parametrizations import norm_except_dim
 from minigrad.tensor import Tensor
@@ -36,6 +37,9 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
 
     Raises:
         RuntimeError: ``module`` already has a weight norm hook on ``name``.
+        ValueError: ``module.<name>`` is a lazy module's uninitialized parameter.
+        TypeError: ``module.<name>`` is not a tensor (e.g. a ``bias=False`` layer's None bias; as in
+            PyTorch, the entry is already dropped from the module's parameters then).
     """
     warnings.warn("`torch.nn.utils.weight_norm` is deprecated in favor of "
                   "`torch.nn.utils.parametrizations.weight_norm`.", FutureWarning, stacklevel=2)
@@ -44,7 +48,13 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
             raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter {name}")
     fn = WeightNorm(name, -1 if dim is None else dim)
     weight = getattr(module, name)
+    if is_lazy(weight):
+        raise ValueError("The module passed to `WeightNorm` can't have uninitialized parameters. Make sure "
+                         "to run the dummy forward before applying weight normalization")
     del module._parameters[name]
+    if not isinstance(weight, Tensor):
+        raise TypeError("norm_except_dim(): argument 'v' (position 1) must be Tensor, not "
+                        f"{type(weight).__name__}")
     module.register_parameter(name + "_g", Parameter(norm_except_dim(weight, 2, fn.dim).detach()))
     module.register_parameter(name + "_v", Parameter(weight.detach()))
     setattr(module, name, fn.compute_weight(module))
