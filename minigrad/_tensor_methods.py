@@ -220,6 +220,17 @@ class BaseRef(weakref.ref):  # type: ignore[type-arg]
 _assigned_hooks: dict[int, tuple[weakref.ref[Any], Any]] = {}
 
 
+def live_base(ref: BaseRef, view: Any) -> Any:
+    """The base ``ref`` links ``view`` to or, once it is gone, the one tensor over the base's memory that
+    stands for it (made when first asked for, shared by the base's views: v1._base is v2._base holds)."""
+    base = ref()
+    if base is None:
+        base = getattr(ref, "standin", None)
+        if base is None:
+            base = ref.standin = tensor.from_numpy(Storage(view.numpy(force=True))._owner)
+    return base
+
+
 class CreationRef(BaseRef):
     """A view's link to its base when PyTorch forbids changing the view in place with the graph recorded:
     output ``index`` of ``creator``, a function returning several views (unbind, split, chunk) or, with
@@ -1915,14 +1926,7 @@ class TensorMethods:
         gone, a new tensor over the same memory stands for it.
         """
         ref: BaseRef | None = getattr(self, "_viewbase", None)
-        if ref is None:
-            return None
-        base = ref()
-        if base is None:  # one stand-in per base, shared by its views (so v1._base is v2._base still holds)
-            base = getattr(ref, "standin", None)
-            if base is None:
-                base = ref.standin = tensor.from_numpy(Storage(self.numpy(force=True))._owner)
-        return base
+        return None if ref is None else live_base(ref, self)
 
     @property
     def output_nr(self: Any) -> builtins.int:

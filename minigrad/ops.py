@@ -532,8 +532,9 @@ def torch_typed(node: Function) -> Function:
     name = node.name()
     typed = _TYPED.get((cls, name))
     if typed is None:
-        typed = _TYPED[(cls, name)] = type(name, (cls,), {"__slots__": (), "__module__": "builtins",
-                                                          "__qualname__": name})
+        short = name.rpartition("::")[2]  # (PyTorch's class of torch::autograd::CopySlices is CopySlices)
+        typed = _TYPED[(cls, name)] = type(short, (cls,), {"__slots__": (), "__module__": "builtins",
+                                                           "__qualname__": short})
     node.__class__ = typed
     return node
 

@@ -1224,8 +1224,10 @@ class Tensor(TensorMethods):
         if first is None:
             # out.view(-1, C).index_add_(0, i, y): no view op was recorded (the base needed no grad then),
             # yet the base must take the in-place op's result too (PyTorch tracks ``_base`` for every view)
+            # (a base that is gone, b = zeros(4, 4)[:, 1:]; b[:, 0].add_(w): its stand-in takes the history,
+            # and b, a view of it, takes its share when next used, as PyTorch's regenerated views do)
             ref = getattr(self, "_viewbase", None)
-            base: Tensor | None = ref() if ref is not None else None
+            base: Tensor | None = _methods.live_base(ref, self) if ref is not None else None
             if (base is None or base is self or memory_owner(base._array) != memory_owner(self._array)
                     or (base.requires_grad and base._ctx is None)):
                 return None

@@ -776,6 +776,8 @@ def refresh_views(tensors: Sequence[Any]) -> None:
 def _refresh(t: Tensor) -> None:
     ref = getattr(t, "_viewbase", None)
     base = ref() if ref is not None else None
+    if base is None and ref is not None:  # (a base that is gone: its stand-in, if an in-place op rebased it)
+        base = getattr(ref, "standin", None)
     if base is None or base._ctx is None or base is t:
         return
     ctx = t._ctx
