@@ -799,7 +799,7 @@ class Tensor(TensorMethods):
         return bool(self._array.item())
 
     def __index__(self) -> int:
-        if self.dtype.kind not in "iu" or self._array.size != 1:
+        if self.dtype.kind not in "iub" or self._array.size != 1:  # (a bool counts as 0 or 1, as in PyTorch)
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._array.item())
 

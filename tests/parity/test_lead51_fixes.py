@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -195,3 +196,15 @@ def test_an_in_place_write_through_a_view_of_a_gone_base_reaches_the_other_views
     class of torch::autograd::CopySlices is named CopySlices."""
     torch = require_torch()
     assert _write_through_a_view_of_a_gone_base(mg) == _write_through_a_view_of_a_gone_base(torch)
+
+
+def test_a_bool_tensor_is_an_index_as_pytorchs() -> None:
+    """operator.index(tensor(True)) is 1 in PyTorch (scripts51: a list indexed by a bool tensor); a bool
+    tensor inside [] stays a mask."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        t = lib.tensor(True)
+        assert (operator.index(t), [10, 20][t], range(5)[t], hex(t)) == (1, 20, 1, "0x1")
+        assert lib.zeros(4)[t].shape == (1, 4) and lib.zeros(3)[lib.tensor(False)].shape == (0, 3)
+    with pytest.raises(TypeError):
+        operator.index(mg.tensor(2.0))
