@@ -33,7 +33,9 @@ _TARGET = "minigrad"
 
 
 def torch_name(minigrad_name: str) -> str:
-    """``'minigrad.nn.functional'`` -> ``'torch.nn.functional'``."""
+    """``'minigrad.nn.functional'`` -> ``'torch.nn.functional'`` (a name already PyTorch's is kept)."""
+    if minigrad_name == _ALIAS or minigrad_name.startswith(_ALIAS + "."):
+        return minigrad_name  # (the schedulers' module is named as PyTorch's under the hook)
     return _ALIAS + minigrad_name[len(_TARGET):]
 
 
@@ -213,6 +215,11 @@ def _show_torch_dtypes() -> None:
     for cls, home in _torch_homes().items():
         if cls.__module__ != home:
             _swap(cls, "__module__", home)
+    # the schedulers' module is named as their classes' home, so a script telling PyTorch's schedulers from
+    # its own by ``type(s).__module__ == lr_scheduler.__name__`` (d2l's training loop) finds them
+    from minigrad.optim import lr_scheduler
+
+    _swap(lr_scheduler, "__name__", "torch.optim.lr_scheduler")
 
 
 def _spawn_command_line(original: Callable[..., list[str]]) -> Callable[..., list[str]]:

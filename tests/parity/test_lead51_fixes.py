@@ -208,3 +208,32 @@ def test_a_bool_tensor_is_an_index_as_pytorchs() -> None:
         assert lib.zeros(4)[t].shape == (1, 4) and lib.zeros(3)[lib.tensor(False)].shape == (0, 3)
     with pytest.raises(TypeError):
         operator.index(mg.tensor(2.0))
+
+
+_SCHEDULER_MODULE = """
+import torch
+from torch.optim import lr_scheduler
+opt = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.5)
+s = lr_scheduler.MultiStepLR(opt, milestones=[2])
+mine = type("Mine", (), {})()
+print(s.__module__ == lr_scheduler.__name__, lr_scheduler.__name__, mine.__module__ == lr_scheduler.__name__)
+try:
+    lr_scheduler.NoSuchScheduler
+except AttributeError as e:
+    print(str(e).split(" is not")[0])
+"""
+
+
+def test_a_script_tells_pytorchs_schedulers_by_their_module_name(tmp_path: Any) -> None:
+    """d2l's training loop: ``if scheduler.__module__ == lr_scheduler.__name__: scheduler.step()`` (else it
+    calls the scheduler as a function of the epoch). Under the alias the classes said torch.optim.lr_scheduler
+    and the module minigrad.optim.lr_scheduler, so PyTorch's schedulers took the wrong branch (scripts51)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "schedulers.py"
+    script.write_text(_SCHEDULER_MODULE)
+    out = subprocess.run([sys.executable, "-m", "minigrad.compat", str(script)], capture_output=True,
+                         text=True, check=True, cwd=tmp_path).stdout.split("\n")
+    assert out[:2] == ["True torch.optim.lr_scheduler False", "torch.optim.lr_scheduler.NoSuchScheduler"]
+    assert mg.optim.lr_scheduler.__name__ == "minigrad.optim.lr_scheduler"  # (native minigrad: its own name)
