@@ -715,9 +715,13 @@ class Tensor(TensorMethods):
             TypeError: arguments that fit none of PyTorch's forms.
         """
         if len(args) == 1 and not kwargs and ((type(args[0]) is str and args[0] == "cpu")
-                                              or (type(args[0]) is device and args[0].type == "cpu")):
+                                              or (type(args[0]) is device and args[0].type == "cpu"
+                                                  and args[0].index is None)):
             return self  # x.to(device) of a script that also runs on a GPU: nothing to check or convert
         dtype, copy = parse_to(args, kwargs, "Tensor.to")
+        dev = kwargs.get("device", args[0] if args and isinstance(args[0], (str, device)) else None)
+        if dev is not None and (dev if isinstance(dev, device) else device(dev)).index is not None:
+            copy = True  # ('cpu:0' is not the tensor's device 'cpu' to PyTorch: it copies)
         dt = self.dtype if dtype is None else resolve_dtype(dtype)
         fmt = kwargs.get("memory_format") or preserve_format
         if fmt is not preserve_format and (copy or dt != self.dtype or suggested_format(self._array) != fmt):

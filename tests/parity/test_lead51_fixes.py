@@ -237,3 +237,20 @@ def test_a_script_tells_pytorchs_schedulers_by_their_module_name(tmp_path: Any) 
                          text=True, check=True, cwd=tmp_path).stdout.split("\n")
     assert out[:2] == ["True torch.optim.lr_scheduler False", "torch.optim.lr_scheduler.NoSuchScheduler"]
     assert mg.optim.lr_scheduler.__name__ == "minigrad.optim.lr_scheduler"  # (native minigrad: its own name)
+
+
+def _to_indexed_device(lib: Any) -> list[Any]:
+    x = lib.ones(2, requires_grad=True)
+    forms = [lambda: x.to("cpu:0"), lambda: x.to(lib.device("cpu", 0)), lambda: x.to(device="cpu:0"),
+             lambda: x.to("cpu:0", lib.float64), lambda: x.to("cpu"), lambda: x.to(lib.device("cpu"))]
+    seen = []
+    for form in forms:
+        y = form()
+        seen.append((y is x, None if y.grad_fn is None else type(y.grad_fn).__name__))
+    return seen
+
+
+def test_to_a_device_with_an_index_copies_as_pytorchs() -> None:
+    """'cpu:0' is not the tensor's device 'cpu' to PyTorch, so to('cpu:0') returns a differentiable copy."""
+    torch = require_torch()
+    assert _to_indexed_device(mg) == _to_indexed_device(torch)
