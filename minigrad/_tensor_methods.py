@@ -209,10 +209,9 @@ class BaseRef(weakref.ref):  # type: ignore[type-arg]
     is the tensor over the base's memory that stands for it once it is gone; ``held``, the base itself
     once an in-place op through a view gave it a new history its views must take."""
 
-    __slots__ = ("held", "standin", "views")
+    __slots__ = ("held", "standin")
     held: Tensor
     standin: Tensor
-    views: list[weakref.ref[Tensor]]  # the base's views (its ``_views``), kept here for them once it is gone
 
 
 # id(tensor) -> (a weak reference that drops the entry with the tensor, the dict assigned to its
@@ -247,9 +246,6 @@ def mark_view(out: Tensor, base: Tensor, creator: str, index: int, custom: bool 
     ref = getattr(base, "_viewbase", None)
     root = ref() if ref is not None else None
     marked = CreationRef(base if root is None else root)
-    views = getattr(ref if root is not None else getattr(base, "_selfref", None), "views", None)
-    if views is not None:  # (its base's views list: see Tensor._view)
-        marked.views = views
     marked.creator, marked.index, marked.custom = creator, index, custom
     out._viewbase = marked
 

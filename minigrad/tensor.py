@@ -361,9 +361,9 @@ class Tensor(TensorMethods):
     # off before a switch on (ops recorded then hold it with no edge), and the tick of the latest switch off.
     _grad_gaps: list[tuple[int, int]]
     _grad_off: int
-    # Set only on a base once it has views: weak links to them, whose versions its writes move (the
-    # list its link ``_selfref``, which its views hold as ``_viewbase``, keeps for them once it is gone).
+    # Set only on a base once it has views: weak links to them, whose versions its writes move.
     _views: list[weakref.ref[Tensor]]
+    # Set only on a base once it has views: its one link, which every view holds as ``_viewbase``.
     _selfref: _methods.BaseRef
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
     # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
@@ -623,18 +623,18 @@ class Tensor(TensorMethods):
                 out._version = version
                 if out._ctx is not None:
                     out._ctx.out_version = version
-            # The views list lives on the link, which every view holds: with the base gone (a temporary
-            # whose views outlive it, x = arange(12.).view(3, 4)), its views still share one version counter.
-            views: list[weakref.ref[Tensor]] | None = getattr(base, "views", None)
-            if views is None:
-                views = base.views = (getattr(owner, "_views", None) if owner is not None else None) or []
-            if owner is not None and getattr(owner, "_views", None) is not views:
-                owner._views = views  # (unset by a write that found no live view: see _write)
-            if len(views) >= 16 and not len(views) & (len(views) - 1):
-                # (a parameter viewed every step: drop the views that are gone, at lengths 16, 32, 64, ...
-                # so that a base with many live views, an RNN input's time steps, costs no quadratic time)
-                views[:] = [r for r in views if r() is not None]
-            views.append(weakref.ref(out))
+            if owner is not None:  # (its writes reach this view's version: see _write)
+                views: list[weakref.ref[Tensor]] | None = getattr(owner, "_views", None)
+                if views is None:
+                    views = owner._views = []
+                elif len(views) >= 16 and not len(views) & (len(views) - 1):
+                    # (a parameter viewed every step: drop the views that are gone, at lengths 16, 32, 64,
+                    # ... so that a base with many live views, an RNN input's time steps, costs no quadratic
+                    # time)
+                    views[:] = [r for r in views if r() is not None]
+                views.append(weakref.ref(out))
+            # the view joins its source's version group, which every member holds: with the base or an alias
+            # on the way gone (x = arange(12.).view(3, 4); x[1]), its family still shares one counter
             self._share_version(out, keep=True)
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
             out._inference = INFERENCE
@@ -2661,8 +2661,6 @@ def _version_family(t: Tensor) -> list[Tensor]:
         ref = getattr(member, "_viewbase", None)
         if ref is not None:
             add(ref())
-            for r in getattr(ref, "views", None) or ():  # (its base's views, also once the base is gone)
-                add(r())
         for r in getattr(member, "_vgroup", None) or ():
             add(r())
         for r in getattr(member, "_views", None) or ():
