@@ -1407,7 +1407,8 @@ class TensorMethods:
                     "view size is not compatible with input tensor's size and stride (at least one dimension "
                     "spans across two contiguous subspaces). Use .reshape(...) instead.")
             out = self._same_shape_view(out)
-            if out._ctx is not None and getattr(out._ctx, "label", "") in _RESHAPE_NAMES:
+            if out._ctx is not None and not self._array.flags.c_contiguous and \
+                    getattr(out._ctx, "label", "") in _RESHAPE_NAMES:  # (reshape labels only those)
                 out._ctx.label = "ViewBackward0"  # (a view is a ViewBackward0 however strided its input)
             return cast("Tensor", out)
         if shape:

@@ -47,6 +47,8 @@ def norm_dim(dim: int, ndim: int) -> int:
         TypeError: ``dim`` is not an int.
         DimensionError: ``dim`` is out of range.
     """
+    if type(dim) is int and -ndim <= dim < ndim:  # (the usual call: one type test, one range test)
+        return dim % ndim
     if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
         index = _index_or_none(dim)
         if index is None:
@@ -134,6 +136,11 @@ def infer_reshape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -
             raise ShapeError(f"shape '{list(target)}' is invalid for input of size {size} (reshape: {target} "
                              f"from {source})")
         return target
+    if target.count(-1) == 1 and min(target) == -1:  # one size to infer (view(-1), view(b, -1)): no error
+        known = -math.prod(target)
+        if known and not size % known:
+            i = target.index(-1)
+            return (*target[:i], size // known, *target[i + 1:])
     unknown = [i for i, s in enumerate(target) if s == -1]
     if len(unknown) > 1 or any(s < -1 for s in target):  # (PyTorch's words for the first dim at fault)
         first = next(i for i, s in enumerate(target) if s < -1 or (s == -1 and i > unknown[0]))

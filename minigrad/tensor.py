@@ -2116,14 +2116,14 @@ class Tensor(TensorMethods):
             norm_dim(start_dim, 0)
             norm_dim(end_dim, 0)
             return self.reshape(1)
-        s, e = norm_dim(start_dim, self.ndim), norm_dim(end_dim, self.ndim)
+        have = self._array.shape
+        s, e = norm_dim(start_dim, len(have)), norm_dim(end_dim, len(have))
         if s > e:
             raise DimensionError("flatten() has invalid args: start_dim cannot come after end_dim (flatten: "
                                  f"start_dim {start_dim} comes after end_dim {end_dim})")
         if s == e:  # nothing merged: PyTorch returns the tensor itself
             return self
-        shape = (*self.shape[:s], math.prod(self.shape[s:e + 1]), *self.shape[e + 1:])
-        return self.reshape(shape)
+        return self.reshape((*have[:s], math.prod(have[s:e + 1]), *have[e + 1:]))
 
     def permute(self, *order_: Any, dims: Any = None) -> Tensor:
         """Reorder the dims (a view): ints, one tuple, or ``dims=``.
