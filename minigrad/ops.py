@@ -1016,6 +1016,11 @@ class Tanh(Function):
                 d = np.asarray(np.square(y, dtype=np.float64))
                 one_minus = np.subtract(1.0, d, out=d).astype(np.float32)
                 return (from_numpy((g._array * one_minus).astype(np.float16)),)
+            if y.ndim and g._array.shape == y.shape and g is not scratch:
+                # the same three kernels, the last two in place (no new arrays: an RNN's every step)
+                d = np.multiply(y, y)
+                np.subtract(1, d, out=d)
+                return (from_numpy(np.multiply(g._array, d, out=d)),)
             return (_times(g, _one(y) - y * y),)
         return (g * (1 - out * out),)
 
@@ -1661,13 +1666,9 @@ class Clamp(Function):
         return y if y is not a else a.copy()
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        a = self.parents[0]._array
-        keep = np.ones(a.shape, dtype=bool)
-        if self.lo is not None:
-            keep &= a >= self.lo
-        if self.hi is not None:
-            keep &= a <= self.hi
-        return (where(from_numpy(keep), g, _const(0.0, g)),)
+        a, lo, hi = self.parents[0]._array, self.lo, self.hi
+        keep = a <= hi if lo is None else a >= lo if hi is None else np.logical_and(a >= lo, a <= hi)
+        return (where(from_numpy(np.asarray(keep)), g, _const(0.0, g)),)
 
 
 class FakeQuantize(Function):

@@ -2611,6 +2611,8 @@ def _check_int(fn: str, name: str, value: Any) -> None:
 
 
 _NOT_ONE_ELEMENT = "only one element tensors can be converted to Python scalars"  # (PyTorch's words)
+_WIDE_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str, half_inf: builtins.bool = False) -> Any:
@@ -2624,6 +2626,9 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str, half_inf: builtins
         InvalidParameterError: a finite value that overflows ``dtype`` (PyTorch's
             "value cannot be converted ... without overflow").
     """
+    if (type(value) is float or type(value) is builtins.int) and dtype in _WIDE_FLOATS and \
+            -_FLOAT32_MAX <= value <= _FLOAT32_MAX:  # (the usual call: fits float32, so float64 too)
+        return value
     if isinstance(value, Tensor) and value._array.size == 1:
         value = value._array.item()
     if not isinstance(value, (int, float, np.integer, np.floating, np.bool_)):

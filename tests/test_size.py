@@ -204,7 +204,8 @@ BUDGETS: dict[str, int] = {
     # +10 lead51: views join the family's one version list
     # +2 lead51: a view of a gone base written in place rebases its stand-in
     # +4 lead51: Tensor.to of a device with an index copies
-    "minigrad/tensor.py": 3182,
+    # +3 lead52: clamp's number bounds (and fill values) checked by one range test
+    "minigrad/tensor.py": 3185,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -381,7 +382,8 @@ BUDGETS: dict[str, int] = {
     # +2 lead51: Stack's dim-0 forward joins a batch by one concatenate
     # +18 suites51: SolveTriangular (substitution: a singular triangular matrix gives inf/nan, as trsm)
     # +1 lead51: a view of a gone base written in place rebases its stand-in
-    "minigrad/ops.py": 4197,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
+    # +1 lead52: tanh backward in place (RNN cells), clamp backward without the all-ones mask
+    "minigrad/ops.py": 4198,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -1532,7 +1534,8 @@ BUDGETS: dict[str, int] = {
     # +7 lead51: under the alias the schedulers' module is named torch.optim.lr_scheduler (d2l)
     # +4 lead51: Tensor.to of a device with an index copies
     # +2 fast paths: norm_dim of a valid int, reshape's one -1 (view ops ~0.5 us cheaper)
-    "minigrad": 76265,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +6 tanh backward in place, clamp's number bounds checked by one range test
+    "minigrad": 76271,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 
