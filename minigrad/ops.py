@@ -1166,8 +1166,10 @@ class Softplus(Function):
 def _hard_gate(a: Array) -> Array:
     """min(max(a + 3, 0), 6) in a's dtype: hardswish's and hardsigmoid's kernels before their / 6."""
     t = a.dtype.type
-    out: Array = np.minimum(np.maximum(a + t(3), t(0)), t(6))
-    return out
+    out: Array = np.asarray(a + t(3))
+    # (np.clip: one SIMD pass, 4x the speed of maximum then minimum, which numpy 2.4 runs in a scalar loop
+    # against a scalar bound; the same values: a + 3 is never -0.0, a tie gives the bound's own value)
+    return np.clip(out, t(0), t(6), out=out)
 
 
 class Hardswish(Function):
@@ -1264,7 +1266,7 @@ class SmoothL1(Function):
             # in magnitude, and a quotient below it that rounds up to lim is lim there too; nan stays nan
             # (arrays: a 0-d d must not become a numpy scalar)
             slope = np.array(x) if self.huber else np.divide(x, self.cut, out=np.empty_like(x))
-            np.minimum(np.maximum(slope, -lim, out=slope), lim, out=slope)
+            np.clip(slope, -lim, lim, out=slope)  # (one SIMD pass: see _hard_gate; lim is not 0)
             slope *= g._array
             return (from_numpy(slope),)
         outer = from_numpy(np.abs(x) >= self.cut)
