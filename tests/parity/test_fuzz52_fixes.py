@@ -45,6 +45,8 @@ def _same(fn: Any) -> None:
         for x, y in zip(a[1], b[1]):
             assert x.dtype == y.dtype and x.shape == y.shape, (x, y)
             np.testing.assert_array_equal(x, y)
+            if x.dtype.kind == "f":  # (the signs of zeros too)
+                np.testing.assert_array_equal(np.signbit(x), np.signbit(y))
     np.testing.assert_array_equal(pa, pb)
 
 
@@ -190,3 +192,44 @@ def test_rng_state_is_pytorchs_size_with_pytorchs_masks() -> None:
         np.testing.assert_array_equal(_np(mg.rand(3)), _np(torch.rand(3)))
     finally:
         mg.random.use_pytorch_dropout_masks(before)
+
+
+# ---------------------------------------------------------------- nn.init, layers, dropout, samplers
+
+
+def test_linear_with_no_inputs_has_positive_zero_bias() -> None:
+    # fuzz52 init#35: nn.Linear(0, 4).bias was -0.0 (uniform_(-0.0, 0.0)); PyTorch's bound is the int 0
+    _same(lambda lib: lib.nn.Linear(0, 4).bias)
+
+
+@pytest.mark.parametrize("call", ["eye_(lib.empty(2, 6, 5))", "dirac_(lib.empty(1, 1))",
+                                  "dirac_(lib.empty(3, 2, 2), groups=2)", "orthogonal_(lib.empty(3))",
+                                  "sparse_(lib.empty(20), 0.3)"])
+def test_init_shape_errors_in_pytorchs_words(call: str) -> None:
+    _same(lambda lib: eval(f"lib.nn.init.{call}"))
+
+
+@pytest.mark.parametrize("fn", ["alpha_dropout", "feature_alpha_dropout"])
+@pytest.mark.parametrize("p", [0.3, 0.9])
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_alpha_dropout_values_bit_for_bit(fn: str, p: float, dt: str) -> None:
+    # fuzz52 init#208: dropped entries were -0.285886, PyTorch's -0.2858858: b is computed in the input's
+    # dtype, each step rounded
+    before = mg.random.pytorch_dropout_masks()
+    mg.random.use_pytorch_dropout_masks(True)
+    try:
+        _same(lambda lib: getattr(lib.nn.functional, fn)(lib.randn(3, 17, 2, dtype=getattr(lib, dt)), p,
+                                                         True))
+    finally:
+        mg.random.use_pytorch_dropout_masks(before)
+
+
+def test_feature_dropout_of_everything_comes_before_the_shape_check() -> None:
+    _same(lambda lib: lib.nn.functional.feature_alpha_dropout(lib.randn(5), 1.0, True))
+    _same(lambda lib: lib.nn.functional.dropout2d(lib.randn(5), 1.0, True))
+    _same(lambda lib: lib.nn.functional.dropout1d(lib.randn(5), 0.5, True))
+
+
+@pytest.mark.parametrize("replacement", [True, False])
+def test_random_sampler_of_an_empty_dataset_fails_as_pytorchs(replacement: bool) -> None:
+    _same(lambda lib: list(lib.utils.data.RandomSampler(range(0), replacement=replacement, num_samples=7)))
