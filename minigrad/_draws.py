@@ -33,7 +33,7 @@ from minigrad.random import Array, Generator
 __all__ = ["bernoulli", "bernoulli_tensor", "dirichlet", "exponential", "gamma", "multinomial", "normal",
            "poisson", "randint", "randperm", "random_full", "uniform"]
 
-_F32, _F64 = np.float32, np.float64
+_F16, _F32, _F64 = np.float16, np.float32, np.float64
 _MASK53 = (1 << 53) - 1
 _U53 = np.uint64(_MASK53)
 
@@ -58,19 +58,26 @@ def uniform(gen: Generator, shape: tuple[int, ...], low: float, high: float, dty
 
     ``fused=False`` rounds the float64 product before adding ``low``, as code outside PyTorch's
     vectorized kernels (rrelu's slopes) does.
+    A draw that rounds to ``high`` in ``dtype`` is ``low`` instead, as PyTorch's kernel keeps [low, high).
     """
     n = math.prod(shape)
     dt = np.dtype(dtype)
     if dt == _F64:
         u = _unit_f64(gen, n)
-        return (_fma64(u, high - low, low) if fused else u * (high - low) + low).reshape(shape)
-    lo, hi = _F32(low), _F32(high)
-    # u * (hi - lo) + lo with one rounding (the kernel's fused multiply-add): the product is exact in float64
-    # (float16 goes through float32: PyTorch's half kernel rounds differently now and then)
-    u = _unit_f32(gen, n)
-    if lo == 0 and hi == 1:  # (torch.rand: u * 1 + 0 is u)
-        return (u if dt == _F32 else u.astype(dt)).reshape(shape)
-    return (u.astype(_F64) * _F64(hi - lo) + _F64(lo)).astype(_F32).astype(dt).reshape(shape)  # type: ignore[no-any-return]
+        if not fused:
+            return (u * (high - low) + low).reshape(shape)
+        out, top, bottom = _fma64(u, high - low, low), high, low
+    else:
+        lo, hi = _F32(low), _F32(high)  # (float16 too: its kernel draws in float32, then rounds)
+        u = _unit_f32(gen, n)
+        if lo == 0 and hi == 1 and dt == _F32:  # (torch.rand: u * 1 + 0 is u, below 1)
+            return u.reshape(shape)
+        # u * (hi - lo) + lo with one rounding (the kernel's fused multiply-add): exact products in float64
+        out = (u if lo == 0 and hi == 1 else (u.astype(_F64) * _F64(hi - lo) + _F64(lo)).astype(_F32))
+        out = out if dt == _F32 else out.astype(dt)
+        top, bottom = dt.type(hi), dt.type(lo)
+    out[out == top] = bottom
+    return out.reshape(shape)
 
 
 def _fma32(a: Array, b: float | Array, c: float | Array) -> Array:
@@ -195,6 +202,7 @@ def _sincos_f32(x: Array) -> tuple[Array, Array]:
 
 
 _libm_log = np.frompyfunc(math.log, 1, 1)
+_libm_tan = np.frompyfunc(math.tan, 1, 1)
 #: rows of 16 uniforms transformed at a time: the block's float64 scratch stays in cache
 _BLOCK_ROWS = 2048
 
@@ -280,16 +288,19 @@ def normal(gen: Generator, shape: tuple[int, ...], mean: float, std: float, dtyp
     ``contiguous=False``: on a non-contiguous one, which draws one pair per element in memory order)."""
     n = math.prod(shape)
     dt = np.dtype(dtype)
-    if n < 16 or dt not in (_F32, _F64) or not contiguous:
-        return np.array([v * std + mean for v in _normals(gen, n)]).astype(dt).reshape(shape)
-    unit = _unit_f32 if dt == _F32 else _unit_f64
-    u = unit(gen, n)
+    if n < 16 or dt not in (_F16, _F32, _F64) or not contiguous:
+        # (v * std + mean fused, as the compiled kernel)
+        return _fma64(np.array(_normals(gen, n), dtype=_F64), std, mean).astype(dt).reshape(shape)
+    # (float16: float32's kernel, rounded; it draws no uniforms for a last partial block it then redraws)
+    work = np.dtype(_F32) if dt == _F16 else dt
+    unit = _unit_f64 if dt == _F64 else _unit_f32
     whole = n // 16 * 16
-    out = np.empty(n, dtype=dt)
-    out[:whole] = _box_muller16(u[:whole].reshape(-1, 16), mean, std, dt).ravel()
+    u = unit(gen, whole if dt == _F16 else n)
+    out = np.empty(n, dtype=work)
+    out[:whole] = _box_muller16(u[:whole].reshape(-1, 16), mean, std, work).ravel()
     if whole < n:  # the kernel redraws the last 16 and transforms them again
-        out[n - 16:] = _box_muller16(unit(gen, 16).reshape(1, 16), mean, std, dt).ravel()
-    return out.reshape(shape)
+        out[n - 16:] = _box_muller16(unit(gen, 16).reshape(1, 16), mean, std, work).ravel()
+    return (out if dt == work else out.astype(dt)).reshape(shape)
 
 
 def bernoulli(gen: Generator, shape: tuple[int, ...], p: float) -> Array:
@@ -305,10 +316,13 @@ def bernoulli_tensor(gen: Generator, probs: Array) -> Array:
     return u.reshape(probs.shape) < probs
 
 
-def randint(gen: Generator, shape: tuple[int, ...], low: int, high: int) -> Array:
-    """int64 uniform in [low, high): a word (a 64-bit pair for ranges of 2**32 or more) modulo the range."""
+def randint(gen: Generator, shape: tuple[int, ...], low: int, high: int, wide: bool | None = None) -> Array:
+    """int64 uniform in [low, high): a word, or a 64-bit pair for ranges of 2**28 or more, as PyTorch's
+    kernel, keeping the modulo's skew small (``wide``: pairs or not, whatever the range), modulo the range."""
     n, span = math.prod(shape), high - low
-    raw = gen.words(n) if span < 2**32 else gen.words64(n)
+    if wide is None:
+        wide = span >= 2**28
+    raw = gen.words64(n) if wide else gen.words(n)
     return ((raw % np.uint64(span)).astype(np.int64) + low).reshape(shape)  # type: ignore[no-any-return]
 
 
@@ -359,7 +373,10 @@ def log_normal(gen: Generator, shape: tuple[int, ...], mean: float, std: float, 
 def cauchy(gen: Generator, shape: tuple[int, ...], median: float, sigma: float, dtype: np.dtype) -> Array:
     """Cauchy(median, sigma) of ``shape``: median + sigma * tan(pi * (u - 1/2)) for float64 uniforms u."""
     u = _unit_f64(gen, math.prod(shape))
-    return (median + sigma * np.tan(math.pi * (u - 0.5))).astype(dtype).reshape(shape)
+    # (the C library's tan, and sigma * tan + median fused, as the compiled kernel: numpy's tan rounds
+    # differently now and then)
+    tan: Array = _libm_tan(math.pi * (u - 0.5)).astype(_F64)  # type: ignore[union-attr]
+    return _fma64(tan, sigma, median).astype(dtype).reshape(shape)
 
 
 def multinomial(gen: Generator, rows: Array, num_samples: int, replacement: bool) -> Array:
@@ -467,7 +484,9 @@ def _poisson_one(gen: Generator, lam: float) -> int:
             u = unit() - 0.5
             v = unit()
             us = 0.5 - abs(u)
-            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            kf = math.floor((2 * a / us + b) * u + lam + 0.43) if math.isfinite(lam) else math.nan
+            # (C's conversion of an infinite or NaN count, as an infinite rate makes it, is int64's lowest)
+            k = int(kf) if -2.0**63 <= kf < 2.0**63 else -(2**63)
             if us >= 0.07 and v <= vr:
                 return k
             if k < 0 or (us < 0.013 and v > us):

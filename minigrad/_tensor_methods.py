@@ -1654,18 +1654,28 @@ class TensorMethods:
     def normal_(self: Any, mean: float = 0.0, std: float = 1.0, *,
                 generator: Generator | None = None) -> Tensor:
         """Fill with normal draws in place; returns self."""
+        self._recorded()  # (PyTorch refuses a leaf that requires grad before it draws)
         draws = sampling.fill_normal(self, mean, std, generator)
         return cast("Tensor", self._fill_("normal_", draws, "NormalBackward0"))
 
     def uniform_(self: Any, from_: float = 0.0, to: float = 1.0, *, generator: Generator | None = None,
                  **kwargs: Any) -> Tensor:
-        """Fill with uniform draws in [from, to) in place; returns self."""
+        """Fill with uniform draws in [from, to) in place (``from`` may be passed by that name too, as
+        ``**{'from': a}``); returns self.
+
+        Raises:
+            TypeError: a keyword other than from/to/generator (PyTorch's words).
+        """
         low = kwargs.pop("from", from_)
+        for bad in kwargs:
+            raise TypeError(f"uniform_() got an unexpected keyword argument '{bad}'")
+        self._recorded()
         draws = sampling.fill_uniform(self, low, to, generator)
         return cast("Tensor", self._fill_("uniform_", draws, "UniformBackward0"))
 
     def bernoulli_(self: Any, p: Any = 0.5, *, generator: Generator | None = None) -> Tensor:
         """Fill with 0/1 draws (1 with probability p) in place; returns self."""
+        self._recorded()
         draws = sampling.fill_bernoulli(self, p, generator)
         if not isinstance(p, tensor.Tensor):
             return cast("Tensor", self._fill_("bernoulli_", draws, "BernoulliBackward2"))  # (the overloads)
@@ -1675,6 +1685,7 @@ class TensorMethods:
 
     def exponential_(self: Any, lambd: float = 1.0, *, generator: Generator | None = None) -> Tensor:
         """Fill with exponential draws of rate ``lambd`` in place; returns self."""
+        self._recorded()
         draws = sampling.fill_exponential(self, lambd, generator)
         return cast("Tensor", self._fill_("exponential_", draws, "ExponentialBackward0"))
 
@@ -1774,24 +1785,36 @@ class TensorMethods:
 
     def geometric_(self: Any, p: float, *, generator: Generator | None = None) -> Tensor:
         """Fill with geometric draws (trials to a first success of probability p) in place; returns self."""
+        self._recorded()
         draws = sampling.fill_geometric(self, p, generator)
         return cast("Tensor", self._fill_("geometric_", draws, "GeometricBackward0"))
 
     def log_normal_(self: Any, mean: float = 1.0, std: float = 2.0, *,
                     generator: Generator | None = None) -> Tensor:
         """Fill with exp(normal(mean, std)) draws in place; returns self."""
+        self._recorded()
         draws = sampling.fill_log_normal(self, mean, std, generator)
         return cast("Tensor", self._fill_("log_normal_", draws, "LogNormalBackward0"))
 
     def cauchy_(self: Any, median: float = 0.0, sigma: float = 1.0, *,
                 generator: Generator | None = None) -> Tensor:
         """Fill with Cauchy draws of ``median`` and scale ``sigma`` in place; returns self."""
+        self._recorded()
         draws = sampling.fill_cauchy(self, median, sigma, generator)
         return cast("Tensor", self._fill_("cauchy_", draws, "CauchyBackward0"))
 
     def random_(self: Any, from_: builtins.int = 0, to: builtins.int | None = None, *,
-                generator: Generator | None = None) -> Tensor:
-        """Fill with integers uniform in [from, to) in place; returns self."""
+                generator: Generator | None = None, **kwargs: Any) -> Tensor:
+        """Fill with integers uniform in [from, to) in place (``from`` may be passed by that name too, as
+        ``**{'from': a}``); returns self.
+
+        Raises:
+            TypeError: a keyword other than from/to/generator.
+        """
+        from_ = kwargs.pop("from", from_)
+        for bad in kwargs:
+            raise TypeError(f"random_() got an unexpected keyword argument '{bad}'")
+        self._recorded()
         draws = sampling.fill_random(self, from_, to, generator)
         return cast("Tensor", self._fill_("random_", draws, "RandomBackward0"))
 

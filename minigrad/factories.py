@@ -17,7 +17,7 @@ from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import Storage, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
-from minigrad.dtypes import DTypeLike, int64, kernel_error, resolve_dtype
+from minigrad.dtypes import DTypeLike, c_type_name, int64, kernel_error, resolve_dtype
 from minigrad.errors import (
     InvalidParameterError,
     MinigradError,
@@ -434,6 +434,47 @@ def randint_like(input: Tensor, low: int = _NO_LOW, high: int | None = None, *, 
     return _like(input, out.numpy(force=True), requires_grad, memory_format, "randint_like")
 
 
+def check_random_bounds(low: int, high: int, dt: np.dtype[Any]) -> None:
+    """PyTorch's checks of ``random_(low, high)``'s bounds against ``dt``: each of low and high - 1 must be
+    a value of ``dt``; for a float dtype, one beyond the integers it holds exactly (2**digits) warns.
+
+    Raises:
+        InvalidParameterError: a bound ``dt`` cannot hold (PyTorch's RuntimeError and words).
+    """
+    if dt.kind == "f":
+        limit, digits = float(np.finfo(dt).max), np.finfo(dt).nmant + 1
+    elif dt.kind == "b":
+        limit, digits = 1, 0
+    else:
+        limit, digits = int(np.iinfo(dt).max), 0
+    lowest = 0 if dt.kind in "bu" else -limit - (dt.kind == "i")
+    for name, v in (("from", low), ("to - 1", high - 1)):
+        if not lowest <= v <= limit:
+            raise InvalidParameterError(f"{name} is out of bounds for {c_type_name(dt)}")
+    for name, v in (("from", low), ("to - 1", high - 1)) if digits else ():
+        if not -(2**digits) <= v <= 2**digits:
+            warnings.warn(f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision "
+                          f"limitations {c_type_name(dt)} can support discrete uniform distribution only "
+                          "within this range. This warning will become an error in version 1.7 release, "
+                          "please fix the code in advance", UserWarning, stacklevel=3)
+
+
+def float_random_bounds(low: int, high: int, dt: np.dtype[Any]) -> tuple[int, int]:
+    """[low, high) narrowed to bounds ``dt`` holds, as PyTorch's integer draws into a float dtype narrow them:
+    a ``low`` that rounds down moves up to the next value of ``dt``; a ``high - 1`` that rounds to ``high``
+    or above makes ``high`` the value of ``dt`` just below that (so 2**29 in float32 draws from
+    2**29 - 32 values). Integer dtypes: unchanged."""
+    if dt.kind != "f":
+        return low, high
+    first = dt.type(low)
+    if int(first) < low:
+        low = int(np.nextafter(first, dt.type(np.inf)))
+    last = dt.type(high - 1)
+    if int(last) >= high:
+        high = int(np.nextafter(last, dt.type(-np.inf)))
+    return low, high
+
+
 @allocating
 def randint(low: int = _NO_LOW, high: Any = None, shape: Any = _NO_LOW, dtype: DTypeLike = None,
             generator: Generator | None = None, requires_grad: bool = False, *,
@@ -475,7 +516,10 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = _NO_LOW, dtype: D
     check_device(device)
     shp = _size_arg(shape, "randint", position=position)
     dt = int64 if dtype is None else resolve_dtype(dtype)
-    return _make(_draws.randint(resolve(generator), shp, int(low), int(high)).astype(dt), requires_grad)
+    check_random_bounds(int(low), int(high), np.dtype(dt))
+    low, high = float_random_bounds(int(low), int(high), np.dtype(dt))
+    draws = _draws.randint(resolve(generator), shp, low, high)
+    return _make(draws.astype(dt), requires_grad)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -98,7 +98,8 @@ class Generator:
 
     def get_state(self) -> Any:
         """The generator's state as a uint8 Tensor (PyTorch's form: :func:`get_rng_state`'s, whose first 5,056
-        bytes are PyTorch's own and 32 more hold the dropout-mask stream); :meth:`set_state` restores it."""
+        bytes are PyTorch's own and 32 more hold the dropout-mask stream, left out while dropout draws
+        PyTorch's masks, as under the torch alias); :meth:`set_state` restores it."""
         from minigrad.tensor import from_numpy
 
         return from_numpy(_state_bytes(self))
@@ -230,7 +231,10 @@ def _state_bytes(gen: Generator) -> Array:
     for field, word in zip(("state", "inc"), st["masks"]):  # type: ignore[call-overload]
         value = int(str(word), 16)
         masks[field] = (value & 0xFFFF_FFFF_FFFF_FFFF, value >> 64)
-    out: Array = np.frombuffer(rec.tobytes() + masks.tobytes(), dtype=np.uint8).copy()
+    # (while dropout draws PyTorch's masks, as under the torch alias, the mask stream draws nothing: the state
+    # is then PyTorch's 5,056 bytes alone)
+    tail = b"" if _PYTORCH_MASKS[0] else masks.tobytes()
+    out: Array = np.frombuffer(rec.tobytes() + tail, dtype=np.uint8).copy()
     return out
 
 
@@ -260,7 +264,8 @@ def get_rng_state() -> Any:
     """The global generator's state as a uint8 Tensor, restored by :func:`set_rng_state`.
 
     Its first 5,056 bytes are PyTorch's (``torch.get_rng_state()`` of a run seeded and drawn alike has
-    the same bytes); 32 more hold minigrad's dropout-mask stream.
+    the same bytes); 32 more hold minigrad's dropout-mask stream, unless dropout draws PyTorch's masks
+    (:func:`use_pytorch_dropout_masks`, on under the torch alias): then the state is PyTorch's bytes alone.
     """
     from minigrad.tensor import from_numpy
 

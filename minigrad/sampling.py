@@ -27,7 +27,7 @@ from minigrad.errors import (
     int_error,
     python_type_name,
 )
-from minigrad.factories import _size_arg
+from minigrad.factories import _size_arg, check_random_bounds, float_random_bounds
 from minigrad.random import Generator, resolve
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import Array, DTypeLike, Tensor, float32, from_numpy, int64
@@ -57,8 +57,27 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: DTypeLike = N
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool):  # (PyTorch's parser: a TypeError)
         words = int_error("randperm", "n", 1, n)
         raise _ArgumentTypeError(f"{words} (randperm: n must be a non-negative int, got {n!r})")
+    dt = np.dtype(int64 if dtype is None else resolve_dtype(dtype))
+    _check_permutation_dtype(int(n), dt)
     perm = _draws.randperm(resolve(generator), int(n))
-    return _made(perm.astype(int64 if dtype is None else resolve_dtype(dtype)), requires_grad)
+    return _made(perm.astype(dt), requires_grad)
+
+
+def _check_permutation_dtype(n: int, dt: np.dtype[Any]) -> None:
+    """PyTorch's checks that ``dt`` holds 0..n-1 exactly, before any draw.
+
+    Raises:
+        UnsupportedError: a bool dtype (PyTorch's NotImplementedError).
+        MinigradError: n - 1 overflows an integer ``dt``, or n exceeds the integers a float ``dt`` holds
+            exactly, plus one (PyTorch's words).
+    """
+    if dt.kind == "b":
+        raise kernel_error("randperm", dt, "")
+    if dt.kind in "iu" and n - 1 > np.iinfo(dt).max:
+        raise MinigradError(f"value cannot be converted to type {dt.name}_t without overflow")
+    if dt.kind == "f" and n > 2 ** (np.finfo(dt).nmant + 1) + 1:
+        name = {"float16": "Half", "float32": "Float"}.get(dt.name, "Double")
+        raise MinigradError(f"n cannot be greater than {2 ** (np.finfo(dt).nmant + 1) + 1} for {name} type.")
 
 
 @bool_args("replacement")
@@ -76,34 +95,45 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     if input.dtype.kind != "f":
         raise MinigradError("multinomial only supports floating-point dtypes for input, got: "
                             f"{scalar_type_name(input.dtype)}")
+    if input.ndim not in (1, 2):  # (PyTorch's first check)
+        raise MinigradError(f"prob_dist must be 1 or 2 dim (multinomial: got shape {input.shape})")
     if num_samples <= 0:
-        raise MinigradError(f"multinomial: cannot sample n_sample <= 0 samples (got {num_samples})")
+        raise MinigradError(f"cannot sample n_sample <= 0 samples (multinomial: got {num_samples})")
     w = input.numpy(force=True).astype(np.float64)
-    if w.ndim not in (1, 2):
-        raise MinigradError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {input.shape}")
     if not replacement and num_samples > w.shape[-1]:  # (checked before the weights, as PyTorch)
         raise MinigradError("cannot sample n_sample > prob_dist.size(-1) samples without replacement "
                             f"(multinomial: {num_samples} samples, {w.shape[-1]} categories)")
+    if w.size == 0 and w.ndim == 2 and w.shape[0] == 0:  # no distributions: no draws (no more checks then)
+        return from_numpy(np.empty((0, num_samples), dtype=np.int64))
+    if w.shape[-1] == 0:  # no categories (PyTorch's one-draw path takes the extrema of the empty rows)
+        raise MinigradError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+                            "no identity." if num_samples == 1 else
+                            "invalid multinomial distribution (sum of probabilities <= 0) (multinomial)")
     rows = w.reshape(-1, w.shape[-1])
-    if rows.shape[0] == 0:  # no distributions: no draws (PyTorch checks nothing else then)
-        return from_numpy(np.empty((*w.shape[:-1], num_samples), dtype=np.int64))
     if w.shape[-1] > 2**24:
         raise MinigradError(f"number of categories cannot exceed 2^24 (multinomial: got {w.shape[-1]})")
-    if not np.isfinite(rows).all() or (rows < 0).any():
-        # PyTorch's two kernels word it differently (with replacement: the first entry's fault; one draw
-        # takes the other kernel's path either way)
-        if not replacement or num_samples == 1:
-            raise MinigradError(
-                "probability tensor contains either `inf`, `nan` or element < 0 (multinomial)")
-        bad = rows[~np.isfinite(rows) | (rows < 0)][0]
+    src = input.numpy(force=True)
+    src_rows = src.reshape(rows.shape) if src.dtype.kind == "f" else rows
+    bad_entry = ~np.isfinite(rows) | (rows < 0)
+    bad_row = bad_entry.any(axis=1) | ~(rows.sum(axis=1) > 0)
+    if bad_row.any():
+        if not replacement or num_samples == 1:  # (the kernel that checks every row before it draws)
+            if bad_entry.any():
+                raise MinigradError(
+                    "probability tensor contains either `inf`, `nan` or element < 0 (multinomial)")
+            raise MinigradError("invalid multinomial distribution (sum of probabilities <= 0) (multinomial)")
+        # PyTorch's kernel for several draws with replacement checks and draws row by row: the rows
+        # before the first bad one have drawn when it fails
+        k = int(np.argmax(bad_row))
+        if k:
+            _draws.multinomial(resolve(generator), src_rows[:k], int(num_samples), True)
+        if not bad_entry[k].any():
+            raise MinigradError("invalid multinomial distribution (sum of probabilities <= 0) (multinomial)")
+        bad = rows[k][bad_entry[k]][0]
         raise MinigradError("invalid multinomial distribution (encountering probability entry "
                             + ("< 0)" if bad < 0 else "= infinity or NaN)") + " (multinomial)")
-    if (rows.sum(axis=1) <= 0).any():
-        raise MinigradError("invalid multinomial distribution (sum of probabilities <= 0) (multinomial)")
     # (without replacement, more draws than non-zero weights take the zero ones last, as PyTorch's CPU kernel)
-    src = input.numpy(force=True)
-    out = _draws.multinomial(resolve(generator), src.reshape(rows.shape) if src.dtype.kind == "f" else rows,
-                             int(num_samples), bool(replacement))
+    out = _draws.multinomial(resolve(generator), src_rows, int(num_samples), bool(replacement))
     return from_numpy(out.reshape((*w.shape[:-1], num_samples)))
 
 
@@ -127,7 +157,8 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | N
     if p is None:
         require_float_kernel("bernoulli_tensor_cpu_p_", input.dtype)
     probs = input.numpy(force=True) if p is None else np.full(input.shape, p, dtype=np.float64)
-    _check_probs(probs, p)
+    # (a bad p fails even with no draws)
+    _check_probs(probs if p is None else np.full(1, p, dtype=np.float64), p)
     gen = resolve(generator)
     draws = _draws.bernoulli(gen, input.shape, p) if p is not None else _draws.bernoulli_tensor(gen, probs)
     dt = input.dtype if input.dtype.kind == "f" else float32
@@ -144,7 +175,7 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:  # noq
     require_float_kernel("poisson_cpu", input.dtype)
     rates = input.numpy(force=True)
     if rates.size and not (rates >= 0).all():
-        raise MinigradError("poisson: invalid Poisson rate, expected rate to be non-negative")
+        raise MinigradError("invalid Poisson rate, expected rate to be non-negative (poisson)")
     return _sampled(_draws.poisson(resolve(generator), np.array(rates)), [input], "PoissonBackward0")
 
 
@@ -254,6 +285,29 @@ def _check(ok: bool, message: str) -> None:
         raise InvalidParameterError(message)
 
 
+def _memory_order(t: Tensor) -> tuple[int, ...] | None:
+    """The dims of ``t`` outermost first as PyTorch's kernels walk its memory (by decreasing stride), when
+    that is not their own order (a transposed or permuted view); None otherwise."""
+    if t.ndim < 2 or t.is_contiguous():
+        return None
+    strides = t.stride()
+    dims = tuple(sorted((d for d in range(t.ndim) if t.shape[d] != 1), key=lambda d: -strides[d]))
+    order = (*(d for d in range(t.ndim) if t.shape[d] == 1), *dims)  # (size-1 dims: anywhere)
+    return None if dims == tuple(d for d in range(t.ndim) if t.shape[d] != 1) else order
+
+
+def _in_memory_order(t: Tensor, draw: Any, *params: Array) -> Array:
+    """``draw(shape, *params)``'s values laid out as PyTorch's element-by-element kernels lay them: one per
+    element in memory order (so a transposed tensor takes them down its columns). ``params``: arrays of
+    per-element parameters (broadcast to ``t``'s shape)."""
+    order = _memory_order(t)
+    if order is None:
+        return draw(t.shape, *params)  # type: ignore[no-any-return]
+    moved = [np.broadcast_to(p, t.shape).transpose(order) for p in params]
+    values = draw(tuple(t.shape[d] for d in order), *moved)
+    return values.transpose(np.argsort(order))  # type: ignore[no-any-return]
+
+
 def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Array:
     """Draws for ``t.normal_(mean, std)``.
 
@@ -264,7 +318,8 @@ def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None)
     _check(std >= 0, f"normal expects std >= 0.0, but found std {std}")
     if t.numel():  # (PyTorch's normal kernel does not run for no elements)
         require_float_kernel("normal_kernel_cpu", t.dtype)
-    return _draws.normal(resolve(generator), t.shape, mean, std, t.dtype)
+    gen, contiguous = resolve(generator), t.is_contiguous()
+    return _in_memory_order(t, lambda shape: _draws.normal(gen, shape, mean, std, t.dtype, contiguous))
 
 
 def fill_uniform(t: Tensor, low: float, high: float, generator: Generator | None) -> Array:
@@ -276,7 +331,8 @@ def fill_uniform(t: Tensor, low: float, high: float, generator: Generator | None
     """
     require_float_kernel("check_uniform_bounds", t.dtype)
     _check(low <= high, f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
-    return _draws.uniform(resolve(generator), t.shape, low, high, t.dtype)
+    gen = resolve(generator)
+    return _in_memory_order(t, lambda shape: _draws.uniform(gen, shape, low, high, t.dtype))
 
 
 def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Array:
@@ -286,10 +342,11 @@ def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Array:
         probs = np.broadcast_to(p.numpy(force=True), t.shape)
         if probs.size and (np.isnan(probs).any() or probs.min() < 0 or probs.max() > 1):
             _check_probs(probs, None)
-        return _draws.bernoulli_tensor(gen, probs).astype(t.dtype)
+        draws = _in_memory_order(t, lambda _, probs: _draws.bernoulli_tensor(gen, probs), probs)
+        return draws.astype(t.dtype)
     if not 0 <= float(p) <= 1:  # (nan too)
         _check_probs(np.full(1, float(p)), float(p))
-    return _draws.bernoulli(gen, t.shape, float(p)).astype(t.dtype)
+    return _in_memory_order(t, lambda shape: _draws.bernoulli(gen, shape, float(p))).astype(t.dtype)
 
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Array:
@@ -300,7 +357,8 @@ def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Ar
     """
     _check(lambd > 0, f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
     check_continuous("Exponential", t.dtype)
-    return _draws.exponential(resolve(generator), t.shape, lambd, t.dtype)
+    gen = resolve(generator)
+    return _in_memory_order(t, lambda shape: _draws.exponential(gen, shape, lambd, t.dtype))
 
 
 def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Array:
@@ -313,7 +371,8 @@ def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Array:
     _check(0 < p < 1, f"geometric_ expects p to be in (0, 1), but got p={p}")
     if t.dtype == np.bool_:
         raise kernel_error("geometric", t.dtype)
-    return _draws.geometric(resolve(generator), t.shape, p, t.dtype)
+    gen = resolve(generator)
+    return _in_memory_order(t, lambda shape: _draws.geometric(gen, shape, p, t.dtype))
 
 
 def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Array:
@@ -325,7 +384,8 @@ def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | N
     """
     _check(std > 0, f"log_normal_ expects std > 0.0, but found std={std}")
     require_float_kernel("log_normal_cpu", t.dtype)
-    return _draws.log_normal(resolve(generator), t.shape, mean, std, t.dtype)
+    gen = resolve(generator)
+    return _in_memory_order(t, lambda shape: _draws.log_normal(gen, shape, mean, std, t.dtype))
 
 
 def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | None) -> Array:
@@ -336,7 +396,8 @@ def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | N
     """
     _check(sigma > 0, f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
     check_continuous("Cauchy", t.dtype)
-    return _draws.cauchy(resolve(generator), t.shape, median, sigma, t.dtype)
+    gen = resolve(generator)
+    return _in_memory_order(t, lambda shape: _draws.cauchy(gen, shape, median, sigma, t.dtype))
 
 
 def fill_random(t: Tensor, low: int, high: int | None, generator: Generator | None) -> Array:
@@ -344,17 +405,21 @@ def fill_random(t: Tensor, low: int, high: int | None, generator: Generator | No
     gen = resolve(generator)
     if high is None and low == 0:  # random_(): PyTorch's full range of the dtype
         if t.dtype == np.int64:
-            return _draws.random_full(gen, t.shape)
+            return _in_memory_order(t, lambda shape: _draws.random_full(gen, shape))
         spans = {np.dtype(np.float32): 2**24 + 1, np.dtype(np.float64): 2**53 + 1,
                  np.dtype(np.float16): 2**11 + 1, np.dtype(np.bool_): 2}
         span = spans.get(t.dtype, 2 ** (8 * t.dtype.itemsize - (t.dtype.kind == "i")))
-        return _draws.randint(gen, t.shape, 0, span)
+        # (a 64-bit pair per value for float64 only: int32's 2**31 values take a word)
+        wide = t.dtype == np.float64
+        return _in_memory_order(t, lambda shape: _draws.randint(gen, shape, 0, span, wide))
     if high is None:
         low, high = 0, low
     if not low < high:  # (numpy's error otherwise)
         raise InvalidParameterError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return _draws.randint(gen, t.shape, int(low), int(high))
+    check_random_bounds(int(low), int(high), t.dtype)
+    low, high = float_random_bounds(int(low), int(high), t.dtype)
+    return _in_memory_order(t, lambda shape: _draws.randint(gen, shape, low, high))
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -238,7 +238,7 @@ def eye_(tensor: Tensor) -> Tensor:
         ShapeError: the tensor is not 2-D.
     """
     if tensor.ndim != 2:
-        raise ShapeError(f"eye_: only tensors with 2 dimensions are supported, got shape {tensor.shape}")
+        raise ShapeError(f"Only tensors with 2 dimensions are supported (eye_: got shape {tensor.shape})")
     rows, cols = tensor.shape
     return _fill(tensor, np.eye(rows, cols))
 
@@ -253,9 +253,10 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     """
     g = _checks.positive_int("groups", groups)
     if tensor.ndim not in (3, 4, 5):
-        raise ShapeError(f"dirac_: only tensors with 3, 4, or 5 dimensions are supported, got {tensor.shape}")
+        raise ShapeError("Only tensors with 3, 4, or 5 dimensions are supported "
+                         f"(dirac_: got shape {tensor.shape})")
     if tensor.shape[0] % g:
-        raise ShapeError(f"dirac_: dim 0 of shape {tensor.shape} must be divisible by groups={g}")
+        raise ShapeError(f"dim 0 must be divisible by groups (dirac_: shape {tensor.shape}, groups={g})")
     per_group = tensor.shape[0] // g
     values = np.zeros(tensor.shape)
     centre = tuple(s // 2 for s in tensor.shape[2:])
@@ -319,7 +320,8 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
         ShapeError: the tensor has fewer than 2 dims.
     """
     if tensor.ndim < 2:
-        raise ShapeError(f"orthogonal_: needs a tensor of 2 or more dims, got shape {tensor.shape}")
+        raise ShapeError("Only tensors with 2 or more dimensions are supported "
+                         f"(orthogonal_: got shape {tensor.shape})")
     if tensor.numel() == 0:
         return tensor
     rows = tensor.shape[0]
@@ -343,7 +345,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Gener
         ShapeError: the tensor is not 2-D.
     """
     if tensor.ndim != 2:
-        raise ShapeError(f"sparse_: only tensors with 2 dimensions are supported, got shape {tensor.shape}")
+        raise ShapeError(f"Only tensors with 2 dimensions are supported (sparse_: got shape {tensor.shape})")
     rows, cols = tensor.shape
     values = _normal(_gen(generator), tensor, 0.0, std)
     zeros = math.ceil(sparsity * rows)

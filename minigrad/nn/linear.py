@@ -58,7 +58,7 @@ class Linear(Module):
         """Redraw weight and bias from PyTorch's default distribution."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0  # (an int: -0 is +0.0)
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002

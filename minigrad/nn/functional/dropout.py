@@ -110,11 +110,11 @@ def _channels(input: Tensor, p: float, training: bool, alpha: bool = False,  # n
     """Feature dropout of an (N, C, *) input: one draw per sample and channel (``inplace``: into input)."""
     if not training or p == 0.0:
         return input
+    if p == 1.0:  # (before the shape check, as PyTorch's)
+        return _all_dropped(input, inplace)
     if input.ndim < 2:
         raise ShapeError(f"Feature dropout requires at least 2 dimensions in the input (feature dropout: "
                          f"expected an input of shape (N, C, *), got {input.shape})")
-    if p == 1.0:
-        return _all_dropped(input, inplace)
     shape = _channel_shape(input.shape)
     if alpha:
         return _alpha(input, p, training, shape, inplace)
@@ -146,9 +146,11 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     """
     p = _checks.probability("p", p)
     if _checks.tensor("dropout1d", input).ndim not in (2, 3):
-        raise ShapeError(
-            f"dropout1d: expected a 2D (C, L) or 3D (N, C, L) input, got {input.ndim}D input of shape "
-            f"{input.shape}"
+        raise ShapeError(  # (PyTorch's words)
+            f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that dropout1d "
+            "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, "
+            "and an optional batch dimension (i.e. 2D or 3D inputs). "
+            f"(got shape {input.shape})"
         )
     return _batched(input, p, training, 3, inplace)
 
@@ -215,11 +217,13 @@ def _alpha(input: Tensor, p: float, training: bool, shape: tuple[int, ...],  # n
         return _all_dropped(input, inplace)
     dt = _mask_dtype(input)
     keep = _keep(shape, p).astype(dt)
-    a = 1.0 / np.sqrt((_ALPHA_PRIME**2 * p + 1) * (1 - p))
-    b = (keep - 1) * (_ALPHA_PRIME * a) + _ALPHA_PRIME * a * p
+    a = 1.0 / math.sqrt((_ALPHA_PRIME**2 * p + 1) * (1 - p))
+    # (in the input's dtype, each step rounded, as PyTorch's (keep - 1) * (alpha * a) + alpha * a * p)
+    b = (keep - 1) * dt.type(_ALPHA_PRIME * a) + dt.type(_ALPHA_PRIME * a * p)
+    noise = from_numpy(keep * dt.type(a))
     if inplace:
-        return input.mul_(from_numpy((keep * a).astype(dt))).add_(from_numpy(b.astype(dt)))
-    return input * from_numpy((keep * a).astype(dt)) + from_numpy(b.astype(dt))
+        return input.mul_(noise).add_(from_numpy(b))
+    return input * noise + from_numpy(b)
 
 
 @bool_args("training")

@@ -150,7 +150,12 @@ class RandomSampler(_IndexSampler):
         # when the dataset is empty and the pass fails)
         gen = self.generator or Generator(int(_draws.random_full(default_generator, ())))
         if n == 0:
-            raise InvalidParameterError(f"RandomSampler: cannot draw {k} samples from an empty dataset")
+            if self.replacement:  # (PyTorch's randint(high=0) fails; without replacement, its k // n)
+                raise InvalidParameterError("random_ expects 'from' to be less than 'to', but got from=0 >= "
+                                            f"to=0 (RandomSampler: cannot draw {k} samples from an empty "
+                                            "dataset)")
+            raise ZeroDivisionError(f"integer division or modulo by zero (RandomSampler: cannot draw {k} "
+                                    "samples from an empty dataset)")
         if self.replacement:  # (PyTorch draws 32 at a time: the same words as one long draw)
             if k <= CHUNK:
                 yield _draws.randint(gen, (k,), 0, n)
