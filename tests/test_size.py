@@ -381,7 +381,8 @@ BUDGETS: dict[str, int] = {
     # +2 lead51: Stack's dim-0 forward joins a batch by one concatenate
     # +18 suites51: SolveTriangular (substitution: a singular triangular matrix gives inf/nan, as trsm)
     # +1 lead51: a view of a gone base written in place rebases its stand-in
-    "minigrad/ops.py": 4197,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
+    # +13 suites52: torch.ops.load_library raises OSError (torchvision loads its C++ ops through it)
+    "minigrad/ops.py": 4210,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -1531,7 +1532,8 @@ BUDGETS: dict[str, int] = {
     # +9 lead51: a view of a gone base written in place rebases its stand-in
     # +7 lead51: under the alias the schedulers' module is named torch.optim.lr_scheduler (d2l)
     # +4 lead51: Tensor.to of a device with an index copies
-    "minigrad": 76263,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +97 suites52: torch.fx.wrap, torch.jit.annotations, hub._get_torch_home/tqdm, ops.load_library (timm)
+    "minigrad": 76360,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -13,8 +13,6 @@ module's ``.save``) pickles the module in ``torch.save``'s layout, and
 files you trust); TorchScript files that PyTorch wrote are refused.
 """
 
-from __future__ import annotations
-
 import functools
 import typing
 import warnings
@@ -106,6 +104,12 @@ def export(fn: T) -> T:
 
 def script_method(fn: T) -> T:
     """``@torch.jit.script_method`` of the old ScriptModule style: the method, unchanged."""
+    return fn
+
+
+def _script_if_tracing(fn: T) -> T:
+    """``@torch.jit._script_if_tracing`` (torchvision's box ops): scripts ``fn`` only while tracing, and
+    :func:`trace` never traces, so the function, unchanged."""
     return fn
 
 
@@ -207,3 +211,5 @@ def load(f: Any, map_location: Any = None, _extra_files: Any = None, _restore_sh
                                "save the model's weights with torch.save(model.state_dict(), path) under "
                                "PyTorch and load them into an instance of the model's class")
     return serialization.load(f, map_location=map_location, weights_only=False)
+
+from minigrad.jit import annotations as annotations  # noqa: E402  (torch.jit.annotations, an attribute)

@@ -1,0 +1,106 @@
+"""Regressions found by running other projects' PyTorch-based test suites under minigrad (timm's optimizer
+and layer tests, higher's differentiable optimizers, ...) and comparing with real torch: each test runs the
+same calls on both libraries and compares values, or error classes (minigrad's error must be an instance of
+PyTorch's) and words."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+ROOT = Path(mg.__file__).resolve().parent.parent
+
+
+def _aliased(code: str) -> list[str]:
+    """Run ``code`` with the compat hook installed (a subprocess: this one may hold the real torch)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    script = "import minigrad.compat\nminigrad.compat.install()\n" + textwrap.dedent(code)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+# ------------------------------------------------------------------ names timm and torchvision read at import
+
+def test_torch_home_and_hub_tqdm_as_torchvision_imports_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """torchvision imports torch.hub._get_torch_home and torch.utils.model_zoo.tqdm at the top."""
+    require_torch()
+    import torch.hub
+    import torch.utils.model_zoo
+
+    from minigrad import hub
+    from minigrad.utils import model_zoo
+
+    for env in ({}, {"XDG_CACHE_HOME": "/tmp/xdg"}, {"TORCH_HOME": "~/th", "XDG_CACHE_HOME": "/tmp/xdg"}):
+        monkeypatch.delenv("TORCH_HOME", raising=False)
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        assert hub._get_torch_home() == torch.hub._get_torch_home()
+        assert hub.get_dir() == os.path.join(torch.hub._get_torch_home(), "hub")
+    assert model_zoo.tqdm is hub.tqdm is torch.utils.model_zoo.tqdm  # tqdm's own class, installed here
+    bar = hub._ByteProgress(total=4, disable=True)
+    bar.update(2)
+    assert bar.n == 0  # a disabled bar counts nothing, as tqdm's
+
+
+def test_ops_load_library_raises_oserror_as_a_library_torch_cannot_load() -> None:
+    """torchvision's extension loader calls torch.ops.load_library and runs without its C++ ops on
+    OSError (what PyTorch raises for a library it cannot load): minigrad has no dispatcher to load into."""
+    torch = require_torch()
+    with pytest.raises(OSError):
+        torch.ops.load_library("/nonexistent/_C.so")
+    with pytest.raises(OSError, match=r"_C\.so"):
+        mg.ops.load_library("/nonexistent/_C.so")
+
+
+def test_fx_wrap_marks_and_returns_the_function_with_torchs_errors() -> None:
+    """timm and torchvision decorate module-level functions with @torch.fx.wrap (or call it with a name)."""
+    require_torch()
+    import torch.fx
+
+    def inner(lib: Any) -> Any:
+        return lib.fx.wrap(len)
+
+    for lib in (torch, mg):
+        assert lib.fx.wrap.__name__ == "wrap"
+        with pytest.raises(NotImplementedError, match="top level of a module"):
+            inner(lib)
+        with pytest.raises(RuntimeError, match="Unsupported type for global function"):
+            lib.fx.wrap(3)
+    out = _aliased("""
+        import torch, torch.fx
+        @torch.fx.wrap
+        def f(x):
+            return x + 1
+        print(f(1), torch.fx.wrap("f"), torch.fx.wrap is torch.fx.wrap)
+    """)
+    assert out == ["2", "f", "True"]
+
+
+def test_jit_annotations_and_script_if_tracing() -> None:
+    """timm's densenet imports List from torch.jit.annotations; torchvision's box ops are decorated with
+    torch.jit._script_if_tracing, which outside tracing calls the function itself."""
+    require_torch()
+    import torch.jit.annotations
+
+    from minigrad.jit import annotations
+
+    for name in annotations.__all__:
+        assert getattr(annotations, name) is getattr(torch.jit.annotations, name) is getattr(typing, name)
+
+    def f(x: Any) -> Any:
+        return x * 2
+
+    assert torch.jit._script_if_tracing(f)(3) == mg.jit._script_if_tracing(f)(3) == 6
