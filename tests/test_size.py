@@ -1533,7 +1533,8 @@ BUDGETS: dict[str, int] = {
     # +7 lead51: under the alias the schedulers' module is named torch.optim.lr_scheduler (d2l)
     # +4 lead51: Tensor.to of a device with an index copies
     # +97 suites52: torch.fx.wrap, torch.jit.annotations, hub._get_torch_home/tqdm, ops.load_library (timm)
-    "minigrad": 76360,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +62 suites52: jit._overload(_method) with PyTorch's body check, BroadcastingListN, _collate_fn_t (opacus)
+    "minigrad": 76422,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

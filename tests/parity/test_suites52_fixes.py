@@ -89,6 +89,13 @@ def test_fx_wrap_marks_and_returns_the_function_with_torchs_errors() -> None:
     assert out == ["2", "f", "True"]
 
 
+def _declared(x: int) -> int: ...
+
+
+def _with_body(x: int) -> int:
+    return x
+
+
 def test_jit_annotations_and_script_if_tracing() -> None:
     """timm's densenet imports List from torch.jit.annotations; torchvision's box ops are decorated with
     torch.jit._script_if_tracing, which outside tracing calls the function itself."""
@@ -98,9 +105,32 @@ def test_jit_annotations_and_script_if_tracing() -> None:
     from minigrad.jit import annotations
 
     for name in annotations.__all__:
-        assert getattr(annotations, name) is getattr(torch.jit.annotations, name) is getattr(typing, name)
+        if name.startswith("BroadcastingList"):
+            assert annotations.BroadcastingList1 is getattr(annotations, name)
+            assert getattr(torch.jit.annotations, name)[int] is getattr(annotations, name)[int] is None
+        else:
+            assert getattr(annotations, name) is getattr(torch.jit.annotations, name) is getattr(typing, name)
+    for name in ("_overload", "_overload_method"):
+        assert getattr(torch.jit, name)(_declared) is getattr(mg.jit, name)(_declared) is _declared
+    for name in ("_overload", "_overload_method"):
+        for lib in (torch, mg):
+            with pytest.raises(RuntimeError, match=r"Only `pass` statement or `\.\.\.` can be the body"):
+                getattr(lib.jit, name)(_with_body)
 
     def f(x: Any) -> Any:
         return x * 2
 
     assert torch.jit._script_if_tracing(f)(3) == mg.jit._script_if_tracing(f)(3) == 6
+
+
+def test_dataloader_annotation_aliases_opacus_imports() -> None:
+    """opacus's DPDataLoader imports _collate_fn_t from torch.utils.data.dataloader."""
+    require_torch()
+    import torch.utils.data.dataloader as tdl
+
+    from minigrad.utils.data import dataloader as mdl
+
+    for name in ("_collate_fn_t", "_worker_init_fn_t"):
+        assert typing.get_origin(getattr(mdl, name)) is typing.get_origin(getattr(tdl, name))
+        assert str(getattr(mdl, name)) == str(getattr(tdl, name))
+    assert mdl._T_co.__covariant__ and not mdl._T.__covariant__
