@@ -134,3 +134,16 @@ def test_dataloader_annotation_aliases_opacus_imports() -> None:
         assert typing.get_origin(getattr(mdl, name)) is typing.get_origin(getattr(tdl, name))
         assert str(getattr(mdl, name)) == str(getattr(tdl, name))
     assert mdl._T_co.__covariant__ and not mdl._T.__covariant__
+
+
+def test_distributed_store_classes_importable_and_refuse_construction() -> None:
+    """skorch's test_history imports TCPStore from torch.distributed at the top; minigrad runs one process,
+    so constructing a store raises its UnsupportedError (as ProcessGroup does)."""
+    torch = require_torch()
+    from minigrad.errors import UnsupportedError
+
+    assert issubclass(torch.distributed.TCPStore, torch.distributed.Store)
+    assert issubclass(mg.distributed.TCPStore, mg.distributed.Store)
+    for cls in (mg.distributed.Store, mg.distributed.TCPStore):
+        with pytest.raises(UnsupportedError, match=f"torch.distributed.{cls.__name__}"):
+            cls("127.0.0.1", port=1234, world_size=1, is_master=True)
