@@ -18,7 +18,8 @@ from minigrad.errors import UnsupportedError, _NoProcessGroupAssertionError, _No
 
 __all__ = [
     "ProcessGroup", "ReduceOp", "Store", "TCPStore", "all_gather", "all_reduce", "barrier", "broadcast",
-    "destroy_process_group", "get_rank", "get_world_size", "init_process_group", "is_available", "is_initialized", "reduce",
+    "destroy_process_group", "get_rank", "get_world_size", "init_process_group", "is_available",
+    "is_initialized", "reduce",
 ]  # fmt: skip
 
 

@@ -147,3 +147,25 @@ def test_distributed_store_classes_importable_and_refuse_construction() -> None:
     for cls in (mg.distributed.Store, mg.distributed.TCPStore):
         with pytest.raises(UnsupportedError, match=f"torch.distributed.{cls.__name__}"):
             cls("127.0.0.1", port=1234, world_size=1, is_master=True)
+
+
+def test_module_replicate_for_data_parallel_as_pytorchs() -> None:
+    """timm's PatchEmbedResampler overrides _replicate_for_data_parallel and calls the base class's; its
+    test replicates one directly (AttributeError under the alias)."""
+    torch = require_torch()
+
+    def check(lib: Any) -> list[Any]:
+        seq = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3))
+        seq.tag = [1]
+        rep = seq._replicate_for_data_parallel()
+        bn = seq[1]._replicate_for_data_parallel()
+        out = [type(rep).__name__, rep._is_replica, rep.tag is seq.tag, len(list(rep.parameters())),
+               rep._modules is not seq._modules, rep._modules["0"] is seq[0], len(bn._parameters),
+               sorted(bn._buffers), bn._buffers is not seq[1]._buffers,
+               bn.running_mean is seq[1].running_mean,
+               hasattr(seq, "_is_replica") and seq._is_replica]
+        rep.extra = lib.nn.ReLU()
+        out.append("extra" in seq._modules)
+        return out
+
+    assert check(mg) == check(torch)
