@@ -35,6 +35,7 @@ from minigrad import (
     distributions,
     func,
     futures,  # noqa: F401  (torch.futures, reached as an attribute)
+    fx,  # noqa: F401  (torch.fx, reached as an attribute)
     hub,  # noqa: F401  (torch.hub, reached as an attribute)
     jit,  # noqa: F401  (torch.jit, reached as an attribute)
     library,  # noqa: F401  (torch.library, reached as an attribute)

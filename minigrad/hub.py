@@ -20,10 +20,55 @@ from urllib.parse import urlparse
 
 from minigrad import serialization
 
-__all__ = ["HASH_REGEX", "download_url_to_file", "get_dir", "load_state_dict_from_url", "set_dir"]
+__all__ = ["HASH_REGEX", "download_url_to_file", "get_dir", "load_state_dict_from_url", "set_dir", "tqdm"]
+
+
+
+class _ByteProgress:
+    """The stand-in for ``tqdm.tqdm`` when tqdm is not installed: ``update(n)`` prints the running count
+    (a percentage of ``total`` when given) to stderr; other tqdm arguments are accepted and unused."""
+
+    def __init__(self, total: float | None = None, disable: bool = False, *args: Any, **kwargs: Any) -> None:
+        self.total, self.disable, self.n = total, disable, 0.0
+
+    def update(self, n: float) -> None:
+        if not self.disable:
+            self.n += n
+            done = f"{self.n:.1f} bytes" if self.total is None else f"{100 * self.n / float(self.total):.1f}%"
+            sys.stderr.write("\r" + done)
+            sys.stderr.flush()
+
+    def set_description(self, *args: Any, **kwargs: Any) -> None:
+        """Accepted for tqdm's interface; nothing is shown."""
+
+    def write(self, s: str) -> None:
+        sys.stderr.write(s + "\n")
+
+    def close(self) -> None:
+        self.disable = True
+
+    def __enter__(self) -> _ByteProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.disable:
+            sys.stderr.write("\n")
+
+
+try:  # torch.hub.tqdm (and torch.utils.model_zoo.tqdm, which torchvision imports): tqdm's bar when installed
+    from tqdm import tqdm  # type: ignore[import-untyped]
+except ImportError:
+    tqdm = _ByteProgress
 
 _hub_dir: str | None = None
 HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")  # resnet18-5c106cde.pth: the sha256's first hex digits
+
+
+def _get_torch_home() -> str:
+    """PyTorch's cache root: ``$TORCH_HOME``, else ``$XDG_CACHE_HOME/torch`` (``~/.cache/torch``), ``~``
+    expanded; torchvision keeps its datasets' and models' files under it."""
+    home = os.getenv("TORCH_HOME", os.path.join(os.getenv("XDG_CACHE_HOME", "~/.cache"), "torch"))
+    return os.path.expanduser(home)
 
 
 def get_dir() -> str:
@@ -31,8 +76,7 @@ def get_dir() -> str:
     defaulting to ``$XDG_CACHE_HOME/torch``, ``~/.cache/torch``)."""
     if _hub_dir is not None:
         return _hub_dir
-    home = os.getenv("TORCH_HOME", os.path.join(os.getenv("XDG_CACHE_HOME", "~/.cache"), "torch"))
-    return os.path.join(os.path.expanduser(home), "hub")
+    return os.path.join(_get_torch_home(), "hub")
 
 
 def set_dir(d: str | os.PathLike[str]) -> None:

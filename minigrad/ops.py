@@ -4198,3 +4198,16 @@ class Eigh(Function):
             return ((q * gw.unsqueeze(-2)) @ q.mT,)
         e = w.unsqueeze(-2) - w.unsqueeze(-1) + _eye_like(n, w)
         return (q @ (_diag_embed(gw) + _skew(q.mT @ gq) * 0.5 / e) @ q.mT,)
+
+
+def load_library(path: str) -> None:
+    """``torch.ops.load_library``: load a shared library of PyTorch C++ operators (torchvision's ``_C.so``).
+
+    Such a library registers its kernels with libtorch's dispatcher, which minigrad does not have, so no
+    library can give minigrad operators: this always raises ``OSError``, the error PyTorch raises when
+    the library cannot be loaded (callers such as torchvision catch it and run without their C++ ops).
+
+    Raises:
+        OSError: always.
+    """
+    raise OSError(f"minigrad cannot load the PyTorch C++ operator library {path!r} (it has no dispatcher)")

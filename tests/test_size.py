@@ -384,7 +384,8 @@ BUDGETS: dict[str, int] = {
     # +1 lead51: a view of a gone base written in place rebases its stand-in
     # +1 lead52: tanh backward in place (RNN cells), clamp backward without the all-ones mask
     # +2 lead52: np.clip for hardswish/hardsigmoid's gate and huber's slope (one SIMD pass)
-    "minigrad/ops.py": 4200,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
+    # +13 suites52: torch.ops.load_library raises OSError (torchvision loads its C++ ops through it)
+    "minigrad/ops.py": 4213,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -804,7 +805,8 @@ BUDGETS: dict[str, int] = {
     # +5 fuzz51: load_state_dict gathers a failed copy/assign into its error message, as PyTorch
     # +5 fuzz51: pack_padded_sequence's checks in PyTorch's order; clip_grad's float() errors
     # +8 fuzz52: PyTorch's words in init and dropout1d errors; alpha dropout's b in the input's dtype
-    "minigrad/nn": 18090,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +12 suites52: Module._replicate_for_data_parallel, as PyTorch's (timm's resampler extends it)
+    "minigrad/nn": 18100,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1541,7 +1543,11 @@ BUDGETS: dict[str, int] = {
     # +1 lead52: the normal draws' log clips its input with np.clip
     # +150 fuzz52: in-place draws in memory order, float16 normal_, randint's 64-bit draws and bounds checks
     # +10 fuzz52: PyTorch's words in init/dropout1d/RandomSampler errors
-    "minigrad": 76441,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +97 suites52: torch.fx.wrap, torch.jit.annotations, hub._get_torch_home/tqdm, ops.load_library (timm)
+    # +62 suites52: jit._overload(_method) + body check, BroadcastingListN, _collate_fn_t (opacus)
+    # +14 suites52: torch.distributed.Store/TCPStore for imports (skorch's history tests)
+    # +13 suites52: Module._replicate_for_data_parallel (the nn line above)
+    "minigrad": 76633,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

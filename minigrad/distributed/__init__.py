@@ -5,7 +5,8 @@
 distributed path. Every call that would start or use a process group raises
 :class:`~minigrad.errors.UnsupportedError`; those that need the default group are also PyTorch's
 ``ValueError`` for a group that was never initialized. ``ProcessGroup`` (for annotations) and
-``ReduceOp`` (the reduction names) are importable.
+``ReduceOp`` (the reduction names) are importable, and so are ``Store`` and ``TCPStore`` (constructing
+one raises).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Any, NoReturn
 from minigrad.errors import UnsupportedError, _NoProcessGroupAssertionError, _NoProcessGroupError
 
 __all__ = [
-    "ProcessGroup", "ReduceOp", "all_gather", "all_reduce", "barrier", "broadcast", "destroy_process_group",
-    "get_rank", "get_world_size", "init_process_group", "is_available", "is_initialized", "reduce",
+    "ProcessGroup", "ReduceOp", "Store", "TCPStore", "all_gather", "all_reduce", "barrier", "broadcast",
+    "destroy_process_group", "get_rank", "get_world_size", "init_process_group", "is_available",
+    "is_initialized", "reduce",
 ]  # fmt: skip
 
 
@@ -41,6 +43,19 @@ class ProcessGroup:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         _unsupported("ProcessGroup")
+
+
+class Store:
+    """``torch.distributed.Store``, the key-value store processes meet through, for annotations: minigrad
+    runs one process, so constructing one raises :class:`~minigrad.errors.UnsupportedError`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _unsupported(type(self).__name__)
+
+
+class TCPStore(Store):
+    """``torch.distributed.TCPStore`` (skorch's DistributedHistory imports it): as :class:`Store`,
+    constructing one raises :class:`~minigrad.errors.UnsupportedError`."""
 
 
 class ReduceOp:

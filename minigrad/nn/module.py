@@ -773,6 +773,18 @@ class Module:
         processes made by ``fork`` or ``spawn`` train the same weights (Hogwild); returns self."""
         return self._apply(lambda t: t.share_memory_())
 
+    def _replicate_for_data_parallel(self: M) -> M:
+        """The shallow copy ``DataParallel`` makes of a module per device (timm's resamplers extend it): the
+        same attributes, its own ``_buffers`` and ``_modules`` dicts, no parameters of its own (a replica
+        reads the original's), and ``_is_replica`` set, as PyTorch's."""
+        replica = self.__new__(type(self))
+        object.__setattr__(replica, "__dict__", self.__dict__.copy())
+        object.__setattr__(replica, "_parameters", {})
+        object.__setattr__(replica, "_buffers", replica._buffers.copy())
+        object.__setattr__(replica, "_modules", replica._modules.copy())
+        object.__setattr__(replica, "_is_replica", True)
+        return replica
+
     # ------------------------------------------------------------ state
 
     def _save_to_state_dict(self, destination: dict[str, Any], prefix: str, keep_vars: bool) -> None:

@@ -13,9 +13,10 @@ module's ``.save``) pickles the module in ``torch.save``'s layout, and
 files you trust); TorchScript files that PyTorch wrote are refused.
 """
 
-from __future__ import annotations
-
+import ast
 import functools
+import inspect
+import textwrap
 import typing
 import warnings
 import zipfile
@@ -106,6 +107,51 @@ def export(fn: T) -> T:
 
 def script_method(fn: T) -> T:
     """``@torch.jit.script_method`` of the old ScriptModule style: the method, unchanged."""
+    return fn
+
+
+def _script_if_tracing(fn: T) -> T:
+    """``@torch.jit._script_if_tracing`` (torchvision's box ops): scripts ``fn`` only while tracing, and
+    :func:`trace` never traces, so the function, unchanged."""
+    return fn
+
+
+def _check_overload_body(fn: Any) -> None:
+    try:
+        source = textwrap.dedent(inspect.getsource(fn))
+    except OSError:
+        warnings.warn(f"Unable to retrieve source for @torch.jit._overload function: {fn}.",
+                      stacklevel=3)
+        return
+    defs = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    body = defs[0].body
+    stub = body[0] if len(body) == 1 else None
+    if not (isinstance(stub, ast.Pass) or (isinstance(stub, ast.Expr) and isinstance(stub.value, ast.Constant)
+                                           and stub.value.value is Ellipsis)):
+        head = "\n".join(source.split("\n")[:3])
+        raise RuntimeError("Only `pass` statement or `...` can be the body of overload declaration:\n"
+                           f"{head} <- Expecting `pass` or `...` here!")
+
+
+def _overload(fn: T) -> T:
+    """``@torch.jit._overload``: declares one typed signature of a function for the TorchScript compiler;
+    the declaration, unchanged (the plain definition that follows it is the one that runs).
+
+    Raises:
+        RuntimeError: the declaration's body is not just ``pass`` or ``...``, as PyTorch.
+    """
+    _check_overload_body(fn)
+    return fn
+
+
+def _overload_method(fn: T) -> T:
+    """``@torch.jit._overload_method`` (torchvision's ``forward`` signatures): as :func:`_overload`, for a
+    method; the declaration, unchanged.
+
+    Raises:
+        RuntimeError: the declaration's body is not just ``pass`` or ``...``, as PyTorch.
+    """
+    _check_overload_body(fn)
     return fn
 
 
@@ -207,3 +253,5 @@ def load(f: Any, map_location: Any = None, _extra_files: Any = None, _restore_sh
                                "save the model's weights with torch.save(model.state_dict(), path) under "
                                "PyTorch and load them into an instance of the model's class")
     return serialization.load(f, map_location=map_location, weights_only=False)
+
+from minigrad.jit import annotations as annotations  # noqa: E402  (torch.jit.annotations, an attribute)
