@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from minigrad.autograd.function import Function, FunctionCtx
+from minigrad.errors import user_stacklevel
 from minigrad.factories import zeros
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.tensor import Tensor
@@ -169,7 +170,8 @@ class BackwardHook:
                 warnings.warn("Full backward hook is firing when gradients are computed with respect to "
                               "module outputs since no inputs require gradients. See "
                               "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
-                              "#torch.nn.Module.register_full_backward_hook for more details.", stacklevel=2)
+                              "#torch.nn.Module.register_full_backward_hook for more details.",
+                              stacklevel=user_stacklevel())  # (the user's backward() line, as PyTorch's)
             grad_inputs = self._spread([], [], self.n_inputs)
             for hook in self.user_hooks:
                 res = hook(self.module, grad_inputs, grad_outputs)
