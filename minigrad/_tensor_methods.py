@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import numpy as np
 
-from minigrad import _shared_memory, memory_formats
+from minigrad import _shared_memory, _subclass, memory_formats
 from minigrad.dtypes import kernel_error, resolve_dtype, scalar_type_name, tensor_type_name
 from minigrad.errors import (
     DeviceError,
@@ -1866,7 +1866,15 @@ class TensorMethods:
 
     def new(self: Any, *args: Any, **kwargs: Any) -> Tensor:
         """PyTorch's legacy constructor: ``x.new(2, 3)`` or ``x.new(size)`` is ``new_empty``, ``x.new(data)``
-        is ``new_tensor``, ``x.new()`` an empty 1-D tensor; this tensor's dtype unless ``dtype``."""
+        is ``new_tensor``, ``x.new()`` an empty 1-D tensor; this tensor's dtype unless ``dtype``. ``x.new(t)``
+        of a tensor ``t`` of ``x``'s dtype is an alias of ``t`` (its memory, AliasBackward0), as PyTorch's.
+
+        Raises:
+            TypeError: ``x.new(t)`` of a tensor of another dtype."""
+        if len(args) == 1 and not kwargs and isinstance(args[0], tensor.Tensor):
+            if args[0].dtype != self.dtype:
+                raise TypeError(f"new(tensor): expected a tensor of dtype {self.dtype}, got {args[0].dtype}")
+            return cast("Tensor", _subclass.as_subclass(args[0], tensor.Tensor, tensor.Tensor))
         if not args or (len(args) == 1 and isinstance(args[0], Size)) or all(
                 isinstance(a, (builtins.int, np.integer)) and not isinstance(a, builtins.bool) for a in args):
             return cast("Tensor", self.new_empty(*(args or (0,)), **kwargs))

@@ -373,6 +373,9 @@ class Tensor(TensorMethods):
     def __init__(self, data: TensorLike = (), dtype: DTypeLike | int = None, requires_grad: bool = False,
                  *more_sizes: int) -> None:
         _alias.check()  # torch.Tensor(...) may be a script's first call with torch aliased by hand
+        if _torch_rules and type(self) is Tensor and isinstance(data, Tensor) and data is not self and (
+                dtype is None and requires_grad is False and not more_sizes):
+            return  # (__new__ made this the alias of ``data`` that torch.Tensor(tensor) is)
         if type(dtype) is int and type(data) is int:  # torch.Tensor(2, 3): sizes (no dtype is an int)
             shape = (data, dtype, *((requires_grad,) if requires_grad is not False else ()), *more_sizes)
             data, dtype, requires_grad = _legacy_sizes(shape), None, False
@@ -405,8 +408,13 @@ class Tensor(TensorMethods):
         _subclass.install(cls, Tensor)
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        # A plain Tensor is set up by __init__; a subclass's instance as _subclass.construct says
-        return _new(cls) if cls is Tensor else _subclass.construct(cls, args, kwargs, Tensor, _built_in_new)
+        # A plain Tensor is set up by __init__ (torch.Tensor(tensor) is an alias of it: AliasBackward0, its
+        # memory, as PyTorch's legacy constructor); a subclass's instance as _subclass.construct says
+        if cls is Tensor:
+            if _torch_rules and len(args) == 1 and not kwargs and isinstance(args[0], Tensor):
+                return _subclass.as_subclass(args[0], Tensor, Tensor)
+            return _new(cls)
+        return _subclass.construct(cls, args, kwargs, Tensor, _built_in_new)
 
     @classmethod
     def __torch_function__(cls, func: Callable[..., Any], types: Iterable[type], args: Iterable[Any] = (),

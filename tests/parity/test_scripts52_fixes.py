@@ -7,19 +7,22 @@ Atcold/NYU-DLSP20, GunhoChoi/PyTorch-FastCampus and omarsar/pytorch_notebooks.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad.tensor import use_torch_constructor
 from tests.helpers import require_torch
 
 torch = require_torch()
 
 
-def _error(fn: Any) -> tuple[type[BaseException], str]:
+def _error(fn: Any, *args: Any) -> tuple[type[BaseException], str]:
     with pytest.raises(Exception) as info:
-        fn()
+        fn(*args)
     return info.type, str(info.value)
 
 
@@ -32,6 +35,60 @@ def test_class_loss_of_a_zero_dim_target_names_batch_size_zero(fn: str, shape: t
     for lib in (mg, torch):
         lib.manual_seed(0)
         x = lib.randn(*shape)
-        got[lib] = _error(lambda: getattr(lib.nn.functional, fn)(x, lib.tensor(1)))
+        got[lib] = _error(getattr(lib.nn.functional, fn), x, lib.tensor(1))
     assert issubclass(got[mg][0], got[torch][0])
     assert got[mg][1].startswith(got[torch][1])
+
+
+@pytest.fixture
+def torch_rules() -> Iterator[None]:
+    use_torch_constructor(True)
+    try:
+        yield
+    finally:
+        use_torch_constructor(False)
+
+
+ALIASES = [lambda lib, t: lib.Tensor(t), lambda lib, t: t.new(t), lambda lib, t: lib.FloatTensor(t)]
+
+
+@pytest.mark.parametrize("make", ALIASES)
+def test_legacy_constructors_of_a_tensor_alias_it(make: Any, torch_rules: None) -> None:
+    # NYU-DLSP20 01-tensor_tutorial: `r = torch.Tensor(t); r.resize_(3, 8); r.zero_()` then shows t zeroed
+    got = []
+    for lib in (mg, torch):
+        t = lib.arange(6.0).view(2, 3)
+        r = make(lib, t)
+        r.zero_()
+        w = lib.ones(2, requires_grad=True)
+        a = make(lib, w)
+        (a * lib.tensor([2.0, 3.0])).sum().backward()
+        assert w.grad is not None
+        got.append((t.tolist(), r is t, r._base is t, type(r).__name__, a.requires_grad, a.is_leaf,
+                    type(a.grad_fn).__name__, w.grad.tolist(), t._version))
+    assert got[0] == got[1]
+
+
+def test_torch_tensor_of_an_int_tensor_aliases_it_keeping_its_dtype(torch_rules: None) -> None:
+    got = []
+    for lib in (mg, torch):
+        t = lib.arange(3)
+        r = lib.Tensor(t)
+        r.add_(1)
+        p = lib.nn.Parameter(lib.ones(2))
+        got.append((str(r.dtype).removeprefix("torch."), t.tolist(), type(lib.Tensor(p)).__name__,
+                    type(p.new(p)).__name__))
+    assert got[0] == got[1]
+
+
+def test_new_of_a_tensor_of_another_dtype_is_a_type_error() -> None:
+    for lib in (mg, torch):
+        with pytest.raises(TypeError):
+            lib.ones(2).new(lib.arange(3))
+
+
+def test_minigrads_own_tensor_constructor_still_copies() -> None:
+    t = mg.arange(3.0)
+    r = mg.Tensor(t)
+    r.zero_()
+    np.testing.assert_array_equal(t.numpy(), [0.0, 1.0, 2.0])
