@@ -1678,8 +1678,10 @@ class TensorMethods:
         return cast("Tensor", self._fill_("exponential_", draws, "ExponentialBackward0"))
 
     def resize_(self: Any, *sizes: Any, memory_format: Any = None) -> Tensor:
-        """Give self the shape ``sizes`` in place, keeping its first elements in row-major order (new ones,
-        when it grows, are zeros: PyTorch leaves them uninitialized); returns self.
+        """Give self the shape ``sizes`` in place, contiguous over its memory from its first element, as
+        PyTorch's: where the memory holds that many elements self stays on it (sharing it with the tensors
+        it shared it with), else self gets new memory with those elements first (new ones are zeros:
+        PyTorch leaves them uninitialized); returns self.
 
         Raises:
             MinigradError: self requires grad, outside inference_mode (PyTorch's "cannot resize variables
@@ -1690,9 +1692,19 @@ class TensorMethods:
         if self.requires_grad and not _mode.inference:
             raise MinigradError("cannot resize variables that require grad")
         shape = shape_arg(sizes)
-        flat = self.numpy(force=True).reshape(-1)
+        a = self.numpy(force=True)
         n = int(np.prod(shape, dtype=np.int64))
-        new = np.concatenate([flat[:n], np.zeros(max(0, n - flat.size), dtype=self.dtype)]).reshape(shape)
+        root, start = a, self.storage_offset() * a.itemsize
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if not (root.flags.c_contiguous and root.flags.writeable and a.flags.writeable):  # (not one buffer)
+            root, start = np.ascontiguousarray(a).reshape(-1), 0
+        room = (root.nbytes - start) // a.itemsize
+        if n > room:  # (PyTorch grows the storage: a copy of it, longer, at the same offset)
+            grown = np.zeros(start + n * a.itemsize, np.uint8)
+            grown[:root.nbytes] = root.reshape(-1).view(np.uint8)
+            root = grown
+        new = np.ndarray(shape, a.dtype, buffer=root, offset=start)
         return cast("Tensor", self._write(lambda _: new))
 
     def resize(self: Any, *sizes: Any) -> Tensor:

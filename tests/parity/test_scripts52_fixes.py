@@ -92,3 +92,37 @@ def test_minigrads_own_tensor_constructor_still_copies() -> None:
     r = mg.Tensor(t)
     r.zero_()
     np.testing.assert_array_equal(t.numpy(), [0.0, 1.0, 2.0])
+
+
+RESIZES = [
+    lambda lib: (lib.arange(24.0), lambda t: t.view(2, 3, 4), (3, 8)),
+    lambda lib: (lib.arange(24.0), lambda t: t[:12], (3, 4)),
+    lambda lib: (lib.arange(24.0), lambda t: t[5:9], (2, 3)),
+    lambda lib: (lib.arange(24.0), lambda t: t[5:9], (10,)),
+    lambda lib: (lib.arange(24.0).view(2, 3, 4), lambda t: t.transpose(0, 1), (24,)),
+    lambda lib: (lib.arange(6).view(2, 3), lambda t: t.t(), (6,)),
+    lambda lib: (lib.arange(6, dtype=lib.int32), lambda t: t.view(lib.float32), (2,)),
+]
+
+
+@pytest.mark.parametrize("case", RESIZES)
+def test_resize_within_the_memory_keeps_sharing_it(case: Any) -> None:
+    # NYU-DLSP20 01-tensor_tutorial: r.resize_(3, 8) of an alias of t, then r.zero_(), zeroes t
+    got = []
+    for lib in (mg, torch):
+        base, view, shape = case(lib)
+        v = view(base)
+        v.resize_(*shape)
+        first = v.tolist()
+        v.fill_(7)
+        got.append((first, tuple(v.shape), v.stride(), v.storage_offset(), base.tolist(), v.is_contiguous()))
+    assert got[0] == got[1]
+
+
+def test_resize_past_the_memory_keeps_the_offset_and_the_first_values() -> None:
+    got = []
+    for lib in (mg, torch):
+        v = lib.arange(24.0)[5:9]
+        v.resize_(30)
+        got.append((v.storage_offset(), tuple(v.shape), v[:19].tolist()))
+    assert got[0] == got[1]
