@@ -126,3 +126,30 @@ def test_resize_past_the_memory_keeps_the_offset_and_the_first_values() -> None:
         v.resize_(30)
         got.append((v.storage_offset(), tuple(v.shape), v[:19].tolist()))
     assert got[0] == got[1]
+
+
+@pytest.mark.parametrize("move", ["cuda", "xpu", "ipu", "mtia", "bfloat16", "to_cuda"])
+def test_moving_a_module_without_tensors_returns_it(move: str) -> None:
+    # NYU-DLSP20 06-convnet prints dir(model): PyTorch's Module has ipu, mtia, dump_patches, T_destination;
+    # a module holding no tensor (nn.ReLU, a loss without weight) moves anywhere, as PyTorch's _apply
+    def run(m: Any) -> Any:
+        return m.to("cuda") if move == "to_cuda" else getattr(m, move)()
+
+    for lib in (torch, mg):
+        for m in (lib.nn.ReLU(), lib.nn.CrossEntropyLoss(), lib.nn.Sequential(lib.nn.Tanh())):
+            assert run(m) is m
+    if move != "bfloat16":
+        want, _ = _error(run, torch.nn.Linear(2, 2))
+        got, _ = _error(run, mg.nn.Linear(2, 2))
+        assert issubclass(got, want)
+    ints = mg.nn.Module()
+    ints.register_buffer("count", mg.zeros(2, dtype=mg.int64))
+    assert ints.bfloat16() is ints  # (only floating tensors convert)
+    with pytest.raises(TypeError):
+        mg.nn.Linear(2, 2).bfloat16()  # (numpy has no bfloat16)
+
+
+def test_module_class_attributes_of_pytorch() -> None:
+    assert mg.nn.Module.dump_patches is torch.nn.Module.dump_patches is False
+    assert repr(mg.nn.Module.T_destination) == repr(torch.nn.Module.T_destination)
+    assert {n for n in dir(torch.nn.Module) if not n.startswith("_")} <= set(dir(mg.nn.Module))
