@@ -153,3 +153,22 @@ def test_module_class_attributes_of_pytorch() -> None:
     assert mg.nn.Module.dump_patches is torch.nn.Module.dump_patches is False
     assert repr(mg.nn.Module.T_destination) == repr(torch.nn.Module.T_destination)
     assert {n for n in dir(torch.nn.Module) if not n.startswith("_")} <= set(dir(mg.nn.Module))
+
+
+def test_pin_memory_warning_shows_once_for_two_loaders() -> None:
+    # NYU-DLSP20 11-VAE iterates a train and a test DataLoader(pin_memory=True): PyTorch's warning names a
+    # line of its own iterator, so the default filter shows it once; minigrad's named each loop, so twice
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = ("from {lib}.utils.data import DataLoader\n"
+            "for _ in DataLoader([1, 2], pin_memory=True): pass\n"
+            "for _ in DataLoader([3], pin_memory=True): pass\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "PYTHONWARNINGS": ""}
+    counts = []
+    for lib in ("minigrad", "torch"):
+        out = subprocess.run([sys.executable, "-c", code.format(lib=lib)], capture_output=True, text=True,
+                             check=True, env=env)
+        counts.append(out.stderr.count("UserWarning: 'pin_memory' argument"))
+    assert counts[0] == counts[1] == 1

@@ -218,8 +218,9 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         if self.pin_memory:
+            # (from here, not the loop: PyTorch's names its own iterator's line, so shows it once per process)
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
-                          "then device pinned memory won't be used.", stacklevel=2)
+                          "then device pinned memory won't be used.", stacklevel=1)
         # PyTorch's iterator draws a base seed for its workers first (even with none), so the
         # generator is where PyTorch's is when the sampler draws the order; persistent workers keep
         # the first iterator's seed, so later passes draw none
