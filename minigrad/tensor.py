@@ -2864,8 +2864,16 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's arg
         if ad == bool_ and b.ndim >= 3:  # PyTorch's bmm path picks its kernel by input's dtype first
             raise _BoolProductError('"bmm" not implemented for \'Bool\' (matmul: bool tensors have no '
                                     "matrix product; convert them with .long() or .float())")
+        fix = f"matmul of {ad} and {bd}: convert one with .to(other.dtype)"
+        if b.ndim == 1:  # (PyTorch's mv, the batch folded into rows: addmv's words)
+            vec, mat = scalar_type_name(bd), scalar_type_name(ad)
+            raise DTypeError(f"addmv input tensors must have the same dtype, but got {vec}, {mat}, and {vec} "
+                             f"({fix})")
+        if b.ndim >= 3:  # (PyTorch's bmm of the broadcast batch)
+            raise DTypeError(f"expected scalar type {scalar_type_name(ad)} but found {scalar_type_name(bd)} "
+                             f"({fix})")
         raise DTypeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(ad)} != "
-                         f"{c_type_name(bd)} (matmul of {ad} and {bd}: convert one with .to(other.dtype))")
+                         f"{c_type_name(bd)} ({fix})")
     # numpy's logical product is not PyTorch's (which refuses bool): its kernel's words; but an empty
     # product (nothing to multiply: an empty result or inner dim) is its zeros, as PyTorch's (not for dot)
     if a.dtype == bool_ and ((a._array.size and b._array.size) or a.ndim == 1 == b.ndim):

@@ -205,7 +205,8 @@ BUDGETS: dict[str, int] = {
     # +2 lead51: a view of a gone base written in place rebases its stand-in
     # +4 lead51: Tensor.to of a device with an index copies
     # +6 scripts52: torch.Tensor(tensor) under the alias is an alias of it (AliasBackward0), as PyTorch's
-    "minigrad/tensor.py": 3188,
+    # +8 scripts52: mixed-dtype matmul words its error as PyTorch's kernel (addmv, bmm or mm)
+    "minigrad/tensor.py": 3196,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -1539,7 +1540,8 @@ BUDGETS: dict[str, int] = {
     # +12 scripts52: resize_ stays on (or grows) the tensor's memory from its offset, as PyTorch's storage
     # +24 scripts52: the nn lines above (Module moves of no tensor, ipu/mtia, dump_patches, T_destination)
     # +1 scripts52: DataLoader's pin_memory warning located in the loader, so shown once (PyTorch's count)
-    "minigrad": 76311,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +8 scripts52: the tensor.py line above (matmul's mixed-dtype words per PyTorch kernel)
+    "minigrad": 76319,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -172,3 +172,24 @@ def test_pin_memory_warning_shows_once_for_two_loaders() -> None:
                              check=True, env=env)
         counts.append(out.stderr.count("UserWarning: 'pin_memory' argument"))
     assert counts[0] == counts[1] == 1
+
+
+PRODUCTS = [((2, 3), "float32", (3,), "float64"), ((2, 3), "float64", (3,), "float32"),
+            ((4, 2, 3), "float64", (3,), "float32"), ((2, 3), "float16", (3,), "float64"),
+            ((2, 3), "float32", (3,), "int64"), ((3,), "float32", (3, 2), "float64"),
+            ((2, 3), "float32", (3, 2), "float64"), ((4, 2, 3), "float32", (3, 2), "float64"),
+            ((2, 3), "float32", (4, 3, 2), "float64"), ((3,), "float64", (4, 3, 2), "float32"),
+            ((4, 2, 3), "float64", (4, 3, 2), "float32"), ((5, 4, 2, 3), "float32", (5, 4, 3, 2), "float64"),
+            ((4, 2, 3), "float32", (4, 3, 2), "int32"), ((3,), "float32", (3,), "float64")]
+
+
+@pytest.mark.parametrize(("sa", "da", "sb", "db"), PRODUCTS)
+def test_mixed_dtype_products_raise_the_words_of_pytorchs_kernel(sa: Any, da: str, sb: Any, db: str) -> None:
+    # NYU-DLSP20 extra/optimization: A @ torch.tensor([np.float64, np.float64]) (a float32 matrix times a
+    # float64 vector) raises PyTorch's addmv words; batched products word it as bmm, matrices as mm
+    got = {}
+    for lib in (mg, torch):
+        a, b = lib.ones(sa, dtype=getattr(lib, da)), lib.ones(sb, dtype=getattr(lib, db))
+        got[lib] = _error(lib.matmul, a, b)
+    assert issubclass(got[mg][0], got[torch][0])
+    assert got[mg][1].startswith(got[torch][1])
