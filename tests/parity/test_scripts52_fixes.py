@@ -7,6 +7,7 @@ Atcold/NYU-DLSP20, GunhoChoi/PyTorch-FastCampus and omarsar/pytorch_notebooks.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -193,3 +194,17 @@ def test_mixed_dtype_products_raise_the_words_of_pytorchs_kernel(sa: Any, da: st
         got[lib] = _error(lib.matmul, a, b)
     assert issubclass(got[mg][0], got[torch][0])
     assert got[mg][1].startswith(got[torch][1])
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_dataloader_iterator_class_and_length(workers: int) -> None:
+    # omarsar/pytorch_notebooks: `iter(trainloader).next()` (num_workers=2) fails naming PyTorch's iterator
+    # class; minigrad's was a generator (no len(), another name in the AttributeError)
+    got = []
+    for lib in (mg, torch):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (minigrad's once-per-process note on workers)
+            loader = lib.utils.data.DataLoader(list(range(10)), batch_size=3, num_workers=workers)
+            it = iter(loader)
+            got.append((type(it).__name__, len(it), [b.tolist() for b in it]))
+    assert got[0] == got[1]
