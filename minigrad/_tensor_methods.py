@@ -2012,6 +2012,18 @@ class TensorMethods:
         """Bytes per element (``element_size()``)."""
         return builtins.int(self.dtype.itemsize)
 
+    @property
+    def volatile(self: Any) -> builtins.bool:
+        """False, with PyTorch's warning: the old ``Variable.volatile`` flag was removed (``no_grad`` took
+        its place); setting it warns and does nothing."""
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self: Any, value: Any) -> None:
+        warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+                      UserWarning, stacklevel=2)
+
     def is_pinned(self: Any) -> builtins.bool:
         """False: there is no accelerator to pin memory for."""
         return False

@@ -706,8 +706,8 @@ class Tensor(TensorMethods):
 
     def cuda(self, device: DeviceLike = None, non_blocking: builtins.bool = False) -> Tensor:
         """Raises :class:`~minigrad.errors.DeviceError`: minigrad runs on the CPU only."""
-        raise DeviceError("Tensor.cuda(): minigrad runs on the CPU only (there is no GPU backend); "
-                          "keep tensors on 'cpu' (Torch not compiled with CUDA enabled)")
+        raise DeviceError("Torch not compiled with CUDA enabled (Tensor.cuda(): minigrad runs on the CPU "
+                          "only, there is no GPU backend; keep tensors on 'cpu')")
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """Convert dtype (and check the device), as ``torch.Tensor.to``.

@@ -208,3 +208,23 @@ def test_dataloader_iterator_class_and_length(workers: int) -> None:
             it = iter(loader)
             got.append((type(it).__name__, len(it), [b.tolist() for b in it]))
     assert got[0] == got[1]
+
+
+def test_volatile_is_false_with_pytorchs_warnings() -> None:
+    # GunhoChoi/PyTorch-FastCampus 0_Variable_Autograd prints x.volatile of a Variable(..., volatile=True)
+    got = []
+    for lib in (mg, torch):
+        x = lib.autograd.Variable(lib.ones(2), requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            flag = x.volatile
+            x.volatile = True
+        got.append((flag, [str(w.message) for w in caught],
+                    [w.category for w in caught]))
+    assert got[0] == got[1]
+
+
+def test_tensor_cuda_leads_with_pytorchs_words() -> None:
+    want = _error(torch.ones(2).cuda)
+    got = _error(mg.ones(2).cuda)
+    assert issubclass(got[0], want[0]) and got[1].startswith(want[1])
