@@ -7,8 +7,12 @@ Atcold/NYU-DLSP20, GunhoChoi/PyTorch-FastCampus and omarsar/pytorch_notebooks.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -156,23 +160,35 @@ def test_module_class_attributes_of_pytorch() -> None:
     assert {n for n in dir(torch.nn.Module) if not n.startswith("_")} <= set(dir(mg.nn.Module))
 
 
-def test_pin_memory_warning_shows_once_for_two_loaders() -> None:
-    # NYU-DLSP20 11-VAE iterates a train and a test DataLoader(pin_memory=True): PyTorch's warning names a
-    # line of its own iterator, so the default filter shows it once; minigrad's named each loop, so twice
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-    code = ("from {lib}.utils.data import DataLoader\n"
-            "for _ in DataLoader([1, 2], pin_memory=True): pass\n"
-            "for _ in DataLoader([3], pin_memory=True): pass\n")
+def _stderr_counts(code: str, needle: str) -> list[int]:
+    """How often ``needle`` is in the stderr of ``code`` run by a fresh Python, with minigrad then torch as
+    ``lib`` (default warning filters)."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "PYTHONWARNINGS": ""}
     counts = []
     for lib in ("minigrad", "torch"):
         out = subprocess.run([sys.executable, "-c", code.format(lib=lib)], capture_output=True, text=True,
                              check=True, env=env)
-        counts.append(out.stderr.count("UserWarning: 'pin_memory' argument"))
-    assert counts[0] == counts[1] == 1
+        counts.append(out.stderr.count(needle))
+    return counts
+
+
+def test_non_full_backward_hook_warning_shows_once_for_two_call_sites() -> None:
+    # PyTorch-FastCampus Module_Hook_Practice: PyTorch's FutureWarning names a line of its module.py, so the
+    # default filter shows it once however many lines call the module; minigrad's named each caller
+    code = ("import {lib} as t\nm = t.nn.Sequential(t.nn.Linear(2, 2), t.nn.ReLU())\n"
+            "m.register_backward_hook(lambda *a: None)\nx = t.ones(1, 2, requires_grad=True)\n"
+            "m(x).sum().backward()\nm(x).sum().backward()\n")
+    assert _stderr_counts(code, "FutureWarning: Using a non-full") == [1, 1]
+
+
+def test_pin_memory_warning_shows_once_for_two_loaders() -> None:
+    # NYU-DLSP20 11-VAE iterates a train and a test DataLoader(pin_memory=True): PyTorch's warning names a
+    # line of its own iterator, so the default filter shows it once; minigrad's named each loop, so twice
+    code = ("from {lib}.utils.data import DataLoader\n"
+            "for _ in DataLoader([1, 2], pin_memory=True): pass\n"
+            "for _ in DataLoader([3], pin_memory=True): pass\n")
+    assert _stderr_counts(code, "UserWarning: 'pin_memory' argument") == [1, 1]
+
 
 
 PRODUCTS = [((2, 3), "float32", (3,), "float64"), ((2, 3), "float64", (3,), "float32"),
