@@ -763,14 +763,18 @@ class Tensor(TensorMethods):
             return self  # (as PyTorch's: nothing to convert)
         return self.to(bool_, memory_format=memory_format)
 
-    def requires_grad_(self, flag: builtins.bool = True) -> Tensor:
-        """Set ``requires_grad`` in place (leaves only); returns self.
+    def requires_grad_(self, flag: builtins.bool = True, *,
+                       requires_grad: builtins.bool | None = None) -> Tensor:
+        """Set ``requires_grad`` in place (leaves only); returns self. ``requires_grad=`` is PyTorch's name
+        for ``flag`` (``w.requires_grad_(requires_grad=True)``).
 
         Raises:
             TypeError: ``flag`` is not a bool (PyTorch's argument check: 1, None, numpy bools).
             InvalidParameterError: asking for gradients of a non-float tensor (PyTorch's RuntimeError text).
             MinigradError: switching it off on a non-leaf.
         """
+        if requires_grad is not None:
+            flag = requires_grad
         if type(flag) is not builtins.bool:
             raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
                             f"{python_type_name(flag)}")

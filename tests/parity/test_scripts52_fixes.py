@@ -244,3 +244,13 @@ def test_tensor_cuda_leads_with_pytorchs_words() -> None:
     want = _error(torch.ones(2).cuda)
     got = _error(mg.ones(2).cuda)
     assert issubclass(got[0], want[0]) and got[1].startswith(want[1])
+
+
+def test_requires_grad_takes_pytorchs_keyword() -> None:
+    # Dive-into-DL-PyTorch 3.2 / 3.6: w.requires_grad_(requires_grad=True) (PyTorch's argument name)
+    for lib in (mg, torch):
+        w = lib.zeros(2)
+        assert w.requires_grad_(requires_grad=True) is w and w.requires_grad
+        assert not lib.zeros(2).requires_grad_(requires_grad=False).requires_grad
+        with pytest.raises(TypeError):
+            lib.zeros(2).requires_grad_(requires_grad=1)
