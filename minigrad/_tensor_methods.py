@@ -1357,7 +1357,11 @@ class TensorMethods:
         return cast("Tensor", self._update("transpose_", lambda t: _overload(t.transpose(dim0, dim1), 1),
                                            view=True))
 
-    swapdims_ = swapaxes_ = transpose_
+    swapdims_ = transpose_
+
+    def swapaxes_(self: Any, axis0: builtins.int, axis1: builtins.int) -> Tensor:
+        """In place ``transpose_(axis0, axis1)``, with numpy's argument names as PyTorch's."""
+        return cast("Tensor", self.transpose_(axis0, axis1))
 
     @dim_aliases
     def squeeze_(self: Any, dim: Any = None) -> Tensor:

@@ -700,9 +700,10 @@ class Tensor(TensorMethods):
     # PyTorch's flags: minigrad tensors are dense and never on a GPU or other device
     is_cuda = is_mps = is_xpu = is_ipu = is_xla = is_mtia = is_maia = is_vulkan = is_sparse_csr = False
 
-    def cpu(self) -> Tensor:
-        """This tensor (it is already on the CPU), as PyTorch returns self."""
-        return self
+    def cpu(self, memory_format: Any = preserve_format) -> Tensor:
+        """This tensor (it is already on the CPU), as PyTorch returns self; in another ``memory_format``, a
+        copy laid out in it."""
+        return self if memory_format is preserve_format else self.to(memory_format=memory_format)
 
     def cuda(self, device: DeviceLike = None, non_blocking: builtins.bool = False) -> Tensor:
         """Raises :class:`~minigrad.errors.DeviceError`: minigrad runs on the CPU only."""

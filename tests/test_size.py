@@ -207,7 +207,8 @@ BUDGETS: dict[str, int] = {
     # +6 scripts52: torch.Tensor(tensor) under the alias is an alias of it (AliasBackward0), as PyTorch's
     # +8 scripts52: mixed-dtype matmul words its error as PyTorch's kernel (addmv, bmm or mm)
     # +4 scripts52: Tensor.requires_grad_ takes PyTorch's keyword requires_grad= (Dive-into-DL-PyTorch)
-    "minigrad/tensor.py": 3200,
+    # +1 scripts52: Tensor.cpu(memory_format=...)
+    "minigrad/tensor.py": 3201,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -1545,7 +1546,8 @@ BUDGETS: dict[str, int] = {
     # +20 scripts52: DataLoader's iterator with workers is a class named as PyTorch's, with len()
     # +12 scripts52: Tensor.volatile, False with PyTorch's warnings (old Variable code)
     # +4 scripts52: Tensor.requires_grad_(requires_grad=...) (the tensor.py line above)
-    "minigrad": 76355,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +5 scripts52: Tensor.cpu(memory_format=...), swapaxes_(axis0, axis1) (PyTorch's keywords)
+    "minigrad": 76360,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -254,3 +254,16 @@ def test_requires_grad_takes_pytorchs_keyword() -> None:
         assert not lib.zeros(2).requires_grad_(requires_grad=False).requires_grad
         with pytest.raises(TypeError):
             lib.zeros(2).requires_grad_(requires_grad=1)
+
+
+def test_tensor_methods_take_pytorchs_keywords() -> None:
+    # a scan of Tensor methods' keyword names against PyTorch's (after requires_grad_): swapaxes_ takes
+    # axis0/axis1 (it was transpose_ itself, dim0/dim1) and cpu takes memory_format
+    got = []
+    for lib in (mg, torch):
+        t = lib.ones(2, 3)
+        s = t.clone().swapaxes_(axis0=0, axis1=1)
+        x = lib.ones(1, 2, 3, 4)
+        cl = x.cpu(memory_format=lib.channels_last)
+        got.append((tuple(s.shape), t.cpu(memory_format=lib.preserve_format) is t, cl.stride(), cl is x))
+    assert got[0] == got[1]
