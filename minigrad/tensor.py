@@ -707,8 +707,10 @@ class Tensor(TensorMethods):
 
     def cuda(self, device: DeviceLike = None, non_blocking: builtins.bool = False) -> Tensor:
         """Raises :class:`~minigrad.errors.DeviceError`: minigrad runs on the CPU only."""
-        raise DeviceError("Torch not compiled with CUDA enabled (Tensor.cuda(): minigrad runs on the CPU "
-                          "only, there is no GPU backend; keep tensors on 'cpu')")
+        words = ("Cannot access accelerator device when none is available." if type(device) is builtins.int
+                 else "Torch not compiled with CUDA enabled")  # (PyTorch's CPU build's, for an index or not)
+        raise DeviceError(f"{words} (Tensor.cuda(): minigrad runs on the CPU only, there is no GPU backend; "
+                          "keep tensors on 'cpu')")
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """Convert dtype (and check the device), as ``torch.Tensor.to``.

@@ -752,7 +752,9 @@ class Module:
     def cuda(self: M, device: Any = None) -> M:
         """Raises DeviceError, as ``to('cuda')``: minigrad runs on the CPU only (a module without tensors:
         returns self)."""
-        return self.to("cuda" if device is None or isinstance(device, int) else device)
+        if type(device) is int:  # (PyTorch's Tensor.cuda(index) words, for each tensor there is)
+            return self._apply(lambda t: t.cuda(device))
+        return self.to("cuda" if device is None else device)
 
     def xpu(self: M, device: Any = None) -> M:
         """Raises DeviceError, as ``to('xpu')``: minigrad runs on the CPU only (a module without tensors:

@@ -267,3 +267,14 @@ def test_tensor_methods_take_pytorchs_keywords() -> None:
         cl = x.cpu(memory_format=lib.channels_last)
         got.append((tuple(s.shape), t.cpu(memory_format=lib.preserve_format) is t, cl.stride(), cl is x))
     assert got[0] == got[1]
+
+
+@pytest.mark.parametrize("call", [lambda lib: lib.ones(2).cuda(0), lambda lib: lib.ones(2).cuda(),
+                                  lambda lib: lib.ones(2).cuda("cuda:0"),
+                                  lambda lib: lib.nn.Linear(2, 2).cuda(0), lambda lib: lib.nn.Linear(2, 2).cuda()])
+def test_cuda_words_of_pytorchs_cpu_build(call: Any) -> None:
+    # Dive-into-DL-PyTorch 4.6 (use-gpu): x.cuda(0) says "Cannot access accelerator device when none is
+    # available.", x.cuda() "Torch not compiled with CUDA enabled"
+    want = _error(call, torch)
+    got = _error(call, mg)
+    assert issubclass(got[0], want[0]) and got[1].startswith(want[1])
