@@ -269,9 +269,11 @@ def test_tensor_methods_take_pytorchs_keywords() -> None:
     assert got[0] == got[1]
 
 
-@pytest.mark.parametrize("call", [lambda lib: lib.ones(2).cuda(0), lambda lib: lib.ones(2).cuda(),
-                                  lambda lib: lib.ones(2).cuda("cuda:0"), lambda lib: lib.nn.Linear(2, 2).cuda(0),
-                                  lambda lib: lib.nn.Linear(2, 2).cuda()])
+CUDA_CALLS = [lambda lib: lib.ones(2).cuda(0), lambda lib: lib.ones(2).cuda(), lambda lib: lib.ones(2).cuda("cuda:0"),
+              lambda lib: lib.nn.Linear(2, 2).cuda(0), lambda lib: lib.nn.Linear(2, 2).cuda()]
+
+
+@pytest.mark.parametrize("call", CUDA_CALLS)
 def test_cuda_words_of_pytorchs_cpu_build(call: Any) -> None:
     # Dive-into-DL-PyTorch 4.6 (use-gpu): x.cuda(0) says "Cannot access accelerator device when none is
     # available.", x.cuda() "Torch not compiled with CUDA enabled"
