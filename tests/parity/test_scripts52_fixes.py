@@ -269,7 +269,8 @@ def test_tensor_methods_take_pytorchs_keywords() -> None:
     assert got[0] == got[1]
 
 
-CUDA_CALLS = [lambda lib: lib.ones(2).cuda(0), lambda lib: lib.ones(2).cuda(), lambda lib: lib.ones(2).cuda("cuda:0"),
+CUDA_CALLS = [lambda lib: lib.ones(2).cuda(0), lambda lib: lib.ones(2).cuda(),
+              lambda lib: lib.ones(2).cuda("cuda:0"),
               lambda lib: lib.nn.Linear(2, 2).cuda(0), lambda lib: lib.nn.Linear(2, 2).cuda()]
 
 
