@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import numpy as np
 
-from minigrad import _shared_memory, memory_formats
+from minigrad import _shared_memory, _subclass, memory_formats
 from minigrad.dtypes import kernel_error, resolve_dtype, scalar_type_name, tensor_type_name
 from minigrad.errors import (
     DeviceError,
@@ -1357,7 +1357,11 @@ class TensorMethods:
         return cast("Tensor", self._update("transpose_", lambda t: _overload(t.transpose(dim0, dim1), 1),
                                            view=True))
 
-    swapdims_ = swapaxes_ = transpose_
+    swapdims_ = transpose_
+
+    def swapaxes_(self: Any, axis0: builtins.int, axis1: builtins.int) -> Tensor:
+        """In place ``transpose_(axis0, axis1)``, with numpy's argument names as PyTorch's."""
+        return cast("Tensor", self.transpose_(axis0, axis1))
 
     @dim_aliases
     def squeeze_(self: Any, dim: Any = None) -> Tensor:
@@ -1690,8 +1694,10 @@ class TensorMethods:
         return cast("Tensor", self._fill_("exponential_", draws, "ExponentialBackward0"))
 
     def resize_(self: Any, *sizes: Any, memory_format: Any = None) -> Tensor:
-        """Give self the shape ``sizes`` in place, keeping its first elements in row-major order (new ones,
-        when it grows, are zeros: PyTorch leaves them uninitialized); returns self.
+        """Give self the shape ``sizes`` in place, contiguous over its memory from its first element, as
+        PyTorch's: where the memory holds that many elements self stays on it (sharing it with the tensors
+        it shared it with), else self gets new memory with those elements first (new ones are zeros:
+        PyTorch leaves them uninitialized); returns self.
 
         Raises:
             MinigradError: self requires grad, outside inference_mode (PyTorch's "cannot resize variables
@@ -1702,9 +1708,19 @@ class TensorMethods:
         if self.requires_grad and not _mode.inference:
             raise MinigradError("cannot resize variables that require grad")
         shape = shape_arg(sizes)
-        flat = self.numpy(force=True).reshape(-1)
+        a = self.numpy(force=True)
         n = int(np.prod(shape, dtype=np.int64))
-        new = np.concatenate([flat[:n], np.zeros(max(0, n - flat.size), dtype=self.dtype)]).reshape(shape)
+        root, start = a, self.storage_offset() * a.itemsize
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if not (root.flags.c_contiguous and root.flags.writeable and a.flags.writeable):  # (not one buffer)
+            root, start = np.ascontiguousarray(a).reshape(-1), 0
+        room = (root.nbytes - start) // a.itemsize
+        if n > room:  # (PyTorch grows the storage: a copy of it, longer, at the same offset)
+            grown = np.zeros(start + n * a.itemsize, np.uint8)
+            grown[:root.nbytes] = root.reshape(-1).view(np.uint8)
+            root = grown
+        new = np.ndarray(shape, a.dtype, buffer=root, offset=start)
         return cast("Tensor", self._write(lambda _: new))
 
     def resize(self: Any, *sizes: Any) -> Tensor:
@@ -1890,7 +1906,15 @@ class TensorMethods:
 
     def new(self: Any, *args: Any, **kwargs: Any) -> Tensor:
         """PyTorch's legacy constructor: ``x.new(2, 3)`` or ``x.new(size)`` is ``new_empty``, ``x.new(data)``
-        is ``new_tensor``, ``x.new()`` an empty 1-D tensor; this tensor's dtype unless ``dtype``."""
+        is ``new_tensor``, ``x.new()`` an empty 1-D tensor; this tensor's dtype unless ``dtype``. ``x.new(t)``
+        of a tensor ``t`` of ``x``'s dtype is an alias of ``t`` (its memory, AliasBackward0), as PyTorch's.
+
+        Raises:
+            TypeError: ``x.new(t)`` of a tensor of another dtype."""
+        if len(args) == 1 and not kwargs and isinstance(args[0], tensor.Tensor):
+            if args[0].dtype != self.dtype:
+                raise TypeError(f"new(tensor): expected a tensor of dtype {self.dtype}, got {args[0].dtype}")
+            return cast("Tensor", _subclass.as_subclass(args[0], tensor.Tensor, tensor.Tensor))
         if not args or (len(args) == 1 and isinstance(args[0], Size)) or all(
                 isinstance(a, (builtins.int, np.integer)) and not isinstance(a, builtins.bool) for a in args):
             return cast("Tensor", self.new_empty(*(args or (0,)), **kwargs))
@@ -2015,6 +2039,18 @@ class TensorMethods:
     def itemsize(self: Any) -> builtins.int:
         """Bytes per element (``element_size()``)."""
         return builtins.int(self.dtype.itemsize)
+
+    @property
+    def volatile(self: Any) -> builtins.bool:
+        """False, with PyTorch's warning: the old ``Variable.volatile`` flag was removed (``no_grad`` took
+        its place); setting it warns and does nothing."""
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self: Any, value: Any) -> None:
+        warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+                      UserWarning, stacklevel=2)
 
     def is_pinned(self: Any) -> builtins.bool:
         """False: there is no accelerator to pin memory for."""

@@ -373,6 +373,9 @@ class Tensor(TensorMethods):
     def __init__(self, data: TensorLike = (), dtype: DTypeLike | int = None, requires_grad: bool = False,
                  *more_sizes: int) -> None:
         _alias.check()  # torch.Tensor(...) may be a script's first call with torch aliased by hand
+        if _torch_rules and type(self) is Tensor and isinstance(data, Tensor) and data is not self and (
+                dtype is None and requires_grad is False and not more_sizes):
+            return  # (__new__ made this the alias of ``data`` that torch.Tensor(tensor) is)
         if type(dtype) is int and type(data) is int:  # torch.Tensor(2, 3): sizes (no dtype is an int)
             shape = (data, dtype, *((requires_grad,) if requires_grad is not False else ()), *more_sizes)
             data, dtype, requires_grad = _legacy_sizes(shape), None, False
@@ -405,8 +408,13 @@ class Tensor(TensorMethods):
         _subclass.install(cls, Tensor)
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        # A plain Tensor is set up by __init__; a subclass's instance as _subclass.construct says
-        return _new(cls) if cls is Tensor else _subclass.construct(cls, args, kwargs, Tensor, _built_in_new)
+        # A plain Tensor is set up by __init__ (torch.Tensor(tensor) is an alias of it: AliasBackward0, its
+        # memory, as PyTorch's legacy constructor); a subclass's instance as _subclass.construct says
+        if cls is Tensor:
+            if _torch_rules and len(args) == 1 and not kwargs and isinstance(args[0], Tensor):
+                return _subclass.as_subclass(args[0], Tensor, Tensor)
+            return _new(cls)
+        return _subclass.construct(cls, args, kwargs, Tensor, _built_in_new)
 
     @classmethod
     def __torch_function__(cls, func: Callable[..., Any], types: Iterable[type], args: Iterable[Any] = (),
@@ -692,14 +700,17 @@ class Tensor(TensorMethods):
     # PyTorch's flags: minigrad tensors are dense and never on a GPU or other device
     is_cuda = is_mps = is_xpu = is_ipu = is_xla = is_mtia = is_maia = is_vulkan = is_sparse_csr = False
 
-    def cpu(self) -> Tensor:
-        """This tensor (it is already on the CPU), as PyTorch returns self."""
-        return self
+    def cpu(self, memory_format: Any = preserve_format) -> Tensor:
+        """This tensor (it is already on the CPU), as PyTorch returns self; in another ``memory_format``, a
+        copy laid out in it."""
+        return self if memory_format is preserve_format else self.to(memory_format=memory_format)
 
     def cuda(self, device: DeviceLike = None, non_blocking: builtins.bool = False) -> Tensor:
         """Raises :class:`~minigrad.errors.DeviceError`: minigrad runs on the CPU only."""
-        raise DeviceError("Tensor.cuda(): minigrad runs on the CPU only (there is no GPU backend); "
-                          "keep tensors on 'cpu' (Torch not compiled with CUDA enabled)")
+        words = ("Cannot access accelerator device when none is available." if type(device) is builtins.int
+                 else "Torch not compiled with CUDA enabled")  # (PyTorch's CPU build's, for an index or not)
+        raise DeviceError(f"{words} (Tensor.cuda(): minigrad runs on the CPU only, there is no GPU backend; "
+                          "keep tensors on 'cpu')")
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """Convert dtype (and check the device), as ``torch.Tensor.to``.
@@ -755,14 +766,18 @@ class Tensor(TensorMethods):
             return self  # (as PyTorch's: nothing to convert)
         return self.to(bool_, memory_format=memory_format)
 
-    def requires_grad_(self, flag: builtins.bool = True) -> Tensor:
-        """Set ``requires_grad`` in place (leaves only); returns self.
+    def requires_grad_(self, flag: builtins.bool = True, *,
+                       requires_grad: builtins.bool | None = None) -> Tensor:
+        """Set ``requires_grad`` in place (leaves only); returns self. ``requires_grad=`` is PyTorch's name
+        for ``flag`` (``w.requires_grad_(requires_grad=True)``).
 
         Raises:
             TypeError: ``flag`` is not a bool (PyTorch's argument check: 1, None, numpy bools).
             InvalidParameterError: asking for gradients of a non-float tensor (PyTorch's RuntimeError text).
             MinigradError: switching it off on a non-leaf.
         """
+        if requires_grad is not None:
+            flag = requires_grad
         if type(flag) is not builtins.bool:
             raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
                             f"{python_type_name(flag)}")
@@ -2861,8 +2876,16 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's arg
         if ad == bool_ and b.ndim >= 3:  # PyTorch's bmm path picks its kernel by input's dtype first
             raise _BoolProductError('"bmm" not implemented for \'Bool\' (matmul: bool tensors have no '
                                     "matrix product; convert them with .long() or .float())")
+        fix = f"matmul of {ad} and {bd}: convert one with .to(other.dtype)"
+        if b.ndim == 1:  # (PyTorch's mv, the batch folded into rows: addmv's words)
+            vec, mat = scalar_type_name(bd), scalar_type_name(ad)
+            raise DTypeError(f"addmv input tensors must have the same dtype, but got {vec}, {mat}, and {vec} "
+                             f"({fix})")
+        if b.ndim >= 3:  # (PyTorch's bmm of the broadcast batch)
+            raise DTypeError(f"expected scalar type {scalar_type_name(ad)} but found {scalar_type_name(bd)} "
+                             f"({fix})")
         raise DTypeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(ad)} != "
-                         f"{c_type_name(bd)} (matmul of {ad} and {bd}: convert one with .to(other.dtype))")
+                         f"{c_type_name(bd)} ({fix})")
     # numpy's logical product is not PyTorch's (which refuses bool): its kernel's words; but an empty
     # product (nothing to multiply: an empty result or inner dim) is its zeros, as PyTorch's (not for dot)
     if a.dtype == bool_ and ((a._array.size and b._array.size) or a.ndim == 1 == b.ndim):

@@ -1103,6 +1103,7 @@ NOT_OPS = frozenset({
     "__init_subclass__",  # subclasses built in __new__ (geoopt's): tests/parity/test_libs28_fixes.py
     # Tensor subclasses keeping their class through ops: tests/parity/test_suites34_fixes.py
     "__new__", "__torch_function__", "as_subclass",
+    "volatile",  # the removed Variable flag (False, warns): tests/parity/test_scripts52_fixes.py
 })  # fmt: skip
 
 #: Public minigrad functions that are not ops on values: grad mode, seeding, I/O, checks,

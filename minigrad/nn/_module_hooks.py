@@ -253,7 +253,7 @@ def _warn_non_full(plain: tuple[Any, ...], args: tuple[Any, ...], result: Any) -
                 return
             msg = (f"Using a non-full backward hook when the forward contains multiple autograd Nodes {tail}"
                    "grad_input. Please use register_full_backward_hook to get the documented behavior.")
-    warnings.warn(msg, FutureWarning, stacklevel=4)
+    warnings.warn(msg, FutureWarning, stacklevel=1)  # (located here, as PyTorch's: shown once per process)
 
 
 def call(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

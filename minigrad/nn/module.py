@@ -20,7 +20,7 @@ from minigrad._leaf_rules import python_type_name
 from minigrad._subclass import _disabled_torch_function_impl
 from minigrad.device import _is_device_arg, check_device, parse_to
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import InvalidParameterError, MinigradError, _ArgumentTypeError
+from minigrad.errors import DeviceError, InvalidParameterError, MinigradError, _ArgumentTypeError
 from minigrad.grad_mode import no_grad
 from minigrad.nn import _checks, _module_hooks, _module_state
 from minigrad.nn._module_hooks import GLOBAL_CALL_HOOKS as _GLOBAL_CALL_HOOKS
@@ -174,6 +174,8 @@ class Module:
 
     _version: int = 1  # a layer whose saved form changed bumps it (state_dict's _metadata records it)
     call_super_init: bool = False  # PyTorch's switch: Module.__init__ calls the next class's __init__
+    dump_patches: bool = False  # (PyTorch's flag for old pickles' source patches; nothing reads it here)
+    T_destination = TypeVar("T_destination", bound=dict[str, Any])  # (state_dict destination, as PyTorch)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if not self.call_super_init and kwargs:
@@ -680,7 +682,12 @@ class Module:
         if len(args) > 1 and isinstance(args[1], bool) and (args[0] is None or _is_device_arg(args[0])):
             raise _ArgumentTypeError(f"to() received an invalid combination of arguments - got {args!r}: "
                                      "after a device the next positional argument is the dtype")
-        dtype, copy = parse_to(args, kwargs, "Module.to")
+        try:
+            dtype, copy = parse_to(args, kwargs, "Module.to")
+        except DeviceError:
+            if self._holds_tensors(lambda t: True):
+                raise
+            return self  # (PyTorch's moves each tensor: a module without one goes anywhere, as nn.ReLU)
         if copy:
             raise RuntimeError(".to() does not accept copy argument")
         if dtype is None:
@@ -743,16 +750,35 @@ class Module:
         return self
 
     def cuda(self: M, device: Any = None) -> M:
-        """Raises DeviceError, as ``to('cuda')``: minigrad runs on the CPU only."""
-        return self.to("cuda" if device is None or isinstance(device, int) else device)
+        """Raises DeviceError, as ``to('cuda')``: minigrad runs on the CPU only (a module without tensors:
+        returns self)."""
+        if type(device) is int:  # (PyTorch's Tensor.cuda(index) words, for each tensor there is)
+            return self._apply(lambda t: t.cuda(device))
+        return self.to("cuda" if device is None else device)
 
     def xpu(self: M, device: Any = None) -> M:
-        """Raises DeviceError, as ``to('xpu')``: minigrad runs on the CPU only."""
+        """Raises DeviceError, as ``to('xpu')``: minigrad runs on the CPU only (a module without tensors:
+        returns self)."""
         return self.to("xpu")
 
+    def ipu(self: M, device: Any = None) -> M:
+        """Raises DeviceError, as ``to('ipu')``: minigrad runs on the CPU only (a module without tensors:
+        returns self)."""
+        return self.to("ipu")
+
+    def mtia(self: M, device: Any = None) -> M:
+        """Raises DeviceError, as ``to('mtia')``: minigrad runs on the CPU only (a module without tensors:
+        returns self)."""
+        return self.to("mtia")
+
     def bfloat16(self: M) -> M:
-        """Raises TypeError: numpy has no bfloat16, so minigrad cannot store it (``half()`` is float16)."""
-        return self.to(dtype="bfloat16")
+        """Raises TypeError if the module holds a floating tensor: numpy has no bfloat16, so minigrad
+        cannot store it (``half()`` is float16); else returns self, as PyTorch's."""
+        return self.to(dtype="bfloat16") if self._holds_tensors(lambda t: t.dtype.kind == "f") else self
+
+    def _holds_tensors(self, keep: Callable[[Tensor], bool]) -> bool:
+        """Whether a parameter or buffer here or below passes ``keep`` (what a conversion would touch)."""
+        return any(keep(t) for t in (*self.parameters(), *self.buffers()))
 
     def type(self: M, dst_type: Any) -> M:
         """Cast every parameter and buffer to ``dst_type`` (a dtype); returns self."""

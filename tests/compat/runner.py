@@ -427,6 +427,8 @@ SPECS: dict[str, list[Check]] = {
     "ztm_vit.py": every_number(1e-5),             # 08: patch embedding by Conv2d, custom block == PyTorch's
     # rasbt/LLMs-from-scratch: tokenizer, GPT, warmup+cosine+clipping, top-k, KV cache, finetuning, LoRA
     "llms_from_scratch_gpt.py": every_number(1e-5),
+    # scripts52: older teaching material (PyTorchZeroToAll, NYU-DLSP20, FastCampus, Dive-into-DL-PyTorch)
+    "legacy_tutorial_idioms.py": every_number(1e-5),  # Tensor(t) aliases, resize_, scratch regressions
     "uva_activations_init.py": every_number(1e-5),  # activations' gradients, inits, hand-written optimizers
     # Inception/ResNet/PreAct/DenseNet blocks: four SGD steps agree to ~2e-6, the BatchNorm nets in eval mode
     # (running statistics of four steps) carry that rounding to ~1e-4

@@ -69,9 +69,10 @@ def _target_shape_error(logp: Tensor, target: Tensor, fn: str, shape: tuple[int,
                          f"{scalar_type_name(target.dtype)} ({ours})")
     if len(lshape) >= 2 and not target.ndim and not lshape[0]:  # (PyTorch's target.size(0): an IndexError)
         raise _ShapeIndexError(f"Dimension specified as 0 but tensor has no dimensions ({ours})")
-    if len(lshape) >= 2 and target.ndim and target.shape[0] != lshape[0]:
+    tbatch = target.shape[0] if target.ndim else 0  # (PyTorch reads a 0-dim target's batch size as 0)
+    if len(lshape) >= 2 and tbatch != lshape[0]:
         raise ShapeError(f"Expected input batch_size ({lshape[0]}) to match target batch_size "
-                         f"({target.shape[0]}). ({ours})")
+                         f"({tbatch}). ({ours})")
     if len(lshape) == 2 and target.ndim > 1:
         raise ShapeError(f"0D or 1D target tensor expected, multi-target not supported ({ours})")
     if len(lshape) > 2:

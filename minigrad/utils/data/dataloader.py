@@ -60,16 +60,6 @@ def get_worker_info() -> None:
     return None
 
 
-def _ahead(items: Iterator[Any], n: int) -> Iterator[Any]:
-    """``items`` unchanged, each yielded once the n after it have been taken from ``items``."""
-    pending: collections.deque[Any] = collections.deque()
-    for item in items:
-        pending.append(item)
-        if len(pending) > n:
-            yield pending.popleft()
-    yield from pending
-
-
 class DataLoader:
     """Iterate over a dataset in mini-batches, with PyTorch's arguments and semantics.
 
@@ -224,8 +214,9 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         if self.pin_memory:
+            # (from here, not the loop: PyTorch's names its own iterator's line, so shows it once per process)
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
-                          "then device pinned memory won't be used.", stacklevel=2)
+                          "then device pinned memory won't be used.", stacklevel=1)
         # PyTorch's iterator draws a base seed for its workers first (even with none), so the
         # generator is where PyTorch's is when the sampler draws the order; persistent workers keep
         # the first iterator's seed, so later passes draw none
@@ -246,7 +237,7 @@ class DataLoader:
         # PyTorch's workers keep prefetch_factor * num_workers batches requested ahead of the one
         # returned, so the sampler (and a generator it draws from) runs that far ahead
         per_worker = 2 if self.prefetch_factor is None else self.prefetch_factor
-        return _ahead(batches, per_worker * self.num_workers)
+        return _MultiProcessingDataLoaderIter(batches, per_worker * self.num_workers)
 
     def _fetch_one(self, i: Any) -> Any:
         return self.collate_fn(self.dataset[i])
@@ -337,3 +328,33 @@ class _SingleProcessDataLoaderIter:
 
     def __len__(self) -> int:
         return len(self._loader)
+
+
+class _MultiProcessingDataLoaderIter:
+    """The loader's iterator with ``num_workers`` (PyTorch's class name): the batches are made in this
+    process, each returned once the ``ahead`` after it are made (the sampler runs that far ahead, as with
+    PyTorch's prefetching workers). ``len()`` is the loader's."""
+
+    __slots__ = ("_ahead", "_batches", "_pending")
+
+    def __init__(self, batches: _SingleProcessDataLoaderIter, ahead: int) -> None:
+        self._batches = batches
+        self._ahead = ahead
+        self._pending: collections.deque[Any] = collections.deque()
+
+    def __iter__(self) -> _MultiProcessingDataLoaderIter:
+        return self
+
+    def __next__(self) -> Any:
+        pending = self._pending
+        while len(pending) <= self._ahead:
+            try:
+                pending.append(next(self._batches))
+            except StopIteration:
+                break
+        if not pending:
+            raise StopIteration
+        return pending.popleft()
+
+    def __len__(self) -> int:
+        return len(self._batches)
