@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import importlib
 import os
+import subprocess
+import sys
+import textwrap
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -132,3 +136,15 @@ def same_as_torch(fn: Callable[[Any], Any]) -> None:
         return
     assert theirs[1][:2] == ours[1][:2], (theirs[1][:2], ours[1][:2])
     np.testing.assert_allclose(ours[1][2], theirs[1][2], rtol=1e-6, atol=1e-7)
+
+
+def run_aliased(code: str) -> list[str]:
+    """Run ``code`` with the compat hook installed (a subprocess: the test process may hold the real torch);
+    returns its printed words."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1"}
+    script = "import minigrad.compat\nminigrad.compat.install()\n" + textwrap.dedent(code)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=root,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()

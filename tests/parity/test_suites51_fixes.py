@@ -5,31 +5,13 @@ words."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.helpers import require_torch
-
-ROOT = Path(mg.__file__).resolve().parent.parent
-
-
-def _aliased(code: str) -> list[str]:
-    """Run ``code`` with the compat hook installed (a subprocess: this one may hold the real torch)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    script = "import minigrad.compat\nminigrad.compat.install()\n" + textwrap.dedent(code)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split()
-
+from tests.helpers import require_torch, run_aliased
 
 # ------------------------------------------------------------------ names kornia reads at import
 
@@ -53,7 +35,7 @@ def test_kornia_imports_dlpack_hub_regex_torch_torch_and_dynamo_backends() -> No
                                                      torch.utils.dlpack.DLDeviceType.__members__.items()}
     a = mg.arange(6.0).reshape(2, 3)
     assert dlpack.from_dlpack(dlpack.to_dlpack(a)).tolist() == a.tolist()
-    out = _aliased("""
+    out = run_aliased("""
         import torch, torch.utils.dlpack, torch.hub
         from torch.hub import HASH_REGEX, download_url_to_file, get_dir
         print(torch.torch is torch, torch.torch.Tensor is torch.Tensor, torch.utils.dlpack.from_dlpack is

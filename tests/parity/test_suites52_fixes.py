@@ -6,30 +6,13 @@ PyTorch's) and words."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import textwrap
 import typing
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import minigrad as mg
-from tests.helpers import require_torch
-
-ROOT = Path(mg.__file__).resolve().parent.parent
-
-
-def _aliased(code: str) -> list[str]:
-    """Run ``code`` with the compat hook installed (a subprocess: this one may hold the real torch)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    script = "import minigrad.compat\nminigrad.compat.install()\n" + textwrap.dedent(code)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split()
-
+from tests.helpers import require_torch, run_aliased
 
 # ------------------------------------------------------------------ names timm and torchvision read at import
 
@@ -79,7 +62,7 @@ def test_fx_wrap_marks_and_returns_the_function_with_torchs_errors() -> None:
             inner(lib)
         with pytest.raises(RuntimeError, match="Unsupported type for global function"):
             lib.fx.wrap(3)
-    out = _aliased("""
+    out = run_aliased("""
         import torch, torch.fx
         @torch.fx.wrap
         def f(x):
