@@ -1016,11 +1016,6 @@ class Tanh(Function):
                 d = np.asarray(np.square(y, dtype=np.float64))
                 one_minus = np.subtract(1.0, d, out=d).astype(np.float32)
                 return (from_numpy((g._array * one_minus).astype(np.float16)),)
-            if y.ndim and g._array.shape == y.shape and g is not scratch:
-                # the same three kernels, the last two in place (no new arrays: an RNN's every step)
-                d = np.multiply(y, y)
-                np.subtract(1, d, out=d)
-                return (from_numpy(np.multiply(g._array, d, out=d)),)
             return (_times(g, _one(y) - y * y),)
         return (g * (1 - out * out),)
 
@@ -1169,7 +1164,7 @@ def _hard_gate(a: Array) -> Array:
     out: Array = np.asarray(a + t(3))
     # (np.clip: one SIMD pass, 4x the speed of maximum then minimum, which numpy 2.4 runs in a scalar loop
     # against a scalar bound; the same values: a + 3 is never -0.0, a tie gives the bound's own value)
-    return np.clip(out, t(0), t(6), out=out)
+    return _kernels.clip(out, t(0), t(6), out=out)  # type: ignore[no-any-return]
 
 
 class Hardswish(Function):
@@ -1266,7 +1261,7 @@ class SmoothL1(Function):
             # in magnitude, and a quotient below it that rounds up to lim is lim there too; nan stays nan
             # (arrays: a 0-d d must not become a numpy scalar)
             slope = np.array(x) if self.huber else np.divide(x, self.cut, out=np.empty_like(x))
-            np.clip(slope, -lim, lim, out=slope)  # (one SIMD pass: see _hard_gate; lim is not 0)
+            _kernels.clip(slope, -lim, lim, out=slope)  # (one SIMD pass: see _hard_gate; lim is not 0)
             slope *= g._array
             return (from_numpy(slope),)
         outer = from_numpy(np.abs(x) >= self.cut)
