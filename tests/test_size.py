@@ -387,7 +387,7 @@ BUDGETS: dict[str, int] = {
     # +2 lead51: Stack's dim-0 forward joins a batch by one concatenate
     # +18 suites51: SolveTriangular (substitution: a singular triangular matrix gives inf/nan, as trsm)
     # +1 lead51: a view of a gone base written in place rebases its stand-in
-    # +1 lead52: tanh backward in place (RNN cells), clamp backward without the all-ones mask
+    # +1 lead52: clamp backward without the all-ones mask
     # +2 lead52: np.clip for hardswish/hardsigmoid's gate and huber's slope (one SIMD pass)
     # +13 suites52: torch.ops.load_library raises OSError (torchvision loads its C++ ops through it)
     "minigrad/ops.py": 4213,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
@@ -1548,7 +1548,7 @@ BUDGETS: dict[str, int] = {
     # +7 lead51: under the alias the schedulers' module is named torch.optim.lr_scheduler (d2l)
     # +4 lead51: Tensor.to of a device with an index copies
     # +2 fast paths: norm_dim of a valid int, reshape's one -1 (view ops ~0.5 us cheaper)
-    # +6 tanh backward in place, clamp's number bounds checked by one range test
+    # +6 lead52: clamp's backward mask and number bounds checked by one range test
     # +2 lead52: np.clip for hardswish/hardsigmoid's gate and huber's slope (one SIMD pass)
     # +1 lead52: the normal draws' log clips its input with np.clip
     # +150 fuzz52: in-place draws in memory order, float16 normal_, randint's 64-bit draws and bounds checks
