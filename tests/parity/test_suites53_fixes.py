@@ -62,3 +62,36 @@ def test_multivariate_normal_subclass_that_skips_its_init() -> None:
     for a, b in zip(out[0][:3], out[1][:3], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
     assert out[1][3].replace("minigrad.", "torch.") == out[0][3]
+
+
+# ------------------------------------------------------------ one-element tensors as sizes (torch-struct)
+
+
+def test_one_element_integer_tensors_as_size_entries() -> None:
+    """torch-struct calls torch.rand(b, N, C, C) with one-element 1-d int64 tensors (from randint(..., (1,)));
+    PyTorch takes any one-element integer tensor as its int in a size, only 0-d numpy arrays."""
+    torch = require_torch()
+    cases: list[tuple[str, Any]] = [
+        ("rand", lambda lib, t: lib.rand(t([3]), t([[2]]), t(4, dtype=lib.int32)).shape),
+        ("zeros", lambda lib, t: lib.zeros((t([3]), 2)).shape),
+        ("full", lambda lib, t: lib.full([t([2]), 1], 1.0).shape),
+        ("reshape", lambda lib, t: lib.arange(6.0).reshape(t([3]), -1).shape),
+        ("view", lambda lib, t: lib.arange(6.0).view(t([6])).shape),
+        ("expand", lambda lib, t: lib.ones(3).expand(t([2]), 3).shape),
+        ("ndarray0", lambda lib, t: lib.rand(np.array(3), 2).shape),
+    ]
+    for name, f in cases:
+        assert tuple(f(mg, mg.tensor)) == tuple(f(torch, torch.tensor)), name
+    for bad in (lambda lib, t: lib.rand(t([3.0])), lambda lib, t: lib.rand(t([2, 3])),
+                lambda lib, t: lib.rand(np.array([3]), 2)):
+        try:
+            bad(torch, torch.tensor)
+        except TypeError:
+            pass
+        else:
+            raise AssertionError("PyTorch accepted it")
+        try:
+            bad(mg, mg.tensor)
+        except TypeError:
+            continue
+        raise AssertionError("minigrad accepted it")
