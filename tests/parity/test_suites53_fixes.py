@@ -95,3 +95,26 @@ def test_one_element_integer_tensors_as_size_entries() -> None:
         except TypeError:
             continue
         raise AssertionError("minigrad accepted it")
+
+
+# ------------------------------------------------------------------ register_kl's checks (pyro, via gpytorch)
+
+
+def test_register_kl_takes_any_class_and_raises_for_non_classes() -> None:
+    """pyro registers KL(Delta || pyro Distribution), whose base is a plain abstract class, at import time
+    (gpytorch and botorch import pyro): PyTorch's register_kl fails only for arguments that aren't classes."""
+    torch = require_torch()
+
+    class Plain:
+        pass
+
+    for dist in (torch.distributions, mg.distributions):
+        dist.register_kl(dist.Normal, Plain)(lambda p, q: p.loc)
+        del dist.kl._KL_REGISTRY[dist.Normal, Plain]  # (the registries are process-wide)
+        for bad in ((3, dist.Normal), (dist.Normal, "x")):
+            try:
+                dist.register_kl(*bad)
+            except TypeError as e:
+                assert "must be a class" in str(e)
+            else:
+                raise AssertionError(f"{dist.__name__} accepted {bad}")
