@@ -1398,8 +1398,8 @@ class TensorMethods:
             raise TypeError("view() received an invalid combination of arguments - got (), but expected one "
                             "of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n")
         if dtype is None and len(shape) == 1 and not isinstance(shape[0], (builtins.int, np.integer, tuple,
-                                                                           list)):
-            dtype, shape = shape[0], ()
+                                                                           list, TensorMethods)):
+            dtype, shape = shape[0], ()  # (a one-element integer tensor is a size, as in PyTorch)
         if dtype is None:
             # Where the strides do not allow the shape, PyTorch raises and this copies (as reshape):
             # minigrad's layers do not always lay out their results as PyTorch's do (an adaptive pool's),

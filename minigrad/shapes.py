@@ -104,8 +104,9 @@ def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
         return shape
     for s in shape:
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            if getattr(s, "ndim", None) == 0 and getattr(s, "dtype", None) in _INT_DTYPES:
-                continue  # a 0-d integer tensor counts as its int, as in PyTorch
+            if getattr(s, "dtype", None) in _INT_DTYPES and (
+                    s.ndim == 0 if isinstance(s, np.ndarray) else math.prod(getattr(s, "shape", ())) == 1):
+                continue  # a one-element integer tensor (any ndim; of arrays 0-d) is its int, as in PyTorch
             raise TypeError(f"shape entries must be ints, got {shape!r}")
     return tuple(operator.index(s) for s in shape)
 

@@ -106,9 +106,9 @@ class Bernoulli(ExponentialFamily):
 
     def enumerate_support(self, expand: bool = True) -> Tensor:
         """``[0., 1.]`` shaped ``(2, 1, ..., 1)``, expanded over the batch if asked."""
-        ones = (1,) * len(self.batch_shape)
+        ones = (1,) * len(self._batch_shape)
         values = from_numpy(np.array([0.0, 1.0], dtype=self.probs.dtype).reshape(-1, *ones))
-        return values.expand(2, *self.batch_shape) if expand else values
+        return values.expand(2, *self._batch_shape) if expand else values
 
     def _param_names(self) -> tuple[str, ...]:
         # PyTorch's repr lists the one given and the other once computed (its lazy property caches it)

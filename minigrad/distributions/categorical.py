@@ -59,7 +59,7 @@ class Categorical(Distribution):
     @property
     def param_shape(self) -> Size:
         """``batch_shape + (K,)``, a ``Size`` as PyTorch's."""
-        return Size((*self.batch_shape, self._num_events))
+        return Size((*self._batch_shape, self._num_events))
 
     @property
     def probs(self) -> Tensor:
@@ -83,7 +83,7 @@ class Categorical(Distribution):
     @property
     def mean(self) -> Tensor:
         """Undefined for a categorical: nan, as PyTorch."""
-        return from_numpy(np.full(self.batch_shape, np.nan, dtype=self.probs.dtype))
+        return from_numpy(np.full(self._batch_shape, np.nan, dtype=self.probs.dtype))
 
     @property
     def variance(self) -> Tensor:
@@ -104,7 +104,7 @@ class Categorical(Distribution):
         n = int(np.prod(shape, dtype=np.int64))
         idx = _draws.multinomial(default_generator, p, n, True).T
         # (np.array, not ascontiguousarray: that makes a 0-d sample 1-d)
-        return from_numpy(np.array(idx.reshape(shape + self.batch_shape), dtype=np.int64))
+        return from_numpy(np.array(idx.reshape(shape + self._batch_shape), dtype=np.int64))
 
     def log_prob(self, value: Any) -> Tensor:
         """log P(value): ``value`` (integer categories) broadcasts against ``batch_shape``."""
@@ -124,9 +124,9 @@ class Categorical(Distribution):
 
     def enumerate_support(self, expand: bool = True) -> Tensor:
         """The categories 0..K-1, shape ``(K, 1, ..., 1)``, expanded over the batch if asked."""
-        ones = (1,) * len(self.batch_shape)
+        ones = (1,) * len(self._batch_shape)
         values = from_numpy(np.arange(self._num_events, dtype=np.int64).reshape(-1, *ones))
-        return values.expand(self._num_events, *self.batch_shape) if expand else values
+        return values.expand(self._num_events, *self._batch_shape) if expand else values
 
     def _param_names(self) -> tuple[str, ...]:
         # PyTorch's repr lists the one given and the other once computed (its lazy property caches it)

@@ -36,5 +36,5 @@ class ExponentialFamily(Distribution):
         grads = grad(log_norm.sum(), params, create_graph=True)
         result = log_norm - self._mean_carrier_measure
         for p, g in zip(params, grads):
-            result = result - (p * g).reshape(*self.batch_shape, -1).sum(-1)
+            result = result - (p * g).reshape(*self._batch_shape, -1).sum(-1)
         return result

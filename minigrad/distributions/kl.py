@@ -44,11 +44,11 @@ _KL_REGISTRY: dict[tuple[type, type], KLFn] = {}
 def register_kl(type_p: type, type_q: type) -> Callable[[KLFn], KLFn]:
     """Decorator registering ``fn(p, q)`` as KL(p || q) for instances of ``type_p`` and ``type_q`` (and
     their subclasses, unless a more specific pair is registered), as ``torch.distributions.register_kl``.
-    Raises TypeError when either is not a Distribution subclass."""
-    if not (isinstance(type_p, type) and issubclass(type_p, Distribution)
-            and isinstance(type_q, type) and issubclass(type_q, Distribution)):
-        raise TypeError(f"Expected type_p and type_q to be subclasses of Distribution but got {type_p} and "
-                        f"{type_q}")
+    Raises TypeError when either is not a class; as PyTorch's, any class is taken (pyro registers its
+    Distribution base, which is not a torch Distribution subclass)."""
+    for t in (type_p, type_q):
+        if not isinstance(t, type):
+            raise TypeError(f"issubclass() arg 1 must be a class, got {t!r}")
 
     def decorator(fn: KLFn) -> KLFn:
         _KL_REGISTRY[type_p, type_q] = fn

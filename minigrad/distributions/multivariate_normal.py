@@ -49,6 +49,10 @@ class MultivariateNormal(Distribution):
     arg_constraints: ClassVar[dict[str, Any]] = {
         "loc": constraints.real_vector, "covariance_matrix": constraints.positive_definite,
         "precision_matrix": constraints.positive_definite, "scale_tril": constraints.lower_cholesky}
+    # defaults for subclasses that set loc / _unbroadcasted_scale_tril without this __init__ (gpytorch's lazy
+    # MultivariateNormal does; PyTorch computes its matrices lazily): no matrix given, none shown yet
+    _given = ""
+    _shown: frozenset[str] = frozenset()
 
     @property
     def support(self) -> constraints.Constraint:
@@ -83,7 +87,7 @@ class MultivariateNormal(Distribution):
         self._given = ("covariance_matrix" if covariance_matrix is not None else
                        "precision_matrix" if precision_matrix is not None else "scale_tril")
         self._unbroadcasted_matrix = matrix
-        self._shown = {self._given}  # the matrices PyTorch's repr lists: given or computed (lazily cached)
+        self._shown = frozenset({self._given})  # the matrices repr lists: given or computed (lazily cached)
         for name in ("covariance_matrix", "precision_matrix", "scale_tril"):  # the given one is validated
             setattr(self, "_" + name, matrix if name == self._given else None)
         if self._validate_args:
@@ -95,16 +99,16 @@ class MultivariateNormal(Distribution):
     @property
     def scale_tril(self) -> Tensor:
         """The lower Cholesky factor of the covariance, shape ``batch_shape + (k, k)``."""
-        self._shown.add("scale_tril")
-        return self._unbroadcasted_scale_tril.expand(*self.batch_shape, *self.event_shape, *self.event_shape)
+        self._shown = self._shown | {"scale_tril"}
+        return self._full(self._unbroadcasted_scale_tril)
 
     def _full(self, m: Tensor) -> Tensor:
-        return m.expand((*self.batch_shape, *self.event_shape, *self.event_shape))
+        return m.expand((*self._batch_shape, *self._event_shape, *self._event_shape))
 
     @property
     def covariance_matrix(self) -> Tensor:
         """The covariance (the given one, else ``L L^T``), shape ``batch_shape + (k, k)``."""
-        self._shown.add("covariance_matrix")
+        self._shown = self._shown | {"covariance_matrix"}
         if self._given == "covariance_matrix":
             return self._full(self._unbroadcasted_matrix)
         lt = self._unbroadcasted_scale_tril
@@ -113,7 +117,7 @@ class MultivariateNormal(Distribution):
     @property
     def precision_matrix(self) -> Tensor:
         """The inverse covariance (the given one, else from L's lower triangle), ``batch_shape + (k, k)``."""
-        self._shown.add("precision_matrix")
+        self._shown = self._shown | {"precision_matrix"}
         if self._given == "precision_matrix":
             return self._full(self._unbroadcasted_matrix)
         lt = self._unbroadcasted_scale_tril.tril()
@@ -132,7 +136,7 @@ class MultivariateNormal(Distribution):
     @property
     def variance(self) -> Tensor:
         """The covariance's diagonal: the row sums of ``L ** 2``."""
-        return self._unbroadcasted_scale_tril.pow(2).sum(-1).expand((*self.batch_shape, *self.event_shape))
+        return self._unbroadcasted_scale_tril.pow(2).sum(-1).expand((*self._batch_shape, *self._event_shape))
 
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Samples of shape ``sample_shape + batch_shape + (k,)``, without gradient."""
@@ -152,12 +156,12 @@ class MultivariateNormal(Distribution):
         """``-(k log(2 pi) + |L^-1 (value - loc)|^2) / 2 - sum(log diag L)``."""
         diff = self._checked(value, self.loc) - self.loc
         m = mahalanobis(self._unbroadcasted_scale_tril, diff)
-        return -0.5 * (self.event_shape[0] * math.log(2 * math.pi) + m) - self._half_log_det()
+        return -0.5 * (self._event_shape[0] * math.log(2 * math.pi) + m) - self._half_log_det()
 
     def entropy(self) -> Tensor:
         """``k (1 + log(2 pi)) / 2 + sum(log diag L)``, shape ``batch_shape``."""
-        h = 0.5 * self.event_shape[0] * (1.0 + math.log(2 * math.pi)) + self._half_log_det()
-        return h.expand(tuple(self.batch_shape)) if self.batch_shape else h
+        h = 0.5 * self._event_shape[0] * (1.0 + math.log(2 * math.pi)) + self._half_log_det()
+        return h.expand(tuple(self._batch_shape)) if self._batch_shape else h
 
     def _param_names(self) -> tuple[str, ...]:
         matrices = ("covariance_matrix", "precision_matrix", "scale_tril")

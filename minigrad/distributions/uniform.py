@@ -50,7 +50,7 @@ class Uniform(Distribution):
     @property
     def mode(self) -> Tensor:
         """Every point is a mode: nan, as PyTorch."""
-        return from_numpy(np.full(self.batch_shape, np.nan, dtype=self.low.dtype))
+        return from_numpy(np.full(self._batch_shape, np.nan, dtype=self.low.dtype))
 
     @property
     def stddev(self) -> Tensor:
