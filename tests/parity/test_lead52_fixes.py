@@ -103,3 +103,49 @@ def test_full_backward_hook_warning_names_the_users_line() -> None:
         m(mg.ones(1, 2)).sum().backward()
     assert [w.filename for w in caught] == [__file__]
     assert "Full backward hook is firing" in str(caught[0].message)
+
+
+LAYOUT_CASES = {
+    "conv2d": lambda lib, x: lib.nn.functional.conv2d(x, lib.ones(4, 8, 3, 3) * 0.1),
+    "conv2d groups stride": lambda lib, x: lib.nn.functional.conv2d(x, lib.ones(4, 2, 3, 3), stride=2,
+                                                                    groups=4),
+    "conv2d 1x1": lambda lib, x: lib.nn.functional.conv2d(x, lib.ones(4, 8, 1, 1)),
+    "conv_transpose2d": lambda lib, x: lib.nn.functional.conv_transpose2d(x, lib.ones(8, 3, 3, 3)),
+    "group_norm": lambda lib, x: lib.nn.functional.group_norm(x, 2),
+    "group_norm affine": lambda lib, x: lib.nn.functional.group_norm(x, 4, lib.ones(8) * 2, lib.ones(8)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT_CASES))
+def test_channels_last_input_keeps_its_layout_as_pytorchs(name: str) -> None:
+    # PyTorch's convolution and group_norm give a channels-last result for a channels-last input, and a
+    # dropout after them draws its mask in memory order (labml's DDPM UNet: its losses differed)
+    torch = require_torch()
+    x = np.random.default_rng(5).standard_normal((2, 8, 5, 5)).astype(np.float32)
+    seen = []
+    before = mg.random.pytorch_dropout_masks()
+    mg.random.use_pytorch_dropout_masks(True)
+    try:
+        for lib in (torch, mg):
+            t = lib.tensor(x).contiguous(memory_format=lib.channels_last).requires_grad_()
+            y = LAYOUT_CASES[name](lib, t)
+            lib.manual_seed(0)
+            dropped = lib.nn.functional.dropout(y, 0.5)
+            dropped.sum().backward()
+            seen.append((y.stride(), y.grad_fn.name(), dropped.detach().numpy(), t.grad.numpy()))
+    finally:
+        mg.random.use_pytorch_dropout_masks(before)
+    (ts, tn, td, tg), (ms, mn, md, mg_) = seen
+    assert ms == ts and mn == tn
+    np.testing.assert_array_equal(md == 0, td == 0)
+    np.testing.assert_allclose(md, td, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(mg_, tg, rtol=1e-5, atol=1e-5)
+
+
+def test_channels_last_weight_gives_a_channels_last_convolution_as_pytorchs() -> None:
+    torch = require_torch()
+    strides = []
+    for lib in (torch, mg):
+        w = lib.ones(4, 8, 3, 3).contiguous(memory_format=lib.channels_last)
+        strides.append(lib.nn.functional.conv2d(lib.ones(2, 8, 5, 5), w).stride())
+    assert strides[0] == strides[1]

@@ -20,6 +20,7 @@ from minigrad.errors import (
     _NotTensorAttributeError,
     _ShapeIndexError,
 )
+from minigrad.memory_formats import contiguous_format, is_laid_out, suggested_format
 from minigrad.nn._checks import is_int
 from minigrad.ops import Masked
 from minigrad.tensor import Array, Tensor
@@ -173,3 +174,17 @@ def first_max(t: Tensor, dim: int, eligible: Array | None = None) -> tuple[Tenso
     mask = max_mask(t.numpy(force=True), dim, eligible)
     values = Masked.apply(t, fill=np.zeros((), t.dtype), keep=mask).sum(dim)
     return (values if values.dtype == t.dtype else values.astype(t.dtype)), mask  # int sums widen to int64
+
+
+def keep_channels_last(out: Tensor, *sources: Tensor) -> Tensor:
+    """``out`` laid out channels-last (``_3d``) when one of ``sources`` is, else ``out`` itself.
+
+    PyTorch's CPU convolution (input or weight) and group_norm (input) kernels give a channels-last
+    result for a channels-last source; what comes after sees the layout (a dropout draws its mask in
+    memory order, ``.stride()``). A recorded copy: the values and gradients are unchanged.
+    """
+    for t in sources:
+        fmt = suggested_format(t._array)
+        if fmt is not contiguous_format and t.ndim == out.ndim:
+            return out if is_laid_out(out._array, fmt) else out.contiguous(memory_format=fmt)
+    return out

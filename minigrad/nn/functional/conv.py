@@ -29,7 +29,14 @@ from minigrad.errors import (
     _ShapeIndexError,
 )
 from minigrad.nn.functional._grad_names import named
-from minigrad.nn.functional._windows import Ints, check_fits, dims_text, ntuple, spatial_input
+from minigrad.nn.functional._windows import (
+    Ints,
+    check_fits,
+    dims_text,
+    keep_channels_last,
+    ntuple,
+    spatial_input,
+)
 from minigrad.tensor import Tensor, matmul
 
 __all__ = [
@@ -134,7 +141,9 @@ def _conv(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, 
     if bias is not None:
         out = out + bias.reshape(out_ch, *(1,) * nd)
     # PyTorch's grad_fn: one convolution op (an unbatched input is unsqueezed into it and squeezed back)
-    return named(out, "ConvolutionBackward0") if batched else named(out.squeeze(0), "SqueezeBackward1")
+    if not batched:
+        return named(out.squeeze(0), "SqueezeBackward1")
+    return named(keep_channels_last(out, x, weight), "ConvolutionBackward0")
 
 
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,  # noqa: A002
@@ -234,7 +243,9 @@ def _conv_transpose(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tenso
         out = ops.Fold.apply(cols, size=out_size, kernel=kernel, stride=s, dilation=d, padding=pads)
     if bias is not None:
         out = out + (bias if bias.dtype == out.dtype else bias.to(out.dtype)).reshape(out_ch, *(1,) * nd)
-    return out.squeeze(0) if not batched else named(out, "ConvolutionBackward0")  # (PyTorch's one op)
+    if not batched:
+        return out.squeeze(0)
+    return named(keep_channels_last(out, x, weight), "ConvolutionBackward0")  # (PyTorch's one op)
 
 
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002

@@ -32,6 +32,7 @@ from minigrad.errors import (
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
+from minigrad.nn.functional._windows import keep_channels_last
 from minigrad.ops import Add, Addcmul, Mean, PowScalar, Sub, Var
 from minigrad.tensor import Array, Tensor, cat
 
@@ -367,7 +368,8 @@ def group_norm(
         return named(group_norm(input.float(), groups, w, b, eps).half(), "NativeGroupNormBackward0")
     grouped = input.reshape(n, groups, (c // groups) * math.prod(input.shape[2:]))
     out = _standardize(grouped, (2,), eps)[0].reshape(input.shape)
-    return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "NativeGroupNormBackward0")
+    out = _affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2))
+    return named(keep_channels_last(out, input), "NativeGroupNormBackward0")
 
 
 _rms_warned: list[bool] = []  # (rms_norm's mixed-dtype warning, once per process as PyTorch's)
