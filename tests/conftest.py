@@ -8,8 +8,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=30, deadline=None)
@@ -43,3 +45,16 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
         own = fn._hypothesis_internal_use_settings
         if own.max_examples < settings.default.max_examples:
             fn._hypothesis_internal_use_settings = settings(own, max_examples=own.max_examples * 10)
+
+
+@pytest.fixture
+def torch_rules() -> Iterator[None]:
+    """PyTorch's rules for the legacy constructor ``Tensor(...)`` (what the torch alias switches on), for
+    one test."""
+    from minigrad.tensor import use_torch_constructor
+
+    use_torch_constructor(True)
+    try:
+        yield
+    finally:
+        use_torch_constructor(False)

@@ -4,14 +4,12 @@ with ``torch.Tensor([[0, 0], [0, 1], ...])`` and feed it to a Linear layer: int6
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.tensor import use_torch_constructor
 from tests.helpers import require_torch
 
 CASES = [
@@ -20,15 +18,6 @@ CASES = [
     "lib.tensor([1, 2])", "lib.as_tensor([1, 2])", "lib.where(lib.tensor([True, False]), 1, 0)",
     "lib.full((2,), 7)", "lib.nn.Parameter(T(2, 2))", "lib.LongTensor([1, 2])",
 ]
-
-
-@pytest.fixture
-def torch_rules() -> Iterator[None]:
-    use_torch_constructor(True)
-    try:
-        yield
-    finally:
-        use_torch_constructor(False)
 
 
 #: sizes: PyTorch leaves the values uninitialized (minigrad gives zeros), so only dtype and shape compare

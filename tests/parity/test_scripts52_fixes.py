@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.tensor import use_torch_constructor
 from tests.helpers import require_torch
 
 torch = require_torch()
@@ -43,15 +41,6 @@ def test_class_loss_of_a_zero_dim_target_names_batch_size_zero(fn: str, shape: t
         got[lib] = _error(getattr(lib.nn.functional, fn), x, lib.tensor(1))
     assert issubclass(got[mg][0], got[torch][0])
     assert got[mg][1].startswith(got[torch][1])
-
-
-@pytest.fixture
-def torch_rules() -> Iterator[None]:
-    use_torch_constructor(True)
-    try:
-        yield
-    finally:
-        use_torch_constructor(False)
 
 
 ALIASES = [lambda lib, t: lib.Tensor(t), lambda lib, t: t.new(t), lambda lib, t: lib.FloatTensor(t)]
