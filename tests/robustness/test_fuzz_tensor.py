@@ -435,7 +435,15 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
         warnings.simplefilter("ignore")
         want = (spec.torch(*t_in, **kw) if spec.name != BROADCAST_CLAMP or got.shape == mg_in[0].shape
                 else torch.minimum(torch.maximum(t_in[0], t_in[1]), t_in[2]))
-    want.backward(torch.tensor(g, dtype=want.dtype))
+    try:
+        want.backward(torch.tensor(g, dtype=want.dtype))
+    except RuntimeError:
+        # PyTorch's own backward fails on some empty inputs (pixel_shuffle's of a (0, 4, 1, 1) input
+        # "returned an invalid gradient"): no oracle there, but ours must still fit the inputs
+        if not any(a.size == 0 for a in arrays):
+            raise
+        assert all(m.grad is None or m.grad.shape == m.shape for m in mg_in)
+        return
     for i, (m, t) in enumerate(zip(mg_in, t_in, strict=True)):
         mg_grad = np.zeros_like(m.detach().numpy()) if m.grad is None else m.grad.numpy()
         t_grad = np.zeros(m.shape) if t.grad is None else t.grad.numpy()
