@@ -317,9 +317,13 @@ def _propagate(
                     _ops.scratch = None
             else:
                 out_grads = node.backward(g, t)
-        if mine is not None and (type(node).__module__ not in _PRIMITIVES
-                                 or sum(x is mine for x in out_grads) != 1):
-            mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
+        if mine is not None:
+            hits = 0
+            for x in out_grads:  # (a loop, not sum() over a generator: this runs for most nodes)
+                if x is mine:
+                    hits += 1
+            if hits != 1 or type(node).__module__ not in _PRIMITIVES:
+                mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
         edges = zip(parents, out_grads)
         fn, late = node, node.seq < since
         if retain_graph:
