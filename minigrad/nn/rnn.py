@@ -97,7 +97,7 @@ def _lstm_step(xg: Tensor, h: Tensor, c: Tensor, w_hh: Tensor,
                w_hr: Tensor | None, fm: bool = False) -> tuple[Tensor, Tensor]:
     """(h', c') from the gates xg + h W_hh^T; ``xg`` already holds x W_ih^T + b_ih + b_hh."""
     gates = _recurrent(xg, h, w_hh, fm)
-    size = c.shape[0 if fm else -1]
+    size = c._array.shape[0 if fm else -1]
     # one sigmoid over all four chunks (the g chunk's is unused): fewer ops per step
     s = gates.sigmoid()
     # f * c + i * g; the layers' as one addcmul (the cell's c is PyTorch's AddBackward0, as _gru_step's h)
@@ -118,7 +118,7 @@ def _gru_step(xg: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None, fm: bool
         gh = w_hh @ h if fm else _times_transposed(h, w_hh)
     else:
         gh = _recurrent(b_hh, h, w_hh, fm)
-    size = h.shape[0 if fm else -1]
+    size = h._array.shape[0 if fm else -1]
     rz = _gate(xg + gh, 0, size, fm, 2).sigmoid()
     # x_n + r * h_n and n + z * (h - n) as addcmuls: one node each, the same bits as the product and
     # the sum. (Not the cell's last one: PyTorch's GRUCell result is an AddBackward0.)
@@ -157,7 +157,7 @@ def _scan(step: Step, inputs: Sequence[Tensor], sizes: Sequence[int], state0: St
     sequence joins at its last step with its initial state. With all sizes
     equal nothing is sliced.
     """
-    full = state0[0].shape[1]
+    full = state0[0]._array.shape[1]
     order = range(len(sizes) - 1, -1, -1) if reverse else range(len(sizes))
     active = sizes[-1] if reverse else full
     state = tuple(s[:, :active] for s in state0) if active < full else state0
