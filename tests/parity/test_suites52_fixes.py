@@ -32,7 +32,13 @@ def test_torch_home_and_hub_tqdm_as_torchvision_imports_them(monkeypatch: pytest
             monkeypatch.setenv(k, v)
         assert hub._get_torch_home() == torch.hub._get_torch_home()
         assert hub.get_dir() == os.path.join(torch.hub._get_torch_home(), "hub")
-    assert model_zoo.tqdm is hub.tqdm is torch.utils.model_zoo.tqdm  # tqdm's own class, installed here
+    try:
+        from tqdm import tqdm as installed
+    except ImportError:  # both libraries fall back to their own stand-ins (PyTorch's is hub._Faketqdm)
+        assert model_zoo.tqdm is hub.tqdm is hub._ByteProgress
+        assert torch.utils.model_zoo.tqdm is torch.hub.tqdm
+    else:
+        assert model_zoo.tqdm is hub.tqdm is torch.utils.model_zoo.tqdm is installed  # tqdm's own class
     bar = hub._ByteProgress(total=4, disable=True)
     bar.update(2)
     assert bar.n == 0  # a disabled bar counts nothing, as tqdm's
