@@ -210,7 +210,8 @@ BUDGETS: dict[str, int] = {
     # +4 scripts52: Tensor.requires_grad_ takes PyTorch's keyword requires_grad= (Dive-into-DL-PyTorch)
     # +1 scripts52: Tensor.cpu(memory_format=...)
     # +2 scripts52: Tensor.cuda(index) says PyTorch's "Cannot access accelerator device" words
-    "minigrad/tensor.py": 3208,
+    # +3 scripts54: Tensor.cuda('cpu') says PyTorch's "Invalid device, must be cuda device" (PyTorch-VAE)
+    "minigrad/tensor.py": 3211,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -817,7 +818,8 @@ BUDGETS: dict[str, int] = {
     # dump_patches, T_destination (NYU-DLSP20 06-convnet's dir(model))
     # +2 scripts52: Module.cuda(index) raises Tensor.cuda(index)'s words for a module with tensors
     # +28 lead52: convolution and group_norm keep a channels-last source's layout
-    "minigrad/nn": 18155,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +1 scripts54: Module.cuda('cpu') raises Tensor.cuda('cpu')'s words for a module with tensors
+    "minigrad/nn": 18156,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1572,7 +1574,8 @@ BUDGETS: dict[str, int] = {
     # +4 suites53: MultivariateNormal's class defaults for subclasses that skip its __init__ (gpytorch)
     # +1 suites53: shape_arg takes one-element integer tensors of any ndim (torch-struct's rand(b, N, C, C))
     # +28 lead52: convolution and group_norm keep a channels-last source's layout
-    "minigrad": 76775,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +4 scripts54: cuda('cpu') of a tensor or module raises PyTorch's "Invalid device" (tensor.py, nn)
+    "minigrad": 76779,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -1,0 +1,50 @@
+"""Regressions found by running unmodified PyTorch tutorial and training scripts (graykode's nlp-tutorial,
+AntixK's PyTorch-VAE, ...) under ``python -m minigrad.compat`` and comparing their output with real torch:
+each test makes the same calls on both libraries and compares values, or error classes and words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _error(call: Any) -> tuple[bool, bool, str]:
+    with pytest.raises(BaseException) as info:
+        call()
+    return isinstance(info.value, RuntimeError), isinstance(info.value, AssertionError), str(info.value)
+
+
+# ------------------------------------------------------------------ .cuda(device) with a device not CUDA's
+
+
+def test_tensor_cuda_of_a_cpu_device_says_invalid_device() -> None:
+    """PyTorch-VAE's HVAE/MSSIMVAE sample() call ``z.cuda(current_device)`` with current_device='cpu':
+    PyTorch's CPU build raises the RuntimeError "Invalid device, must be cuda device" (it checks the
+    device's type before looking for CUDA); minigrad said "Torch not compiled with CUDA enabled"."""
+    torch = require_torch()
+    for dev in ("cpu", "meta", "cpu:0"):
+        for lib in (torch, mg):
+            is_runtime, _, words = _error(lambda lib=lib, dev=dev: lib.ones(2).cuda(dev))
+            assert is_runtime and words.startswith("Invalid device, must be cuda device"), (lib, dev, words)
+        _, _, words = _error(lambda dev=dev: mg.ones(2).cuda(mg.device(dev)))
+        assert words.startswith("Invalid device, must be cuda device")
+    for dev in (None, "cuda", "cuda:1"):  # (a CUDA device: PyTorch's AssertionError words, unchanged)
+        _, is_assert, words = _error(lambda dev=dev: mg.ones(2).cuda(dev))
+        assert is_assert and words.startswith("Torch not compiled with CUDA enabled")
+
+
+def test_module_cuda_of_a_cpu_device_raises_as_pytorch() -> None:
+    """``model.cuda('cpu')`` moves each tensor with ``t.cuda('cpu')`` in PyTorch, which raises; minigrad
+    went through ``to('cpu')`` and returned the module as if nothing were wrong. A module without
+    tensors is still returned unchanged, as PyTorch's."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        for dev in ("cpu", lib.device("cpu")):
+            is_runtime, _, words = _error(lambda lib=lib, dev=dev: lib.nn.Linear(2, 2).cuda(dev))
+            assert is_runtime and words.startswith("Invalid device, must be cuda device"), (lib, words)
+        relu = lib.nn.ReLU()
+        assert relu.cuda("cpu") is relu
