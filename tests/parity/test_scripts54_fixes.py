@@ -48,3 +48,22 @@ def test_module_cuda_of_a_cpu_device_raises_as_pytorch() -> None:
             assert is_runtime and words.startswith("Invalid device, must be cuda device"), (lib, words)
         relu = lib.nn.ReLU()
         assert relu.cuda("cpu") is relu
+
+
+# ------------------------------------------------------------------ instance_norm of one spatial element
+
+
+def test_instance_norm_of_one_spatial_element_says_pytorchs_words() -> None:
+    """PyTorch-GAN's MUNIT MultiDiscriminator on a too small image: InstanceNorm2d raises PyTorch's
+    ValueError "Expected more than 1 spatial element when training, got input size torch.Size([...])";
+    minigrad's words began "instance_norm: expected ..." (a script matching the message missed it)."""
+    torch = require_torch()
+    for shape in ((2, 4, 1, 1), (2, 4, 1)):
+        words = []
+        for lib in (torch, mg):
+            norm = (lib.nn.InstanceNorm2d if len(shape) == 4 else lib.nn.InstanceNorm1d)(4)
+            with pytest.raises(ValueError) as info:
+                norm(lib.ones(*shape))
+            words.append(str(info.value))
+        head = "Expected more than 1 spatial element when training, got input size "
+        assert words[0].startswith(head) and words[1].startswith(head), words  # (sizes: torch.Size or tuple)
