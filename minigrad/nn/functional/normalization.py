@@ -307,7 +307,8 @@ def instance_norm(
     spatial = math.prod(input.shape[2:])
     if spatial == 1:  # (0 passes: PyTorch's kernel then returns the empty input, statistics untouched)
         raise ShapeError(  # (PyTorch's words, then where)
-            f"Expected more than 1 spatial element when training, got input size {input.shape} (instance_norm)")
+            f"Expected more than 1 spatial element when training, got input size {input.shape} "
+            "(instance_norm)")
     _empty_batch_affine(input, weight, bias)
     out, mean, var = _standardize(input, tuple(range(2, input.ndim)), eps)
     # an empty batch: the average of no instance (NaN); no spatial values: kept (PyTorch's kernel returns)
