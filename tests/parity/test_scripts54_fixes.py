@@ -67,3 +67,24 @@ def test_instance_norm_of_one_spatial_element_says_pytorchs_words() -> None:
             words.append(str(info.value))
         head = "Expected more than 1 spatial element when training, got input size "
         assert words[0].startswith(head) and words[1].startswith(head), words  # (sizes: torch.Size or tuple)
+
+
+# ------------------------------------------------------------------ an RNN's dropout out of [0, 1]
+
+
+def test_rnn_dropout_out_of_range_says_pytorchs_words() -> None:
+    """A GRU/LSTM with dropout=1.5 raises PyTorch's ValueError "dropout should be a number in range [0, 1]
+    representing the probability of an element being zeroed" (minigrad: its own words); PyTorch takes
+    float(dropout) first, so None is its TypeError and 'abc' float()'s ValueError."""
+    torch = require_torch()
+    for value, cls in ((1.5, ValueError), (-0.1, ValueError), (True, ValueError), ("0.5", ValueError),
+                       ("abc", ValueError), (None, TypeError), ([0.1], TypeError)):
+        words = []
+        for lib in (torch, mg):
+            with pytest.raises(cls) as info:
+                lib.nn.GRU(3, 4, num_layers=2, dropout=value)
+            words.append(str(info.value))
+        assert words[1].startswith(words[0]), words
+    for value in (0, 1, 0.25):
+        assert mg.nn.LSTM(3, 4, num_layers=2, dropout=value).dropout == torch.nn.LSTM(
+            3, 4, num_layers=2, dropout=value).dropout
