@@ -542,7 +542,8 @@ BUDGETS: dict[str, int] = {
     # +2 fuzz51: an input a custom Function returns twice comes back as a new tensor per place
     # +3 fuzz51: autograd.functional.jacobian's refusals in PyTorch's words
     # +2 lead51: a view of a gone base written in place rebases its stand-in
-    "minigrad/autograd": 3397,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +2 scripts54: autograd.grad checks its outputs before its inputs, as PyTorch (engine.py)
+    "minigrad/autograd": 3399,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -587,7 +588,8 @@ BUDGETS: dict[str, int] = {
     # +8 retain_grad as PyTorch's node hook: grad(), inputs=, a 2nd backward; hooks off the way (lead49)
     # +9 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
     # +1 a node's backward reads its inputs as recorded once one changed in place (lead49)
-    "minigrad/autograd/engine.py": 880,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
+    # +2 scripts54: grad() computes the root gradients (PyTorch's output checks) before checking inputs
+    "minigrad/autograd/engine.py": 882,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -1577,7 +1579,8 @@ BUDGETS: dict[str, int] = {
     # +28 lead52: convolution and group_norm keep a channels-last source's layout
     # +4 scripts54: cuda('cpu') of a tensor or module raises PyTorch's "Invalid device" (tensor.py, nn)
     # +4 scripts54: an RNN's dropout checked as PyTorch's (nn above)
-    "minigrad": 76783,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +2 scripts54: autograd.grad checks the outputs first (autograd above)
+    "minigrad": 76785,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

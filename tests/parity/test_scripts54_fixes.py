@@ -88,3 +88,28 @@ def test_rnn_dropout_out_of_range_says_pytorchs_words() -> None:
     for value in (0, 1, 0.25):
         assert mg.nn.LSTM(3, 4, num_layers=2, dropout=value).dropout == torch.nn.LSTM(
             3, 4, num_layers=2, dropout=value).dropout
+
+
+# ------------------------------------------------------------------ autograd.grad checks outputs first
+
+
+def test_autograd_grad_checks_the_outputs_before_the_inputs() -> None:
+    """torch.autograd.grad(loss, x) where neither requires grad (a tutorial's forgotten requires_grad=True)
+    raises PyTorch's "element 0 of tensors does not require grad and does not have a grad_fn": the
+    outputs are checked first, then the inputs; minigrad said "One of the differentiated Tensors does not
+    require grad". A non-scalar output without grad_outputs is also reported before the inputs."""
+    torch = require_torch()
+    cases = [
+        lambda lib: (lib.ones(2).sum(), lib.ones(2)),
+        lambda lib: (lib.ones(2).sum(), lib.ones(2, requires_grad=True)),
+        lambda lib: ((lib.ones(2, requires_grad=True) * 2).sum(), lib.ones(2)),
+        lambda lib: (lib.ones(2, requires_grad=True) * 2, lib.ones(2)),
+    ]
+    for case in cases:
+        words = []
+        for lib in (torch, mg):
+            out, inp = case(lib)
+            with pytest.raises(RuntimeError) as info:
+                lib.autograd.grad(out, inp)
+            words.append(str(info.value))
+        assert words[1].startswith(words[0]), words
