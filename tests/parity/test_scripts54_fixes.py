@@ -113,3 +113,24 @@ def test_autograd_grad_checks_the_outputs_before_the_inputs() -> None:
                 lib.autograd.grad(out, inp)
             words.append(str(info.value))
         assert words[1].startswith(words[0]), words
+
+
+# ------------------------------------------------------------------ weight_norm's FutureWarning: once
+
+
+def _weight_norm_warnings(lib: Any) -> int:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # (Python's default action: once per location)
+        lib.nn.utils.weight_norm(lib.nn.Linear(3, 2))
+        lib.nn.utils.weight_norm(lib.nn.Conv1d(3, 2, 1))  # (another line of the caller)
+    return sum(issubclass(w.category, FutureWarning) for w in caught)
+
+
+def test_weight_norm_deprecation_is_shown_once_under_default_filters() -> None:
+    """PyTorch's weight_norm warns from its own line (torch/nn/utils/weight_norm.py), so under Python's
+    default filters a model applying it in several places (WaveNet/TCN-style blocks) prints it once;
+    minigrad located it at each caller's line and printed it once per call site."""
+    torch = require_torch()
+    assert _weight_norm_warnings(mg) == _weight_norm_warnings(torch) == 1
