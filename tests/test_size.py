@@ -849,7 +849,8 @@ BUDGETS: dict[str, int] = {
     # +1 (progs33): "optimizer can only optimize Tensors, but one of the params is list" (the type's name)
     # +7 (progs35): SGD's first-step momentum buffers for a parameter listed twice; Adam's int betas refused
     # +1 (progs38): SWALR's anneal_epochs check in PyTorch's words
-    "minigrad/optim": 4587,
+    # +1 scripts54: a scheduler's get_lr() warning located in its get_lr, as PyTorch's (shown once)
+    "minigrad/optim": 4588,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -1582,7 +1583,8 @@ BUDGETS: dict[str, int] = {
     # +4 scripts54: an RNN's dropout checked as PyTorch's (nn above)
     # +2 scripts54: autograd.grad checks the outputs first (autograd above)
     # +1 scripts54: weight_norm's warning located as PyTorch's (nn above)
-    "minigrad": 76786,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +2 scripts54: get_lr(), set_default_tensor_type and torch.range warn from PyTorch's locations
+    "minigrad": 76788,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -134,3 +134,38 @@ def test_weight_norm_deprecation_is_shown_once_under_default_filters() -> None:
     minigrad located it at each caller's line and printed it once per call site."""
     torch = require_torch()
     assert _weight_norm_warnings(mg) == _weight_norm_warnings(torch) == 1
+
+
+# ------------------------------------------------------------------ deprecation warnings' locations
+
+
+def _count_default_warnings(calls: list[Any]) -> int:
+    """How many warnings Python's default filters show for ``calls``, each made from its own line."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for call in calls:
+            call()
+    return len(caught)
+
+
+def _deprecation_counts(lib: Any) -> tuple[int, int, int]:
+    sched = lib.optim.lr_scheduler.StepLR(lib.optim.SGD([lib.nn.Parameter(lib.ones(1))], lr=0.1), 1)
+    return (
+        _count_default_warnings([lambda: lib.range(0, 2),
+                                 lambda: lib.range(0, 3)]),  # (two lines: two warnings)
+        _count_default_warnings([lambda: lib.set_default_tensor_type(lib.FloatTensor),
+                                 lambda: lib.set_default_tensor_type(lib.FloatTensor)]),
+        _count_default_warnings([lambda: sched.get_lr(),
+                                 lambda: sched.get_lr()]),
+    )
+
+
+def test_deprecation_warnings_are_located_as_pytorchs() -> None:
+    """Under default filters a warning shows once per location: PyTorch's set_default_tensor_type and a
+    scheduler's get_lr() warn from inside the library (once however many lines call them), torch.range
+    from the caller's line (once per line); minigrad had the first two at the caller's line and
+    torch.range at its own wrapper's line (once per process)."""
+    torch = require_torch()
+    assert _deprecation_counts(torch) == _deprecation_counts(mg) == (2, 1, 1)
