@@ -45,6 +45,7 @@ from minigrad._state_array import StateArray
 from minigrad._tensor_methods import _SEQUENCES, TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
+from minigrad.device import device as _device_cls  # (named so where a parameter is called device)
 from minigrad.dtypes import (
     DTYPES,
     F32_OVERFLOW,
@@ -709,6 +710,8 @@ class Tensor(TensorMethods):
         """Raises :class:`~minigrad.errors.DeviceError`: minigrad runs on the CPU only."""
         words = ("Cannot access accelerator device when none is available." if type(device) is builtins.int
                  else "Torch not compiled with CUDA enabled")  # (PyTorch's CPU build's, for an index or not)
+        if isinstance(device, (str, _device_cls)) and _device_cls(device).type != "cuda":
+            words = "Invalid device, must be cuda device"  # (x.cuda('cpu'): PyTorch checks the type first)
         raise DeviceError(f"{words} (Tensor.cuda(): minigrad runs on the CPU only, there is no GPU backend; "
                           "keep tensors on 'cpu')")
 

@@ -16,6 +16,7 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import InvalidParameterError, not_tensor_error, public_stacklevel, python_type_name
+from minigrad.errors import user_stacklevel as user_stacklevel  # (torch.range names the caller's line)
 from minigrad.tensor import Tensor, from_numpy
 from minigrad.tensor import where as tensor_where
 
@@ -222,7 +223,7 @@ def range(start: float, end: float, step: float = 1, *,  # noqa: A001
     """
     warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior "
                   "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
-                  "values in [start, end).", UserWarning, stacklevel=public_stacklevel(2))
+                  "values in [start, end).", UserWarning, stacklevel=user_stacklevel())  # (the caller's line)
     if step == 0 or (end - start) * step < 0:
         raise InvalidParameterError("upper bound and lower bound inconsistent with step sign")
     n = int((end - start) // step) + 1

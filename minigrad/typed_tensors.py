@@ -162,5 +162,5 @@ def set_default_tensor_type(t: Any) -> None:
         raise TypeError("only floating-point types are supported as the default type")
     warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
                   "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
-                  stacklevel=2)
+                  stacklevel=1)  # (located here, as PyTorch's is in torch/__init__.py: shown once)
     set_default_dtype(target)

@@ -210,7 +210,8 @@ BUDGETS: dict[str, int] = {
     # +4 scripts52: Tensor.requires_grad_ takes PyTorch's keyword requires_grad= (Dive-into-DL-PyTorch)
     # +1 scripts52: Tensor.cpu(memory_format=...)
     # +2 scripts52: Tensor.cuda(index) says PyTorch's "Cannot access accelerator device" words
-    "minigrad/tensor.py": 3208,
+    # +3 scripts54: Tensor.cuda('cpu') says PyTorch's "Invalid device, must be cuda device" (PyTorch-VAE)
+    "minigrad/tensor.py": 3211,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -543,7 +544,9 @@ BUDGETS: dict[str, int] = {
     # +3 fuzz51: autograd.functional.jacobian's refusals in PyTorch's words
     # +2 lead51: a view of a gone base written in place rebases its stand-in
     # 3,401 with the engine counting a node's share of an owned gradient in a loop (lead54)
-    "minigrad/autograd": 3401,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +2 scripts54: autograd.grad checks its outputs before its inputs, as PyTorch (engine.py)
+    # 3,405 with scripts54 merged
+    "minigrad/autograd": 3405,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -589,7 +592,9 @@ BUDGETS: dict[str, int] = {
     # +9 a leaf switched on gets no gradient from ops recorded while it was off (lead49)
     # +1 a node's backward reads its inputs as recorded once one changed in place (lead49)
     # 884 with the owned-gradient count as a loop: ~0.4 us a node less than sum() of a generator (lead54)
-    "minigrad/autograd/engine.py": 884,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
+    # +2 scripts54: grad() computes the root gradients (PyTorch's output checks) before checking inputs
+    # 888 with scripts54 merged
+    "minigrad/autograd/engine.py": 888,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -820,7 +825,10 @@ BUDGETS: dict[str, int] = {
     # dump_patches, T_destination (NYU-DLSP20 06-convnet's dir(model))
     # +2 scripts52: Module.cuda(index) raises Tensor.cuda(index)'s words for a module with tensors
     # +28 lead52: convolution and group_norm keep a channels-last source's layout
-    "minigrad/nn": 18155,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +1 scripts54: Module.cuda('cpu') raises Tensor.cuda('cpu')'s words for a module with tensors
+    # +4 scripts54: an RNN's dropout: float() first, then PyTorch's "dropout should be a number" words
+    # +1 scripts54: weight_norm's FutureWarning located in the library (shown once, as PyTorch's)
+    "minigrad/nn": 18161,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -846,7 +854,8 @@ BUDGETS: dict[str, int] = {
     # +1 (progs33): "optimizer can only optimize Tensors, but one of the params is list" (the type's name)
     # +7 (progs35): SGD's first-step momentum buffers for a parameter listed twice; Adam's int betas refused
     # +1 (progs38): SWALR's anneal_epochs check in PyTorch's words
-    "minigrad/optim": 4587,
+    # +1 scripts54: a scheduler's get_lr() warning located in its get_lr, as PyTorch's (shown once)
+    "minigrad/optim": 4588,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -1576,7 +1585,13 @@ BUDGETS: dict[str, int] = {
     # +1 suites53: shape_arg takes one-element integer tensors of any ndim (torch-struct's rand(b, N, C, C))
     # +28 lead52: convolution and group_norm keep a channels-last source's layout
     # +3 lead54: row_max's initial=-inf reduce; +36 lead54: mg.compile's prepared slot getters (filler)
-    "minigrad": 76825,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +4 scripts54: cuda('cpu') of a tensor or module raises PyTorch's "Invalid device" (tensor.py, nn)
+    # +4 scripts54: an RNN's dropout checked as PyTorch's (nn above)
+    # +2 scripts54: autograd.grad checks the outputs first (autograd above)
+    # +1 scripts54: weight_norm's warning located as PyTorch's (nn above)
+    # +2 scripts54: get_lr(), set_default_tensor_type and torch.range warn from PyTorch's locations
+    # 76,840 with scripts54 merged
+    "minigrad": 76840,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -801,17 +801,19 @@ def grad(
         refresh_views(outs)
     if any(not isinstance(t, Tensor) for t in ins):
         ins = _edge_tensors(outs, ins, materialize_grads)
+    if isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    # (PyTorch checks the outputs, "element i of tensors does not require grad", before the inputs)
+    roots = None if is_grads_batched else _root_grads(outs, grad_outputs)
     for i, t in enumerate(ins):
         if not t.requires_grad:
             raise MinigradError(
                 f"One of the differentiated Tensors does not require grad (input {i} of grad())")
-    if isinstance(grad_outputs, Tensor):
-        grad_outputs = [grad_outputs]
     keep, create_graph = _c_int(create_graph if retain_graph is None else retain_graph), _c_int(create_graph)
     unused_ok = _c_int(materialize_grads if allow_unused is None else allow_unused)
-    if is_grads_batched:
+    if roots is None:
         return _batched_grad(outs, ins, grad_outputs, keep, create_graph, unused_ok, materialize_grads)
-    captured = _run_backward(outs, _root_grads(outs, grad_outputs), keep, create_graph, ins)
+    captured = _run_backward(outs, roots, keep, create_graph, ins)
     result: list[Tensor | None] = []
     for i, t in enumerate(ins):
         g = captured.get(id(t))

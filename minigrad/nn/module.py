@@ -752,7 +752,8 @@ class Module:
     def cuda(self: M, device: Any = None) -> M:
         """Raises DeviceError, as ``to('cuda')``: minigrad runs on the CPU only (a module without tensors:
         returns self)."""
-        if type(device) is int:  # (PyTorch's Tensor.cuda(index) words, for each tensor there is)
+        if type(device) is int or (device is not None and "cuda" not in str(device)):
+            # (PyTorch's Tensor.cuda words, for each tensor there is: an index's, or a device not CUDA's)
             return self._apply(lambda t: t.cuda(device))
         return self.to("cuda" if device is None else device)
 

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.functional._grad_names import named
@@ -214,9 +214,14 @@ class RNNBase(Module):
         self.num_layers = _above_zero("num_layers", num_layers)
         self.bias = _checks.flag("bias", of_type("bias", bias, bool))
         self.batch_first = _checks.flag("batch_first", of_type("batch_first", batch_first, bool))
-        dropout_p = _checks.unit_interval("dropout", dropout)
-        assert dropout_p is not None
-        self.dropout = dropout_p
+        try:  # (PyTorch takes float(dropout) first: its TypeError for None, then its ValueError words)
+            self.dropout = float(dropout)
+        except (TypeError, ValueError) as e:
+            kind = _ArgumentTypeError if isinstance(e, TypeError) else InvalidParameterError
+            raise kind(f"{e} (dropout={dropout!r})") from None
+        if not _checks.is_real(dropout) or not 0 <= dropout <= 1:
+            raise InvalidParameterError("dropout should be a number in range [0, 1] representing the "
+                                        f"probability of an element being zeroed (got dropout={dropout!r})")
         self.bidirectional = _checks.strict_flag("bidirectional", bidirectional)
         self.proj_size = _checks.nonnegative_int("proj_size", proj_size)
         if self.proj_size and mode != "LSTM":
@@ -230,7 +235,7 @@ class RNNBase(Module):
             )
         _checks.device(device)
         dt = _checks.float_dtype(dtype)
-        if dropout_p > 0 and num_layers == 1:
+        if self.dropout > 0 and num_layers == 1:
             warnings.warn(
                 "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
                 f"num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",

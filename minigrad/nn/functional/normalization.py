@@ -306,10 +306,9 @@ def instance_norm(
         _check_vector(name, t, c, "instance_norm", input)
     spatial = math.prod(input.shape[2:])
     if spatial == 1:  # (0 passes: PyTorch's kernel then returns the empty input, statistics untouched)
-        raise ShapeError(
-            f"instance_norm: expected more than 1 spatial element when training, got input of shape "
-            f"{input.shape}"
-        )
+        raise ShapeError(  # (PyTorch's words, then where)
+            f"Expected more than 1 spatial element when training, got input size {input.shape} "
+            "(instance_norm)")
     _empty_batch_affine(input, weight, bias)
     out, mean, var = _standardize(input, tuple(range(2, input.ndim)), eps)
     # an empty batch: the average of no instance (NaN); no spatial values: kept (PyTorch's kernel returns)

@@ -42,7 +42,8 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
             PyTorch, the entry is already dropped from the module's parameters then).
     """
     warnings.warn("`torch.nn.utils.weight_norm` is deprecated in favor of "
-                  "`torch.nn.utils.parametrizations.weight_norm`.", FutureWarning, stacklevel=2)
+                  "`torch.nn.utils.parametrizations.weight_norm`.", FutureWarning,
+                  stacklevel=1)  # (located here, as PyTorch's: under default filters shown once per process)
     for hook in module._forward_pre_hooks.values():
         if isinstance(hook, WeightNorm) and hook.name == name:
             raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter {name}")

@@ -193,7 +193,8 @@ class LRScheduler:
 
     def _warn_if_outside_step(self) -> None:
         if not self._get_lr_called_within_step:
-            warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=3)
+            # (located in the scheduler's get_lr, as PyTorch's stacklevel=2 from its helper: shown once)
+            warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=2)
 
     def step(self, epoch: int | None = None) -> None:
         """Advance the schedule by one epoch and write the new lrs into the optimizer.
