@@ -706,6 +706,9 @@ class TensorMethods:
         try:
             return pointwise.add(self, other, alpha=alpha)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            if tensor.tensor_like(other):  # (PyTorch hands the call to its __torch_function__)
+                given = {"alpha": alpha} if type(alpha) is not int or alpha != 1 else None
+                return cast("Tensor", tensor.hand_over("add", (self, other), given))
             raise _own_words(e, "add", other) from None
 
     def sub(self: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
@@ -715,6 +718,9 @@ class TensorMethods:
         try:
             return pointwise.sub(self, other, alpha=alpha)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            if tensor.tensor_like(other):  # (PyTorch hands the call to its __torch_function__)
+                given = {"alpha": alpha} if type(alpha) is not int or alpha != 1 else None
+                return cast("Tensor", tensor.hand_over("sub", (self, other), given))
             raise _own_words(e, "sub", other) from None
 
     def subtract(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -729,6 +735,8 @@ class TensorMethods:
         try:
             return pointwise.mul(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            if tensor.tensor_like(other):  # (PyTorch hands the call to its __torch_function__)
+                return cast("Tensor", tensor.hand_over("mul", (self, other), None))
             raise _own_words(e, "mul", other) from None
 
     def multiply(self: Any, other: Any) -> Tensor:
@@ -743,6 +751,9 @@ class TensorMethods:
         try:
             return pointwise.div(self, other, rounding_mode=rounding_mode)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            if tensor.tensor_like(other):  # (PyTorch hands the call to its __torch_function__)
+                given = {"rounding_mode": rounding_mode} if rounding_mode is not None else None
+                return cast("Tensor", tensor.hand_over("div", (self, other), given))
             raise _own_words(e, "div", other,
                                            keywords=rounding_mode and ", rounding_mode=str") from None
 
@@ -1427,7 +1438,9 @@ class TensorMethods:
         return tensor.from_numpy(a.view(dt))
 
     def view_as(self: Any, other: Tensor) -> Tensor:
-        """``self.view(other.shape)``."""
+        """``self.view(other.shape)`` (a tensor-like ``other`` is handed the call, as PyTorch's)."""
+        if type(other) is not tensor.Tensor and tensor.tensor_like(other):
+            return cast("Tensor", tensor.hand_over("view_as", (self, other)))
         return cast("Tensor", self.view(other.shape))
 
     def _same_shape_view(self: Any, out: Tensor) -> Tensor:
@@ -1438,7 +1451,9 @@ class TensorMethods:
         return view
 
     def reshape_as(self: Any, other: Tensor) -> Tensor:
-        """``self.reshape(other.shape)``."""
+        """``self.reshape(other.shape)`` (a tensor-like ``other`` is handed the call, as PyTorch's)."""
+        if type(other) is not tensor.Tensor and tensor.tensor_like(other):
+            return cast("Tensor", tensor.hand_over("reshape_as", (self, other)))
         return cast("Tensor", self.reshape(other.shape))
 
     def broadcast_to(self: Any, *sizes: Any, size: Any = None) -> Tensor:
@@ -1462,10 +1477,14 @@ class TensorMethods:
 
     def mm(self: Any, mat2: Tensor) -> Tensor:
         """Matrix product of 2-D tensors."""
+        if type(mat2) is not tensor.Tensor and tensor.tensor_like(mat2):  # (handed the call, as PyTorch's)
+            return cast("Tensor", tensor.hand_over("mm", (self, mat2)))
         return matrix_ops.mm(self, mat2)
 
     def bmm(self: Any, mat2: Tensor) -> Tensor:
         """Batched matrix product of 3-D tensors."""
+        if type(mat2) is not tensor.Tensor and tensor.tensor_like(mat2):  # (handed the call, as PyTorch's)
+            return cast("Tensor", tensor.hand_over("bmm", (self, mat2)))
         return matrix_ops.bmm(self, mat2)
 
     def mv(self: Any, vec: Tensor) -> Tensor:
@@ -2287,6 +2306,8 @@ class TensorMethods:
             TypeError: ``other`` is not a Tensor (PyTorch's argument-parser words).
         """
         if not isinstance(other, tensor.Tensor):
+            if tensor.tensor_like(other):
+                return cast("Tensor", tensor.hand_over("type_as", (self, other)))
             raise not_tensor_error("type_as", "other", 1, other)
         return cast("Tensor", self.astype(other.dtype))
 

@@ -1,0 +1,66 @@
+"""Regressions found by running other projects' PyTorch-based test suites under minigrad (linear_operator's
+operator tests, normflows, ...) and comparing with real torch: each test runs the same calls on both
+libraries and compares values, or error classes and words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+# ------------------------------------------------------------------ tensor-like operands (linear_operator)
+
+
+class _Like:
+    """A tensor-like object (no Tensor, a ``__torch_function__`` of its own, as linear_operator's
+    LinearOperator): it answers each call with the method's name, the argument classes and the kwargs."""
+
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        return func.__name__, tuple(type(a).__name__ for a in args), dict(kwargs or {})
+
+
+def _iadd(t: Any, o: Any) -> Any:
+    t += o
+    return t
+
+
+def _imul(t: Any, o: Any) -> Any:
+    t *= o
+    return t
+
+
+_CALLS: dict[str, Callable[[Any, Any], Any]] = {
+    "t + L": lambda t, o: t + o, "L + t": lambda t, o: o + t, "t - L": lambda t, o: t - o,
+    "L - t": lambda t, o: o - t, "t * L": lambda t, o: t * o, "L * t": lambda t, o: o * t,
+    "t / L": lambda t, o: t / o, "L / t": lambda t, o: o / t, "t @ L": lambda t, o: t @ o,
+    "L @ t": lambda t, o: o @ t, "t ** L": lambda t, o: t ** o, "L ** t": lambda t, o: o ** t,
+    "t == L": lambda t, o: t == o, "t != L": lambda t, o: t != o, "t < L": lambda t, o: t < o,
+    "t >= L": lambda t, o: t >= o, "t += L": _iadd, "t *= L": _imul,
+    "add": lambda t, o: t.add(o), "add alpha": lambda t, o: t.add(o, alpha=2), "sub": lambda t, o: t.sub(o),
+    "mul": lambda t, o: t.mul(o), "div": lambda t, o: t.div(o),
+    "div floor": lambda t, o: t.div(o, rounding_mode="floor"), "matmul": lambda t, o: t.matmul(o),
+    "mm": lambda t, o: t.mm(o), "bmm": lambda t, o: t.bmm(o), "dot": lambda t, o: t.dot(o),
+    "maximum": lambda t, o: t.maximum(o), "minimum": lambda t, o: t.minimum(o), "eq": lambda t, o: t.eq(o),
+    "lt": lambda t, o: t.lt(o), "expand_as": lambda t, o: t.expand_as(o),
+    "view_as": lambda t, o: t.view_as(o),
+    "reshape_as": lambda t, o: t.reshape_as(o), "type_as": lambda t, o: t.type_as(o),
+    "copy_": lambda t, o: t.copy_(o),
+}
+
+
+@pytest.mark.parametrize("case", list(_CALLS))
+def test_tensor_methods_and_operators_hand_a_tensor_like_operand_the_call(case: str) -> None:
+    """PyTorch's Tensor methods and operators hand a call with a tensor-like argument to its
+    ``__torch_function__`` (linear_operator's ``dense.matmul(DiagLinearOperator)``, ``tensor @ op``,
+    ``tensor + op``); minigrad raised TypeError (or answered False for ==), 71 of its operator tests."""
+    torch = require_torch()
+    got = []
+    for lib in (torch, mg):
+        name, classes, kwargs = _CALLS[case](lib.ones(2, 2), _Like())
+        got.append((name, classes, kwargs))
+    assert got[1] == got[0]
