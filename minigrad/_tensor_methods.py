@@ -158,9 +158,12 @@ def _own_words(e: TypeError, fn: str, other: Any, **keywords: Any) -> TypeError:
     return pointwise.sequence_error(fn, other, **keywords) if tensor.not_operand(other) else e
 
 
-def _declined(e: TypeError, other: Any) -> Tensor:
+def _declined(e: TypeError, other: Any, self: Any = None, name: str = "") -> Tensor:
     """NotImplemented where an operator's ``other`` is a non-number (PyTorch's operators decline it:
-    Python raises its own TypeError, or the object's reflected method runs); else raises ``e``."""
+    Python raises its own TypeError, or the object's reflected method runs); else raises ``e``. A
+    tensor-like ``other`` is handed the method ``name`` instead (``self.name(other)``, as PyTorch's)."""
+    if name and tensor.tensor_like(other):
+        return cast("Tensor", tensor.hand_over(name, (self, other)))
     if tensor.not_operand(other):
         declined: Tensor = NotImplemented  # (Python's answer for "not mine", whatever the declared result)
         return declined
@@ -982,87 +985,87 @@ class TensorMethods:
         try:
             return pointwise.floor_divide(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__floordiv__")
 
     def __rfloordiv__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.floor_divide(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__rfloordiv__")
 
     def __mod__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.remainder(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "remainder")
 
     def __rmod__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.remainder(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__rmod__")
 
     def __and__(self: Any, other: Any) -> Tensor:
         """Bitwise and (logical for bool tensors), as in PyTorch: 2 & 1 is 0."""
         try:
             return pointwise.bitwise_and(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__and__")
 
     def __or__(self: Any, other: Any) -> Tensor:
         """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
         try:
             return pointwise.bitwise_or(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__or__")
 
     def __xor__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_xor(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__xor__")
 
     def __rxor__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_xor(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "bitwise_xor")
 
     def __rand__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_and(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "bitwise_and")
 
     def __ror__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_or(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "bitwise_or")
 
     def __lshift__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_left_shift(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__lshift__")
 
     def __rlshift__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_left_shift(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__rlshift__")
 
     def __rshift__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_right_shift(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__rshift__")
 
     def __rrshift__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_right_shift(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__rrshift__")
 
     def __ifloordiv__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:

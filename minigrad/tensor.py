@@ -1319,7 +1319,11 @@ class Tensor(TensorMethods):
             if isinstance(other, np.generic):
                 other = py_number(other)
             elif not_operand(other):
-                # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already)
+                # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already;
+                # a tensor-like is handed the method)
+                if tensor_like(other):
+                    given = {"alpha": alpha} if type(alpha) is not builtins.int or alpha != 1 else None
+                    return hand_over(_INPLACE_NAMES[ufunc], (self, other), given)  # type: ignore[no-any-return]
                 raise _methods.pointwise.sequence_error(_INPLACE_NAMES[ufunc], other)
         if self._recorded(other):  # (_update checks the operand's overlap on this path)
             if alpha != 1 and ufunc in (np.add, np.subtract):  # (one fused multiply-add, as out of place)

@@ -50,6 +50,13 @@ _CALLS: dict[str, Callable[[Any, Any], Any]] = {
     "view_as": lambda t, o: t.view_as(o),
     "reshape_as": lambda t, o: t.reshape_as(o), "type_as": lambda t, o: t.type_as(o),
     "copy_": lambda t, o: t.copy_(o),
+    "t % L": lambda t, o: t % o, "L % t": lambda t, o: o % t, "t // L": lambda t, o: t // o,
+    "L // t": lambda t, o: o // t, "t & L": lambda t, o: t & o, "L & t": lambda t, o: o & t,
+    "t | L": lambda t, o: t | o, "L | t": lambda t, o: o | t, "t ^ L": lambda t, o: t ^ o,
+    "L ^ t": lambda t, o: o ^ t, "t << L": lambda t, o: t << o, "L << t": lambda t, o: o << t,
+    "t >> L": lambda t, o: t >> o, "L >> t": lambda t, o: o >> t, "add_": lambda t, o: t.add_(o),
+    "add_ alpha": lambda t, o: t.add_(o, alpha=3), "sub_": lambda t, o: t.sub_(o),
+    "mul_": lambda t, o: t.mul_(o), "div_": lambda t, o: t.div_(o),
 }
 
 
@@ -61,6 +68,50 @@ def test_tensor_methods_and_operators_hand_a_tensor_like_operand_the_call(case: 
     torch = require_torch()
     got = []
     for lib in (torch, mg):
-        name, classes, kwargs = _CALLS[case](lib.ones(2, 2), _Like())
+        dtype = lib.int64 if any(c in case for c in "&|^<>") and "=" not in case else lib.float32
+        name, classes, kwargs = _CALLS[case](lib.ones(2, 2, dtype=dtype), _Like())
         got.append((name, classes, kwargs))
     assert got[1] == got[0]
+
+
+class _Declines:
+    """A tensor-like whose ``__torch_function__`` answers NotImplemented to everything."""
+
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        return NotImplemented
+
+
+@pytest.mark.parametrize("case", ["matmul", "add", "t * L", "t += L", "t % L", "expand_as"])
+def test_a_tensor_like_that_declines_gets_the_type_error(case: str) -> None:
+    """Every handler answering NotImplemented is PyTorch's TypeError (minigrad's must be one too)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(TypeError):
+            _CALLS[case](lib.ones(2, 2), _Declines())
+
+
+def test_a_linear_operator_style_matmul_computes_through_its_torch_function() -> None:
+    """linear_operator's pattern: ``dense.matmul(diag_op)`` runs the operator's second-argument form, whose
+    result (here dense @ diag(d)) must match PyTorch's run of the same class."""
+    torch = require_torch()
+    got = []
+    for lib in (torch, mg):
+
+        class Diag:
+            handled = (lib.Tensor.matmul, lib.Tensor.__rmatmul__)
+
+            def __init__(self, d: Any) -> None:
+                self.d = d
+
+            @classmethod
+            def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+                if func in cls.handled:
+                    dense = args[0]
+                    return dense * args[1].d
+                return NotImplemented
+
+        dense = lib.arange(6.0).reshape(2, 3)
+        op = Diag(lib.tensor([1.0, 2.0, 3.0]))
+        got.append((dense.matmul(op).tolist(), (dense @ op).tolist()))
+    assert got[0] == got[1]
