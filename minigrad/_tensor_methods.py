@@ -1645,6 +1645,8 @@ class TensorMethods:
         """self where ``condition``, else other (a Tensor or a number: a numpy array or a list raises
         PyTorch's TypeError)."""
         if not isinstance(condition, tensor.Tensor) or not top_level._operand(other):
+            if tensor.tensor_like(condition) or tensor.tensor_like(other):  # (handed the call, as PyTorch's)
+                return cast("Tensor", tensor.hand_over("where", (self, condition, other)))
             raise top_level.where_error((condition, other), method=True)
         return tensor.where(condition, self, other)
 

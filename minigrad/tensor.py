@@ -1840,6 +1840,8 @@ class Tensor(TensorMethods):
             TypeError: a mask that is no tensor (a Python bool, a list: PyTorch's argument error).
         """
         if not isinstance(mask, (Tensor, np.ndarray)):  # (minigrad's own callers pass numpy masks)
+            if tensor_like(mask) or tensor_like(value):  # (handed the call, as PyTorch's)
+                return hand_over("masked_fill", (self, mask, value))
             raise mask_type_error("masked_fill", mask, value)
         m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:

@@ -56,7 +56,8 @@ _CALLS: dict[str, Callable[[Any, Any], Any]] = {
     "L ^ t": lambda t, o: o ^ t, "t << L": lambda t, o: t << o, "L << t": lambda t, o: o << t,
     "t >> L": lambda t, o: t >> o, "L >> t": lambda t, o: o >> t, "add_": lambda t, o: t.add_(o),
     "add_ alpha": lambda t, o: t.add_(o, alpha=3), "sub_": lambda t, o: t.sub_(o),
-    "mul_": lambda t, o: t.mul_(o), "div_": lambda t, o: t.div_(o),
+    "mul_": lambda t, o: t.mul_(o), "div_": lambda t, o: t.div_(o), "where": lambda t, o: t.where(o, t),
+    "masked_fill": lambda t, o: t.masked_fill(o, 1),
 }
 
 
