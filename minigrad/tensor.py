@@ -2282,6 +2282,8 @@ class Tensor(TensorMethods):
             steps = (index if type(index) is tuple else (index,),)
         elif _extras.subclass and type(self) is Tensor and _subclass.dispatches(Tensor, index):
             return _subclass.handle(Tensor.__getitem__, "__getitem__", (self, index), {}, Tensor)  # type: ignore[no-any-return]
+        elif type(index) is not Tensor and tensor_like(index):  # (handed the call, as PyTorch's)
+            return hand_over("__getitem__", (self, index))  # type: ignore[no-any-return]
         else:
             steps = _index_steps(_index(index, self.shape))
         try:

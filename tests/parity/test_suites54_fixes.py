@@ -57,7 +57,7 @@ _CALLS: dict[str, Callable[[Any, Any], Any]] = {
     "t >> L": lambda t, o: t >> o, "L >> t": lambda t, o: o >> t, "add_": lambda t, o: t.add_(o),
     "add_ alpha": lambda t, o: t.add_(o, alpha=3), "sub_": lambda t, o: t.sub_(o),
     "mul_": lambda t, o: t.mul_(o), "div_": lambda t, o: t.div_(o), "where": lambda t, o: t.where(o, t),
-    "masked_fill": lambda t, o: t.masked_fill(o, 1),
+    "masked_fill": lambda t, o: t.masked_fill(o, 1), "t[L]": lambda t, o: t[o],
 }
 
 
