@@ -116,3 +116,47 @@ def test_a_linear_operator_style_matmul_computes_through_its_torch_function() ->
         op = Diag(lib.tensor([1.0, 2.0, 3.0]))
         got.append((dense.matmul(op).tolist(), (dense @ op).tolist()))
     assert got[0] == got[1]
+
+
+# ------------------------------------------------------------------ factories' layout= and pin_memory=
+
+_FACTORIES: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
+    "zeros": lambda lib, k: lib.zeros(2, 3, **k), "ones": lambda lib, k: lib.ones(2, **k),
+    "empty": lambda lib, k: tuple(lib.empty(2, **k).shape), "full": lambda lib, k: lib.full((2,), 1.5, **k),
+    "arange": lambda lib, k: lib.arange(3, **k), "rand": lambda lib, k: tuple(lib.rand(2, **k).shape),
+    "randn": lambda lib, k: tuple(lib.randn(2, **k).shape),
+    "randint": lambda lib, k: tuple(lib.randint(3, (2,), **k).shape),
+    "zeros_like": lambda lib, k: lib.zeros_like(lib.ones(2), **k),
+    "ones_like": lambda lib, k: lib.ones_like(lib.ones(2), **k),
+    "empty_like": lambda lib, k: tuple(lib.empty_like(lib.ones(2), **k).shape),
+    "full_like": lambda lib, k: lib.full_like(lib.ones(2), 2, **k),
+    "rand_like": lambda lib, k: tuple(lib.rand_like(lib.ones(2), **k).shape),
+    "randn_like": lambda lib, k: tuple(lib.randn_like(lib.ones(2), **k).shape),
+    "randint_like": lambda lib, k: tuple(lib.randint_like(lib.ones(2), 3, **k).shape),
+}
+
+
+@pytest.mark.parametrize("name", list(_FACTORIES))
+def test_factories_take_layout_and_pin_memory(name: str) -> None:
+    """flowtorch's VolumePreserving calls ``torch.zeros(shape, dtype=, layout=x.layout, device=)``:
+    PyTorch's factories take ``layout=`` (None or strided here) and ``pin_memory=``; minigrad's raised
+    TypeError for the keyword. A layout that is no layout is PyTorch's parser TypeError."""
+    torch = require_torch()
+    for kwargs in ({"layout": None}, {"pin_memory": False}):
+        got = [_FACTORIES[name](lib, kwargs) for lib in (torch, mg)]
+        assert str(got[1]) == str(got[0])
+    got = [_FACTORIES[name](lib, {"layout": lib.ones(1).layout}) for lib in (torch, mg)]
+    assert str(got[1]) == str(got[0])
+    for lib in (torch, mg):
+        with pytest.raises(TypeError, match="layout"):  # (overloaded ones word it otherwise)
+            _FACTORIES[name](lib, {"layout": 3})
+
+
+def test_a_deprecated_out_form_warns_at_the_callers_line() -> None:
+    """torch.range's deprecation warning names the line that called it (minigrad's named its out= wrapper
+    in minigrad/_out.py: the wrapper was not among the frames a warning's stacklevel passes over)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.warns(UserWarning, match="torch.range is deprecated") as record:
+            lib.range(0, 2)
+        assert record[0].filename == __file__
