@@ -103,7 +103,8 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature, public: str, prefi
     call.__name__ = prefix + public  # (torch.linalg.det's name is linalg_det)
     call._public = True  # type: ignore[attr-defined]
     call._python = both  # type: ignore[attr-defined]
-    WRAPPER_CODES.add(call.__code__)  # (warnings' stacklevel passes over it: PyTorch's functions have none)
+    # (warnings' stacklevel passes over its frame: PyTorch's functions have none)
+    WRAPPER_CODES.add(call.__code__)  # type: ignore[attr-defined]
     return call
 
 
