@@ -21,7 +21,7 @@ import numpy as np
 from minigrad import _public, _subclass, return_types
 from minigrad._state_array import StateArray
 from minigrad.dtypes import c_type_name, can_cast, scalar_type_name
-from minigrad.errors import DTypeError, MinigradError, not_tensor_error, python_type_name
+from minigrad.errors import WRAPPER_CODES, DTypeError, MinigradError, not_tensor_error, python_type_name
 from minigrad.grad_mode import _extras, is_grad_enabled
 from minigrad.tensor import Tensor, refuse_overlap, state_operand
 
@@ -103,6 +103,8 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature, public: str, prefi
     call.__name__ = prefix + public  # (torch.linalg.det's name is linalg_det)
     call._public = True  # type: ignore[attr-defined]
     call._python = both  # type: ignore[attr-defined]
+    # (warnings' stacklevel passes over its frame: PyTorch's functions have none)
+    WRAPPER_CODES.add(call.__code__)  # type: ignore[attr-defined]
     return call
 
 

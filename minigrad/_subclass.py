@@ -111,6 +111,37 @@ def handle(func: Callable[..., Any], name: str, args: tuple[Any, ...], kwargs: d
     raise TypeError(refused(f"{plain.__module__.split('.')[0]}.Tensor.{name}", types))
 
 
+def like(value: Any, plain: type) -> bool:
+    """Whether ``value`` is no Tensor (``plain``) but its class has a ``__torch_function__``
+    (linear_operator's LinearOperator): PyTorch hands a Tensor method or operator called with it to that
+    (:func:`hand_over`)."""
+    method = getattr(type(value), "__torch_function__", None)
+    return method is not None and method is not _disabled_torch_function_impl and not isinstance(value, plain)
+
+
+def hand_over(plain: type, name: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> Any:
+    """``plain.<name>(*args, **kwargs)`` (a Tensor method) handed to the ``__torch_function__`` of the
+    tensor-like objects among ``args`` (see :func:`like`), left to right, as PyTorch's methods and operators
+    do; the first answer that is not NotImplemented.
+
+    Raises:
+        TypeError: every one of them answered NotImplemented (PyTorch's words).
+    """
+    kwargs = {} if kwargs is None else kwargs
+    found: list[type] = []
+    first: dict[type, Any] = {}  # (each type's first instance, whose __torch_function__ is asked)
+    for a in args:
+        if like(a, plain):
+            _add_type(found, type(a))
+            first.setdefault(type(a), a)
+    func = getattr(plain, name)
+    for t in found:
+        ret = first[t].__torch_function__(func, tuple(found), args, kwargs)
+        if ret is not NotImplemented:
+            return ret
+    raise TypeError(refused(f"{plain.__module__.split('.')[0]}.Tensor.{name}", found))
+
+
 def refused(name: str, types: Iterable[type], python: bool = False) -> str:
     """PyTorch's words when every ``__torch_function__`` handed the call of ``name`` answered NotImplemented:
     those of its C functions and methods, or (``python``) of the functions it writes in Python."""

@@ -158,9 +158,12 @@ def _own_words(e: TypeError, fn: str, other: Any, **keywords: Any) -> TypeError:
     return pointwise.sequence_error(fn, other, **keywords) if tensor.not_operand(other) else e
 
 
-def _declined(e: TypeError, other: Any) -> Tensor:
+def _declined(e: TypeError, other: Any, self: Any = None, name: str = "") -> Tensor:
     """NotImplemented where an operator's ``other`` is a non-number (PyTorch's operators decline it:
-    Python raises its own TypeError, or the object's reflected method runs); else raises ``e``."""
+    Python raises its own TypeError, or the object's reflected method runs); else raises ``e``. A
+    tensor-like ``other`` is handed the method ``name`` instead (``self.name(other)``, as PyTorch's)."""
+    if name and tensor.tensor_like(other):
+        return cast("Tensor", tensor.hand_over(name, (self, other)))
     if tensor.not_operand(other):
         declined: Tensor = NotImplemented  # (Python's answer for "not mine", whatever the declared result)
         return declined
@@ -706,6 +709,9 @@ class TensorMethods:
         try:
             return pointwise.add(self, other, alpha=alpha)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            if tensor.tensor_like(other):  # (PyTorch hands the call to its __torch_function__)
+                given = {"alpha": alpha} if type(alpha) is not int or alpha != 1 else None
+                return cast("Tensor", tensor.hand_over("add", (self, other), given))
             raise _own_words(e, "add", other) from None
 
     def sub(self: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
@@ -715,6 +721,9 @@ class TensorMethods:
         try:
             return pointwise.sub(self, other, alpha=alpha)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            if tensor.tensor_like(other):  # (PyTorch hands the call to its __torch_function__)
+                given = {"alpha": alpha} if type(alpha) is not int or alpha != 1 else None
+                return cast("Tensor", tensor.hand_over("sub", (self, other), given))
             raise _own_words(e, "sub", other) from None
 
     def subtract(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -729,6 +738,8 @@ class TensorMethods:
         try:
             return pointwise.mul(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            if tensor.tensor_like(other):  # (PyTorch hands the call to its __torch_function__)
+                return cast("Tensor", tensor.hand_over("mul", (self, other), None))
             raise _own_words(e, "mul", other) from None
 
     def multiply(self: Any, other: Any) -> Tensor:
@@ -743,6 +754,9 @@ class TensorMethods:
         try:
             return pointwise.div(self, other, rounding_mode=rounding_mode)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            if tensor.tensor_like(other):  # (PyTorch hands the call to its __torch_function__)
+                given = {"rounding_mode": rounding_mode} if rounding_mode is not None else None
+                return cast("Tensor", tensor.hand_over("div", (self, other), given))
             raise _own_words(e, "div", other,
                                            keywords=rounding_mode and ", rounding_mode=str") from None
 
@@ -971,87 +985,87 @@ class TensorMethods:
         try:
             return pointwise.floor_divide(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__floordiv__")
 
     def __rfloordiv__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.floor_divide(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__rfloordiv__")
 
     def __mod__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.remainder(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "remainder")
 
     def __rmod__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.remainder(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__rmod__")
 
     def __and__(self: Any, other: Any) -> Tensor:
         """Bitwise and (logical for bool tensors), as in PyTorch: 2 & 1 is 0."""
         try:
             return pointwise.bitwise_and(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__and__")
 
     def __or__(self: Any, other: Any) -> Tensor:
         """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
         try:
             return pointwise.bitwise_or(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__or__")
 
     def __xor__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_xor(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__xor__")
 
     def __rxor__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_xor(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "bitwise_xor")
 
     def __rand__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_and(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "bitwise_and")
 
     def __ror__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_or(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "bitwise_or")
 
     def __lshift__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_left_shift(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__lshift__")
 
     def __rlshift__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_left_shift(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__rlshift__")
 
     def __rshift__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_right_shift(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__rshift__")
 
     def __rrshift__(self: Any, other: Any) -> Tensor:
         try:
             return pointwise.bitwise_right_shift(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
-            return _declined(e, other)
+            return _declined(e, other, self, "__rrshift__")
 
     def __ifloordiv__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
@@ -1427,7 +1441,9 @@ class TensorMethods:
         return tensor.from_numpy(a.view(dt))
 
     def view_as(self: Any, other: Tensor) -> Tensor:
-        """``self.view(other.shape)``."""
+        """``self.view(other.shape)`` (a tensor-like ``other`` is handed the call, as PyTorch's)."""
+        if type(other) is not tensor.Tensor and tensor.tensor_like(other):
+            return cast("Tensor", tensor.hand_over("view_as", (self, other)))
         return cast("Tensor", self.view(other.shape))
 
     def _same_shape_view(self: Any, out: Tensor) -> Tensor:
@@ -1438,7 +1454,9 @@ class TensorMethods:
         return view
 
     def reshape_as(self: Any, other: Tensor) -> Tensor:
-        """``self.reshape(other.shape)``."""
+        """``self.reshape(other.shape)`` (a tensor-like ``other`` is handed the call, as PyTorch's)."""
+        if type(other) is not tensor.Tensor and tensor.tensor_like(other):
+            return cast("Tensor", tensor.hand_over("reshape_as", (self, other)))
         return cast("Tensor", self.reshape(other.shape))
 
     def broadcast_to(self: Any, *sizes: Any, size: Any = None) -> Tensor:
@@ -1462,10 +1480,14 @@ class TensorMethods:
 
     def mm(self: Any, mat2: Tensor) -> Tensor:
         """Matrix product of 2-D tensors."""
+        if type(mat2) is not tensor.Tensor and tensor.tensor_like(mat2):  # (handed the call, as PyTorch's)
+            return cast("Tensor", tensor.hand_over("mm", (self, mat2)))
         return matrix_ops.mm(self, mat2)
 
     def bmm(self: Any, mat2: Tensor) -> Tensor:
         """Batched matrix product of 3-D tensors."""
+        if type(mat2) is not tensor.Tensor and tensor.tensor_like(mat2):  # (handed the call, as PyTorch's)
+            return cast("Tensor", tensor.hand_over("bmm", (self, mat2)))
         return matrix_ops.bmm(self, mat2)
 
     def mv(self: Any, vec: Tensor) -> Tensor:
@@ -1623,6 +1645,8 @@ class TensorMethods:
         """self where ``condition``, else other (a Tensor or a number: a numpy array or a list raises
         PyTorch's TypeError)."""
         if not isinstance(condition, tensor.Tensor) or not top_level._operand(other):
+            if tensor.tensor_like(condition) or tensor.tensor_like(other):  # (handed the call, as PyTorch's)
+                return cast("Tensor", tensor.hand_over("where", (self, condition, other)))
             raise top_level.where_error((condition, other), method=True)
         return tensor.where(condition, self, other)
 
@@ -2287,6 +2311,8 @@ class TensorMethods:
             TypeError: ``other`` is not a Tensor (PyTorch's argument-parser words).
         """
         if not isinstance(other, tensor.Tensor):
+            if tensor.tensor_like(other):
+                return cast("Tensor", tensor.hand_over("type_as", (self, other)))
             raise not_tensor_error("type_as", "other", 1, other)
         return cast("Tensor", self.astype(other.dtype))
 

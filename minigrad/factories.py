@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import _draws, _subclass
+from minigrad import _draws, _subclass, layouts
 from minigrad._clock import tick
 from minigrad._kernels import memory_owner as _owner
 from minigrad._leaf_rules import leaf_requires_grad
@@ -22,12 +22,14 @@ from minigrad.errors import (
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    UnsupportedError,
     _KernelParameterError,
     allocating,
     bool_args,
     bool_error,
     missing_arg,
     public_stacklevel,
+    python_type_name,
 )
 from minigrad.grad_mode import _extras
 from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
@@ -115,30 +117,50 @@ def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str, empty: bool = F
     return dt
 
 
+def _placement(fn: str, layout: Any, pin_memory: Any) -> None:
+    """PyTorch's checks of a factory's ``layout=`` and ``pin_memory=`` (which has no effect on the CPU):
+    minigrad's tensors are dense, so the layout must be None or ``strided``.
+
+    Raises:
+        TypeError: ``layout`` is no ``torch.layout``, or ``pin_memory`` no bool (PyTorch's parser words).
+        UnsupportedError: a sparse or jagged layout.
+    """
+    if layout is not None and layout is not layouts.strided:
+        if not isinstance(layout, layouts.layout):
+            raise TypeError(f"{fn}(): argument 'layout' must be torch.layout, not {python_type_name(layout)}")
+        raise UnsupportedError(f"{fn}: minigrad's tensors are dense; layout={layout!r} is not supported")
+    if pin_memory is not False and pin_memory is not True and pin_memory is not None:
+        raise bool_error(fn, "pin_memory", pin_memory)
+
+
 @allocating  # (numpy's MemoryError is no RuntimeError)
 def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
-          device: DeviceLike = None, size: Any = None) -> Tensor:
+          device: DeviceLike = None, size: Any = None, layout: Any = None, pin_memory: Any = False) -> Tensor:
     """A tensor of zeros; ``shape`` as ints or one tuple (or ``size=``, PyTorch's keyword). The default
     dtype (float32) unless ``dtype``.
 
     ``device`` must be the CPU here and in every factory below: a GPU raises
-    :class:`~minigrad.errors.DeviceError`.
+    :class:`~minigrad.errors.DeviceError`. ``layout`` (None or ``strided``) and ``pin_memory`` (no effect
+    on the CPU) are PyTorch's, checked as its (:func:`_placement`).
     """
+    _placement("zeros", layout, pin_memory)
     dims = _dims(_given(shape, size, "zeros"), "zeros")
     return _make(np.zeros(dims, _float_dtype(dtype, device)), requires_grad)
 
 
 @allocating
 def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
-         device: DeviceLike = None, size: Any = None) -> Tensor:
+         device: DeviceLike = None, size: Any = None, layout: Any = None, pin_memory: Any = False) -> Tensor:
     """A tensor of ones; ``shape`` as ints or one tuple (or ``size=``). The default dtype unless ``dtype``."""
+    _placement("ones", layout, pin_memory)
     dims = _dims(_given(shape, size, "ones"))
     return _make(np.ones(dims, _float_dtype(dtype, device)), requires_grad)
 
 
 @allocating
 def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None,
-          pin_memory: bool = False, size: Any = None, memory_format: Any = None) -> Tensor:
+          pin_memory: bool = False, size: Any = None, memory_format: Any = None,
+          layout: Any = None) -> Tensor:
     """An uninitialized tensor (its values are whatever memory held); the default dtype unless ``dtype``.
     ``shape`` as ints or one tuple (or ``size=``), laid out as ``memory_format`` says (row-major by default,
     ``channels_last`` for a 4-D one).
@@ -149,6 +171,7 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
         MinigradError: ``preserve_format`` (nothing to preserve), or ``channels_last`` for a tensor that
             is not 4-D (PyTorch's errors).
     """
+    _placement("empty", layout, False)
     if pin_memory is not True and pin_memory is not False and pin_memory is not None:  # (bool?, as PyTorch's)
         raise bool_error("empty", "pin_memory", pin_memory)
     dims = _dims(_given(shape, size, "empty"))
@@ -227,7 +250,7 @@ def scalar_tensor(s: float | int | bool, *, dtype: DTypeLike = None, requires_gr
 @allocating
 def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype: DTypeLike = None,
          requires_grad: bool = False, *, value: float | int | bool | None = None,
-         device: DeviceLike = None, size: Any = None) -> Tensor:
+         device: DeviceLike = None, size: Any = None, layout: Any = None, pin_memory: Any = False) -> Tensor:
     """A tensor filled with ``fill_value``; the dtype follows the value (bool, int64, the default float).
 
     ``value=`` is accepted as another name for ``fill_value`` (API.md spells it
@@ -237,6 +260,7 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         TypeError: no shape or no fill value given.
         InvalidParameterError: a value the dtype cannot hold.
     """
+    _placement("full", layout, pin_memory)
     by_keyword = shape is None
     if shape is None:
         if size is None:
@@ -271,35 +295,42 @@ def _like(t: Tensor, data: np.ndarray[Any, Any], requires_grad: bool, memory_for
 
 
 def zeros_like(input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,  # noqa: A002
-               device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
+               device: DeviceLike = None, memory_format: Any = preserve_format,
+               layout: Any = None, pin_memory: Any = False) -> Tensor:
     """Zeros with ``input``'s shape (and dtype unless given), laid out as ``input`` or ``memory_format``."""
+    _placement("zeros_like", layout, pin_memory)
     data = np.zeros(input.shape, _like_dtype(input, dtype, device))
     return _like(input, data, requires_grad, memory_format, "zeros_like")
 
 
 def ones_like(input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,  # noqa: A002
-              device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
+              device: DeviceLike = None, memory_format: Any = preserve_format,
+              layout: Any = None, pin_memory: Any = False) -> Tensor:
     """Ones with ``input``'s shape (and dtype unless given), laid out as ``input`` or ``memory_format``."""
+    _placement("ones_like", layout, pin_memory)
     data = np.ones(input.shape, _like_dtype(input, dtype, device))
     return _like(input, data, requires_grad, memory_format, "ones_like")
 
 
 def empty_like(input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,  # noqa: A002
-               device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
+               device: DeviceLike = None, memory_format: Any = preserve_format,
+               layout: Any = None, pin_memory: Any = False) -> Tensor:
     """An uninitialized tensor with ``input``'s shape (and dtype unless given), laid out as ``input``."""
+    _placement("empty_like", layout, pin_memory)
     data = np.empty(input.shape, _like_dtype(input, dtype, device))
     return _like(input, data, requires_grad, memory_format, "empty_like")
 
 
 def full_like(input: Tensor, fill_value: float, dtype: DTypeLike = None,  # noqa: A002
               requires_grad: bool = False, *, device: DeviceLike = None,
-              memory_format: Any = preserve_format) -> Tensor:
+              memory_format: Any = preserve_format, layout: Any = None, pin_memory: Any = False) -> Tensor:
     """``fill_value`` with ``input``'s shape (and dtype unless given), laid out as ``input``.
 
     Raises:
         InvalidParameterError: a value the dtype cannot hold (as :func:`full`; numpy would give inf or
             wrap around).
     """
+    _placement("full_like", layout, pin_memory)
     dt = _like_dtype(input, dtype, device)
     data = np.full(input.shape, _fill_scalar(fill_value, dt, "full_like: fill_value"), dt)
     return _like(input, data, requires_grad, memory_format, "full_like")
@@ -307,7 +338,8 @@ def full_like(input: Tensor, fill_value: float, dtype: DTypeLike = None,  # noqa
 
 @allocating
 def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
-           requires_grad: bool = False, *, device: DeviceLike = None) -> Tensor:
+           requires_grad: bool = False, *, device: DeviceLike = None,
+           layout: Any = None, pin_memory: Any = False) -> Tensor:
     """Values from ``start`` (inclusive) to ``end`` (exclusive) by ``step``.
 
     int64 if all arguments are ints, else the default dtype (PyTorch's rule).
@@ -318,6 +350,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
         TypeError: an argument is not a real number (or a 0-d tensor of one).
         UnsupportedError: a bool ``dtype`` (PyTorch's NotImplementedError).
     """
+    _placement("arange", layout, pin_memory)
     if end is None:
         start, end = 0, start
     # 0-d tensors are numbers to PyTorch (arange(n) with n = x.size(0) kept as a tensor, or t.max())
@@ -362,8 +395,10 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
 
 @allocating
 def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
-          generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
+          generator: Generator | None = None, device: DeviceLike = None, size: Any = None,
+          layout: Any = None, pin_memory: Any = False) -> Tensor:
     """Standard normal samples from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
+    _placement("randn", layout, pin_memory)
     bare = dtype is None and requires_grad is False and generator is None and device is None
     given = _given(shape, size, "randn", bare)  # (PyTorch's parser: the sizes first, then the dtype's kernel)
     dims = _dims(given)
@@ -375,8 +410,10 @@ def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
 
 @allocating
 def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
-         generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
+         generator: Generator | None = None, device: DeviceLike = None, size: Any = None,
+         layout: Any = None, pin_memory: Any = False) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
+    _placement("rand", layout, pin_memory)
     bare = dtype is None and requires_grad is False and generator is None and device is None
     given = _given(shape, size, "rand", bare)  # (PyTorch's parser: the sizes first, then the dtype's kernel)
     dt = _random_dtype(dtype, device, "rand")
@@ -394,8 +431,9 @@ def _laid_out_draws(input: Tensor, memory_format: Any, draw: Any) -> np.ndarray[
 
 def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,  # noqa: A002
                device: DeviceLike = None, requires_grad: bool = False,
-               memory_format: Any = preserve_format) -> Tensor:
+               memory_format: Any = preserve_format, layout: Any = None, pin_memory: Any = False) -> Tensor:
     """Standard normal samples with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
+    _placement("randn_like", layout, pin_memory)
     dt = _random_dtype(_like_dtype(input, dtype, device), device, "randn_like", input.numel() == 0)
     # PyTorch fills a non-contiguous result element by element (its scalar kernel), not 16 at a time
     a = input.numpy(force=True)
@@ -408,8 +446,9 @@ def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: DTyp
 
 def rand_like(input: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,  # noqa: A002
               device: DeviceLike = None, requires_grad: bool = False,
-              memory_format: Any = preserve_format) -> Tensor:
+              memory_format: Any = preserve_format, layout: Any = None, pin_memory: Any = False) -> Tensor:
     """Uniform samples in [0, 1) with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
+    _placement("rand_like", layout, pin_memory)
     dt = _like_dtype(input, dtype, device)
     out = _laid_out_draws(input, memory_format, lambda dims: rand(dims, dtype=dt, generator=generator))
     return _like(input, out, requires_grad, memory_format, "rand_like")
@@ -427,8 +466,10 @@ _NO_LOW: Any = _NoLow()
 
 def randint_like(input: Tensor, low: int = _NO_LOW, high: int | None = None, *,  # noqa: A002
                  generator: Generator | None = None, dtype: DTypeLike = None, device: DeviceLike = None,
-                 requires_grad: bool = False, memory_format: Any = preserve_format) -> Tensor:
+                 requires_grad: bool = False, memory_format: Any = preserve_format,
+                 layout: Any = None, pin_memory: Any = False) -> Tensor:
     """Integers uniform in [low, high) (or [0, low) given one bound) with ``input``'s shape, dtype, layout."""
+    _placement("randint_like", layout, pin_memory)
     out = randint(low, high, input.shape, dtype=_like_dtype(input, dtype, device), generator=generator,
                   requires_grad=requires_grad)
     return _like(input, out.numpy(force=True), requires_grad, memory_format, "randint_like")
@@ -478,7 +519,8 @@ def float_random_bounds(low: int, high: int, dt: np.dtype[Any]) -> tuple[int, in
 @allocating
 def randint(low: int = _NO_LOW, high: Any = None, shape: Any = _NO_LOW, dtype: DTypeLike = None,
             generator: Generator | None = None, requires_grad: bool = False, *,
-            size: Any = None, device: DeviceLike = None) -> Tensor:
+            size: Any = None, device: DeviceLike = None,
+            layout: Any = None, pin_memory: Any = False) -> Tensor:
     """Integers uniform in [low, high), int64 by default, of shape ``shape``.
 
     ``randint(high, shape)`` (PyTorch's two-argument form) and ``randint(high=h, size=s)``
@@ -488,6 +530,7 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = _NO_LOW, dtype: D
         InvalidParameterError: ``low >= high``.
         TypeError: a bound is not an int, or no bound is given.
     """
+    _placement("randint", layout, pin_memory)
     if isinstance(high, (tuple, list)):  # randint(high, shape)
         low, high, shape = 0, low, high
     if isinstance(shape, (int, np.integer)) and high is not None and low is not _NO_LOW:  # randint(0, 5, 3)

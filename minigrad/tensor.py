@@ -902,7 +902,10 @@ class Tensor(TensorMethods):
             # sequence's reflected method (zuko's NestedTensor tuple defines __rmul__) or raises TypeError;
             # and for a numpy array, whose own method then computes in numpy (through __array__, so not
             # for a tensor that requires grad) and hands back a tensor of numpy's dtype (__array_wrap__);
-            # any other non-number (None, a str, an object with its own __radd__) likewise
+            # any other non-number (None, a str, an object with its own __radd__) likewise; a tensor-like
+            # object (a __torch_function__ of its own) is handed the call, as PyTorch's
+            if tensor_like(other) and (op, reverse) in _OPERATOR_METHODS:
+                return hand_over(_OPERATOR_METHODS[op, reverse], (self, other))  # type: ignore[no-any-return]
             return NotImplemented  # type: ignore[no-any-return]
         a, b = self, (other if kind is Tensor else _lift(other, self))
         if reverse:
@@ -1012,7 +1015,7 @@ class Tensor(TensorMethods):
         self._check_bool_pow(other)
         # a number ** tensor: PyTorch's pow(Scalar, Tensor) overload
         out = self._binary(other, _ops.Pow, reverse=True)
-        return out if out is NotImplemented else _named(out, self, "PowBackward2")
+        return _named(out, self, "PowBackward2") if isinstance(out, Tensor) else out  # (or handed over)
 
     def _check_bool_pow(self, other: Any) -> None:
         if self.dtype == bool_ and _lift(other, self).dtype == bool_:  # numpy's answer would be int8
@@ -1020,12 +1023,12 @@ class Tensor(TensorMethods):
 
     def __matmul__(self, other: Any) -> Tensor:
         if not isinstance(other, Tensor):  # (PyTorch's @ takes tensors alone: Python's TypeError, t @ 2 too)
-            return NotImplemented
+            return hand_over("matmul", (self, other)) if tensor_like(other) else NotImplemented
         return matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
         if not isinstance(other, Tensor):
-            return NotImplemented
+            return hand_over("__rmatmul__", (self, other)) if tensor_like(other) else NotImplemented
         return matmul(other, self)
 
     def __neg__(self) -> Tensor:
@@ -1319,7 +1322,11 @@ class Tensor(TensorMethods):
             if isinstance(other, np.generic):
                 other = py_number(other)
             elif not_operand(other):
-                # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already)
+                # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already;
+                # a tensor-like is handed the method)
+                if tensor_like(other):
+                    given = {"alpha": alpha} if type(alpha) is not builtins.int or alpha != 1 else None
+                    return hand_over(_INPLACE_NAMES[ufunc], (self, other), given)  # type: ignore[no-any-return]
                 raise _methods.pointwise.sequence_error(_INPLACE_NAMES[ufunc], other)
         if self._recorded(other):  # (_update checks the operand's overlap on this path)
             if alpha != 1 and ufunc in (np.add, np.subtract):  # (one fused multiply-add, as out of place)
@@ -1373,16 +1380,16 @@ class Tensor(TensorMethods):
     # (a list, a tuple, any other non-number: NotImplemented, so Python raises its TypeError for +=, as
     # PyTorch's operators do)
     def __iadd__(self, other: Any) -> Tensor:
-        return NotImplemented if _declined(other) else self._inplace(other, np.add)
+        return _decline(self, other, "add_") if _declined(other) else self._inplace(other, np.add)
 
     def __isub__(self, other: Any) -> Tensor:
-        return NotImplemented if _declined(other) else self.sub_(other)
+        return _decline(self, other, "sub_") if _declined(other) else self.sub_(other)
 
     def __imul__(self, other: Any) -> Tensor:
-        return NotImplemented if _declined(other) else self._inplace(other, np.multiply)
+        return _decline(self, other, "mul_") if _declined(other) else self._inplace(other, np.multiply)
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return NotImplemented if _declined(other) else self._inplace(other, np.divide)
+        return _decline(self, other, "div_") if _declined(other) else self._inplace(other, np.divide)
 
     def add_(self, other: TensorLike, *deprecated: Any, alpha: Scalar = 1) -> Tensor:
         """self += alpha * other, in place; returns self. PyTorch's deprecated ``add_(alpha, other)``
@@ -1450,6 +1457,8 @@ class Tensor(TensorMethods):
         if isinstance(src, (builtins.bool, builtins.int, builtins.float)):
             src = from_numpy(np.asarray(src))  # (int64, float64 or bool, cast to self's dtype below)
         if not isinstance(src, Tensor):
+            if tensor_like(src):
+                return hand_over("copy_", (self, src))  # type: ignore[no-any-return, unused-ignore]
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
         if self._recorded(src):  # (_update checks src's overlap on this path)
             everywhere = from_numpy(np.ones(self.shape, dtype=bool))
@@ -1608,6 +1617,8 @@ class Tensor(TensorMethods):
             except TypeError:
                 if isinstance(other, complex):
                     raise
+                if tensor_like(other):  # (PyTorch hands it the comparison)
+                    return hand_over(_COMPARE_METHODS[ufunc], (self, other))  # type: ignore[no-any-return]
                 return NotImplemented  # type: ignore[no-any-return]
             if o.dtype != a.dtype:  # an int tensor and a float compare in the default float dtype (PyTorch)
                 a = quiet(np.asarray, a, o.dtype)
@@ -1801,6 +1812,8 @@ class Tensor(TensorMethods):
             TypeError: ``other`` is not a Tensor (a number too, as PyTorch's: that is ``clamp(min=)``).
         """
         if not isinstance(other, Tensor):
+            if tensor_like(other):
+                return hand_over("maximum", (self, other))  # type: ignore[no-any-return]
             raise not_tensor_error("maximum", "other", 1, other)
         return self._binary(other, _ops.Maximum)
 
@@ -1811,6 +1824,8 @@ class Tensor(TensorMethods):
             TypeError: ``other`` is not a Tensor (a number too, as PyTorch's: that is ``clamp(max=)``).
         """
         if not isinstance(other, Tensor):
+            if tensor_like(other):
+                return hand_over("minimum", (self, other))  # type: ignore[no-any-return]
             raise not_tensor_error("minimum", "other", 1, other)
         return self._binary(other, _ops.Minimum)
 
@@ -1828,6 +1843,8 @@ class Tensor(TensorMethods):
             TypeError: a mask that is no tensor (a Python bool, a list: PyTorch's argument error).
         """
         if not isinstance(mask, (Tensor, np.ndarray)):  # (minigrad's own callers pass numpy masks)
+            if tensor_like(mask) or tensor_like(value):  # (handed the call, as PyTorch's)
+                return hand_over("masked_fill", (self, mask, value))
             raise mask_type_error("masked_fill", mask, value)
         m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
@@ -2243,7 +2260,9 @@ class Tensor(TensorMethods):
         return self._view(_ops.Expand.apply(self, shape=tuple(target)))
 
     def expand_as(self, other: Tensor) -> Tensor:
-        """Broadcast to ``other.shape``."""
+        """Broadcast to ``other.shape`` (a tensor-like ``other`` is handed the call, as PyTorch's)."""
+        if type(other) is not Tensor and tensor_like(other):
+            return hand_over("expand_as", (self, other))  # type: ignore[no-any-return]
         return self.expand(tuple(other.shape))
 
     def __getitem__(self, index: Any) -> Tensor:
@@ -2266,6 +2285,8 @@ class Tensor(TensorMethods):
             steps = (index if type(index) is tuple else (index,),)
         elif _extras.subclass and type(self) is Tensor and _subclass.dispatches(Tensor, index):
             return _subclass.handle(Tensor.__getitem__, "__getitem__", (self, index), {}, Tensor)  # type: ignore[no-any-return]
+        elif type(index) is not Tensor and tensor_like(index):  # (handed the call, as PyTorch's)
+            return hand_over("__getitem__", (self, index))  # type: ignore[no-any-return]
         else:
             steps = _index_steps(_index(index, self.shape))
         try:
@@ -2333,12 +2354,16 @@ class Tensor(TensorMethods):
     def matmul(self, other: Tensor) -> Tensor:
         """Matrix product; see :func:`matmul` (TypeError if other is not a Tensor, as PyTorch's)."""
         if not isinstance(other, Tensor):
+            if tensor_like(other):
+                return hand_over("matmul", (self, other))  # type: ignore[no-any-return, unused-ignore]
             raise not_tensor_error("matmul", "other", 1, other)
         return matmul(self, other)
 
     def dot(self, other: Tensor) -> Tensor:
         """``torch.dot``: the inner product of two 1-D tensors of one size (its errors otherwise)."""
         if not isinstance(other, Tensor):
+            if tensor_like(other):
+                return hand_over("dot", (self, other))  # type: ignore[no-any-return, unused-ignore]
             raise not_tensor_error("dot", "tensor", 1, other)
         return _methods.matrix_ops.dot(self, other)
 
@@ -3148,6 +3173,28 @@ _INPLACE_NAMES: dict[np.ufunc, str] = {np.add: "add_", np.subtract: "sub_", np.m
                                        np.divide: "div_"}
 
 
+def tensor_like(value: Any) -> bool:
+    """Whether ``value`` is no Tensor but its class has a ``__torch_function__`` (:func:`_subclass.like`)."""
+    return _subclass.like(value, Tensor)
+
+
+def hand_over(name: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> Any:
+    """``Tensor.<name>(*args, **kwargs)`` handed to the tensor-likes among ``args`` (see
+    :func:`_subclass.hand_over`: TypeError if every one answers NotImplemented)."""
+    return _subclass.hand_over(Tensor, name, args, kwargs)
+
+
+def _decline(self: Tensor, other: Any, name: str) -> Any:
+    """An in-place operator's answer for an operand it declines: a tensor-like one is handed the in-place
+    method ``name`` (as PyTorch's), anything else gets NotImplemented (Python then raises its TypeError)."""
+    return hand_over(name, (self, other)) if tensor_like(other) else NotImplemented
+
+
+#: the Tensor method PyTorch hands a tensor-like operand's ``__torch_function__`` for each operator
+#: (:meth:`Tensor._binary`'s op and whether the tensor is on the right)
+_OPERATOR_METHODS: dict[tuple[Any, builtins.bool], str] = {}
+
+
 def _declined(value: Any) -> bool:
     """Whether an operator answers NotImplemented for ``value``: neither a Tensor nor a number (cheap for
     the usual operands)."""
@@ -3209,3 +3256,11 @@ _HALF_SCALAR_OPS = (_ops.Mul, _ops.Div)  # (the ops whose half kernels take a Py
 
 for _module in (sys.modules[__name__], _ops):  # what TensorMethods call: from_numpy, where, Tensor, the ops
     _methods.provide(_module)
+
+_OPERATOR_METHODS.update({
+    (_ops.Add, False): "add", (_ops.Add, True): "add", (_ops.Sub, False): "sub",
+    (_ops.RsubScalar, True): "__rsub__", (_ops.Mul, False): "mul", (_ops.Mul, True): "mul",
+    (_ops.Div, False): "div", (_ops.Div, True): "__rdiv__", (_ops.Pow, False): "pow",
+    (_ops.Pow, True): "__rpow__"})
+_COMPARE_METHODS: dict[Any, str] = {np.equal: "eq", np.not_equal: "ne", np.less: "lt", np.less_equal: "le",
+                                    np.greater: "gt", np.greater_equal: "ge"}
