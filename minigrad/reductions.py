@@ -799,7 +799,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
     """The k-th smallest value (k from 1) along ``dim`` and its index."""
     d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
-    if input.dtype == np.bool_:
+    if input.dtype == np.bool_ and input.ndim:  # (PyTorch returns a 0-d input itself without a kernel)
         raise kernel_error("kthvalue", input.dtype)
     if not 1 <= k <= n:
         raise DimensionError(f"kthvalue(): selected number k out of range for dimension {d}: k ({k}) is out "
