@@ -388,11 +388,12 @@ def _check_copy_shapes(input: Tensor, d: int, index: Any, source: Tensor) -> Non
     if n_dims > 1:
         raise _ShapeIndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {n_dims})")
     if source.ndim == 0 and n != 1:
-        raise _ShapeIndexError(f"index_copy_(): When source is scalar, index should have one element (got {n})")
+        raise _ShapeIndexError(f"index_copy_(): When source is scalar, index should have one element "
+                               f"(got {n})")
     if source.ndim != input.ndim and source.ndim and input.ndim:
         raise _ShapeIndexError(f"index_copy_(): When source and destination are not scalars, their "
-                               f"dimensionality must match. Source dimensionality ({source.ndim}), destination "
-                               f"dimensionality ({input.ndim})")
+                               f"dimensionality must match. Source dimensionality ({source.ndim}), "
+                               f"destination dimensionality ({input.ndim})")
     if source.dtype != input.dtype:
         raise DTypeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
                          f"{scalar_type_name(input.dtype)} and (source) {scalar_type_name(source.dtype)}")

@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import reductions
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
-from minigrad import reductions
 from minigrad.pointwise import lerp
 from minigrad.selection import gather
 from minigrad.shapes import norm_dim

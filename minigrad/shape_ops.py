@@ -447,7 +447,7 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  #
         raise InvalidParameterError(f"rot90: expected total rotation dims == 2, but got dims = {len(dims)}")
     if input.ndim < 2:
         raise InvalidParameterError(f"rot90: expected total dims >= 2, but got total dims = {input.ndim}")
-    d0, d1 = _dims("rot90", dims, input.ndim, repeats=True)  # (PyTorch wraps them first: out of range is an IndexError)
+    d0, d1 = _dims("rot90", dims, input.ndim, repeats=True)  # (PyTorch wraps first: IndexError out of range)
     if d0 == d1:
         raise InvalidParameterError(f"rot90: expected rotation dims to be different, but got dim0 = "
                                     f"{dims[0]} and dim1 = {dims[1]}")

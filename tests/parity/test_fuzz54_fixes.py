@@ -18,7 +18,8 @@ torch = pytest.importorskip("torch")
 
 def _run(lib: Any, fn: Any, arrays: list[Any]) -> Any:
     """('ok', [(dtype name, values)...], [input grads]) or ('err', the builtin classes of the error)."""
-    ins = [lib.tensor(a, requires_grad=a.dtype.kind == "f") if isinstance(a, np.ndarray) else a for a in arrays]
+    ins = [lib.tensor(a, requires_grad=a.dtype.kind == "f") if isinstance(a, np.ndarray) else a
+           for a in arrays]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
