@@ -123,8 +123,9 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
         ext = safe.amax(dims, keepdim=keepdim) if p > 0 else safe.amin(dims, keepdim=keepdim)
         rows = from_numpy(nan_in).any(dims, keepdim=keepdim) if dims is not None else from_numpy(nan_in).any()
         return where(rows, math.nan, ext)
-    if p == 0:  # the count of non-zeros, in the graph with a zero gradient (PyTorch's leaves .grad None)
-        return where(from_numpy(a.numpy(force=True) != 0), 1.0, a).sum(dims, keepdim=keepdim)
+    if p == 0:  # the count of non-zeros, in the graph with no gradient (PyTorch's leaves .grad None)
+        counted = np.count_nonzero(x.numpy(force=True), axis=dims, keepdims=keepdim)
+        return ops.Undefined.apply(x, value=np.asarray(counted, dtype=x.dtype))
     if p == 1 or single:
         return a.sum(dims, keepdim=keepdim)
     if p < 1:  # |x|**p has an infinite slope at 0: PyTorch gives those entries a zero gradient

@@ -115,3 +115,49 @@ def test_rot90_dims_out_of_range_raise_index_error(shape_dims: Any) -> None:
     # PyTorch tests dims "different" by |dim0 - dim1| == ndim, then their range (an IndexError)
     shape, dims = shape_dims
     _same(lambda lib, x: lib.rot90(x, 1, dims), np.zeros(shape))
+
+
+@pytest.mark.parametrize("case", [
+    ("reflect", (1,), (-1, -2)), ("circular", (2, 3, 1), (3, -2, 0, -1, 3, 0)),
+    ("replicate", (2, 2), (1, -2, -2, -2)), ("circular", (4, 2, 4, 2), (-2, -2)),
+    ("reflect", (2, 3, 4), (-1, -1)), ("replicate", (2, 3, 4), (-3, -2)),
+])
+def test_pad_checks_the_rank_before_negative_pads(case: Any) -> None:
+    # PyTorch's NotImplementedError for a pad length that does not fit the rank comes first
+    mode, shape, pad = case
+    _same(lambda lib, x: lib.nn.functional.pad(x, pad, mode), np.ones(shape))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x, y: lib.nn.functional.pairwise_distance(x, y, p=0),
+    lambda lib, x, y: lib.norm(x, p=0) * 2 + y.sum(),
+    lambda lib, x, y: lib.linalg.vector_norm(x, ord=0, dim=-1, keepdim=True) + y,
+    lambda lib, x, y: x.norm(0, dim=(0, 1)) * y.sum(),
+])
+def test_zero_norm_leaves_grad_none(call: Any) -> None:
+    # PyTorch's norm backward returns an undefined gradient for p = 0: x.grad stays None (an optimizer
+    # then skips x: no weight decay), not zeros
+    require_torch()
+    got = []
+    for lib in (torch, mg):
+        x = lib.tensor([[1.0, 0.0, 3.0], [0.0, 0.0, 2.0]], requires_grad=True)
+        y = lib.tensor([[0.5], [1.5]], requires_grad=True)
+        out = call(lib, x, y)
+        out.sum().backward()
+        got.append((out.detach().numpy(), x.grad, None if y.grad is None else y.grad.numpy()))
+    (va, ga, ya), (vb, gb, yb) = got
+    np.testing.assert_array_equal(vb, va)
+    assert (ya is None) == (yb is None)
+    if ya is not None:
+        np.testing.assert_array_equal(yb, ya)
+    assert ga is None and gb is None
+
+
+@pytest.mark.parametrize("fn", ["adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_avg_pool2d",
+                                "adaptive_max_pool3d"])
+@pytest.mark.parametrize("size", [None, (None,), [None], (3, None), (None, 2)])
+def test_adaptive_pool_sizes_of_none(fn: str, size: Any) -> None:
+    # None keeps a size only inside the tuple of a 2d or 3d pool; PyTorch's TypeError otherwise
+    x = np.random.default_rng(0).standard_normal((2, 3, 4, 5) if fn.endswith("2d") else
+                                                 (2, 3, 4, 5, 2) if fn.endswith("3d") else (2, 3, 4))
+    _same(lambda lib, t: getattr(lib.nn.functional, fn)(t, size), x)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from minigrad import ops
 from minigrad.dtypes import scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args
 from minigrad.nn import _checks
@@ -41,8 +42,9 @@ def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = Non
     elif math.isinf(p):
         return x.abs().amax(dims, keepdim=keepdim) if p > 0 else x.abs().amin(dims, keepdim=keepdim)
     elif p == 0:
-        # sign(|x|) counts the non-zeros and keeps the result in the graph with gradient 0, as PyTorch's
-        return x.abs().sign().sum(dims, keepdim=keepdim)
+        # the count of non-zeros, in the graph with no gradient (PyTorch's leaves .grad None)
+        counted = np.count_nonzero(x.numpy(force=True), axis=dims, keepdims=keepdim)
+        return ops.Undefined.apply(x, value=np.asarray(counted, dtype=x.dtype))
     elif p == 1:
         return x.abs().sum(dims, keepdim=keepdim)
     else:
