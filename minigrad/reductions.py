@@ -221,7 +221,10 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
     if p == 2 and compute_mode != "donot_use_mm_for_euclid_dist" and (
             compute_mode == "use_mm_for_euclid_dist" or x1.shape[-2] > 25 or x2.shape[-2] > 25):
         return _named(_euclidean_by_matmul(x1, x2), x1, "ViewBackward0")
-    return _named(norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1), x1, "CdistBackward0")
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    # (p = 0 counts the non-zeros: the gradient is zeros, PyTorch's cdist backward's, unlike norm's none)
+    dist = diff.abs().sign().sum(-1) if p == 0 else norm(diff, p, dim=-1)
+    return _named(dist, x1, "CdistBackward0")
 
 
 def _euclidean_by_matmul(x1: Tensor, x2: Tensor) -> Tensor:

@@ -161,3 +161,11 @@ def test_adaptive_pool_sizes_of_none(fn: str, size: Any) -> None:
     x = np.random.default_rng(0).standard_normal((2, 3, 4, 5) if fn.endswith("2d") else
                                                  (2, 3, 4, 5, 2) if fn.endswith("3d") else (2, 3, 4))
     _same(lambda lib, t: getattr(lib.nn.functional, fn)(t, size), x)
+
+
+@pytest.mark.parametrize("p", [0, 1, 2])
+def test_pdist_and_cdist_of_p0_keep_zero_gradients(p: float) -> None:
+    # their own backward (not norm's): a gradient of zeros for p = 0
+    a = np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 1.0], [1.0, 0.0, 2.0]])
+    _same(lambda lib, x, y: lib.cdist(x, y, p=p), a, a[:2] + 1)
+    _same(lambda lib, x: lib.nn.functional.pdist(x, p=p), a)

@@ -154,4 +154,6 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
     if not norm_p >= 0:
         raise InvalidParameterError(f"pdist only supports non-negative p values, got p={p!r}")
     i, j = np.triu_indices(x.shape[0], k=1)
-    return named(vector_norm(x[i] - x[j], norm_p, 1), "PdistBackward0")
+    diff = x[i] - x[j]
+    # (p = 0 counts the non-zeros: the gradient is zeros, PyTorch's pdist backward's, unlike norm's none)
+    return named(diff.abs().sign().sum(1) if norm_p == 0 else vector_norm(diff, norm_p, 1), "PdistBackward0")
