@@ -1575,7 +1575,7 @@ BUDGETS: dict[str, int] = {
     # +1 suites53: shape_arg takes one-element integer tensors of any ndim (torch-struct's rand(b, N, C, C))
     # +28 lead52: convolution and group_norm keep a channels-last source's layout
     # +39 fuzz54: index_copy checks shapes in PyTorch's order, index_reduce of bools, quantile ties
-    # +34 fuzz54: the 0-norm's undefined gradient (cdist/pdist: zeros), pad's check order, adaptive pools' None
+    # +34 fuzz54: the 0-norm's undefined gradient (cdist/pdist: zeros), pad's check order, adaptive None
     "minigrad": 76848,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
