@@ -578,8 +578,8 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
     """
     _scan_dim(input, dim)  # (a dim out of range first: PyTorch's IndexError)
     x = _cast(input, dtype)
-    if dtype is not None and x.dtype == np.bool_:  # (a bool input without dtype= multiplies in int64)
-        raise kernel_error("cumprod_out", x.dtype)
+    if dtype is not None and x.dtype == np.bool_ and x.ndim:  # (a bool input without dtype= multiplies in
+        raise kernel_error("cumprod_out", x.dtype)  # int64; PyTorch copies a 0-d one without its kernel)
     _integer_result_check(input, x)
     if x.dtype.kind != "f":
         out = np.cumprod(x.numpy(force=True).astype(int64), axis=_scan_dim(x, dim)).reshape(x.shape)

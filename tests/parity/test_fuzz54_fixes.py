@@ -169,3 +169,13 @@ def test_pdist_and_cdist_of_p0_keep_zero_gradients(p: float) -> None:
     a = np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 1.0], [1.0, 0.0, 2.0]])
     _same(lambda lib, x, y: lib.cdist(x, y, p=p), a, a[:2] + 1)
     _same(lambda lib, x: lib.nn.functional.pdist(x, p=p), a)
+
+
+@pytest.mark.parametrize("fn", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("value", [np.array(3, dtype=np.int8), np.array(0.0), np.array(True),
+                                   np.array([1, 0, 2])])
+def test_cumsum_cumprod_into_bool_copy_a_0d_input(fn: str, value: Any) -> None:
+    # PyTorch copies (casts) a 0-d input without its kernel, which has no bool
+    _same(lambda lib, x: getattr(lib, fn)(x.detach(), 0, dtype=lib.bool), value)
+    _same(lambda lib, x: getattr(lib, fn)(x.detach(), 0, out=lib.zeros(x.shape, dtype=lib.bool)), value)
+    _same(lambda lib, x: getattr(x.detach().bool(), fn + "_")(0), value)
