@@ -120,8 +120,10 @@ def _inplace(name: str, doc: str) -> Callable[..., Tensor]:
         if args and tensor.not_operand(args[0]) and name in _SEQUENCE_CHECKED:
             raise pointwise.sequence_error(name + "_", args[0], name="exponent" if name == "pow" else "other")
         if name in ("cumsum", "cumprod") and self.dtype == np.bool_ and (args or kwargs):  # (no bool kernel:
-            # it sums into self; a missing dim is the argument TypeError first)
-            raise kernel_error(f"{name}_out", self.dtype)
+            # it sums into self; a missing dim is the argument TypeError first; a 0-d self is copied)
+            if self.ndim:
+                raise kernel_error(f"{name}_out", self.dtype)
+            kwargs = {**kwargs, "dtype": self.dtype}
         if name == "masked_fill" and args and not isinstance(args[0], (tensor.Tensor, np.ndarray)):
             raise tensor.mask_type_error("masked_fill_", args[0], args[1] if len(args) > 1 else None)
         out: Tensor = self._update(name + "_", lambda t: getattr(t, name)(*args, **kwargs), *args,

@@ -28,6 +28,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     _MaskDTypeError,
+    _ShapeIndexError,
     bool_args,
     user_stacklevel,
 )
@@ -369,16 +370,42 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 
     Raises:
         DTypeError: source of another dtype than input's (PyTorch's RuntimeError).
+        ShapeError: source's slices beside ``dim`` differ from input's; as PyTorch's IndexError too, an
+            index with 2 or more dims, or a number of indices other than ``source.size(dim)``.
     """
     d = norm_dim(dim, input.ndim)
+    _check_copy_shapes(input, d, index, source)
     if input.ndim == 0:  # PyTorch copies a one-element 1-D source into a 0-d tensor too
         one = source.reshape(()) if source.shape == (1,) else source
         return index_copy(input.reshape(1), d, index, _one(one, "index_copy")).reshape(())
+    idx = _dim_index("index_copy", input, d, index)
+    return put(input, (slice(None),) * d + (idx,), source)
+
+
+def _check_copy_shapes(input: Tensor, d: int, index: Any, source: Tensor) -> None:  # noqa: A002
+    """PyTorch's index_copy_ checks of the index's and source's shapes, in its order and words."""
+    n_dims, n = (index.ndim, index.numel()) if isinstance(index, Tensor) else (np.ndim(index), np.size(index))
+    if n_dims > 1:
+        raise _ShapeIndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {n_dims})")
+    if source.ndim == 0 and n != 1:
+        raise _ShapeIndexError(f"index_copy_(): When source is scalar, index should have one element "
+                               f"(got {n})")
+    if source.ndim != input.ndim and source.ndim and input.ndim:
+        raise _ShapeIndexError(f"index_copy_(): When source and destination are not scalars, their "
+                               f"dimensionality must match. Source dimensionality ({source.ndim}), "
+                               f"destination dimensionality ({input.ndim})")
     if source.dtype != input.dtype:
         raise DTypeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
                          f"{scalar_type_name(input.dtype)} and (source) {scalar_type_name(source.dtype)}")
-    idx = _dim_index("index_copy", input, d, index)
-    return put(input, (slice(None),) * d + (idx,), source)
+    mine = [s for i, s in enumerate(input.shape) if i != d]
+    theirs = [s for i, s in enumerate(source.shape) if i != d]
+    if mine != theirs:
+        raise ShapeError(f"index_copy_(): Source/destination tensor must have same slice shapes. Destination "
+                         f"slice shape: {', '.join(map(str, mine))} at dimension {d} and source slice shape: "
+                         f"{', '.join(map(str, theirs))} at dimension 0.")
+    if source.ndim and n != source.shape[d]:
+        raise _ShapeIndexError(f"index_copy_(): Number of indices ({n}) should be equal to source.size(dim) "
+                               f"({source.shape[d]})")
 
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  # noqa: A002

@@ -1443,6 +1443,20 @@ class Sign(Function):
         return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
 
 
+class Undefined(Function):
+    """y = ``value`` (an array computed from a), in a's graph with no gradient at all: what PyTorch's
+    formulas that return an undefined gradient give (the 0-norm's), so a leaf's .grad stays None."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(self, a: Array, value: Array) -> Array:
+        return value
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (None,)
+
+
 class Ldexp(Function):
     """y = a * 2**exponent, exactly (no 2**exponent that overflows first);  da = ldexp(g, exponent).
     ``exponent``: an integer array of a's shape, a constant."""

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import reductions
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.pointwise import lerp
@@ -110,6 +111,8 @@ def _quantile(input: Tensor, q: float | Tensor, dim: int | None, keepdim: bool, 
     rows = x.reshape(-1, n)  # one slice per row
     a = rows.numpy(force=True)
     order = np.argsort(a, axis=1, kind="stable")  # nan sorts last, as in PyTorch
+    if n > 16:  # PyTorch sorts unstably: which of tied values gets the gradient is std::sort's order
+        order = reductions._tied_sorted_as_torch(a, order, 1, False)
     nan = np.isnan(a)
     q_t = q if isinstance(q, Tensor) else from_numpy(np.asarray(q, dtype=dt))
     # ranks in the input's dtype, as a tensor so a linear weight carries q's gradient

@@ -123,8 +123,9 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
         ext = safe.amax(dims, keepdim=keepdim) if p > 0 else safe.amin(dims, keepdim=keepdim)
         rows = from_numpy(nan_in).any(dims, keepdim=keepdim) if dims is not None else from_numpy(nan_in).any()
         return where(rows, math.nan, ext)
-    if p == 0:  # the count of non-zeros, in the graph with a zero gradient (PyTorch's leaves .grad None)
-        return where(from_numpy(a.numpy(force=True) != 0), 1.0, a).sum(dims, keepdim=keepdim)
+    if p == 0:  # the count of non-zeros, in the graph with no gradient (PyTorch's leaves .grad None)
+        counted = np.count_nonzero(x.numpy(force=True), axis=dims, keepdims=keepdim)
+        return ops.Undefined.apply(x, value=np.asarray(counted, dtype=x.dtype))
     if p == 1 or single:
         return a.sum(dims, keepdim=keepdim)
     if p < 1:  # |x|**p has an infinite slope at 0: PyTorch gives those entries a zero gradient
@@ -220,7 +221,10 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
     if p == 2 and compute_mode != "donot_use_mm_for_euclid_dist" and (
             compute_mode == "use_mm_for_euclid_dist" or x1.shape[-2] > 25 or x2.shape[-2] > 25):
         return _named(_euclidean_by_matmul(x1, x2), x1, "ViewBackward0")
-    return _named(norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1), x1, "CdistBackward0")
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    # (p = 0 counts the non-zeros: the gradient is zeros, PyTorch's cdist backward's, unlike norm's none)
+    dist = diff.abs().sign().sum(-1) if p == 0 else norm(diff, p, dim=-1)
+    return _named(dist, x1, "CdistBackward0")
 
 
 def _euclidean_by_matmul(x1: Tensor, x2: Tensor) -> Tensor:
@@ -574,8 +578,8 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
     """
     _scan_dim(input, dim)  # (a dim out of range first: PyTorch's IndexError)
     x = _cast(input, dtype)
-    if dtype is not None and x.dtype == np.bool_:  # (a bool input without dtype= multiplies in int64)
-        raise kernel_error("cumprod_out", x.dtype)
+    if dtype is not None and x.dtype == np.bool_ and x.ndim:  # (a bool input without dtype= multiplies in
+        raise kernel_error("cumprod_out", x.dtype)  # int64; PyTorch copies a 0-d one without its kernel)
     _integer_result_check(input, x)
     if x.dtype.kind != "f":
         out = np.cumprod(x.numpy(force=True).astype(int64), axis=_scan_dim(x, dim)).reshape(x.shape)
@@ -799,7 +803,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
     """The k-th smallest value (k from 1) along ``dim`` and its index."""
     d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
-    if input.dtype == np.bool_:
+    if input.dtype == np.bool_ and input.ndim:  # (PyTorch returns a 0-d input itself without a kernel)
         raise kernel_error("kthvalue", input.dtype)
     if not 1 <= k <= n:
         raise DimensionError(f"kthvalue(): selected number k out of range for dimension {d}: k ({k}) is out "

@@ -39,8 +39,8 @@ def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # no
     x = input if dtype is None else input.astype(dtype)
     if dtype is not None:
         norm_dim(dim, input.ndim)  # (a dim out of range first: PyTorch's IndexError)
-        if x.dtype == np.bool_:  # (a bool input without dtype= sums in int64)
-            raise kernel_error("cumsum_out", x.dtype)
+        if x.dtype == np.bool_ and x.ndim:  # (a bool input without dtype= sums in int64; PyTorch copies a
+            raise kernel_error("cumsum_out", x.dtype)  # 0-d one without its bool kernel)
         _integer_result_check(input, x)
     if x.ndim == 0:
         norm_dim(dim, 0)

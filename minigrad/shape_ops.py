@@ -441,15 +441,16 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  #
 
     Raises:
         InvalidParameterError: ``dims`` is not two distinct dims (PyTorch's RuntimeError).
+        DimensionError: a dim out of range (PyTorch's IndexError).
     """
     if len(dims) != 2:
         raise InvalidParameterError(f"rot90: expected total rotation dims == 2, but got dims = {len(dims)}")
     if input.ndim < 2:
         raise InvalidParameterError(f"rot90: expected total dims >= 2, but got total dims = {input.ndim}")
-    if dims[0] == dims[1] or (dims[0] - dims[1]) % input.ndim == 0:
+    d0, d1 = _dims("rot90", dims, input.ndim, repeats=True)  # (PyTorch wraps first: IndexError out of range)
+    if d0 == d1:
         raise InvalidParameterError(f"rot90: expected rotation dims to be different, but got dim0 = "
                                     f"{dims[0]} and dim1 = {dims[1]}")
-    d0, d1 = _dims("rot90", dims, input.ndim)
     k %= 4
     if k == 1:
         out = flip(input, d1).transpose(d0, d1)

@@ -145,7 +145,8 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     Raises:
         InvalidParameterError: another ``reduce``.
         ShapeError: index is not 1-D or source does not fit.
-        UnsupportedError: a bool input (PyTorch has no kernel: its NotImplementedError).
+        UnsupportedError: a bool input of 1 dim, with 'mean' or without ``include_self`` (PyTorch has no
+            kernel: its NotImplementedError).
     """
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise InvalidParameterError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin "
@@ -163,10 +164,17 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
         _index_reduce_warned[0] = True
         warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning,
                       stacklevel=user_stacklevel())
-    if input.dtype == np.bool_:
-        raise kernel_error("index_func_", input.dtype, "")
+    if input.dtype == np.bool_ and (not include_self or reduce == "mean" or input.ndim == 1):
+        # (PyTorch's 1-D kernel has no bool; the others reduce bools, but neither start without self nor
+        # divide for a mean)
+        raise kernel_error("index_reduce_func_exclude_input_init" if not include_self else
+                           "index_func_" if input.ndim == 1 else "div_floor", input.dtype,
+                           "" if not include_self or input.ndim == 1 else "_cpu")
     if idx.size and (idx.min() < 0 or idx.max() >= input.shape[d]):  # (PyTorch's IndexError, in its words)
         raise DimensionError(f"index out of range in self (index_reduce: dim {d} has size {input.shape[d]})")
+    if input.dtype == np.bool_:  # PyTorch's bool kernel: prod and amin an and, amax an or
+        u8 = np.dtype(np.uint8)
+        return index_reduce(input.to(u8), d, index, source.to(u8), reduce).to(np.dtype(np.bool_))
     shape = [1] * input.ndim
     shape[d] = idx.size
     spread = np.broadcast_to(idx.reshape(shape), source.shape)

@@ -41,14 +41,18 @@ def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...], mode: str) -> lis
         raise InvalidParameterError(f"Padding length should be less than or equal to two times the input "
                                     f"dimension but got padding length {len(pad)} and input of dimension "
                                     f"{ndim} ({fn}: got pad={tuple(pad)})")
-    pairs = [(int(pad[i]), int(pad[i + 1])) for i in range(0, len(pad), 2)]
+    return [(int(pad[i]), int(pad[i + 1])) for i in range(0, len(pad), 2)]
+
+
+def _check_crops(fn: str, pairs: list[tuple[int, int]], size: tuple[int, ...], mode: str) -> None:
+    """Negative pads (a crop) must leave elements to crop (and for reflect and replicate, to pad)."""
+    ndim = len(size)
     for i, (lo, hi) in enumerate(pairs):
         dim = ndim - 1 - i
         pads_first = mode in ("reflect", "replicate")  # the others crop first: there must be enough to crop
         if size[dim] + (lo + hi if pads_first else min(lo, 0) + min(hi, 0)) < 0:
             raise ShapeError(f"{fn}: negative padding ({lo}, {hi}) would remove more than the "
                              f"{size[dim]} elements of dim {dim} of input shape {tuple(size)}")
-    return pairs
 
 
 def _part(x: Tensor, dim: int, start: int, stop: int) -> Tensor:
@@ -127,6 +131,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
         raise UnsupportedError(f"Unrecognised padding mode {mode} (pad: use one of {', '.join(_MODES)})")
     pairs = _pairs("pad", pad, input.shape, mode)
     if mode == "constant":
+        _check_crops("pad", pairs, input.shape, mode)
         fill = 0.0 if value is None else _fill_scalar(value, input.dtype, "pad: value")
         if not any(pairs):
             return input[...]
@@ -142,6 +147,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             f"Padding size {2 * k} is not supported for {input.ndim}D input tensor. pad: {mode} padding of "
             f"the last {k} dims needs a {k + 1}D or {k + 2}D input, got input of shape {input.shape} "
             f"(non-constant modes pad the last 1, 2 or 3 dims of (N, C, ...) or (C, ...)")
+    _check_crops("pad", pairs, input.shape, mode)  # (after the rank: PyTorch's order)
     # only a batch dim may be empty (PyTorch's rule for reflect and replicate; circular checks only the wrap)
     if mode != "circular" and 0 in input.shape[input.ndim - k - 1:]:
         raise ShapeError(f"pad: {mode} padding needs non-empty channel and padded dims, got input of shape "

@@ -23,6 +23,7 @@ from minigrad.errors import (
     InvalidParameterError,
     ShapeError,
     UnsupportedError,
+    _ArgumentTypeError,
     _ShapeIndexError,
     bool_args,
 )
@@ -362,7 +363,12 @@ def _adaptive_words(fn: str, items: Any, x: Tensor, nd: int) -> str:
 
 
 def _adaptive_size(fn: str, output_size: Any, x: Tensor, nd: int) -> Ints:
-    items = [output_size] * nd if is_int(output_size) or output_size is None else output_size
+    if output_size is None or (nd == 1 and isinstance(output_size, (tuple, list)) and None in output_size):
+        # (PyTorch: None keeps a size only inside a tuple of 2d and 3d pools; else its argument's TypeError)
+        what = "not NoneType" if output_size is None else \
+            f"but found element of type NoneType at pos {list(output_size).index(None)}"
+        raise _ArgumentTypeError(f"{fn}(): argument 'output_size' (position 2) must be tuple of ints, {what}")
+    items = [output_size] * nd if is_int(output_size) else output_size
     if not isinstance(items, (tuple, list)) or len(items) != nd or not all(
             v is None or (is_int(v) and v >= 0) for v in items):
         raise InvalidParameterError(f"{fn}: {_adaptive_words(fn, items, x, nd)}output_size must be a "

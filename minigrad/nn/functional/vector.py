@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from minigrad import ops
 from minigrad.dtypes import scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args
 from minigrad.nn import _checks
@@ -41,8 +42,9 @@ def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = Non
     elif math.isinf(p):
         return x.abs().amax(dims, keepdim=keepdim) if p > 0 else x.abs().amin(dims, keepdim=keepdim)
     elif p == 0:
-        # sign(|x|) counts the non-zeros and keeps the result in the graph with gradient 0, as PyTorch's
-        return x.abs().sign().sum(dims, keepdim=keepdim)
+        # the count of non-zeros, in the graph with no gradient (PyTorch's leaves .grad None)
+        counted = np.count_nonzero(x.numpy(force=True), axis=dims, keepdims=keepdim)
+        return ops.Undefined.apply(x, value=np.asarray(counted, dtype=x.dtype))
     elif p == 1:
         return x.abs().sum(dims, keepdim=keepdim)
     else:
@@ -152,4 +154,6 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
     if not norm_p >= 0:
         raise InvalidParameterError(f"pdist only supports non-negative p values, got p={p!r}")
     i, j = np.triu_indices(x.shape[0], k=1)
-    return named(vector_norm(x[i] - x[j], norm_p, 1), "PdistBackward0")
+    diff = x[i] - x[j]
+    # (p = 0 counts the non-zeros: the gradient is zeros, PyTorch's pdist backward's, unlike norm's none)
+    return named(diff.abs().sign().sum(1) if norm_p == 0 else vector_norm(diff, norm_p, 1), "PdistBackward0")
