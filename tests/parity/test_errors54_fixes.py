@@ -1,0 +1,80 @@
+"""errors54: bad input raises PyTorch's exception class (and minigrad's own class where the project's rule
+asks for one), found by driving the same bad call through PyTorch and minigrad: constructors of every layer,
+optimizer and scheduler, module forwards, tensor ops, autograd and the random seed.
+
+Each case runs under real torch and under minigrad (the same lambda, given the library): minigrad's error
+must be an instance of PyTorch's class, and of the minigrad class named with the case.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _sgd(t: Any) -> Any:
+    return t.optim.SGD([t.nn.Parameter(t.ones(2))], lr=0.1, momentum=0.9)
+
+
+_BAD = mg.InvalidParameterError
+
+# case: (what raises, the minigrad class it must also be)
+_CASES: dict[str, tuple[Any, Any]] = {
+    # a bad last_epoch for a fresh optimizer: PyTorch looks for 'initial_lr' first (its KeyError)
+    "StepLR last_epoch=1.5": (lambda t: t.optim.lr_scheduler.StepLR(_sgd(t), 2, last_epoch=1.5), _BAD),
+    "StepLR last_epoch=None": (lambda t: t.optim.lr_scheduler.StepLR(_sgd(t), 2, last_epoch=None), _BAD),
+    "ExponentialLR last_epoch=-5": (lambda t: t.optim.lr_scheduler.ExponentialLR(_sgd(t), 0.5, last_epoch=-5),
+                                    _BAD),
+    # linear with a weight over 2-D: t()'s error (minigrad took weight.T and warned)
+    "linear 3-D weight": (lambda t: t.nn.functional.linear(t.ones(2, 3), t.ones(4, 3, 1)), mg.ShapeError),
+    # the seed: PyTorch's int(seed) and its range [-2**63, 2**64)
+    "manual_seed(2**64)": (lambda t: t.manual_seed(2**64), _BAD),
+    "manual_seed(-2**63 - 1)": (lambda t: t.manual_seed(-(2**63) - 1), _BAD),
+    "manual_seed(None)": (lambda t: t.manual_seed(None), _BAD),
+    "manual_seed(inf)": (lambda t: t.manual_seed(float("inf")), _BAD),
+    "Generator.manual_seed(2**64)": (lambda t: t.Generator().manual_seed(2**64), _BAD),
+    # a gradient that is no Tensor: PyTorch's TypeError (minigrad made a tensor of it)
+    "backward(list)": (lambda t: (t.ones(2, requires_grad=True) * 2).backward([1.0, 3.0]), _BAD),
+    "backward(float)": (lambda t: (t.ones(2, requires_grad=True) * 2).sum().backward(2.0), _BAD),
+    "autograd.grad grad_outputs=[float]": (
+        lambda t: (lambda x: t.autograd.grad((x * 2).sum(), x, grad_outputs=[2.0]))(
+            t.ones(2, requires_grad=True)), _BAD),
+    "autograd.backward grad_tensors=[list]": (
+        lambda t: t.autograd.backward(t.ones(2, requires_grad=True) * 2, grad_tensors=[[1.0, 2.0]]), _BAD),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_CASES))
+def test_bad_input_raises_pytorchs_class(case: str) -> None:
+    torch = require_torch()
+    run, also = _CASES[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (construction warnings, the same in both)
+        with pytest.raises(Exception) as theirs:
+            run(torch)
+        with pytest.raises(Exception) as ours:
+            run(mg)
+    assert isinstance(ours.value, type(theirs.value)), (type(ours.value).__mro__, type(theirs.value))
+    assert isinstance(ours.value, also), type(ours.value).__mro__
+
+
+_ACCEPTED: dict[str, Any] = {
+    # PyTorch seeds with int(seed): minigrad refused these
+    "manual_seed(True)": lambda t: t.manual_seed(True),
+    "manual_seed('3')": lambda t: t.manual_seed("3"),
+    "manual_seed(2.0)": lambda t: t.manual_seed(2.0),
+    "manual_seed(tensor(3))": lambda t: t.manual_seed(t.tensor(3)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_ACCEPTED))
+def test_pytorch_accepts_so_does_minigrad(case: str) -> None:
+    torch = require_torch()
+    _ACCEPTED[case](torch)
+    _ACCEPTED[case](mg)
+    assert mg.initial_seed() == torch.initial_seed()
