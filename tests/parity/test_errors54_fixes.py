@@ -46,6 +46,14 @@ _CASES: dict[str, tuple[Any, Any]] = {
             t.ones(2, requires_grad=True)), _BAD),
     "autograd.backward grad_tensors=[list]": (
         lambda t: t.autograd.backward(t.ones(2, requires_grad=True) * 2, grad_tensors=[[1.0, 2.0]]), _BAD),
+    # nn.init.normal_ with a negative (or NaN) std: Tensor.normal_'s RuntimeError (minigrad drew with it)
+    "init.normal_ std=-1": (lambda t: t.nn.init.normal_(t.ones(3), std=-1.0), _BAD),
+    "init.normal_ std=nan": (lambda t: t.nn.init.normal_(t.ones(3), std=float("nan")), _BAD),
+    # TensorDataset: PyTorch reads tensor.size(0) (an AttributeError of a list, an IndexError of a 0-d tensor)
+    "TensorDataset(list)": (lambda t: t.utils.data.TensorDataset([1.0, 2.0]), TypeError),
+    "TensorDataset(0-d)": (lambda t: t.utils.data.TensorDataset(t.ones(3), t.tensor(1.0)), mg.ShapeError),
+    # random_split with float counts that are not fractions: PyTorch's randperm TypeError (minigrad split)
+    "random_split [5.0, 5.0]": (lambda t: t.utils.data.random_split(range(10), [5.0, 5.0]), _BAD),
 }
 
 
