@@ -54,6 +54,13 @@ _CASES: dict[str, tuple[Any, Any]] = {
     "TensorDataset(0-d)": (lambda t: t.utils.data.TensorDataset(t.ones(3), t.tensor(1.0)), mg.ShapeError),
     # random_split with float counts that are not fractions: PyTorch's randperm TypeError (minigrad split)
     "random_split [5.0, 5.0]": (lambda t: t.utils.data.random_split(range(10), [5.0, 5.0]), _BAD),
+    # a float or bool size to the attention layers: PyTorch's assert on embed_dim // num_heads first
+    "MultiheadAttention(2.5, 4)": (lambda t: t.nn.MultiheadAttention(2.5, 4), _BAD),
+    "MultiheadAttention(4, 2.5)": (lambda t: t.nn.MultiheadAttention(4, 2.5), _BAD),
+    "MultiheadAttention(True, 4)": (lambda t: t.nn.MultiheadAttention(True, 4), _BAD),
+    "TransformerEncoderLayer(4, 2.5)": (lambda t: t.nn.TransformerEncoderLayer(4, 2.5), _BAD),
+    "TransformerDecoderLayer(1.5, 2)": (lambda t: t.nn.TransformerDecoderLayer(1.5, 2), _BAD),
+    "Transformer(d_model=nan)": (lambda t: t.nn.Transformer(d_model=float("nan"), nhead=2), _BAD),
 }
 
 
