@@ -28,6 +28,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     _MaskDTypeError,
+    _ShapeIndexError,
     bool_args,
     user_stacklevel,
 )
@@ -369,6 +370,8 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 
     Raises:
         DTypeError: source of another dtype than input's (PyTorch's RuntimeError).
+        ShapeError: source's rank or its size along ``dim`` does not fit (also PyTorch's IndexError), or its
+            other dims differ from input's.
     """
     d = norm_dim(dim, input.ndim)
     if input.ndim == 0:  # PyTorch copies a one-element 1-D source into a 0-d tensor too
@@ -377,6 +380,18 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     if source.dtype != input.dtype:
         raise DTypeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
                          f"{scalar_type_name(input.dtype)} and (source) {scalar_type_name(source.dtype)}")
+    if isinstance(index, Tensor) and index.dtype.kind in "iu" and source.ndim:  # (PyTorch's IndexErrors)
+        if source.ndim != input.ndim:
+            raise _ShapeIndexError(
+                "index_copy_(): When source and destination are not scalars, their dimensionality must "
+                f"match. Source dimensionality ({source.ndim}), destination dimensionality ({input.ndim})")
+        if index.numel() != source.shape[d]:
+            raise _ShapeIndexError(f"index_copy_(): Number of indices ({index.numel()}) should be equal to "
+                                   f"source.size(dim) ({source.shape[d]})")
+    elif source.ndim == 0 and input.ndim > 1:  # (a number for a whole slice: not broadcast, as in PyTorch)
+        first = next(n for i, n in enumerate(input.shape) if i != d)
+        raise ShapeError("index_copy_(): Source/destination tensor must have same slice shapes. Destination "
+                         f"slice shape: {first} at dimension 0 and source slice shape:  at dimension 0.")
     idx = _dim_index("index_copy", input, d, index)
     return put(input, (slice(None),) * d + (idx,), source)
 

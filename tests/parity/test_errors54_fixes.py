@@ -61,6 +61,21 @@ _CASES: dict[str, tuple[Any, Any]] = {
     "TransformerEncoderLayer(4, 2.5)": (lambda t: t.nn.TransformerEncoderLayer(4, 2.5), _BAD),
     "TransformerDecoderLayer(1.5, 2)": (lambda t: t.nn.TransformerDecoderLayer(1.5, 2), _BAD),
     "Transformer(d_model=nan)": (lambda t: t.nn.Transformer(d_model=float("nan"), nhead=2), _BAD),
+    # index_copy with a source that does not fit: PyTorch's IndexError (count, rank) and RuntimeError (a 0-d
+    # source for a whole slice, which minigrad broadcast)
+    "index_copy count": (lambda t: t.zeros(3, 2).index_copy(0, t.tensor([0]), t.ones(2, 2)), mg.ShapeError),
+    "index_copy_ count dim 1": (lambda t: t.zeros(3, 2).index_copy_(1, t.tensor([0]), t.ones(3, 2)),
+                                mg.ShapeError),
+    "index_copy rank": (lambda t: t.zeros(3, 2).index_copy(0, t.tensor([0]), t.ones(1, 2, 1)), mg.ShapeError),
+    "index_copy 1-D source, 0-d index": (lambda t: t.zeros(3, 2).index_copy(0, t.tensor(0), t.ones(2)),
+                                         mg.ShapeError),
+    "index_copy 0-d source": (lambda t: t.zeros(3, 2).index_copy(0, t.tensor([0]), t.tensor(1.0)),
+                              mg.ShapeError),
+    # scaled_dot_product_attention's scale of the wrong type: its argument parser's TypeError
+    "sdpa scale='a'": (lambda t: t.nn.functional.scaled_dot_product_attention(
+        t.ones(1, 2, 3), t.ones(1, 2, 3), t.ones(1, 2, 3), scale="a"), _BAD),
+    "sdpa scale=[1.0]": (lambda t: t.nn.functional.scaled_dot_product_attention(
+        t.ones(1, 2, 3), t.ones(1, 2, 3), t.ones(1, 2, 3), scale=[1.0]), _BAD),
 }
 
 
