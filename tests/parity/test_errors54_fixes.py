@@ -76,6 +76,11 @@ _CASES: dict[str, tuple[Any, Any]] = {
         t.ones(1, 2, 3), t.ones(1, 2, 3), t.ones(1, 2, 3), scale="a"), _BAD),
     "sdpa scale=[1.0]": (lambda t: t.nn.functional.scaled_dot_product_attention(
         t.ones(1, 2, 3), t.ones(1, 2, 3), t.ones(1, 2, 3), scale=[1.0]), _BAD),
+    # a name the module has no parameter under: PyTorch's KeyError of module._parameters[name]
+    "spectral_norm name='foo'": (lambda t: t.nn.utils.spectral_norm(t.nn.Linear(2, 2), name="foo"), _BAD),
+    # a key a ParameterDict does not hold: PyTorch reads it as an attribute (its AttributeError)
+    "ParameterDict missing key": (lambda t: t.nn.ParameterDict({"b": t.nn.Parameter(t.ones(1))})["a"],
+                                  KeyError),
 }
 
 
