@@ -81,6 +81,9 @@ _CASES: dict[str, tuple[Any, Any]] = {
     # a key a ParameterDict does not hold: PyTorch reads it as an attribute (its AttributeError)
     "ParameterDict missing key": (lambda t: t.nn.ParameterDict({"b": t.nn.Parameter(t.ones(1))})["a"],
                                   KeyError),
+    # norm's p of the wrong type: PyTorch's argument-parser TypeError (minigrad's was a ValueError)
+    "norm(p=[0])": (lambda t: t.ones(2, 3).norm([0]), _BAD),
+    "norm(p=(1,))": (lambda t: t.ones(2, 3).norm((1,)), _BAD),
 }
 
 
@@ -105,6 +108,29 @@ _ACCEPTED: dict[str, Any] = {
     "manual_seed(2.0)": lambda t: t.manual_seed(2.0),
     "manual_seed(tensor(3))": lambda t: t.manual_seed(t.tensor(3)),
 }
+
+
+def test_norm_takes_a_bool_or_a_one_element_tensor_as_p() -> None:
+    """PyTorch's Number argument takes True (p=1) and a one-element tensor; minigrad refused them."""
+    torch = require_torch()
+    for p in (True, 2.0):
+        ours = mg.ones(2, 3).norm(p if p is True else mg.tensor(p))
+        theirs = torch.ones(2, 3).norm(p if p is True else torch.tensor(p))
+        assert float(ours) == pytest.approx(float(theirs))
+
+
+def test_multistep_lr_takes_no_milestones() -> None:
+    """PyTorch's MultiStepLR keeps Counter(milestones): None is none (minigrad's list(None) failed)."""
+    torch = require_torch()
+    lrs = []
+    for lib in (torch, mg):
+        opt = lib.optim.SGD([lib.nn.Parameter(lib.ones(2))], lr=0.1)
+        sched = lib.optim.lr_scheduler.MultiStepLR(opt, None)
+        for _ in range(3):
+            opt.step()
+            sched.step()
+        lrs.append(sched.get_last_lr())
+    assert lrs[0] == lrs[1]
 
 
 @pytest.mark.parametrize("case", sorted(_ACCEPTED))
