@@ -128,6 +128,10 @@ class _ZeroDivisorParameterError(InvalidParameterError, ZeroDivisionError):
     """A zero count PyTorch divides by before checking it (``GroupNorm(0, 4)``'s num_channels % 0)."""
 
 
+class _OverflowParameterError(InvalidParameterError, OverflowError):
+    """A value PyTorch converts with ``int()`` first, where that overflows (``manual_seed(float('inf'))``)."""
+
+
 class _IndexParameterError(InvalidParameterError, IndexError):
     """A count PyTorch indexes with before checking it (a TransformerEncoder of -1 layers: its IndexError)."""
 

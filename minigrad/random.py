@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -64,11 +65,16 @@ class Generator:
         return f"<{name} object at {id(self):#x}>"
 
     def manual_seed(self, seed: int) -> Generator:
-        """Restart the stream from ``seed``; returns self."""
+        """Restart the stream from ``seed`` (any int, taken modulo 2**64); returns self.
+
+        Raises:
+            InvalidParameterError: ``seed`` is no int (also PyTorch's RuntimeError).
+        """
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
             from minigrad.errors import InvalidParameterError
 
-            raise InvalidParameterError(f"seed must be an int, got {seed!r}")
+            raise InvalidParameterError(f"manual_seed expected a long, but got {type(seed).__name__} "
+                                        f"(seed must be an int, got {seed!r})")
         self._seed = int(seed) & 0xFFFF_FFFF_FFFF_FFFF
         # MT19937's own initialisation (Matsumoto-Nishimura init_genrand) from the seed's low 32 bits,
         # as PyTorch's mt19937 engine does; the twist runs at the first draw
@@ -191,8 +197,27 @@ default_generator = Generator(0)
 
 
 def manual_seed(seed: int) -> Generator:
-    """Seed the global generator (random factories, dropout, default shuffling)."""
+    """Seed the global generator (random factories, dropout, default shuffling) with ``int(seed)``, as PyTorch
+    (so a numeric string or a one-element integer Tensor is taken as its int).
+
+    Raises:
+        InvalidParameterError: ``int(seed)`` fails (also PyTorch's TypeError, ValueError or OverflowError
+            there), or the seed is a bool or a float with a fraction (which PyTorch would silently truncate).
+    """
     _alias.check()  # (where a script with torch aliased to minigrad by hand begins: see minigrad/_alias.py)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        from minigrad.errors import InvalidParameterError, _ArgumentTypeError, _OverflowParameterError
+
+        if isinstance(seed, bool) or (isinstance(seed, float) and math.isfinite(seed)
+                                      and seed != math.floor(seed)):
+            raise InvalidParameterError(f"manual_seed: seed must be an int, got {seed!r}")
+        try:
+            seed = int(seed)
+        except TypeError as e:
+            raise _ArgumentTypeError(f"{e} (manual_seed: seed must be an int, got {seed!r})") from None
+        except (ValueError, OverflowError) as e:  # ('a'; inf is Python's OverflowError, PyTorch's too)
+            raise (InvalidParameterError if isinstance(e, ValueError) else _OverflowParameterError)(
+                f"{e} (manual_seed: seed must be an int, got {seed!r})") from None
     return default_generator.manual_seed(seed)
 
 

@@ -29,7 +29,9 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     UnsupportedError,
+    _ArgumentTypeError,
     bool_args,
+    python_type_name,
     stable_by_keyword,
 )
 from minigrad.grids import _symmetric_linspace
@@ -104,8 +106,14 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
         return _p_norm(x.astype(np.float32), p, dim, keepdim).astype(np.float16)
     if p == "fro" or p is None:
         p = 2
-    if isinstance(p, (str, bool)) or not isinstance(p, (int, float)):
+    if isinstance(p, bool) or (isinstance(p, Tensor) and p.numel() == 1 and p.dtype.kind in "biuf"):
+        p = float(p)  # (PyTorch's Number argument takes a bool or a one-element tensor)
+    if isinstance(p, str):
         raise InvalidParameterError(f"norm: p must be a number, inf, 'fro' or 'nuc', got {p!r}")
+    if not isinstance(p, (int, float)):  # (PyTorch's argument parser: a TypeError)
+        raise _ArgumentTypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
+                                 f"{python_type_name(p)} (norm: p must be a number, inf, 'fro' or 'nuc', got "
+                                 f"{p!r})")
     dims = norm_dims(dim, x.ndim)
     count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
     if (p < 0 or p == math.inf) and count == 0:  # (sum of |x|**p over nothing: no identity to give)

@@ -27,7 +27,7 @@ from minigrad import ops as _ops
 from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import tensor_type_name
-from minigrad.errors import MinigradError, ShapeError
+from minigrad.errors import MinigradError, ShapeError, _ArgumentTypeError
 from minigrad.grad_mode import _extras, set_grad_enabled
 from minigrad.memory_formats import contiguous_format as _contiguous_format
 from minigrad.memory_formats import preserve_format as _preserve_format
@@ -650,8 +650,9 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
                 )
             result.append(from_numpy(np.ones(out.shape, dtype=out.dtype)))
             continue
-        if not isinstance(g, Tensor):
-            g = Tensor(g, dtype=out.dtype)
+        if not isinstance(g, Tensor):  # (PyTorch's TypeError; a list or a number was silently taken before)
+            raise _ArgumentTypeError(f"gradients can be either Tensors or None, but got {type(g).__name__} "
+                                     f"(the gradient for output {i}, of shape {tuple(out.shape)})")
         if g.shape != out.shape:
             raise ShapeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                              f"torch.Size({list(g.shape)}) and output[{i}] has a shape of "

@@ -129,7 +129,13 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generato
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
             generator: Generator | None = None) -> Tensor:
-    """Fill with N(mean, std**2) samples."""
+    """Fill with N(mean, std**2) samples.
+
+    Raises:
+        InvalidParameterError: ``std`` is negative or NaN (PyTorch's RuntimeError, as ``Tensor.normal_``).
+    """
+    if not std >= 0:  # (NaN too)
+        raise InvalidParameterError(f"normal expects std >= 0.0, but found std {std:g} (got std={std!r})")
     return _fill(tensor, _normal(_gen(generator), tensor, mean, std))
 
 

@@ -18,6 +18,11 @@ from minigrad.tensor import Tensor
 __all__ = ["ParameterDict", "ParameterList"]
 
 
+class _MissingEntryError(KeyError, AttributeError):
+    """A key a ParameterDict does not hold: a KeyError, and PyTorch's AttributeError (it reads the entry as an
+    attribute)."""
+
+
 def _as_parameter(value: Any) -> Any:
     return Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
 
@@ -133,7 +138,7 @@ class ParameterDict(Module):
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._keys:
-            raise KeyError(key)
+            raise _MissingEntryError(key)
         return getattr(self, self._attr(key))
 
     def __setitem__(self, key: str, value: Any) -> None:

@@ -28,6 +28,7 @@ from minigrad.errors import (
     _ArgumentTypeError,
     _AssertedParameterError,
     _AssertedShapeError,
+    _AssertedTypeError,
     _IndexParameterError,
 )
 from minigrad.grad_mode import is_grad_enabled
@@ -212,6 +213,7 @@ class MultiheadAttention(Module):
                  vdim: int | None = None, batch_first: bool = False, device: Any = None,
                  dtype: DTypeLike = None) -> None:
         super().__init__()
+        _assert_head_split(embed_dim, num_heads)
         self.embed_dim = _checks.positive_int("embed_dim", embed_dim)
         self.num_heads = _checks.positive_int("num_heads", num_heads)
         if embed_dim % num_heads:  # (an assert in PyTorch: an AssertionError too)
@@ -346,8 +348,23 @@ def _activation(activation: Any) -> Callable[[Tensor], Tensor]:
     )
 
 
+def _assert_head_split(embed_dim: Any, num_heads: Any, names: str = "embed_dim and num_heads") -> None:
+    """PyTorch's first check of a float (or bool) size: ``assert embed_dim // num_heads * num_heads ==
+    embed_dim``, its AssertionError where that fails (else the size's TypeError follows)."""
+    if _checks.is_int(embed_dim) and _checks.is_int(num_heads):
+        return
+    try:
+        fits = embed_dim // num_heads * num_heads == embed_dim
+    except (TypeError, ZeroDivisionError, ValueError):
+        return
+    if not fits:
+        raise _AssertedTypeError(f"embed_dim must be divisible by num_heads ({names} must be positive ints, "
+                                 f"got {embed_dim!r} and {num_heads!r})")
+
+
 def _check_heads(d_model: Any, nhead: Any) -> None:
     # checked before building the attention, so the message names this layer's arguments
+    _assert_head_split(d_model, nhead, "d_model and nhead")
     d_model = _checks.positive_int("d_model", d_model)
     nhead = _checks.positive_int("nhead", nhead)
     if d_model % nhead:  # (an assert in PyTorch's attention: an AssertionError too)

@@ -19,9 +19,11 @@ from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
     ShapeError,
+    _ArgumentTypeError,
     _AssertedTypeError,
     _MaskDTypeError,
     bool_args,
+    python_type_name,
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional.dropout import dropout_row_major
@@ -199,6 +201,9 @@ def scaled_dot_product_attention(
         causal = from_numpy(causal_mask(target_len, source_len, q.dtype))
         mask = causal if mask is None else mask + causal
     # E = 0: PyTorch's 1 / sqrt(0) is inf, and the (empty) scores stay 0, so each query averages the values
+    if scale is not None and not isinstance(scale, (int, float, np.integer, np.floating, Tensor)):
+        raise _ArgumentTypeError(f"scaled_dot_product_attention(): argument 'scale' must be float, not "
+                                 f"{python_type_name(scale)}")
     s = (1.0 / math.sqrt(q.shape[-1]) if q.shape[-1] else math.inf) if scale is None else float(scale)
     return attention(q, k, v, mask, p, s)[0]
 

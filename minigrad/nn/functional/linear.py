@@ -54,8 +54,9 @@ def _product_plus_bias(input: Tensor, weight: Tensor, bias: Tensor | None) -> Te
     """PyTorch's general linear: ``matmul(input, weight.t())``, then the bias added in place
     (``output.add_(bias)``): the result keeps the product's dtype (a float64 bias to a float32 product is
     rounded back; a float bias to an integer product is PyTorch's in-place cast error)."""
-    # (t(), not .T: a 1-D weight is its own transpose, and .T of it warns where PyTorch's linear does not)
-    out = matmul(input, weight.t() if weight.ndim <= 2 else weight.T)
+    # (t(), not .T: a 1-D weight is its own transpose, and .T of it warns where PyTorch's linear does not; a
+    # weight over 2-D is t()'s error, as in PyTorch)
+    out = matmul(input, weight.t())
     if bias is None:
         return out
     total = out + bias

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from minigrad.errors import _MissingKeyError
 from minigrad.factories import randn
 from minigrad.grad_mode import no_grad
 from minigrad.nn.functional import normalize
@@ -96,7 +97,9 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     if dim is None:
         dim = 1 if type(module).__name__.startswith("ConvTranspose") else 0
     fn = SpectralNorm(name, n_power_iterations, dim, eps)
-    weight = module._parameters.get(name)
+    if name not in module._parameters:  # (PyTorch reads module._parameters[name]: its KeyError)
+        raise _MissingKeyError(f"{name} (spectral_norm: {type(module).__name__} has no parameter {name!r})")
+    weight = module._parameters[name]
     if weight is None:
         raise ValueError(f"`SpectralNorm` cannot be applied as parameter `{name}` is None")
     with no_grad():

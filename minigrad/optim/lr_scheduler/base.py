@@ -143,21 +143,23 @@ class LRScheduler:
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         check_optimizer(optimizer)
-        if isinstance(last_epoch, bool) or not isinstance(last_epoch, int) or last_epoch < -1:
-            raise InvalidParameterError(f"last_epoch must be an int >= -1, got {last_epoch!r}")
+        bad = isinstance(last_epoch, bool) or not isinstance(last_epoch, int) or last_epoch < -1
         self.optimizer = optimizer
-        if last_epoch == -1:
+        if last_epoch == -1 and not bad:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", _copy(group["lr"]))
         else:
             for i, group in enumerate(optimizer.param_groups):
-                if "initial_lr" not in group:
+                if "initial_lr" not in group:  # (PyTorch's KeyError, for a bad last_epoch too)
                     raise _MissingKeyError(
                         f"param 'initial_lr' is not specified in param_groups[{i}] when resuming scheduler "
                         "with last_epoch >= 0.\nThis typically happens when:\n1. You're trying to resume "
                         "training from a checkpoint but haven't properly loaded the optimizer state\n"
                         "2. You're using last_epoch >= 0 for a fresh training run (not recommended)"
+                        + (f" (last_epoch must be an int >= -1, got {last_epoch!r})" if bad else "")
                     )
+        if bad:
+            raise InvalidParameterError(f"last_epoch must be an int >= -1, got {last_epoch!r}")
         self.base_lrs = group_values(optimizer, "initial_lr")
         self.last_epoch = last_epoch
         track_step_calls(optimizer)

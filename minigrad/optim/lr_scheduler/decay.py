@@ -174,7 +174,7 @@ class MultiStepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
-        milestones = list(milestones)
+        milestones = [] if milestones is None else list(milestones)  # (None: PyTorch's empty Counter)
         for m in milestones:
             if not (is_int(m) or (isinstance(m, float) and float(m).is_integer())):
                 raise InvalidParameterError(f"milestones must be ints, got milestones={milestones!r}")

@@ -20,10 +20,12 @@ from minigrad import _draws
 from minigrad.errors import (
     DimensionError,
     InvalidParameterError,
-    ShapeError,
+    _ArgumentTypeError,
     _AssertedParameterError,
     _AssertedShapeError,
     _AssertedTypeError,
+    _NotTensorAttributeError,
+    _ShapeIndexError,
 )
 from minigrad.random import Generator, default_generator, resolve
 from minigrad.tensor import Array, Tensor, from_numpy, tensor
@@ -79,8 +81,9 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
 
     Raises:
         InvalidParameterError: no tensors given.
-        ShapeError: a 0-d tensor, or the first dims differ (then also an AssertionError, as PyTorch's).
-        TypeError: an argument is neither a Tensor nor an ndarray.
+        ShapeError: a 0-d tensor (also an IndexError, as PyTorch's), or the first dims differ (then also an
+            AssertionError, as PyTorch's).
+        TypeError: an argument is neither a Tensor nor an ndarray (also an AttributeError, as PyTorch's).
     """
 
     def __init__(self, *tensors: Tensor | Array) -> None:
@@ -91,9 +94,12 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
             if isinstance(t, np.ndarray):
                 t = from_numpy(t) if t.dtype.kind in "biuf" else tensor(t)
             if not isinstance(t, Tensor):
-                raise TypeError(f"TensorDataset: tensor {i} is a {type(t).__name__}, expected a Tensor")
-            if t.ndim == 0:
-                raise ShapeError(f"TensorDataset: tensor {i} is 0-d; expected at least one dim (the samples)")
+                # (PyTorch reads tensor.size(0) of it: its AttributeError)
+                raise _NotTensorAttributeError(
+                    f"TensorDataset: tensor {i} is a {type(t).__name__}, expected a Tensor")
+            if t.ndim == 0:  # (PyTorch's IndexError, of size(0))
+                raise _ShapeIndexError("Dimension specified as 0 but tensor has no dimensions "
+                                       f"(TensorDataset: tensor {i} is 0-d; expected at least one dim)")
             wrapped.append(t)
         n = wrapped[0].shape[0]
         for i, t in enumerate(wrapped):
@@ -277,8 +283,8 @@ def random_split(dataset: Dataset[T], lengths: Sequence[int | float],
     global one by default), so the split is reproducible under a seed.
 
     Raises:
-        InvalidParameterError: a fraction outside [0, 1], or lengths that do
-            not add up to the dataset's length.
+        InvalidParameterError: a fraction outside [0, 1], lengths that do
+            not add up to the dataset's length, or counts that are not ints (then also PyTorch's TypeError).
     """
     n = len(dataset)  # type: ignore[arg-type]
     total = sum(lengths)
@@ -301,6 +307,9 @@ def random_split(dataset: Dataset[T], lengths: Sequence[int | float],
         raise InvalidParameterError(
             f"Sum of input lengths does not equal the length of the input dataset! ({sum(lengths)} vs {n})"
         )
+    if not all(isinstance(k, (int, np.integer)) for k in lengths):  # (PyTorch's randperm(sum) TypeError)
+        raise _ArgumentTypeError(
+            f"random_split: lengths must be ints (or fractions summing to 1), got {lengths!r}")
     order = _draws.randperm(resolve(generator), n).tolist()  # (a non-Generator: its TypeError)
     stops = list(itertools.accumulate(int(k) for k in lengths))
     return [Subset(dataset, order[stop - int(k):stop]) for stop, k in zip(stops, lengths, strict=True)]
