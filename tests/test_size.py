@@ -549,7 +549,8 @@ BUDGETS: dict[str, int] = {
     # +2 scripts54: autograd.grad checks its outputs before its inputs, as PyTorch (engine.py)
     # 3,405 with scripts54 merged
     # (+1 errors54: a backward gradient that is no Tensor is PyTorch's TypeError)
-    "minigrad/autograd": 3405,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # 3,407 with backward checking the gradients before requires_grad, PyTorch's order (lead54)
+    "minigrad/autograd": 3407,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -598,7 +599,8 @@ BUDGETS: dict[str, int] = {
     # +2 scripts54: grad() computes the root gradients (PyTorch's output checks) before checking inputs
     # 888 with scripts54 merged
     # (+1 errors54: the TypeError of a gradient that is no Tensor)
-    "minigrad/autograd/engine.py": 888,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
+    # 890 with the gradients checked before requires_grad, PyTorch's order (lead54)
+    "minigrad/autograd/engine.py": 890,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -1608,7 +1610,8 @@ BUDGETS: dict[str, int] = {
     # 77,072 with fuzz54 merged
     # (+108 errors54: PyTorch's error classes for the seed, TensorDataset, index_copy, the lists above)
     # 77,158 with errors54 merged
-    "minigrad": 77158,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +2 lead54: backward checks the gradients before requires_grad (autograd above)
+    "minigrad": 77160,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

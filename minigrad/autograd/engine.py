@@ -634,16 +634,11 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
     if len(grad_outputs) != len(outputs):
         raise MinigradError(f"got {len(grad_outputs)} gradients for {len(outputs)} outputs")
     result = []
+    # the gradients are checked first, then whether each output requires grad: PyTorch's order (its
+    # _make_grads, then the engine)
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
-        if not out.requires_grad:
-            # PyTorch's words first (scripts match on them), then what to do about it
-            raise MinigradError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn: nothing "
-                "in its history requires grad (set requires_grad=True on an input, and do not "
-                "compute it under no_grad)"
-            )
         if g is None:
-            if out.numel() != 1:
+            if out.requires_grad and out.numel() != 1:
                 raise MinigradError(
                     f"grad can be implicitly created only for scalar outputs (this output has "
                     f"shape {out.shape}: pass gradient= with that shape)"
@@ -659,6 +654,14 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
                              f"torch.Size({list(out.shape)}). (gradient {tuple(g.shape)}, output "
                              f"{tuple(out.shape)})")
         result.append(g)
+    for i, out in enumerate(outputs):
+        if not out.requires_grad:
+            # PyTorch's words first (scripts match on them), then what to do about it
+            raise MinigradError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn: nothing "
+                "in its history requires grad (set requires_grad=True on an input, and do not "
+                "compute it under no_grad)"
+            )
     return result
 
 

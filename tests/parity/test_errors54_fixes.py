@@ -38,6 +38,10 @@ _CASES: dict[str, tuple[Any, Any]] = {
     # a gradient that is no Tensor: PyTorch's TypeError (minigrad made a tensor of it)
     "backward(list)": (lambda t: (t.ones(2, requires_grad=True) * 2).backward([1.0, 3.0]), _BAD),
     "backward(float)": (lambda t: (t.ones(2, requires_grad=True) * 2).sum().backward(2.0), _BAD),
+    # the gradients are checked before whether the output requires grad (PyTorch's _make_grads, then its
+    # engine): a list for a tensor that needs no grad is the TypeError too, not the engine's RuntimeError
+    "backward(list) of a constant": (lambda t: t.ones(2).backward([1.0, 3.0]), _BAD),
+    "backward(shape) of a constant": (lambda t: t.ones(3).backward(t.ones(2)), mg.ShapeError),
     "autograd.grad grad_outputs=[float]": (
         lambda t: (lambda x: t.autograd.grad((x * 2).sum(), x, grad_outputs=[2.0]))(
             t.ones(2, requires_grad=True)), _BAD),
