@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import device as _device
 from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
@@ -89,19 +90,29 @@ def set_flush_denormal(mode: bool) -> bool:
     return not mode
 
 
-def from_dlpack(ext_tensor: Any) -> Tensor:
+def from_dlpack(ext_tensor: Any, *, device: Any = None, copy: bool | None = None) -> Tensor:
     """A tensor sharing the memory of a DLPack producer (an object with ``__dlpack__``: a numpy array, a
     PyTorch tensor, another minigrad tensor) or of a capsule from :func:`to_dlpack`.
+
+    ``device``: where the result lives; only the CPU (None, ``'cpu'``, ``'cpu:0'``). ``copy``: True
+    always copies the memory, False and None share it (a CPU producer's memory is readable as it is).
 
     Raises:
         RuntimeError: ``ext_tensor`` is neither (numpy's TypeError, or a BufferError for a device numpy
             cannot read).
+        DeviceError: ``device`` is not the CPU (PyTorch's CPU build's AssertionError for CUDA).
+        AssertionError: ``device`` is neither a device nor a string (PyTorch's words).
     """
+    if device is not None:
+        if not isinstance(device, (str, _device.device)):  # (PyTorch's assert)
+            raise AssertionError(f"from_dlpack: unsupported device type: {type(device)}")
+        _device.check_device(device)
     if isinstance(ext_tensor, Tensor):
-        return ext_tensor.detach()
+        out = ext_tensor.detach()
+        return out.clone() if copy else out
     if type(ext_tensor).__name__ == "PyCapsule":
         ext_tensor = _Capsule(ext_tensor)
-    return from_numpy(np.from_dlpack(ext_tensor))
+    return from_numpy(np.from_dlpack(ext_tensor, copy=True if copy else None))
 
 
 class _Capsule:
