@@ -441,12 +441,16 @@ class Tensor(TensorMethods):
         graph that requires grad if ``require_grad``, as PyTorch's (subclasses' ``__new__`` build with it).
 
         Raises:
-            TypeError: ``cls`` is no Tensor subclass or ``data`` no Tensor.
+            TypeError: ``cls`` is no Tensor subclass or ``data`` no Tensor; ``require_grad`` is no bool
+                (PyTorch's parser takes no 1 or None there: ``Parameter(x, requires_grad=None)``).
             InvalidParameterError: ``require_grad`` with a non-float ``data``.
         """
         if not (isinstance(cls, type) and issubclass(cls, Tensor) and isinstance(data, Tensor)):
             raise TypeError("_make_subclass() takes a Tensor subclass and a Tensor, not "
                             f"{python_type_name(cls)} and {python_type_name(data)}")
+        if require_grad is not True and require_grad is not False:
+            raise TypeError(f"_make_subclass(): argument 'require_grad' (position 3) must be bool, not "
+                            f"{python_type_name(require_grad)}")
         out = _new(cls)
         out._setup(data.numpy(force=True), require_grad)
         return out
