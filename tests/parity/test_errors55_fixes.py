@@ -19,6 +19,12 @@ from tests.helpers import require_torch
 
 _BAD = mg.InvalidParameterError
 
+
+def _fn(t: Any, forward: Callable[..., Any], backward: Callable[..., Any]) -> Any:
+    """An autograd.Function subclass of ``t`` with these staticmethods."""
+    methods = {"forward": staticmethod(forward), "backward": staticmethod(backward)}
+    return type("F", (t.autograd.Function,), methods)
+
 # case: (what raises, the class minigrad's error must also be)
 _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     # a plain dict is no OrderedDict: PyTorch's Sequential registers it as a module, its TypeError
@@ -27,6 +33,23 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "Parameter(requires_grad='x')": (lambda t: t.nn.Parameter(t.ones(2), requires_grad="x"), TypeError),
     "Parameter(requires_grad=None)": (lambda t: t.nn.Parameter(t.ones(2), requires_grad=None), TypeError),
     "Parameter(requires_grad=1)": (lambda t: t.nn.Parameter(t.ones(2), requires_grad=1), TypeError),
+    # autograd.Function misuse, checked by PyTorch's custom_function.cpp (minigrad ignored or converted it)
+    "Function grad for a non-tensor input": (lambda t: _fn(
+        t, lambda ctx, x, k: x * k, lambda ctx, g: (g, g)).apply(t.ones(3, requires_grad=True), 2).sum()
+        .backward(), mg.MinigradError),
+    "Function grad an int": (lambda t: _fn(t, lambda ctx, x: x * 2, lambda ctx, g: 3).apply(
+        t.ones(3, requires_grad=True)).sum().backward(), mg.MinigradError),
+    "Function mark_dirty not returned": (lambda t: _fn(t, lambda ctx, x: (ctx.mark_dirty(x), x * 2)[1],
+                                                       lambda ctx, g: g).apply(t.ones(3)), mg.MinigradError),
+    "Function mark_dirty(3)": (lambda t: _fn(t, lambda ctx, x: (ctx.mark_dirty(3), x * 2)[1],
+                                             lambda ctx, g: g).apply(t.ones(3, requires_grad=True) * 1),
+                               mg.MinigradError),
+    "Function mark_non_differentiable(None)": (lambda t: _fn(
+        t, lambda ctx, x: (ctx.mark_non_differentiable(None), x * 2)[1], lambda ctx, g: g).apply(t.ones(3)),
+        mg.MinigradError),
+    "Function set_materialize_grads('x')": (lambda t: _fn(
+        t, lambda ctx, x: (ctx.set_materialize_grads("x"), x * 2)[1], lambda ctx, g: g).apply(t.ones(3)),
+        TypeError),
 }
 
 
@@ -42,4 +65,14 @@ def test_bad_input_raises_pytorchs_class(case: str) -> None:
             run(mg)
     assert isinstance(ours.value, type(theirs.value)), (type(ours.value).__mro__, type(theirs.value))
     assert isinstance(ours.value, also), type(ours.value).__mro__
-    assert str(ours.value).split(":")[0] == str(theirs.value).split(":")[0], (str(ours.value), str(theirs.value))
+    # PyTorch's words first (their first four)
+    assert str(ours.value).split()[:4] == str(theirs.value).split()[:4], (str(ours.value), str(theirs.value))
+
+
+def test_mark_dirty_of_a_tensor_that_is_no_input_warns() -> None:
+    """PyTorch warns when a recorded call marks dirty a tensor forward made; minigrad said nothing."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        fn = _fn(lib, lambda ctx, x: (lambda y: (ctx.mark_dirty(y), y)[1])(x * 2), lambda ctx, g: g)
+        with pytest.warns(UserWarning, match="received a tensor that was not an input"):
+            fn.apply(lib.ones(3, requires_grad=True) * 1)
