@@ -2414,6 +2414,10 @@ def _del_grad(self: Tensor) -> None:
 def _set_grad(self: Tensor, value: Tensor | None) -> None:
     check_assigned_grad(self, value)
     _grad_slot.__set__(self, value)
+    if value is not None and type(value) is not Tensor and value.is_sparse:
+        from minigrad._sparse_grads import note_sparse_grad  # (imports this module)
+
+        note_sparse_grad()  # (the optimizers refuse it as PyTorch's)
 
 
 #: ``t.grad = g`` without the checks of the public setter (backward's own stores: right by construction).

@@ -619,7 +619,9 @@ class Optimizer:
             MinigradError: (a RuntimeError, as PyTorch's) with PyTorch's message.
         """
         message = self._sparse_refusal or (self._sparse_decay_refusal if group.get("weight_decay") else None)
-        if message is not None and any(sparse_rows(p) is not None for p in group["params"]):
+        # (a sparse lookup's rows, or a sparse tensor assigned to .grad)
+        if message is not None and any(sparse_rows(p) is not None or (p.grad is not None and p.grad.is_sparse)
+                                       for p in group["params"]):
             raise MinigradError(message.format(type(self).__name__))
 
     def _direction(self, x: Array, g: Array, maximize: bool, weight_decay: float) -> Array:

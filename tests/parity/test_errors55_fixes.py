@@ -53,12 +53,28 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
 }
 
 
+def _sparse_step(t: Any, name: str, **kw: Any) -> Any:
+    p = t.nn.Parameter(t.ones(2))
+    p.grad = t.ones(2).to_sparse()
+    return getattr(t.optim, name)([p], lr=0.1, **kw).step()
+
+
+# a sparse tensor assigned to .grad: the optimizers without a sparse update refuse it (minigrad densified it)
+for _name in ("Adam", "AdamW", "RMSprop", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"):
+    _CASES[f"{_name} step, sparse .grad"] = ((lambda n: lambda t: _sparse_step(t, n))(_name),
+                                             mg.MinigradError)
+_CASES["SGD step, sparse .grad, weight_decay"] = (lambda t: _sparse_step(t, "SGD", weight_decay=0.1),
+                                                  mg.MinigradError)
+_CASES["Adagrad step, sparse .grad, weight_decay"] = (lambda t: _sparse_step(t, "Adagrad", weight_decay=0.1),
+                                                      mg.MinigradError)
+
+
 @pytest.mark.parametrize("case", sorted(_CASES))
 def test_bad_input_raises_pytorchs_class(case: str) -> None:
     torch = require_torch()
     run, also = _CASES[case]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # (construction warnings, the same in both)
+        warnings.simplefilter("ignore")  # (construction warnings, PyTorch's sparse-invariant note)
         with pytest.raises(Exception) as theirs:
             run(torch)
         with pytest.raises(Exception) as ours:
