@@ -63,6 +63,10 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "Adam load_state_dict without step": (lambda t: t.optim.Adam([t.nn.Parameter(t.ones(2))]).load_state_dict(
         {"state": {0: {"exp_avg": t.ones(2)}}, "param_groups": [{"params": [0], "lr": 0.1}]}), _BAD),
     "Adam load_state_dict of SGD's": (lambda t: _adam_from_sgd(t), _BAD),
+    # AveragedModel fed a model of other sizes: copy_'s RuntimeError (minigrad's was numpy's ValueError)
+    "AveragedModel.update_parameters(other sizes)": (
+        lambda t: t.optim.swa_utils.AveragedModel(t.nn.Linear(2, 2)).update_parameters(t.nn.Linear(3, 3)),
+        mg.ShapeError),
 }
 
 
