@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -67,6 +68,26 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "AveragedModel.update_parameters(other sizes)": (
         lambda t: t.optim.swa_utils.AveragedModel(t.nn.Linear(2, 2)).update_parameters(t.nn.Linear(3, 3)),
         mg.ShapeError),
+    # nn.init of what is no Tensor: PyTorch calls a Tensor method on it (its AttributeError; minigrad filled a
+    # numpy array in place, and failed inside numpy on a list or None)
+    "init.uniform_(ndarray)": (lambda t: t.nn.init.uniform_(np.ones(3)), TypeError),
+    "init.kaiming_uniform_(ndarray)": (lambda t: t.nn.init.kaiming_uniform_(np.ones((3, 3))), TypeError),
+    "init.zeros_(None)": (lambda t: t.nn.init.zeros_(None), TypeError),
+    "init.constant_(list)": (lambda t: t.nn.init.constant_([1.0, 2.0], 0.5), TypeError),
+    # bounds no float holds: PyTorch's check_uniform_bounds (minigrad drew inf and nan)
+    "init.uniform_(0, inf)": (lambda t: t.nn.init.uniform_(t.ones(3), 0, float("inf")), _BAD),
+    "Tensor.uniform_(-inf, 0)": (lambda t: t.ones(3).uniform_(float("-inf"), 0), _BAD),
+    "Tensor.uniform_(0, 1e39)": (lambda t: t.ones(3).uniform_(0, 1e39), _BAD),
+    "Tensor.uniform_ float16 (0, 1e5)": (lambda t: t.ones(3, dtype=t.float16).uniform_(0, 1e5), _BAD),
+    "Tensor.uniform_(-3e38, 3e38)": (lambda t: t.ones(3).uniform_(-3e38, 3e38), _BAD),
+    # a mean or bound that is no number: the parser's TypeError (minigrad's came from inside numpy)
+    "init.normal_(mean='x')": (lambda t: t.nn.init.normal_(t.ones(3), "x"), TypeError),
+    "Tensor.normal_(mean='x')": (lambda t: t.ones(3).normal_("x"), TypeError),
+    "init.uniform_(a='x')": (lambda t: t.nn.init.uniform_(t.ones(3), "x"), TypeError),
+    # a generator that is no Generator: PyTorch's TypeError (minigrad read an attribute off it)
+    "init.uniform_(generator=3)": (lambda t: t.nn.init.uniform_(t.ones(3), generator=3), TypeError),
+    # groups=0: PyTorch's size(0) % groups, a ZeroDivisionError
+    "init.dirac_(groups=0)": (lambda t: t.nn.init.dirac_(t.ones(4, 3, 3), groups=0), _BAD),
 }
 
 
@@ -110,7 +131,7 @@ def test_bad_input_raises_pytorchs_class(case: str) -> None:
             run(mg)
     assert isinstance(ours.value, type(theirs.value)), (type(ours.value).__mro__, type(theirs.value))
     assert isinstance(ours.value, also), type(ours.value).__mro__
-    if "load_state_dict" in case:
+    if "load_state_dict" in case or any(kind in case for kind in ("(ndarray)", "(None)", "(list)")):
         return  # (PyTorch's words there are Python's, about its internals: minigrad's say what is wrong)
     # PyTorch's words first (their first four)
     assert str(ours.value).split()[:4] == str(theirs.value).split()[:4], (str(ours.value), str(theirs.value))
