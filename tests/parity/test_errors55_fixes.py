@@ -88,6 +88,28 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "init.uniform_(generator=3)": (lambda t: t.nn.init.uniform_(t.ones(3), generator=3), TypeError),
     # groups=0: PyTorch's size(0) % groups, a ZeroDivisionError
     "init.dirac_(groups=0)": (lambda t: t.nn.init.dirac_(t.ones(4, 3, 3), groups=0), _BAD),
+    # LSTM/LSTMCell given other than two hidden states: PyTorch's RuntimeError (IndexError for one)
+    "LSTM hx of 3": (lambda t: t.nn.LSTM(1, 2)(t.ones(3, 2, 1), (t.zeros(1, 2, 2),) * 3), mg.MinigradError),
+    "LSTM hx of 1": (lambda t: t.nn.LSTM(1, 2)(t.ones(3, 2, 1), (t.zeros(1, 2, 2),)), _BAD),
+    "LSTMCell hx of 1": (lambda t: t.nn.LSTMCell(1, 2)(t.ones(2, 1), (t.ones(2, 2),)), mg.MinigradError),
+    # rnn utilities: the parser's TypeError for a padding value that is no number (minigrad's numpy
+    # ValueError), the IndexError of input.size(1), what is no PackedSequence (its AttributeError; minigrad
+    # failed unpacking it), lengths that are no ints
+    "pad_sequence(padding_value='x')": (lambda t: t.nn.utils.rnn.pad_sequence(
+        [t.ones(2), t.ones(3)], padding_value="x"), TypeError),
+    "pad_packed_sequence(padding_value='x')": (lambda t: t.nn.utils.rnn.pad_packed_sequence(
+        t.nn.utils.rnn.pack_sequence([t.ones(3), t.ones(2)]), padding_value="x"), TypeError),
+    "pack_padded_sequence 1-D input": (lambda t: t.nn.utils.rnn.pack_padded_sequence(t.ones(3), [3]),
+                                       mg.ShapeError),
+    "pack_padded_sequence lengths=None": (lambda t: t.nn.utils.rnn.pack_padded_sequence(t.ones(3, 2), None),
+                                          _BAD),
+    "pack_padded_sequence lengths='ab'": (lambda t: t.nn.utils.rnn.pack_padded_sequence(t.ones(3, 2), "ab"),
+                                          _BAD),
+    "pad_packed_sequence(Tensor)": (lambda t: t.nn.utils.rnn.pad_packed_sequence(t.ones(3, 2)), TypeError),
+    "unpack_sequence(Tensor)": (lambda t: t.nn.utils.rnn.unpack_sequence(t.ones(3, 2)), TypeError),
+    # clip_grad_* of what is no Tensor: PyTorch reads p.grad off it (its AttributeError; minigrad's TypeError)
+    "clip_grad_norm_([1, 2])": (lambda t: t.nn.utils.clip_grad_norm_([1, 2], 1.0), TypeError),
+    "get_total_norm([1, 2])": (lambda t: t.nn.utils.get_total_norm([1, 2]), TypeError),
 }
 
 
@@ -131,7 +153,8 @@ def test_bad_input_raises_pytorchs_class(case: str) -> None:
             run(mg)
     assert isinstance(ours.value, type(theirs.value)), (type(ours.value).__mro__, type(theirs.value))
     assert isinstance(ours.value, also), type(ours.value).__mro__
-    if "load_state_dict" in case or any(kind in case for kind in ("(ndarray)", "(None)", "(list)")):
+    if "load_state_dict" in case or any(kind in case for kind in (
+            "(ndarray)", "(None)", "(list)", "(Tensor)", "([1, 2])", "lengths=", "1-D input", "hx of 1")):
         return  # (PyTorch's words there are Python's, about its internals: minigrad's say what is wrong)
     # PyTorch's words first (their first four)
     assert str(ours.value).split()[:4] == str(theirs.value).split()[:4], (str(ours.value), str(theirs.value))
