@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Sequence
+from numbers import Number
 from typing import Any, ClassVar
 
 import numpy as np
@@ -37,8 +38,12 @@ def broadcast_all(*values: Any) -> list[Tensor]:
     """The values as Tensors expanded to their common broadcast shape, as ``torch.distributions.utils``.
 
     Numbers take the dtype of the first Tensor argument (else the default float dtype).
-    Raises ValueError (a ShapeError) when the shapes do not broadcast.
+    Raises ValueError (a ShapeError) when the shapes do not broadcast, and an InvalidParameterError (a
+    ValueError, as PyTorch's) for a value that is neither a Tensor nor a number.
     """
+    if not all(isinstance(v, (Tensor, Number)) for v in values):  # (a list, a string, None: PyTorch's check)
+        raise InvalidParameterError("Input arguments must all be instances of Number, torch.Tensor or "
+                                    "objects implementing __torch_function__.")
     like = next((v for v in values if isinstance(v, Tensor)), None)
     ts = [as_tensor(v, like) for v in values]
     shape: tuple[int, ...] = ()
@@ -136,11 +141,10 @@ class Distribution:
 
     def _checked(self, value: Any, like: Tensor | None = None) -> Tensor:
         """``value`` as a Tensor (numbers in ``like``'s dtype), checked by :meth:`_validate_sample` when
-        this distribution validates."""
-        v = as_tensor(value, like)
+        this distribution validates (which refuses what is no Tensor, a Python number too, as PyTorch's)."""
         if self._validate_args:
-            self._validate_sample(v)
-        return v
+            self._validate_sample(value)
+        return as_tensor(value, like)
 
     def expand(self, batch_shape: Shape, _instance: Any = None) -> Distribution:
         """This distribution with its parameters expanded (broadcast, no copy) to ``batch_shape``.

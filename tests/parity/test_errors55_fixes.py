@@ -110,6 +110,17 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     # clip_grad_* of what is no Tensor: PyTorch reads p.grad off it (its AttributeError; minigrad's TypeError)
     "clip_grad_norm_([1, 2])": (lambda t: t.nn.utils.clip_grad_norm_([1, 2], 1.0), TypeError),
     "get_total_norm([1, 2])": (lambda t: t.nn.utils.get_total_norm([1, 2]), TypeError),
+    # distributions: a parameter neither Tensor nor number is broadcast_all's ValueError (minigrad made a
+    # tensor of a list, and failed inside its tensor conversion on a string); a validating log_prob/cdf takes
+    # only a Tensor (minigrad converted numbers and lists)
+    "Normal(loc=[0.0])": (lambda t: t.distributions.Normal([0.0], [1.0]), _BAD),
+    "Normal(loc='a')": (lambda t: t.distributions.Normal("a", 1.0), _BAD),
+    "Uniform(low=None)": (lambda t: t.distributions.Uniform(None, 1.0), _BAD),
+    "Normal.log_prob(0.5)": (lambda t: t.distributions.Normal(0.0, 1.0, validate_args=True).log_prob(0.5),
+                             _BAD),
+    "Normal.log_prob([0.5])": (lambda t: t.distributions.Normal(0.0, 1.0, validate_args=True).log_prob([0.5]),
+                               _BAD),
+    "Normal.cdf('a')": (lambda t: t.distributions.Normal(0.0, 1.0, validate_args=True).cdf("a"), _BAD),
 }
 
 
