@@ -22,8 +22,18 @@ Shape = Sequence[int]
 
 
 def as_shape(sample_shape: Shape | int) -> tuple[int, ...]:
-    """``sample_shape`` as a tuple (PyTorch also takes a bare int)."""
-    return (int(sample_shape),) if isinstance(sample_shape, (int, np.integer)) else tuple(sample_shape)
+    """``sample_shape`` as a tuple (PyTorch also takes a bare int).
+
+    Raises:
+        InvalidParameterError: a negative size (PyTorch's RuntimeError, its words for the empty tensor it
+            would make).
+    """
+    shape = (int(sample_shape),) if isinstance(sample_shape, (int, np.integer)) else tuple(sample_shape)
+    for n in shape:
+        if n < 0:
+            raise InvalidParameterError(f"Trying to create tensor with negative dimension {n}: {list(shape)} "
+                                        "(sample_shape)")
+    return shape
 
 
 def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:

@@ -121,6 +121,19 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "Normal.log_prob([0.5])": (lambda t: t.distributions.Normal(0.0, 1.0, validate_args=True).log_prob([0.5]),
                                _BAD),
     "Normal.cdf('a')": (lambda t: t.distributions.Normal(0.0, 1.0, validate_args=True).cdf("a"), _BAD),
+    # a negative sample size: PyTorch's RuntimeError (minigrad's was numpy's bare ValueError)
+    "Normal.sample((-1,))": (lambda t: t.distributions.Normal(0.0, 1.0).sample((-1,)), _BAD),
+    "Categorical.sample((2, -1))": (lambda t: t.distributions.Categorical(t.ones(3)).sample((2, -1)), _BAD),
+    # DataLoader's multiprocessing_context: PyTorch checks it (no workers, an unknown start method); minigrad
+    # took anything
+    "DataLoader(multiprocessing_context='spawn') without workers": (
+        lambda t: t.utils.data.DataLoader(range(4), multiprocessing_context="spawn"), _BAD),
+    "DataLoader(num_workers=1, multiprocessing_context=3)": (
+        lambda t: t.utils.data.DataLoader(range(4), num_workers=1, multiprocessing_context=3), TypeError),
+    # WeightedRandomSampler of strings or None: the tensor conversion's TypeError (numpy's ValueError, or nan)
+    "WeightedRandomSampler('ab')": (lambda t: t.utils.data.WeightedRandomSampler("ab", 2), _BAD),
+    "WeightedRandomSampler([None, 1.0])": (lambda t: t.utils.data.WeightedRandomSampler([None, 1.0], 2),
+                                           _BAD),
 }
 
 
@@ -165,7 +178,8 @@ def test_bad_input_raises_pytorchs_class(case: str) -> None:
     assert isinstance(ours.value, type(theirs.value)), (type(ours.value).__mro__, type(theirs.value))
     assert isinstance(ours.value, also), type(ours.value).__mro__
     if "load_state_dict" in case or any(kind in case for kind in (
-            "(ndarray)", "(None)", "(list)", "(Tensor)", "([1, 2])", "lengths=", "1-D input", "hx of 1")):
+            "(ndarray)", "(None)", "(list)", "(Tensor)", "([1, 2])", "lengths=", "1-D input", "hx of 1",
+            "sample(", "WeightedRandomSampler")):
         return  # (PyTorch's words there are Python's, about its internals: minigrad's say what is wrong)
     # PyTorch's words first (their first four)
     assert str(ours.value).split()[:4] == str(theirs.value).split()[:4], (str(ours.value), str(theirs.value))
