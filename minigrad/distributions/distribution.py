@@ -100,6 +100,11 @@ class Distribution:
         if validate_args is not None:
             self._validate_args = validate_args
         if self._validate_args:
+            # a subclass that set none: PyTorch's base raises NotImplementedError there, its constructor warns
+            if type(self).arg_constraints is Distribution.arg_constraints:
+                warnings.warn(f"{type(self)} does not define `arg_constraints`. Please set "
+                              "`arg_constraints = {}` or initialize the distribution with "
+                              "`validate_args=False` to turn off validation.", UserWarning, stacklevel=2)
             self._validate_params()
 
     def _validate_params(self) -> None:

@@ -192,3 +192,22 @@ def test_mark_dirty_of_a_tensor_that_is_no_input_warns() -> None:
         fn = _fn(lib, lambda ctx, x: (lambda y: (ctx.mark_dirty(y), y)[1])(x * 2), lambda ctx, g: g)
         with pytest.warns(UserWarning, match="received a tensor that was not an input"):
             fn.apply(lib.ones(3, requires_grad=True) * 1)
+
+
+def test_a_distribution_subclass_without_arg_constraints_warns() -> None:
+    """PyTorch's Distribution warns, when it validates, about a subclass that sets no arg_constraints (its
+    base raises NotImplementedError there); minigrad's base held an empty dict and said nothing. Its own
+    parameterless wrappers (Independent, ...) set their own and do not warn."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        class Custom(lib.distributions.Distribution):  # type: ignore[misc,name-defined]
+            def __init__(self) -> None:
+                super().__init__(validate_args=True)
+
+        with pytest.warns(UserWarning, match="does not define `arg_constraints`"):
+            Custom()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            lib.distributions.Independent(lib.distributions.Normal(lib.zeros(2), lib.ones(2)), 1)
+            Custom.arg_constraints = {}
+            Custom()
