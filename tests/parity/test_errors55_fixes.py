@@ -134,6 +134,20 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "WeightedRandomSampler('ab')": (lambda t: t.utils.data.WeightedRandomSampler("ab", 2), _BAD),
     "WeightedRandomSampler([None, 1.0])": (lambda t: t.utils.data.WeightedRandomSampler([None, 1.0], 2),
                                            _BAD),
+    # torch.func's argnums that is no int or tuple of ints: its RuntimeError (minigrad compared it with ints)
+    "func.grad(argnums='a')": (lambda t: t.func.grad(lambda x: x.sum(), argnums="a")(t.ones(2)),
+                               mg.MinigradError),
+    "func.grad(argnums=[0])": (lambda t: t.func.grad(lambda x: x.sum(), argnums=[0])(t.ones(2)),
+                               mg.MinigradError),
+    # jacobian's strategy: PyTorch asserts it (its AssertionError; minigrad's ValueError)
+    "autograd.functional.jacobian(strategy='x')": (lambda t: t.autograd.functional.jacobian(
+        lambda x: x * 2, t.ones(2), strategy="x"), _BAD),
+    # checkpoint_sequential with 0 segments: PyTorch divides by it first (its ZeroDivisionError)
+    "checkpoint_sequential(segments=0)": (lambda t: t.utils.checkpoint.checkpoint_sequential(
+        t.nn.Sequential(t.nn.ReLU()), 0, t.ones(2, requires_grad=True), use_reentrant=False), _BAD),
+    # dist's p is a Number: 'fro' or None is its parser's TypeError (norm takes them; minigrad's dist did)
+    "dist(p='fro')": (lambda t: t.ones(3).dist(t.ones(3), "fro"), _BAD),
+    "dist(p=None)": (lambda t: t.dist(t.ones(3), t.ones(3), None), _BAD),
 }
 
 
