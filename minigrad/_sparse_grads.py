@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.tensor import Array, Tensor
+from minigrad.tensor import Array, Tensor, sparse_grad_assigned
 
-__all__ = ["note_sparse_grad", "note_sparse_lookup", "sparse_rows", "sparse_tracking"]
+__all__ = ["note_sparse_lookup", "sparse_rows", "sparse_tracking"]
 
 
 class _Rows:
@@ -58,13 +58,6 @@ class _Rows:
 
 
 _TABLE: dict[int, _Rows] = {}
-_ASSIGNED = [False]  # whether user code assigned a sparse tensor to some .grad (note_sparse_grad)
-
-
-def note_sparse_grad() -> None:
-    """Note that a sparse tensor was assigned to a ``.grad`` (``p.grad = g.to_sparse()``): from now on the
-    optimizers' steps look for sparse gradients, which most refuse as PyTorch's."""
-    _ASSIGNED[0] = True
 
 
 def note_sparse_lookup(weight: Tensor, out: Tensor, rows: Array, padding_idx: int | None) -> None:
@@ -100,4 +93,4 @@ def sparse_tracking() -> bool:
     """Whether any weight was looked up with ``sparse=True`` or a sparse tensor assigned to a ``.grad``
     (else no gradient is sparse): a cheap test for the optimizers' steps, which check for sparse
     gradients only then."""
-    return bool(_TABLE) or _ASSIGNED[0]
+    return bool(_TABLE) or sparse_grad_assigned[0]

@@ -2411,13 +2411,15 @@ def _del_grad(self: Tensor) -> None:
     _grad_slot.__set__(self, None)
 
 
+#: whether user code assigned a sparse tensor to some ``.grad`` (``_sparse_grads.sparse_tracking`` reads it)
+sparse_grad_assigned = [False]
+
+
 def _set_grad(self: Tensor, value: Tensor | None) -> None:
     check_assigned_grad(self, value)
     _grad_slot.__set__(self, value)
     if value is not None and type(value) is not Tensor and value.is_sparse:
-        from minigrad._sparse_grads import note_sparse_grad  # (imports this module)
-
-        note_sparse_grad()  # (the optimizers refuse it as PyTorch's)
+        sparse_grad_assigned[0] = True  # (optimizers look for sparse gradients from now on: most refuse them)
 
 
 #: ``t.grad = g`` without the checks of the public setter (backward's own stores: right by construction).
