@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.tensor import Array, Tensor
+from minigrad.tensor import Array, Tensor, sparse_grad_assigned
 
 __all__ = ["note_sparse_lookup", "sparse_rows", "sparse_tracking"]
 
@@ -90,6 +90,7 @@ def sparse_rows(p: Tensor) -> Array | None:
 
 
 def sparse_tracking() -> bool:
-    """Whether any weight was looked up with ``sparse=True`` (else no gradient is sparse): a cheap
-    test for the optimizers' steps, which check for sparse gradients only then."""
-    return bool(_TABLE)
+    """Whether any weight was looked up with ``sparse=True`` or a sparse tensor assigned to a ``.grad``
+    (else no gradient is sparse): a cheap test for the optimizers' steps, which check for sparse
+    gradients only then."""
+    return bool(_TABLE) or sparse_grad_assigned[0]

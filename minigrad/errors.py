@@ -120,6 +120,11 @@ class _NotTensorAttributeError(_NotTensorError, AttributeError):
     attribute off the value, so this is both."""
 
 
+class _AttributeArgumentError(_ArgumentTypeError, AttributeError):
+    """A value of the wrong kind PyTorch reads an attribute off first (``opt.load_state_dict(None)``: its
+    ``state_dict.copy()``): its AttributeError."""
+
+
 class _IndexArgumentError(_ArgumentTypeError, IndexError):
     """A float where PyTorch indexes with the argument (Embedding's ``padding_idx=1.0``): its IndexError."""
 

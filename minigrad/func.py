@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd.engine import grad as _autograd_grad
+from minigrad.errors import MinigradError
 from minigrad.grad_mode import _extras, enable_grad, is_grad_enabled
 from minigrad.nn.module import Module
 from minigrad.nn.utils.stateless import _functional_call
@@ -143,6 +144,9 @@ def _differentiable(x: Any) -> Any:
 
 
 def _argnums(argnums: int | tuple[int, ...], n: int) -> tuple[int, ...]:
+    ok = isinstance(argnums, int) or (isinstance(argnums, tuple) and all(isinstance(a, int) for a in argnums))
+    if not ok:  # (PyTorch's check, a RuntimeError: not a list, a float, a string)
+        raise MinigradError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     if not nums:
         raise RuntimeError("argnums must be non-empty")

@@ -180,12 +180,17 @@ def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002
     """The p-norm of input - other (broadcast), as ``norm`` (p a number or inf).
 
     Raises:
-        TypeError: input or other is not a Tensor (PyTorch's argument error).
+        TypeError: input or other is not a Tensor, or p no number (None, 'fro', a list: PyTorch's argument
+            error; ``norm`` takes those, ``dist`` does not).
     """
     for pos, (name, value) in enumerate((("input", input), ("other", other)), 1):
         if not isinstance(value, Tensor):
             raise TypeError(f"dist(): argument '{name}' (position {pos}) must be Tensor, not "
                             f"{type(value).__name__}")
+    if not (isinstance(p, (int, float, np.integer, np.floating))
+            or (isinstance(p, Tensor) and p.numel() == 1)):
+        raise _ArgumentTypeError(f"dist(): argument 'p' (position 2) must be Number, not "
+                                 f"{python_type_name(p)}")
     return _named(norm(input - other, p), input, "DistBackward0")
 
 

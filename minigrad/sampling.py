@@ -308,13 +308,43 @@ def _in_memory_order(t: Tensor, draw: Any, *params: Array) -> Array:
     return values.transpose(np.argsort(order))  # type: ignore[no-any-return]
 
 
+def float_args(fn: str, *named: tuple[str, Any]) -> None:
+    """PyTorch's argument-parser TypeError for a value that is no real number where a float goes (a string,
+    None, a list: ``normal_(): argument 'mean' (position 1) must be float, not str``); a one-element tensor
+    passes, as there. ``named``: (name, value) in positional order, from position 1."""
+    for position, (name, value) in enumerate(named, 1):
+        if not (isinstance(value, (int, float, np.integer, np.floating))
+                or (isinstance(value, Tensor) and value.numel() == 1)):
+            raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be float, not "
+                            f"{python_type_name(value)}")
+
+
+def check_uniform_bounds(low: float, high: float, dtype: np.dtype[Any]) -> None:
+    """PyTorch's ``check_uniform_bounds`` for draws of ``dtype`` (floating) in [low, high): each bound within
+    the dtype's finite range (not NaN, not inf), low <= high, and high - low finite.
+
+    Raises:
+        InvalidParameterError: (a RuntimeError, as PyTorch's) in its words.
+    """
+    top = float(np.finfo(dtype).max)  # (as a Python float: comparing with a numpy float32 casts to it)
+    for name, value in (("from", low), ("to", high)):
+        _check(-top <= value <= top, f"{name} is out of bounds for {c_type_name(dtype)}")
+    # (the bounds as C++ streams a double: 2, 0.1, 3e+38)
+    _check(low <= high,
+           f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
+    _check(high - low <= top, f"uniform_ expects to-from <= std::numeric_limits<{scalar_type_name(dtype)}>::"
+           f"max(), but found to={high:g} and from={low:g} which result in to-from to exceed the limit")
+
+
 def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Array:
     """Draws for ``t.normal_(mean, std)``.
 
     Raises:
+        TypeError: ``mean`` or ``std`` is no number (PyTorch's parser).
         InvalidParameterError: std < 0 (a RuntimeError, as PyTorch's).
         UnsupportedError: ``t`` is not floating (PyTorch's NotImplementedError).
     """
+    float_args("normal_", ("mean", mean), ("std", std))
     _check(std >= 0, f"normal expects std >= 0.0, but found std {std}")
     if t.numel():  # (PyTorch's normal kernel does not run for no elements)
         require_float_kernel("normal_kernel_cpu", t.dtype)
@@ -326,11 +356,14 @@ def fill_uniform(t: Tensor, low: float, high: float, generator: Generator | None
     """Draws for ``t.uniform_(low, high)``: uniform in [low, high).
 
     Raises:
-        InvalidParameterError: low > high (a RuntimeError, as PyTorch's).
+        TypeError: ``low`` or ``high`` is no number (PyTorch's parser).
+        InvalidParameterError: low > high, or a bound outside the dtype's finite range (NaN, inf, 1e39 for
+            float32) (a RuntimeError, as PyTorch's).
         UnsupportedError: ``t`` is not floating (PyTorch's NotImplementedError, checked first).
     """
+    float_args("uniform_", ("from", low), ("to", high))
     require_float_kernel("check_uniform_bounds", t.dtype)
-    _check(low <= high, f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
+    check_uniform_bounds(float(low), float(high), t.dtype)
     gen = resolve(generator)
     return _in_memory_order(t, lambda shape: _draws.uniform(gen, shape, low, high, t.dtype))
 

@@ -441,12 +441,16 @@ class Tensor(TensorMethods):
         graph that requires grad if ``require_grad``, as PyTorch's (subclasses' ``__new__`` build with it).
 
         Raises:
-            TypeError: ``cls`` is no Tensor subclass or ``data`` no Tensor.
+            TypeError: ``cls`` is no Tensor subclass or ``data`` no Tensor; ``require_grad`` is no bool
+                (PyTorch's parser takes no 1 or None there: ``Parameter(x, requires_grad=None)``).
             InvalidParameterError: ``require_grad`` with a non-float ``data``.
         """
         if not (isinstance(cls, type) and issubclass(cls, Tensor) and isinstance(data, Tensor)):
             raise TypeError("_make_subclass() takes a Tensor subclass and a Tensor, not "
                             f"{python_type_name(cls)} and {python_type_name(data)}")
+        if require_grad is not True and require_grad is not False:
+            raise TypeError(f"_make_subclass(): argument 'require_grad' (position 3) must be bool, not "
+                            f"{python_type_name(require_grad)}")
         out = _new(cls)
         out._setup(data.numpy(force=True), require_grad)
         return out
@@ -2407,9 +2411,15 @@ def _del_grad(self: Tensor) -> None:
     _grad_slot.__set__(self, None)
 
 
+#: whether user code assigned a sparse tensor to some ``.grad`` (``_sparse_grads.sparse_tracking`` reads it)
+sparse_grad_assigned = [False]
+
+
 def _set_grad(self: Tensor, value: Tensor | None) -> None:
     check_assigned_grad(self, value)
     _grad_slot.__set__(self, value)
+    if value is not None and type(value) is not Tensor and value.is_sparse:
+        sparse_grad_assigned[0] = True  # (optimizers look for sparse gradients from now on: most refuse them)
 
 
 #: ``t.grad = g`` without the checks of the public setter (backward's own stores: right by construction).

@@ -35,7 +35,7 @@ from minigrad import _format, ops
 from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import mark_view
 from minigrad.autograd import forward_ad
-from minigrad.errors import MinigradError
+from minigrad.errors import MinigradError, python_type_name, user_stacklevel
 from minigrad.grad_mode import _extras, _mode, no_grad
 from minigrad.tensor import Array, Tensor, from_numpy, store_requires_grad
 
@@ -59,6 +59,7 @@ class FunctionCtx:
         self._non_diff_index: set[int] = set()  # positions of the outputs marked non-differentiable
         self._saved_forward: tuple[Any, ...] = ()  # save_for_forward's tensors (for a jvp)
         self._records = True  # apply: whether the call is recorded (PyTorch checks what is saved only then)
+        self._misuse: str | None = None  # a non-tensor marked dirty or non-differentiable (apply raises)
 
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors (or None) for backward; read them back as ``ctx.saved_tensors``.
@@ -112,16 +113,34 @@ class FunctionCtx:
         return self.saved_tensors
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
-        """Outputs that get no gradient (indices, masks): returned with requires_grad=False."""
+        """Outputs that get no gradient (indices, masks): returned with requires_grad=False. Something other
+        than a tensor (None too) makes ``apply`` raise PyTorch's RuntimeError once forward returns."""
         self._non_differentiable.update(id(t) for t in tensors)
+        if self._misuse is None and not all(isinstance(t, Tensor) for t in tensors):
+            bad = next(t for t in tensors if not isinstance(t, Tensor))
+            self._misuse = ("mark_non_differentiable only accepts variable arguments, but got "
+                            f"{type(bad).__name__}")
 
     def set_materialize_grads(self, value: bool) -> None:
-        """With False, backward gets None (not zeros) for outputs that received no gradient."""
-        self.materialize_grads = bool(value)
+        """With False, backward gets None (not zeros) for outputs that received no gradient.
+
+        Raises:
+            TypeError: ``value`` is no bool (PyTorch's argument parser: not 1, not None).
+        """
+        if value is not True and value is not False:
+            raise TypeError(f"set_materialize_grads received an invalid combination of arguments - got "
+                            f"({python_type_name(value)}), but expected (bool)")
+        self.materialize_grads = value
 
     def mark_dirty(self, *tensors: Tensor) -> None:
-        """Inputs forward modified in place: returned as the very tensors, their history now this function."""
+        """Inputs forward modified in place: returned as the very tensors, their history now this function.
+        ``apply`` raises PyTorch's RuntimeError once forward returns if one is no tensor, or is an input
+        forward did not return."""
         self._dirty.update(id(t) for t in tensors)
+        if self._misuse is None and not all(isinstance(t, Tensor) for t in tensors):
+            i = next(i for i, t in enumerate(tensors) if not isinstance(t, Tensor))
+            self._misuse = (f"mark_dirty can only accept variables, but argument {i} is of type "
+                            f"{type(tensors[i]).__name__}")
 
 
 class _CustomNode(ops.Function):
@@ -168,9 +187,14 @@ class _CustomNode(ops.Function):
         per_parent: list[Tensor | None] = []
         for i, (arg, gr) in enumerate(zip(self.args, result)):
             if not isinstance(arg, Tensor):
+                if gr is not None:  # (PyTorch counts positions from 1 here)
+                    raise MinigradError(f"function {self.name()} returned a gradient different than None at "
+                                        f"position {i + 1}, but the corresponding forward input was not a "
+                                        "Variable")
                 continue
             if gr is not None:
-                gr = gr if isinstance(gr, Tensor) else Tensor(gr, dtype=arg.dtype)
+                if not isinstance(gr, Tensor):
+                    raise MinigradError(f"expected Variable or None (got {type(gr).__name__})")
                 try:
                     fits = np.broadcast_shapes(gr.shape, arg.shape) == gr.shape
                 except ValueError:
@@ -329,6 +353,14 @@ class Function:
             output = cls.forward(*args, **kwargs) if separate else cls.forward(ctx, *args, **kwargs)
             if separate:
                 cls.setup_context(ctx, args, output)
+        if ctx._misuse is not None:
+            raise MinigradError(ctx._misuse)
+        if ctx._dirty:
+            returned = {id(o) for o in (output if isinstance(output, tuple) else (output,))}
+            if any(isinstance(a, Tensor) and id(a) in ctx._dirty and id(a) not in returned for a in args):
+                raise MinigradError("Some elements marked as dirty during the forward method were not "
+                                    "returned as output. The inputs that are modified inplace must all be "
+                                    "outputs of the Function.")
         if ctx._dirty:  # PyTorch bumps a dirty input's version (and its views') once more, in any grad mode
             for a in args:
                 if isinstance(a, Tensor) and id(a) in ctx._dirty:
@@ -372,6 +404,10 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     # an input marked dirty and returned keeps its identity (PyTorch's rule): the custom node reads a
     # stand-in with the input's old history, and the input itself becomes the output's node
     dirty = [o for o in outs if isinstance(o, Tensor) and id(o) in ctx._dirty and any(o is a for a in args)]
+    if ctx._dirty - {id(a) for a in args}:  # (PyTorch warns only when it records the call, as here)
+        warnings.warn("ctx.mark_dirty() received a tensor that was not an input. Only input Tensors that "
+                      "have been mutated should be passed to ctx.mark_dirty().", UserWarning,
+                      stacklevel=user_stacklevel())
     if any(d.requires_grad and d.is_leaf for d in dirty):  # (PyTorch checks after forward ran, as here)
         raise MinigradError("a leaf Variable that requires grad has been used in an in-place operation.")
     stand = {id(d): _stand_in(d) for d in dirty}

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import enable_grad, grad, is_grad_enabled, set_grad_enabled
-from minigrad.errors import InvalidParameterError, MinigradError
+from minigrad.errors import MinigradError, _AssertedParameterError
 from minigrad.factories import zeros_like
 from minigrad.tensor import Tensor, from_numpy, stack
 
@@ -348,9 +348,11 @@ def _reaches(t: Tensor, targets: set[int]) -> bool:
 
 
 def _check_strategy(strategy: str) -> None:
-    if strategy not in ("forward-mode", "reverse-mode"):
-        raise InvalidParameterError(
-            f"strategy must be 'forward-mode' or 'reverse-mode', got strategy={strategy!r}"
+    if strategy not in ("forward-mode", "reverse-mode"):  # (PyTorch asserts it: its AssertionError)
+        raise _AssertedParameterError(
+            'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function has '
+            'more outputs than inputs, "forward-mode" tends to be more performant. Otherwise, prefer to use '
+            f'"reverse-mode". (got strategy={strategy!r})'
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Sequence
+from numbers import Number
 from typing import Any, ClassVar
 
 import numpy as np
@@ -21,8 +22,18 @@ Shape = Sequence[int]
 
 
 def as_shape(sample_shape: Shape | int) -> tuple[int, ...]:
-    """``sample_shape`` as a tuple (PyTorch also takes a bare int)."""
-    return (int(sample_shape),) if isinstance(sample_shape, (int, np.integer)) else tuple(sample_shape)
+    """``sample_shape`` as a tuple (PyTorch also takes a bare int).
+
+    Raises:
+        InvalidParameterError: a negative size (PyTorch's RuntimeError, its words for the empty tensor it
+            would make).
+    """
+    shape = (int(sample_shape),) if isinstance(sample_shape, (int, np.integer)) else tuple(sample_shape)
+    for n in shape:
+        if n < 0:
+            raise InvalidParameterError(f"Trying to create tensor with negative dimension {n}: {list(shape)} "
+                                        "(sample_shape)")
+    return shape
 
 
 def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
@@ -37,8 +48,12 @@ def broadcast_all(*values: Any) -> list[Tensor]:
     """The values as Tensors expanded to their common broadcast shape, as ``torch.distributions.utils``.
 
     Numbers take the dtype of the first Tensor argument (else the default float dtype).
-    Raises ValueError (a ShapeError) when the shapes do not broadcast.
+    Raises ValueError (a ShapeError) when the shapes do not broadcast, and an InvalidParameterError (a
+    ValueError, as PyTorch's) for a value that is neither a Tensor nor a number.
     """
+    if not all(isinstance(v, (Tensor, Number)) for v in values):  # (a list, a string, None: PyTorch's check)
+        raise InvalidParameterError("Input arguments must all be instances of Number, torch.Tensor or "
+                                    "objects implementing __torch_function__.")
     like = next((v for v in values if isinstance(v, Tensor)), None)
     ts = [as_tensor(v, like) for v in values]
     shape: tuple[int, ...] = ()
@@ -85,6 +100,11 @@ class Distribution:
         if validate_args is not None:
             self._validate_args = validate_args
         if self._validate_args:
+            # a subclass that set none: PyTorch's base raises NotImplementedError there, its constructor warns
+            if type(self).arg_constraints is Distribution.arg_constraints:
+                warnings.warn(f"{type(self)} does not define `arg_constraints`. Please set "
+                              "`arg_constraints = {}` or initialize the distribution with "
+                              "`validate_args=False` to turn off validation.", UserWarning, stacklevel=2)
             self._validate_params()
 
     def _validate_params(self) -> None:
@@ -136,11 +156,10 @@ class Distribution:
 
     def _checked(self, value: Any, like: Tensor | None = None) -> Tensor:
         """``value`` as a Tensor (numbers in ``like``'s dtype), checked by :meth:`_validate_sample` when
-        this distribution validates."""
-        v = as_tensor(value, like)
+        this distribution validates (which refuses what is no Tensor, a Python number too, as PyTorch's)."""
         if self._validate_args:
-            self._validate_sample(v)
-        return v
+            self._validate_sample(value)
+        return as_tensor(value, like)
 
     def expand(self, batch_shape: Shape, _instance: Any = None) -> Distribution:
         """This distribution with its parameters expanded (broadcast, no copy) to ``batch_shape``.

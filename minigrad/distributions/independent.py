@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape
@@ -21,6 +21,8 @@ class Independent(Distribution):
     ``Independent(Normal(mu, sigma), 1)`` is a diagonal Gaussian over vectors).
     Raises ValueError when ``reinterpreted_batch_ndims`` exceeds the base's batch rank.
     """
+
+    arg_constraints: ClassVar[dict[str, Any]] = {}  # (its own: no parameters to check, no warning)
 
     @property
     def support(self) -> constraints.Constraint:

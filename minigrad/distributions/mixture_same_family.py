@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
@@ -24,6 +24,8 @@ class MixtureSameFamily(Distribution):
     Raises:
         ValueError: the mixture is not a Categorical, or the batch shapes or K disagree.
     """
+
+    arg_constraints: ClassVar[dict[str, Any]] = {}  # (its own: no parameters to check, no warning)
 
     @property
     def support(self) -> constraints.Constraint:

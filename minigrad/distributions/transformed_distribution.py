@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
@@ -30,6 +30,8 @@ class TransformedDistribution(Distribution):
         InvalidParameterError: transforms is not a Transform or a list of them, or the base has too
             few dims for the transforms' domain.
     """
+
+    arg_constraints: ClassVar[dict[str, Any]] = {}  # (its own: no parameters to check, no warning)
 
     def __init__(self, base_distribution: Distribution, transforms: Transform | list[Transform],
                  validate_args: bool | None = None) -> None:

@@ -74,14 +74,15 @@ class _Numbered(Module):
 class Sequential(_Numbered):
     """Modules applied one after the other: ``Sequential(a, b)(x) == b(a(x))``.
 
-    Takes modules as arguments (named ``0``, ``1``, ...) or one ordered dict of
-    name -> module. Supports ``len``, iteration, indexing (a slice gives a
+    Takes modules as arguments (named ``0``, ``1``, ...) or one ``OrderedDict`` of
+    name -> module (a plain dict is an argument like any other, so PyTorch's TypeError: not a
+    Module). Supports ``len``, iteration, indexing (a slice gives a
     Sequential) and ``append``.
     """
 
     def __init__(self, *args: Any) -> None:
         super().__init__()
-        if len(args) == 1 and isinstance(args[0], Mapping):
+        if len(args) == 1 and isinstance(args[0], OrderedDict):
             for name, mod in args[0].items():
                 self.register_module(name, mod)
         else:

@@ -13,16 +13,23 @@ import functools
 import math
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.dtypes import require_float_kernel
-from minigrad.errors import InvalidParameterError, ShapeError, python_type_name
+from minigrad.errors import (
+    InvalidParameterError,
+    ShapeError,
+    _NotTensorAttributeError,
+    _ZeroDivisorParameterError,
+    python_type_name,
+)
 from minigrad.nn import _checks
-from minigrad.random import Generator, default_generator
+from minigrad.random import Generator, resolve
+from minigrad.sampling import check_uniform_bounds, float_args
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = [
@@ -97,21 +104,44 @@ def _fill(tensor: Tensor, values: Array | float) -> Tensor:
     return tensor
 
 
-def _gen(generator: Generator | None) -> Generator:
-    return generator or default_generator
+_F = TypeVar("_F", bound=Callable[..., Tensor])
+
+
+def _takes_tensor(init: _F) -> _F:
+    """``init`` refusing what is no Tensor (a numpy array, a list, None) with PyTorch's class: its
+    initialisers are Python code that calls a Tensor method on it, an AttributeError there (minigrad's
+    error is also a TypeError)."""
+    @functools.wraps(init)
+    def checked(tensor: Any, *args: Any, **kwargs: Any) -> Tensor:
+        if not isinstance(tensor, Tensor):
+            raise _NotTensorAttributeError(f"{init.__name__}(): argument 'tensor' must be a Tensor, not "
+                                           f"{python_type_name(tensor)}")
+        return init(tensor, *args, **kwargs)
+
+    return cast("_F", checked)
+
+
+def _gen(generator: Generator | None, fn: str = "normal_") -> Generator:
+    """``generator`` or the global one; PyTorch's TypeError (the words of ``fn``, the Tensor method that
+    draws) for what is no Generator."""
+    if generator is not None and not isinstance(generator, Generator):
+        raise TypeError(f"{fn}(): argument 'generator' must be torch.Generator, not "
+                        f"{python_type_name(generator)}")
+    return resolve(generator)
 
 
 def _uniform(gen: Generator, tensor: Tensor, a: float, b: float) -> Array:
+    float_args("uniform_", ("from", a), ("to", b))
     require_float_kernel("check_uniform_bounds", tensor.dtype)
-    if not a <= b:  # (numpy would draw from the reversed interval: PyTorch's RuntimeError)
-        raise InvalidParameterError(
-            f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
-    return _draws.uniform(gen, tensor.shape, a, b, tensor.dtype)
+    # (numpy would draw from a reversed interval, or make inf/nan of an infinite one: PyTorch's RuntimeError)
+    check_uniform_bounds(float(a), float(b), tensor.dtype)
+    return _draws.uniform(gen, tensor.shape, float(a), float(b), tensor.dtype)
 
 
 def _normal(gen: Generator, tensor: Tensor, mean: float, std: float) -> Array:
+    float_args("normal_", ("mean", mean), ("std", std))
     require_float_kernel("normal_kernel_cpu", tensor.dtype)
-    return _draws.normal(gen, tensor.shape, mean, std, tensor.dtype)
+    return _draws.normal(gen, tensor.shape, float(mean), float(std), tensor.dtype)
 
 
 def _empty(tensor: Tensor) -> bool:
@@ -122,11 +152,13 @@ def _empty(tensor: Tensor) -> bool:
     return False
 
 
+@_takes_tensor
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
     """Fill with U(a, b) samples."""
-    return _fill(tensor, _uniform(_gen(generator), tensor, a, b))
+    return _fill(tensor, _uniform(_gen(generator, "uniform_"), tensor, a, b))
 
 
+@_takes_tensor
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
             generator: Generator | None = None) -> Tensor:
     """Fill with N(mean, std**2) samples.
@@ -134,6 +166,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
     Raises:
         InvalidParameterError: ``std`` is negative or NaN (PyTorch's RuntimeError, as ``Tensor.normal_``).
     """
+    float_args("normal_", ("mean", mean), ("std", std))
     if not std >= 0:  # (NaN too)
         raise InvalidParameterError(f"normal expects std >= 0.0, but found std {std:g} (got std={std!r})")
     return _fill(tensor, _normal(_gen(generator), tensor, mean, std))
@@ -143,6 +176,7 @@ def _norm_cdf(x: float) -> float:
     return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
 
+@_takes_tensor
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
                   generator: Generator | None = None) -> Tensor:
     """Fill with samples of N(mean, std**2) truncated to [a, b] (PyTorch's samplers: redraw the samples
@@ -187,6 +221,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     return _fill(tensor, out)
 
 
+@_takes_tensor
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with ``val`` (a number).
 
@@ -199,11 +234,13 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
     return _fill(tensor, val)
 
 
+@_takes_tensor
 def ones_(tensor: Tensor) -> Tensor:
     """Fill with ones."""
     return constant_(tensor, 1.0)
 
 
+@_takes_tensor
 def zeros_(tensor: Tensor) -> Tensor:
     """Fill with zeros."""
     return constant_(tensor, 0.0)
@@ -237,6 +274,7 @@ def _no_grad_zero_(tensor: Tensor) -> Tensor:
     return zeros_(tensor)
 
 
+@_takes_tensor
 def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity matrix (ones on the diagonal of a rectangular one).
 
@@ -249,6 +287,7 @@ def eye_(tensor: Tensor) -> Tensor:
     return _fill(tensor, np.eye(rows, cols))
 
 
+@_takes_tensor
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     """Fill a 3-, 4- or 5-D convolution weight with the Dirac delta: the convolution then passes as many
     input channels through unchanged as it can (per group of output channels).
@@ -257,6 +296,8 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
         ShapeError: the tensor is not 3-, 4- or 5-D, or dim 0 is not divisible by ``groups``.
         InvalidParameterError: ``groups`` is not a positive int.
     """
+    if groups == 0 and not isinstance(groups, bool):  # (PyTorch's size(0) % groups first: ZeroDivisionError)
+        raise _ZeroDivisorParameterError("integer modulo by zero (groups must be a positive int, got 0)")
     g = _checks.positive_int("groups", groups)
     if tensor.ndim not in (3, 4, 5):
         raise ShapeError("Only tensors with 3, 4, or 5 dimensions are supported "
@@ -273,6 +314,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     return _fill(tensor, values)
 
 
+@_takes_tensor
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out)) (Glorot)."""
     fan_in, fan_out = _fans(tensor)
@@ -281,6 +323,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Generator | No
     return uniform_(tensor, -bound, bound, generator)
 
 
+@_takes_tensor
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out)) (Glorot)."""
     fan_in, fan_out = _fans(tensor)
@@ -293,6 +336,7 @@ def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> floa
     return calculate_gain(nonlinearity, a) / math.sqrt(fan_in if mode == "fan_in" else fan_out)
 
 
+@_takes_tensor
 def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                      generator: Generator | None = None) -> Tensor:
     """U(-b, b) with b = gain * sqrt(3 / fan) (He); ``a`` is leaky_relu's slope, fan is fan_in or fan_out.
@@ -310,6 +354,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonli
     return uniform_(tensor, -bound, bound, generator)
 
 
+@_takes_tensor
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                     generator: Generator | None = None) -> Tensor:
     """N(0, std**2) with std = gain / sqrt(fan) (He); arguments as :func:`kaiming_uniform_`."""
@@ -318,6 +363,7 @@ def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlin
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
+@_takes_tensor
 def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """Fill with a (semi-)orthogonal matrix times ``gain``: the Q of a Gaussian matrix's QR, signs fixed by
     R's diagonal so Q is uniformly distributed (Mezzadri). Dims after the first are flattened.
@@ -343,6 +389,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
     return _fill(tensor, (q * gain).reshape(tensor.shape))
 
 
+@_takes_tensor
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None) -> Tensor:
     """Fill a 2-D tensor from N(0, std**2) (drawn from ``generator``), then zero ceil(sparsity * rows) random
     entries of each column (chosen by the global generator, as PyTorch's).

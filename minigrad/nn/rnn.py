@@ -31,7 +31,13 @@ from typing import Any
 import numpy as np
 
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
+from minigrad.errors import (
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    _ArgumentTypeError,
+    _IndexParameterError,
+)
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.functional._grad_names import named
@@ -441,8 +447,12 @@ class RNNBase(Module):
         if lstm:
             if isinstance(hx, Tensor):  # (PyTorch indexes it: hx[0], hx[1])
                 hx = (hx[0], hx[1])
-            if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+            if not isinstance(hx, (tuple, list)):
                 raise TypeError(f"{name}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
+            if len(hx) != 2:  # (PyTorch reads hx[0] and hx[1]: one is its IndexError, more its RuntimeError)
+                raise (_IndexParameterError if len(hx) < 2 else MinigradError)(
+                    f"lstm expects two hidden states ({name}: hx must be a tuple (h_0, c_0), got {len(hx)} "
+                    "tensors)")
             given = [(hx[0], "h_0", self.proj_size or self.hidden_size), (hx[1], "c_0", self.hidden_size)]
         else:
             given = [(hx, "h_0", self.hidden_size)]
@@ -703,8 +713,11 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:  # noqa: A002
         """The next (hidden, cell) state."""
-        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+        if hx is not None and not isinstance(hx, (tuple, list)):
             raise TypeError(f"LSTMCell: hx must be a tuple (h, c), got {type(hx).__name__}")
+        if hx is not None and len(hx) != 2:  # (PyTorch's RuntimeError)
+            raise MinigradError(f"lstm_cell expects two hidden states (LSTMCell: hx must be a tuple (h, c), "
+                                f"got {len(hx)} tensors)")
         h0, c0 = (None, None) if hx is None else hx
         x, (h, c), batched = self._check(input, [(h0, "hx[0]"), (c0, "hx[1]")])
         h = self._zeros(x) if h is None else h

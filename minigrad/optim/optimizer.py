@@ -38,6 +38,7 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     _ArgumentTypeError,
+    _AttributeArgumentError,
     _IndexArgumentError,
     _MissingKeyError,
 )
@@ -619,7 +620,9 @@ class Optimizer:
             MinigradError: (a RuntimeError, as PyTorch's) with PyTorch's message.
         """
         message = self._sparse_refusal or (self._sparse_decay_refusal if group.get("weight_decay") else None)
-        if message is not None and any(sparse_rows(p) is not None for p in group["params"]):
+        # (a sparse lookup's rows, or a sparse tensor assigned to .grad)
+        if message is not None and any(sparse_rows(p) is not None or (p.grad is not None and p.grad.is_sparse)
+                                       for p in group["params"]):
             raise MinigradError(message.format(type(self).__name__))
 
     def _direction(self, x: Array, g: Array, maximize: bool, weight_decay: float) -> Array:
@@ -770,8 +773,10 @@ class Optimizer:
                     hooked = replaced
             state_dict = hooked
         if not (isinstance(state_dict, Mapping) and "state" in state_dict and "param_groups" in state_dict):
-            # PyTorch's classes: state_dict["param_groups"] fails with KeyError, or TypeError on a non-dict
-            raise (_MissingKeyError if isinstance(state_dict, Mapping) else _ArgumentTypeError)(
+            # PyTorch's classes: state_dict["param_groups"] fails with KeyError, or TypeError on a non-dict;
+            # state_dict.copy() first, its AttributeError on a value without one (None, a number)
+            raise (_MissingKeyError if isinstance(state_dict, Mapping) else _ArgumentTypeError
+                   if hasattr(state_dict, "copy") else _AttributeArgumentError)(
                 "load_state_dict: expected a dict with 'state' and 'param_groups' entries "
                 f"(from Optimizer.state_dict()), got {type(state_dict).__name__}"
                 + (f" with keys {sorted(map(str, state_dict))}" if isinstance(state_dict, Mapping) else "")
@@ -784,8 +789,9 @@ class Optimizer:
                 f"parameter groups, the optimizer has {len(groups)})"
             )
         for i, (g, sg) in enumerate(zip(groups, saved_groups, strict=True)):
-            if not isinstance(sg, Mapping) or "params" not in sg:
-                raise InvalidParameterError(f"loaded param_groups[{i}] is not a dict with 'params'")
+            if not isinstance(sg, Mapping) or "params" not in sg:  # (PyTorch's g["params"]: its classes)
+                raise (_MissingKeyError if isinstance(sg, Mapping) else _ArgumentTypeError)(
+                    f"loaded param_groups[{i}] is not a dict with 'params'")
             if len(sg["params"]) != len(g["params"]):
                 raise InvalidParameterError(
                     f"loaded state dict contains a parameter group that doesn't match the size of "
@@ -803,8 +809,8 @@ class Optimizer:
 
         new_state: defaultdict[Any, Any] = defaultdict(dict)
         saved_state = state_dict["state"]
-        if not isinstance(saved_state, Mapping):
-            raise InvalidParameterError("loaded 'state' is not a dict")
+        if not isinstance(saved_state, Mapping):  # (PyTorch's state.items(): its AttributeError)
+            raise _AttributeArgumentError(f"loaded 'state' is not a dict, got {type(saved_state).__name__}")
         for k, v in saved_state.items():
             key = int(k) if isinstance(k, (int, np.integer)) or (isinstance(k, str) and k.isdigit()) else None
             if key is None and not isinstance(k, (float, bool, np.generic)):
@@ -836,8 +842,8 @@ class Optimizer:
                         and state["step"].numpy(force=True).dtype != np.float32:
                     # PyTorch hosts such a step as float32 whatever the saved dtype
                     state["step"] = from_numpy(state["step"].numpy(force=True).astype(np.float32))
-                if missing:
-                    raise InvalidParameterError(
+                if missing:  # (PyTorch's state["step"] then: its KeyError)
+                    raise _MissingKeyError(
                         f"loaded state for parameter {int(index)} lacks {missing}, needed by "
                         f"{self.__class__.__name__} with this parameter group's settings"
                     )

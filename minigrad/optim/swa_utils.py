@@ -26,6 +26,7 @@ from minigrad.nn.module import Module
 from minigrad.optim._inplace import lerp_
 from minigrad.optim.lr_scheduler.base import GET_LR_WARNING, LRScheduler, format_param
 from minigrad.optim.optimizer import Optimizer, check_number
+from minigrad.shapes import broadcast_error
 from minigrad.tensor import Tensor, int64, tensor
 
 __all__ = [
@@ -46,9 +47,18 @@ def _check_decay(decay: float) -> None:
 
 
 def _assign(target: Tensor, value: Tensor | np.ndarray[Any, Any]) -> None:
-    """Write ``value`` into ``target``'s array in place (cast to its dtype, as ``copy_``)."""
+    """Write ``value`` into ``target``'s array in place (cast to its dtype, broadcast, as ``copy_``).
+
+    Raises:
+        ShapeError: ``value`` does not broadcast to ``target``'s shape (a model of other sizes averaged in;
+            PyTorch's RuntimeError, its words first).
+    """
     src = value.numpy(force=True) if isinstance(value, Tensor) else value
-    np.copyto(target.numpy(force=True), src, casting="unsafe")
+    dst = target.numpy(force=True)
+    try:
+        np.copyto(dst, src, casting="unsafe")
+    except ValueError:
+        raise broadcast_error("AveragedModel.update_parameters", dst.shape, np.shape(src)) from None
     target._write()
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from minigrad.autograd import enable_grad, grad, is_grad_enabled, no_grad
 from minigrad.autograd.graph import pack_input
 from minigrad.device import check_device
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _ZeroDivisorParameterError
 from minigrad.grad_mode import _extras
 from minigrad.ops import Recompute
 from minigrad.random import default_generator
@@ -200,6 +200,9 @@ def checkpoint_sequential(functions: Any, segments: int, input: Tensor,  # noqa:
         use_reentrant = True
     fns: Sequence[Callable[[Any], Any]] = list(functions.children()) if hasattr(functions, "children") \
         else list(functions)
+    if segments == 0 and not isinstance(segments, bool):  # (PyTorch's len // segments: ZeroDivisionError)
+        raise _ZeroDivisorParameterError("integer division or modulo by zero (segments must be a positive "
+                                         "int, got segments=0)")
     if not isinstance(segments, int) or isinstance(segments, bool) or segments <= 0:
         raise InvalidParameterError(f"segments must be a positive int, got segments={segments!r}")
     size = len(fns) // segments

@@ -337,7 +337,7 @@ def test_sequential_container() -> None:
     assert len(s) == 2 and s[1] is c and [n for n, _ in s.named_children()] == ["0", "1"]
     with pytest.raises(IndexError):
         s[5]
-    named = nn.Sequential({"first": a, "act": b})
+    named = nn.Sequential(OrderedDict(first=a, act=b))  # (a plain dict: PyTorch's TypeError, not a Module)
     assert [n for n, _ in named.named_parameters()] == ["first.weight", "first.bias"]
     assert named.first is a
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._kernels import quiet
-from minigrad.errors import InvalidParameterError, MinigradError, _ArgumentTypeError
+from minigrad.errors import InvalidParameterError, MinigradError, _ArgumentTypeError, _NotTensorAttributeError
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm"]
@@ -29,8 +29,8 @@ def _as_list(parameters: Tensor | Iterable[Tensor], warn_empty: bool = True) -> 
     if warn_empty and is_generator and not params:
         warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.", stacklevel=3)
     for p in params:
-        if not isinstance(p, Tensor):
-            raise TypeError(f"expected Tensors (parameters), got {type(p).__name__}")
+        if not isinstance(p, Tensor):  # (PyTorch reads p.grad or t.device off it: its AttributeError too)
+            raise _NotTensorAttributeError(f"expected Tensors (parameters), got {type(p).__name__}")
     return params
 
 

@@ -19,7 +19,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError, bool_args
+from minigrad.errors import (
+    InvalidParameterError,
+    ShapeError,
+    _ArgumentTypeError,
+    _AttributeArgumentError,
+    _ShapeIndexError,
+    bool_args,
+    python_type_name,
+)
 from minigrad.nn import _checks
 from minigrad.tensor import Array, Tensor, cat, from_numpy, stack
 
@@ -144,11 +152,22 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
 def _int_array(values: Any, name: str, truncate: bool = False) -> Array:
     # truncate: floats and bools too, cut toward zero (PyTorch's as_tensor(lengths, dtype=torch.int64))
     arr = values.numpy(force=True) if isinstance(values, Tensor) else np.asarray(values)
+    if arr.dtype.kind in "OUSV":  # (None, strings: PyTorch's tensor conversion fails, a TypeError)
+        raise _ArgumentTypeError(f"{name} must be a 1-D sequence of ints, got {name}={values!r}")
     if arr.ndim != 1 or (arr.size and arr.dtype.kind not in ("iufb" if truncate else "iu")):
         raise InvalidParameterError(
             f"{name} must be a 1-D sequence of ints, got {name}={values!r}"
         )
     return arr.astype(np.int64)
+
+
+def _number_arg(fn: str, name: str, position: int, kind: str, value: Any, *more: type) -> None:
+    """PyTorch's parser TypeError for a ``value`` that is no real number (nor one of ``more``, nor a
+    one-element tensor) where its C++ function takes a ``kind`` (float, Number)."""
+    if not (isinstance(value, (int, float, np.integer, np.floating, *more))
+            or (isinstance(value, Tensor) and value.numel() == 1)):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be {kind}, not "
+                        f"{python_type_name(value)}")
 
 
 def _offsets(batch_sizes: Array) -> Array:
@@ -176,8 +195,8 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
     _checks.tensor("pack_padded_sequence", input)
     batch_first = _checks.strict_flag("batch_first", batch_first)
     enforce_sorted = _checks.flag("enforce_sorted", enforce_sorted)
-    if input.ndim < 2:
-        raise ShapeError(
+    if input.ndim < 2:  # (PyTorch reads input.size(1) first: its IndexError)
+        raise _ShapeIndexError(
             f"pack_padded_sequence: input must be (T, N, *) or (N, T, *), got shape {input.shape}"
         )
     lens = _int_array(lengths, "lengths", truncate=True)
@@ -233,7 +252,13 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
 
     Raises:
         InvalidParameterError: ``total_length`` is shorter than the longest sequence.
+        TypeError: ``sequence`` is no PackedSequence (also PyTorch's AttributeError, reading its
+            ``batch_sizes``), or ``padding_value`` no number.
     """
+    if not isinstance(sequence, PackedSequence):
+        raise _AttributeArgumentError(f"pad_packed_sequence: expected a PackedSequence, got "
+                                      f"{python_type_name(sequence)} (it has no attribute 'batch_sizes')")
+    _number_arg("_pad_packed_sequence", "padding_value", 4, "Number", padding_value, complex)
     data, batch_sizes_t, _, unsorted = sequence
     batch_sizes = batch_sizes_t.numpy(force=True).astype(np.int64)
     steps = int(batch_sizes.size)
@@ -269,10 +294,11 @@ def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False
     sequence (``padding_side='right'``) or before it (``'left'``).
 
     Raises:
-        TypeError: ``sequences`` is not an iterable of Tensors.
+        TypeError: ``sequences`` is not an iterable of Tensors, or ``padding_value`` no number.
         InvalidParameterError: ``padding_side`` is neither 'left' nor 'right', or no sequences.
         ShapeError: the sequences differ in their trailing dims.
     """
+    _number_arg("pad_sequence", "padding_value", 3, "float", padding_value)
     if padding_side not in ("left", "right"):
         raise InvalidParameterError(
             f"padding_side must be 'left' or 'right', got padding_side={padding_side!r}"

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import collections
 import math
+import multiprocessing
+import multiprocessing.context
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -60,6 +62,26 @@ def get_worker_info() -> None:
     return None
 
 
+def _check_context(context: Any, num_workers: int) -> None:
+    """PyTorch's checks of a ``multiprocessing_context`` (its property setter, which its constructor runs).
+
+    Raises:
+        InvalidParameterError: no workers to start with it, or a string that names no start method.
+        TypeError: neither a string nor a multiprocessing context object.
+    """
+    if num_workers <= 0:
+        raise InvalidParameterError("multiprocessing_context can only be used with multi-process loading "
+                                    f"(num_workers > 0), but got num_workers={num_workers}")
+    if isinstance(context, str):
+        methods = multiprocessing.get_all_start_methods()
+        if context not in methods:
+            raise InvalidParameterError(f"multiprocessing_context option should specify a valid start method "
+                                        f"in {methods!r}, but got multiprocessing_context={context!r}")
+    elif not isinstance(context, multiprocessing.context.BaseContext):
+        raise TypeError("multiprocessing_context option should be a valid context object or a string "
+                        f"specifying the start method, but got multiprocessing_context={context!r}")
+
+
 class DataLoader:
     """Iterate over a dataset in mini-batches, with PyTorch's arguments and semantics.
 
@@ -79,7 +101,8 @@ class DataLoader:
         drop_last: drop the last batch if it is smaller than ``batch_size``.
         timeout: accepted (>= 0), unused.
         worker_init_fn: accepted, never called (there are no workers).
-        multiprocessing_context: accepted, unused.
+        multiprocessing_context: a start method's name or a context, with workers only (checked as
+            PyTorch checks it; unused).
         generator: a ``mg.Generator`` for the shuffling (default: the global one).
         prefetch_factor: only with ``num_workers > 0``, as PyTorch (default 2): batches per worker
             the sampler runs ahead.
@@ -198,6 +221,8 @@ class DataLoader:
     def __setattr__(self, attr: str, value: Any) -> None:
         if attr in _FIXED_AFTER_INIT and getattr(self, "_DataLoader__initialized", False):
             raise InvalidParameterError(f"{attr} attribute should not be set after DataLoader is initialized")
+        if attr == "multiprocessing_context" and value is not None:
+            _check_context(value, self.num_workers)
         super().__setattr__(attr, value)
 
     @property

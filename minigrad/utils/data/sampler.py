@@ -242,7 +242,10 @@ class WeightedRandomSampler(_IndexSampler):
                  generator: Generator | None = None) -> None:
         self.num_samples = positive_count("num_samples", num_samples)
         replacement = bool_flag("replacement", replacement)
-        w = np.array(weights.numpy(force=True) if isinstance(weights, Tensor) else weights, dtype=np.float64)
+        raw = weights.numpy(force=True) if isinstance(weights, Tensor) else np.asarray(weights)
+        if raw.dtype.kind in "OUSV":  # (None, strings: PyTorch's tensor conversion fails, a TypeError)
+            raise _ArgumentTypeError(f"weights must be a 1-D sequence of numbers, got {weights!r}")
+        w = np.array(raw, dtype=np.float64)
         if w.ndim != 1:
             raise ShapeError(f"weights should be a 1d sequence but given weights have shape {w.shape}")
         self.weights = from_numpy(w)  # (a float64 Tensor, as PyTorch's; scripts print or reassign it)
