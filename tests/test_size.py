@@ -1613,7 +1613,8 @@ BUDGETS: dict[str, int] = {
     # 77,158 with errors54 merged
     # +2 lead54: backward checks the gradients before requires_grad (autograd above)
     # +3 fuzz55: LBFGS of parameters with no elements (optim above)
-    "minigrad": 77163,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +2 fuzz55: cross_entropy's probability targets take a negative ignore_index (its docstring)
+    "minigrad": 77165,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -42,3 +43,31 @@ def test_lbfgs_of_parameters_without_elements_raises_pytorchs_runtime_error() ->
     want = _error_classes(lambda: step(torch))
     assert want == {"RuntimeError"}
     assert want <= _error_classes(lambda: step(mg))
+
+
+@pytest.mark.parametrize("ignore_index", [-1, -5, -101, 0, 2])
+@pytest.mark.parametrize("shape", [(3,), (2, 3), (2, 3, 2)])
+def test_cross_entropy_of_probabilities_takes_any_negative_ignore_index(ignore_index: int,
+                                                                        shape: tuple[int, ...]) -> None:
+    # PyTorch refuses only ignore_index >= 0 with probability targets (TORCH_CHECK(ignore_index < 0)):
+    # nn.CrossEntropyLoss(ignore_index=-1) on soft labels trains there
+    require_torch()
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    t = rng.random(shape)
+    t /= t.sum(axis=0 if len(shape) == 1 else 1, keepdims=True)
+    w = rng.random(shape[0] if len(shape) == 1 else shape[1])
+
+    def run(lib: Any) -> Any:
+        xt = lib.tensor(x, requires_grad=True)
+        loss = lib.nn.CrossEntropyLoss(weight=lib.tensor(w), ignore_index=ignore_index, reduction="sum")(
+            xt, lib.tensor(t))
+        loss.backward()
+        return loss.detach().numpy(), xt.grad.numpy()
+
+    want = _error_classes(lambda: run(torch))
+    if want:
+        assert want <= _error_classes(lambda: run(mg))
+        return
+    for a, b in zip(run(torch), run(mg), strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
