@@ -71,3 +71,24 @@ def test_cross_entropy_of_probabilities_takes_any_negative_ignore_index(ignore_i
         return
     for a, b in zip(run(torch), run(mg), strict=True):
         np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("which", ["one without grad", "none with grad", "empty list", "one with grad"])
+def test_clip_grad_value_without_any_gradient_raises_as_pytorch(which: str) -> None:
+    # PyTorch groups the gradients by device before clamping, and the grouping of an empty list fails
+    # (RuntimeError), foreach or not: clip_grad_value_ before the first backward raises there
+    require_torch()
+
+    def run(lib: Any) -> Any:
+        p, q = lib.nn.Parameter(lib.ones(2) * 3), lib.nn.Parameter(lib.ones(3) * -3)
+        arg: Any = {"one without grad": p, "empty list": []}.get(which, [p, q])
+        if which == "one with grad":
+            q.grad = lib.ones(3) * -2
+        lib.nn.utils.clip_grad_value_(arg, 0.5)
+        return None if q.grad is None else q.grad.numpy()
+
+    want = _error_classes(lambda: run(torch))
+    assert want == ({"RuntimeError"} if which != "one with grad" else set())
+    assert want <= _error_classes(lambda: run(mg))
+    if not want:
+        np.testing.assert_array_equal(run(mg), run(torch))
