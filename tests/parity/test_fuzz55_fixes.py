@@ -118,3 +118,31 @@ def test_sgd_on_float32_is_pytorchs_update_to_the_bit(hp: dict[str, Any]) -> Non
         return p.detach().numpy()
 
     np.testing.assert_array_equal(run(mg), run(torch, foreach=False))
+
+
+@pytest.mark.parametrize("layer", ["LazyBatchNorm1d", "LazyBatchNorm2d", "LazyInstanceNorm1d"])
+def test_a_lazy_norm_layer_converted_before_its_first_call_keeps_placeholder_buffers(layer: str) -> None:
+    # PyTorch's UninitializedBuffer.to(dtype) is still an UninitializedBuffer (its __torch_function__ keeps
+    # the subclass): model.double() before the first batch then trains; here the running stats became plain
+    # empty tensors and the first call raised a ShapeError
+    require_torch()
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((3, 4, 5) if layer != "LazyBatchNorm1d" else (3, 4))
+    if layer == "LazyBatchNorm2d":
+        x = x[..., None]
+
+    def run(lib: Any) -> Any:
+        kw = {"track_running_stats": True} if "Instance" in layer else {}
+        m = getattr(lib.nn, layer)(**kw).double()
+        kind = type(m.running_mean).__name__
+        xt = lib.tensor(x, requires_grad=True)
+        y = m(xt)
+        (y * lib.tensor(np.cos(np.arange(y.numel())).reshape(tuple(y.shape)))).sum().backward()
+        dtypes = [str(b.dtype).split(".")[-1] for b in m.buffers()]
+        stats = m.running_mean.numpy(), m.running_var.numpy()
+        return kind, dtypes, y.detach().numpy(), xt.grad.numpy(), *stats
+
+    want, got = run(torch), run(mg)
+    assert want[:2] == got[:2] == ("UninitializedBuffer", want[1])
+    for a, b in zip(want[2:], got[2:], strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12)
