@@ -2,14 +2,8 @@
 
 Each helper mirrors one in-place Tensor method of PyTorch on numpy arrays: the
 same operations in the same order, Python scalars rounded to the array's dtype
-as PyTorch's CPU kernels round them. For float32, ``add_`` with an alpha (and
-a weight decay's ``grad.add(param, alpha=...)``) is rounded once, as PyTorch's
-fused multiply-add rounds it (computed in float64, where the product of two
-float32 values is exact): SGD's update is PyTorch's to the bit. ``addcmul_`` and
-``lerp_`` (fused there too) are not, to keep Adam's step fast: PyTorch's
-vectorised ``sqrt`` is not correctly rounded (numpy's is), so the updates that
-take a square root agree to an ulp or so whatever is fused. float64's fused
-multiply-adds are not emulated either.
+as PyTorch's CPU kernels round them. PyTorch's kernels fuse some multiply-adds
+and vectorise ``sqrt``, so results agree to an ulp or so, not bit for bit.
 
 The first argument is updated; ``tmp`` is a scratch array of the same shape
 and dtype that may hold anything on entry and must not alias another argument.
@@ -23,7 +17,7 @@ import numpy as np
 
 from minigrad.tensor import Array
 
-__all__ = ["add_", "addcdiv_", "addcmul_", "const", "fused_add", "lerp_"]
+__all__ = ["add_", "addcdiv_", "addcmul_", "const", "lerp_"]
 
 _MADE: dict[tuple[float, np.dtype[Any]], Array] = {}
 
@@ -50,33 +44,10 @@ def const(value: float, dtype: np.dtype[Any]) -> Array:
     return made
 
 
-_WIDE: list[Array] = [np.empty(0)]  # float64 scratch of fused_add, grown to the largest operand
-
-
-def fused_add(out: Array, a: Array, b: float, c: Array) -> Array:
-    """``out = a * b + c`` of float32 arrays and a number ``b`` (rounded to float32 first, as PyTorch's
-    kernels round a scalar) rounded once, as PyTorch's fused multiply-add; ``out`` may be ``a`` or ``c``.
-
-    In float64 the product of two float32 values is exact and the sum rounds once more, to float32:
-    the fused result but for a float64 sum exactly halfway between two float32 values (never seen).
-    """
-    n = a.size
-    if _WIDE[0].size < n:
-        _WIDE[0] = np.empty(n, np.float64)
-    wide = _WIDE[0][:n].reshape(a.shape)
-    np.multiply(a, np.float32(b), out=wide, dtype=np.float64)
-    wide += c
-    np.copyto(out, wide, casting="same_kind")
-    return out
-
-
 def add_(x: Array, y: Array, alpha: float, tmp: Array) -> None:
-    """``x += alpha * y`` (``x.add_(y, alpha=alpha)``; for float32 fused, as PyTorch's kernel)."""
+    """``x += alpha * y`` (``x.add_(y, alpha=alpha)``)."""
     if alpha == 1:
         x += y
-        return
-    if x.dtype == np.float32 and isinstance(alpha, (int, float)):
-        fused_add(x, y, alpha, x)
         return
     np.multiply(y, const(alpha, x.dtype), out=tmp)
     x += tmp

@@ -42,7 +42,6 @@ from minigrad.errors import (
     _MissingKeyError,
 )
 from minigrad.nn._checks import value_error
-from minigrad.optim._inplace import fused_add
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
 from minigrad.utils.hooks import RemovableHandle
 
@@ -631,11 +630,9 @@ class Optimizer:
         """
         if maximize:
             g = np.negative(g, out=self._scratch.get(x, 1))
-        if weight_decay != 0:  # PyTorch: grad.add(param, alpha=weight_decay), fused for float32
-            if x.dtype == np.float32:
-                return fused_add(self._scratch.get(x, 1), x, weight_decay, g)
+        if weight_decay != 0:
             tmp = self._scratch.get(x, 0)
-            np.multiply(x, weight_decay, out=tmp)
+            np.multiply(x, weight_decay, out=tmp)  # PyTorch: grad.add(param, alpha=weight_decay)
             g = np.add(g, tmp, out=self._scratch.get(x, 1))
         return g
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError
-from minigrad.optim._inplace import add_, const, fused_add
+from minigrad.optim._inplace import add_, const
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 from minigrad.tensor import from_numpy
 
@@ -99,11 +99,8 @@ class SGD(Optimizer):
                 if nesterov:
                     # d + momentum * buf, into slot 2 so that d (maybe .grad) is never written
                     out = self._scratch.get(x, 2)
-                    if x.dtype == np.float32:  # (PyTorch's grad.add(buf, alpha=momentum): fused)
-                        d = fused_add(out, buf_arr, momentum, d)
-                    else:
-                        np.multiply(buf_arr, momentum, out=out)
-                        d = np.add(d, out, out=out)
+                    np.multiply(buf_arr, momentum, out=out)
+                    d = np.add(d, out, out=out)
                 else:
                     d = buf_arr
             add_(x, d, -lr, tmp)
