@@ -25,6 +25,7 @@ from minigrad.grad_mode import no_grad
 from minigrad.nn import _checks, _module_hooks, _module_state
 from minigrad.nn._module_hooks import GLOBAL_CALL_HOOKS as _GLOBAL_CALL_HOOKS
 from minigrad.nn._module_state import IncompatibleKeys
+from minigrad.nn._uninitialized import is_lazy
 from minigrad.tensor import Tensor, TensorLike, float32, float64, from_numpy, reset_grads, tensor
 from minigrad.utils.hooks import RemovableHandle
 
@@ -730,7 +731,10 @@ class Module:
                         p.grad.data = g  # (the same gradient object, as PyTorch's)
             for key, b in self._buffers.items():
                 if b is not None:
-                    self._buffers[key] = fn(b)
+                    new, lazy = fn(b), is_lazy(b)
+                    if lazy and new is not b:  # (a placeholder stays one, in the new dtype: PyTorch's)
+                        new = cast(Any, type(b))(requires_grad=b.requires_grad, dtype=new.dtype)
+                    self._buffers[key] = new
         return self
 
     def double(self: M) -> M:

@@ -9,7 +9,7 @@ import numpy as np
 
 from minigrad._kernels import quiet
 from minigrad.autograd import enable_grad, no_grad
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.nn._checks import nonnegative_int, positive_int
 from minigrad.optim._inplace import add_
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
@@ -261,6 +261,7 @@ class LBFGS(Optimizer):
 
         Raises:
             TypeError: no closure (LBFGS needs one).
+            MinigradError: the parameters have no elements (PyTorch's RuntimeError of a max of none).
         """
         if closure is None:
             raise TypeError("LBFGS.step() missing 1 required positional argument: 'closure' (a closure that "
@@ -286,6 +287,9 @@ class LBFGS(Optimizer):
         current_evals = 1
         state["func_evals"] += 1
         flat_grad = self._gather_flat_grad()
+        if flat_grad.size == 0:  # (PyTorch's flat_grad.abs().max() of no elements)
+            raise MinigradError("max(): Expected reduction dim to be specified for input.numel() == 0. "
+                                "Specify the reduction dim with the 'dim' argument.")
         if np.abs(flat_grad).max() <= tolerance_grad:
             return orig_loss
 

@@ -271,6 +271,8 @@ def cross_entropy(
         ShapeError: target's shape does not fit logits'.
         DTypeError: a float target of the class-index shape (labels that should be int64).
         DimensionError: a class index outside [0, C) that is not ``ignore_index``.
+        InvalidParameterError: probability targets with an ``ignore_index`` >= 0 (a negative one is
+            taken, as PyTorch takes it).
         TypeError: logits given twice (positionally and as ``input``) or not at all, weight given
             twice, or more positional arguments than PyTorch takes.
     """
@@ -337,7 +339,7 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
             f"{target.shape}"
         )
     if target.shape == logits.shape:
-        if ignore_index != -100:  # PyTorch refuses rather than silently ignoring it
+        if ignore_index >= 0:  # PyTorch refuses a class to ignore (any negative index matches none: taken)
             raise InvalidParameterError(
                 f"ignore_index is not supported for floating point target (cross_entropy: probability "
                 f"targets, got ignore_index={ignore_index!r})"

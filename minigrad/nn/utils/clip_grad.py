@@ -183,11 +183,15 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
 
     Raises:
         InvalidParameterError, TypeError: ``clip_value`` is not a number (float()'s errors, as PyTorch).
+        MinigradError: no parameter has a gradient (PyTorch's grouping of an empty list of them fails).
     """
     params = _as_list(parameters, warn_empty=False)
     clip_value = _as_float("clip_value", clip_value)
-    for p in params:
-        if p.grad is not None:
-            g = p.grad.numpy(force=True)
-            np.clip(g, -clip_value, clip_value, out=g)
-            p.grad._write()
+    grads = [p.grad for p in params if p.grad is not None]
+    if not grads:
+        raise MinigradError("Expected !nested_tensorlist[0].empty() to be true, but got false. "
+                            "(clip_grad_value_: no parameter has a gradient to clip)")
+    for grad in grads:
+        g = grad.numpy(force=True)
+        np.clip(g, -clip_value, clip_value, out=g)
+        grad._write()
