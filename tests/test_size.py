@@ -1612,7 +1612,8 @@ BUDGETS: dict[str, int] = {
     # 77,158 with errors54 merged
     # +2 lead54: backward checks the gradients before requires_grad (autograd above)
     # +36 suites55: minigrad/functional.py, torch.functional's module (blitz imports it)
-    "minigrad": 77196,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +15 suites55: log_ndtr below -1 in PyTorch's form and rounding (its tail gradient's infs)
+    "minigrad": 77211,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 
