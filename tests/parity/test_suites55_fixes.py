@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import importlib
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import pytest
 
 import minigrad as mg
 from tests.helpers import require_torch
@@ -54,3 +57,48 @@ def test_log_ndtr_far_lower_tail_rounds_and_differentiates_as_pytorch() -> None:
         np.testing.assert_allclose(got[1][0], got[0][0], rtol=1e-6 if name == "float32" else 1e-13)
         assert [math.isinf(g) for g in got[1][1]] == [math.isinf(g) for g in got[0][1]]
         np.testing.assert_allclose(got[1][1], got[0][1], rtol=1e-6 if name == "float32" else 1e-13)
+
+
+# ------------------------------------------------------------------ 0-d tensors as Scalar arguments (botorch)
+
+_SCALAR_ARGS: dict[str, Callable[[Any, Any, Callable[[float], Any]], Any]] = {
+    "softplus beta": lambda f, x, s: f.softplus(x, beta=s(100.0)),
+    "softplus threshold": lambda f, x, s: f.softplus(x, threshold=s(0.2)),
+    "elu": lambda f, x, s: f.elu(x, alpha=s(0.5)), "celu": lambda f, x, s: f.celu(x, s(0.5)),
+    "leaky_relu": lambda f, x, s: f.leaky_relu(x, s(0.2)),
+    "hardtanh": lambda f, x, s: f.hardtanh(x, s(-0.2), s(0.2)),
+    "threshold": lambda f, x, s: f.threshold(x, s(0.2), s(1.0)),
+    "hardshrink": lambda f, x, s: f.hardshrink(x, s(0.2)),
+    "softshrink": lambda f, x, s: f.softshrink(x, s(0.2)),
+    "rrelu eval": lambda f, x, s: f.rrelu(x, s(0.1), s(0.3)),
+    "normalize p": lambda f, x, s: f.normalize(x, p=s(2.0), dim=0),
+    "pdist p": lambda f, x, s: f.pdist(x.reshape(3, 2), p=s(2.0)),
+    "dropout p": lambda f, x, s: f.dropout(x, p=s(0.0)),
+    "huber delta": lambda f, x, s: f.huber_loss(x, x * 2, delta=s(0.5)),
+    "smooth_l1 beta": lambda f, x, s: f.smooth_l1_loss(x, x * 2, beta=s(0.5)),
+    "hinge margin": lambda f, x, s: f.hinge_embedding_loss(x, x.sign(), margin=s(0.5)),
+    "margin_ranking": lambda f, x, s: f.margin_ranking_loss(x, x * 2, x.sign(), margin=s(0.5)),
+}
+
+
+@pytest.mark.parametrize("case", list(_SCALAR_ARGS))
+def test_functionals_take_a_0d_tensor_for_a_number_argument(case: str) -> None:
+    """botorch's ``log_softplus`` calls ``softplus(x, beta=1 / tau)`` with a 0-d tensor tau: PyTorch's
+    argument parser takes a 0-d tensor that needs no grad for a Scalar or float argument (the Python-level
+    functionals just compute with it); minigrad's checks refused it as not a number."""
+    torch = require_torch()
+    got = []
+    for lib in (torch, mg):
+        x = lib.tensor([0.1, 0.5, -0.3, 1.5, -2.0, 0.25])
+        got.append(_SCALAR_ARGS[case](lib.nn.functional, x, lib.tensor).tolist())
+    np.testing.assert_allclose(got[1], got[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("arg", ["requires_grad", "1-d"])
+def test_a_tensor_that_is_no_scalar_stays_a_type_error(arg: str) -> None:
+    """A 1-element 1-d tensor, or a 0-d one that requires grad, is no Scalar: PyTorch's TypeError."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        beta = lib.tensor(2.0, requires_grad=True) if arg == "requires_grad" else lib.tensor([2.0])
+        with pytest.raises(TypeError):
+            lib.nn.functional.softplus(lib.ones(2), beta=beta)
