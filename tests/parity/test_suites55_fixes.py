@@ -102,3 +102,23 @@ def test_a_tensor_that_is_no_scalar_stays_a_type_error(arg: str) -> None:
         beta = lib.tensor(2.0, requires_grad=True) if arg == "requires_grad" else lib.tensor([2.0])
         with pytest.raises(TypeError):
             lib.nn.functional.softplus(lib.ones(2), beta=beta)
+
+
+# ------------------------------------------------------------- assert_close's tolerances as tensors (botorch)
+
+
+@pytest.mark.parametrize("tol", [("atol", 0.15), ("rtol", 0.2), ("atol", 0.05)])
+def test_assert_close_takes_0d_tensor_tolerances(tol: tuple[str, float]) -> None:
+    """botorch's USN tests pass ``atol=mc_atol_multiplier * (n ** -0.5 + ...)``, a 0-d tensor, to
+    ``torch.testing.assert_close``: PyTorch compares with it as its number (pass or AssertionError);
+    minigrad's comparison raised TypeError (ndarray <= Tensor)."""
+    torch = require_torch()
+    got = []
+    for lib in (torch, mg):
+        kwargs = {"rtol": 0.0, "atol": 0.0, tol[0]: lib.tensor(tol[1])}
+        try:
+            lib.testing.assert_close(lib.ones(3), lib.ones(3) + 0.1, **kwargs)
+            got.append("close")
+        except AssertionError as e:
+            got.append(str(e).split("\n")[3])  # (the greatest absolute difference and what was allowed)
+    assert got[1] == got[0]
