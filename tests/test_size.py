@@ -1615,7 +1615,8 @@ BUDGETS: dict[str, int] = {
     # +36 suites55: minigrad/functional.py, torch.functional's module (blitz imports it)
     # +15 suites55: log_ndtr below -1 in PyTorch's form and rounding (its tail gradient's infs)
     # +14 suites55: F's number arguments take 0-d tensors (minigrad/nn above)
-    "minigrad": 77225,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +78 suites55: distributions' lazy properties assignable (MVN matrices, probs/logits), as PyTorch's
+    "minigrad": 77303,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -4,6 +4,7 @@ values, or error classes and words."""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import math
 from collections.abc import Callable
@@ -122,3 +123,48 @@ def test_assert_close_takes_0d_tensor_tolerances(tol: tuple[str, float]) -> None
         except AssertionError as e:
             got.append(str(e).split("\n")[3])  # (the greatest absolute difference and what was allowed)
     assert got[1] == got[0]
+
+
+# ---------------------------------------------------------- distributions' lazy properties assigned (botorch)
+
+
+def test_a_multivariate_normals_matrices_can_be_assigned() -> None:
+    """botorch's unified-skew-normal test does ``gauss.covariance_matrix *= -1`` on a deep copy: PyTorch's
+    matrices are lazy properties cached on the instance, so the in-place product is assigned back and read
+    from then on (nothing else changes); minigrad's read-only properties raised AttributeError."""
+    torch = require_torch()
+    got = []
+    for lib in (torch, mg):
+        cov = lib.tensor([[2.0, 0.5], [0.5, 1.0]])
+        g = copy.deepcopy(lib.distributions.MultivariateNormal(lib.zeros(2), cov))
+        g.covariance_matrix *= -1
+        h = lib.distributions.MultivariateNormal(lib.zeros(2), scale_tril=lib.linalg.cholesky(cov))
+        h.covariance_matrix = lib.eye(2)
+        h.scale_tril = lib.eye(2) * 3
+        low = lib.distributions.LowRankMultivariateNormal(lib.zeros(2), lib.ones(2, 1), lib.ones(2))
+        low.covariance_matrix, low.variance = lib.eye(2), lib.ones(2) * 7
+        mats = (g.covariance_matrix, g.scale_tril, h.covariance_matrix, h.scale_tril, low.covariance_matrix,
+                low.variance, low.scale_tril)
+        got.append([t.tolist() for t in mats] + [repr(d).replace("minigrad.", "torch.") for d in (g, h)])
+        got[-1].append([round(t.item(), 5) for t in (g.log_prob(lib.ones(2)), h.log_prob(lib.ones(2)))])
+        got[-1].append(np.round(h.precision_matrix.tolist(), 5).tolist())
+    assert got[1] == got[0]
+
+
+@pytest.mark.parametrize("name", ["Bernoulli", "Categorical", "Binomial", "Geometric", "NegativeBinomial",
+                                  "ContinuousBernoulli"])
+def test_probs_and_logits_can_be_assigned(name: str) -> None:
+    """PyTorch's probs and logits are lazy properties too: assigning one replaces it, and the other (not
+    yet computed) follows from it."""
+    torch = require_torch()
+    got = []
+    for lib in (torch, mg):
+        cls = getattr(lib.distributions, name)
+        kw = {"total_count": 5} if name in ("Binomial", "NegativeBinomial") else {}
+        d = cls(probs=lib.tensor([0.3, 0.6]), **kw)
+        d.probs = lib.tensor([0.1, 0.9])
+        e = cls(logits=lib.tensor([0.3, -0.6]), **kw)
+        e.logits = lib.tensor([2.0, 1.0])
+        values = (d.probs, d.logits, d.log_prob(lib.tensor(1.0)), e.logits, e.probs)
+        got.append(np.concatenate([t.reshape(-1).tolist() for t in values]))
+    np.testing.assert_allclose(got[1], got[0], rtol=1e-6)
