@@ -168,3 +168,21 @@ def test_probs_and_logits_can_be_assigned(name: str) -> None:
         values = (d.probs, d.logits, d.log_prob(lib.tensor(1.0)), e.logits, e.probs)
         got.append(np.concatenate([t.reshape(-1).tolist() for t in values]))
     np.testing.assert_allclose(got[1], got[0], rtol=1e-6)
+
+
+# ------------------------------------------------------------------ torch.dsmm (linear_operator, via botorch)
+
+
+def test_dsmm_is_the_sparse_dense_product() -> None:
+    """linear_operator's ``left_interp`` calls ``torch.dsmm(sparse, dense)`` (botorch's cached-Cholesky
+    tests): PyTorch's dense product of a sparse and a dense matrix, as ``torch.spmm``; minigrad had no
+    ``dsmm``. Its gradient reaches the dense operand."""
+    torch = require_torch()
+    got = []
+    for lib in (torch, mg):
+        s = lib.sparse_coo_tensor([[0, 1, 1], [2, 0, 2]], [3.0, 4.0, 5.0], (2, 3), check_invariants=True)
+        d = lib.arange(6.0).reshape(3, 2).requires_grad_(True)
+        out = lib.dsmm(s, d)
+        out.pow(2).sum().backward()
+        got.append((out.tolist(), d.grad.tolist(), out.layout == lib.strided))
+    assert got[1] == got[0]
