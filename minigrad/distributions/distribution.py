@@ -270,8 +270,9 @@ class Distribution:
         """``exp(entropy())``."""
         return self.entropy().exp()
 
-    def _extended_shape(self, sample_shape: Shape | int = ()) -> tuple[int, ...]:
-        return as_shape(sample_shape) + self._batch_shape + self._event_shape
+    def _extended_shape(self, sample_shape: Shape | int = ()) -> Size:
+        # (a Size, as PyTorch's: botorch's sample_all_priors asks it for numel())
+        return Size(as_shape(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape))
 
     def _check(self, ok: bool, what: str) -> None:
         if self._validate_args and not ok:

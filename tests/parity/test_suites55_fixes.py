@@ -186,3 +186,16 @@ def test_dsmm_is_the_sparse_dense_product() -> None:
         out.pow(2).sum().backward()
         got.append((out.tolist(), d.grad.tolist(), out.layout == lib.strided))
     assert got[1] == got[0]
+
+
+def test_extended_shape_is_a_size() -> None:
+    """botorch's ``sample_all_priors`` asks ``prior._extended_shape().numel()`` (a gpytorch LogNormalPrior):
+    PyTorch's ``_extended_shape`` is a ``torch.Size``; minigrad's was a plain tuple (no ``numel``)."""
+    torch = require_torch()
+    got = []
+    for lib in (torch, mg):
+        d = lib.distributions.Normal(lib.zeros(3), 1.0)
+        e = lib.distributions.LogNormal(0.0, 1.0)
+        shapes = (d._extended_shape(), d._extended_shape((2,)), e._extended_shape())
+        got.append([(type(s).__name__, tuple(s), s.numel()) for s in shapes])
+    assert got[1] == got[0]
