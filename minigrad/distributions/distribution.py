@@ -86,6 +86,9 @@ class Distribution:
             self._validate_args = validate_args
         if self._validate_args:
             self._validate_params()
+        # (PyTorch's last step: the next class's __init__, so a Distribution + Module class such as gpytorch's
+        # Prior gets its module state from Distribution.__init__ alone)
+        super().__init__()
 
     def _validate_params(self) -> None:
         # parameters given (stored in __dict__, or as ``_name`` behind a lazy property) are checked

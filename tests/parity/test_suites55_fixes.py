@@ -199,3 +199,21 @@ def test_extended_shape_is_a_size() -> None:
         shapes = (d._extended_shape(), d._extended_shape((2,)), e._extended_shape())
         got.append([(type(s).__name__, tuple(s), s.numel()) for s in shapes])
     assert got[1] == got[0]
+
+
+def test_distribution_init_runs_the_next_classs_init() -> None:
+    """gpytorch's ``Prior(Distribution, Module)`` subclasses that define no ``__init__`` (botorch's
+    DummyPrior) get their module state from ``Distribution.__init__``, whose last step in PyTorch is
+    ``super().__init__()``; minigrad's stopped there, so ``named_modules`` found no ``_modules``."""
+    torch = require_torch()
+    got = []
+    for lib in (torch, mg):
+
+        class Prior(lib.distributions.Distribution, lib.nn.Module):  # type: ignore[misc]
+            arg_constraints: dict[str, Any] = {}  # noqa: RUF012
+
+        holder = lib.nn.Module()
+        holder.prior = Prior()
+        names = [n for n, _ in holder.named_modules()]
+        got.append((names, list(holder.prior.state_dict()), repr(holder.prior)))
+    assert got[1] == got[0]
