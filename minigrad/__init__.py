@@ -410,8 +410,9 @@ __all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_fo
 __all__ += ["jagged", "layout", "sparse_bsc", "sparse_bsr", "sparse_coo", "sparse_csc", "sparse_csr",
             "strided"]
 spmm = sparse.spmm  # torch.spmm (see minigrad/sparse.py)
+dsmm = sparse.dsmm  # torch.dsmm
 sparse_coo_tensor = sparse.sparse_coo_tensor
-__all__ += ["sparse", "sparse_coo_tensor", "spmm"]
+__all__ += ["dsmm", "sparse", "sparse_coo_tensor", "spmm"]
 __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor", "set_default_tensor_type",

@@ -348,6 +348,7 @@ def erfc(x: Array) -> Array:
 
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
+_FRAC_SQRT_2 = 0.707106781186547524400844362104849039  # c10::frac_sqrt_2, 1 / sqrt(2)
 
 
 def _log_ndtr64(x: Array) -> Array:
@@ -365,8 +366,22 @@ def _log_ndtr64(x: Array) -> Array:
 
 
 def log_ndtr(x: Array) -> Array:
-    """log of the standard normal CDF, accurate far into the lower tail (asymptotic below -20)."""
-    return _log_ndtr64(x.astype(np.float64)).astype(x.dtype, copy=False)
+    """log of the standard normal CDF, accurate far into the lower tail.
+
+    Below -1 it is PyTorch's formula, log(erfcx(-t) / 2) - t * t with t = x / sqrt(2), t and t * t
+    rounded to x's dtype as PyTorch's kernel rounds them: where t * t swamps the log (x below about
+    -1e4 in float32), the result is t * t's rounding, and the gradient exp(-x**2/2 - y) / sqrt(2 pi)
+    (ops.LogNdtr) is PyTorch's too, overflow to inf included (botorch's tests rely on it).
+    """
+    out = _log_ndtr64(x.astype(np.float64)).astype(x.dtype, copy=False)
+    lower = x < -1
+    if lower.any():
+        t = x * x.dtype.type(_FRAC_SQRT_2)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            tt = t * t
+            head = np.log(erfcx(-t.astype(np.float64)) / 2).astype(x.dtype, copy=False)
+            out = np.where(lower, head - tt, out)
+    return out
 
 
 def ndtri(p: Array) -> Array:

@@ -580,6 +580,16 @@ def spmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
     return mm(input, mat2) if isinstance(input, SparseCooTensor) else input.mm(mat2)
 
 
+def dsmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
+    """``input @ mat2`` with a dense result, as ``torch.dsmm`` (linear_operator's interpolation calls it on a
+    sparse ``input``): :func:`spmm`'s product.
+
+    Raises:
+        ShapeError: the shapes cannot be multiplied.
+    """
+    return spmm(input, mat2)
+
+
 def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
     """``mat1 @ mat2``, as ``torch.sparse.mm``: dense for a dense ``mat2``, sparse if both are sparse. A
     sparse leaf's gradient is kept on its stored entries, as PyTorch's. (On dense operands PyTorch computes

@@ -74,8 +74,8 @@ def _tolerances(dtypes: Sequence[np.dtype[Any]], rtol: float | None,
     if (rtol is None) != (atol is None):
         _fail("Both 'rtol' and 'atol' must be either specified or omitted, "
               f"but got no {'rtol' if rtol is None else 'atol'}.", ValueError)
-    if rtol is not None and atol is not None:
-        return rtol, atol
+    if rtol is not None and atol is not None:  # (a 0-d tensor tolerance counts as its number, as PyTorch's)
+        return tuple(t.item() if isinstance(t, Tensor) and t.ndim == 0 else t for t in (rtol, atol))  # type: ignore[return-value]
     pairs = [_DTYPE_PRECISIONS.get(dt, (0.0, 0.0)) for dt in dtypes]
     return max(p[0] for p in pairs), max(p[1] for p in pairs)
 

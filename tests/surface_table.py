@@ -625,6 +625,7 @@ _add(
     Case("mm", lambda m, a, b: (a.mm(b), m.mm(a, b)), ("real", "real:4,2"), ("mm", "mg.mm")),
     Case("spmm", lambda m, a, b: (m.spmm(a, b), m.sparse.mm(a, b), m.sparse.addmm(b[0], a, b, beta=0.5),
                                   a.to_dense()), ("real", "real:4,2"), ("mg.spmm", "to_dense")),
+    Case("dsmm", lambda m, a, b: m.dsmm(a.to_sparse(), b), ("real", "real:4,2"), ("mg.dsmm",)),
     Case("sparse_coo", lambda m, a: (a.to_sparse().to_dense(), a.to_sparse_coo().coalesce().values(),
                                       m.sparse_coo_tensor([[0, 1, 0], [2, 0, 2]], a[0, :3], (3, 4),
                                                           check_invariants=False).to_dense(),

@@ -56,6 +56,10 @@ class Bernoulli(ExponentialFamily):
                 self._probs = self._logits.sigmoid()
         return self._probs
 
+    @probs.setter
+    def probs(self, value: Tensor) -> None:  # (a lazy property in PyTorch: assignable)
+        self._probs = value
+
     @property
     def logits(self) -> Tensor:
         """The log-odds; from ``probs``, clamped to [eps, 1 - eps] first as PyTorch does."""
@@ -65,6 +69,10 @@ class Bernoulli(ExponentialFamily):
                 p = self.probs.clamp(min=eps, max=1 - eps)
                 self._logits = p.log() - (1 - p).log()
         return self._logits
+
+    @logits.setter
+    def logits(self, value: Tensor) -> None:  # (a lazy property in PyTorch: assignable)
+        self._logits = value
 
     @property
     def mean(self) -> Tensor:

@@ -70,6 +70,10 @@ class Categorical(Distribution):
                 self._probs = self._logits.softmax(-1)
         return self._probs
 
+    @probs.setter
+    def probs(self, value: Tensor) -> None:  # (a lazy property in PyTorch: assignable)
+        self._probs = value
+
     @property
     def logits(self) -> Tensor:
         """The normalized log-probabilities; from ``probs`` clamped to [eps, 1 - eps] (as PyTorch)."""
@@ -79,6 +83,10 @@ class Categorical(Distribution):
             with enable_grad():
                 self._logits = p.clamp(min=eps, max=1 - eps).log()
         return self._logits
+
+    @logits.setter
+    def logits(self, value: Tensor) -> None:  # (a lazy property in PyTorch: assignable)
+        self._logits = value
 
     @property
     def mean(self) -> Tensor:

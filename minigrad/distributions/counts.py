@@ -55,6 +55,10 @@ class _Binary(Distribution):
                 self._probs = self._logits.sigmoid()
         return self._probs
 
+    @probs.setter
+    def probs(self, value: Tensor) -> None:  # (a lazy property in PyTorch: assignable)
+        self._probs = value
+
     @property
     def logits(self) -> Tensor:
         """The log-odds of success."""
@@ -64,6 +68,10 @@ class _Binary(Distribution):
                 p = self.probs.clamp(min=eps, max=1 - eps)
                 self._logits = p.log() - (-p).log1p()
         return self._logits
+
+    @logits.setter
+    def logits(self, value: Tensor) -> None:  # (a lazy property in PyTorch: assignable)
+        self._logits = value
 
     @property
     def param_shape(self) -> Size:

@@ -106,6 +106,9 @@ class Distribution:
                               "`arg_constraints = {}` or initialize the distribution with "
                               "`validate_args=False` to turn off validation.", UserWarning, stacklevel=2)
             self._validate_params()
+        # (PyTorch's last step: the next class's __init__, so a Distribution + Module class such as gpytorch's
+        # Prior gets its module state from Distribution.__init__ alone)
+        super().__init__()
 
     def _validate_params(self) -> None:
         # parameters given (stored in __dict__, or as ``_name`` behind a lazy property) are checked
@@ -289,8 +292,9 @@ class Distribution:
         """``exp(entropy())``."""
         return self.entropy().exp()
 
-    def _extended_shape(self, sample_shape: Shape | int = ()) -> tuple[int, ...]:
-        return as_shape(sample_shape) + self._batch_shape + self._event_shape
+    def _extended_shape(self, sample_shape: Shape | int = ()) -> Size:
+        # (a Size, as PyTorch's: botorch's sample_all_priors asks it for numel())
+        return Size(as_shape(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape))
 
     def _check(self, ok: bool, what: str) -> None:
         if self._validate_args and not ok:

@@ -39,6 +39,7 @@ class LowRankMultivariateNormal(Distribution):
         "cov_diag": constraints.independent(constraints.positive, 1)}
     support = constraints.real_vector
     has_rsample = True
+    _assigned: dict[str, Tensor] = {}  # noqa: RUF012 (never changed in place: a setter replaces it)
 
     def __init__(self, loc: Any, cov_factor: Any, cov_diag: Any, validate_args: bool | None = None) -> None:
         loc_t, factor, diag = as_tensor(loc), as_tensor(cov_factor), as_tensor(cov_diag)
@@ -98,29 +99,53 @@ class LowRankMultivariateNormal(Distribution):
     @property
     def variance(self) -> Tensor:
         """The covariance diagonal ``sum(W^2, -1) + D``."""
+        if "variance" in self._assigned:
+            return self._assigned["variance"]
         w, d = self._unbroadcasted_cov_factor, self._unbroadcasted_cov_diag
         return (w.pow(2).sum(-1) + d).expand((*self._batch_shape, *self._event_shape))
+
+    @variance.setter
+    def variance(self, value: Tensor) -> None:
+        self._assigned = {**self._assigned, "variance": value}
 
     @property
     def covariance_matrix(self) -> Tensor:
         """``W W^T + diag(D)``."""
+        if "covariance_matrix" in self._assigned:
+            return self._assigned["covariance_matrix"]
         w, d = self._unbroadcasted_cov_factor, self._unbroadcasted_cov_diag
         return self._full(w @ w.mT + d.diag_embed())
+
+    @covariance_matrix.setter
+    def covariance_matrix(self, value: Tensor) -> None:
+        self._assigned = {**self._assigned, "covariance_matrix": value}
 
     @property
     def precision_matrix(self) -> Tensor:
         """``diag(1/D) - A^T A`` with ``A = C^-1 W^T D^-1`` (Woodbury; C the capacitance's Cholesky)."""
+        if "precision_matrix" in self._assigned:
+            return self._assigned["precision_matrix"]
         w, d = self._unbroadcasted_cov_factor, self._unbroadcasted_cov_diag
         a = linalg.solve_triangular(self._capacitance_tril, w.mT / d.unsqueeze(-2), upper=False)
         return self._full(d.reciprocal().diag_embed() - a.mT @ a)
 
+    @precision_matrix.setter
+    def precision_matrix(self, value: Tensor) -> None:
+        self._assigned = {**self._assigned, "precision_matrix": value}
+
     @property
     def scale_tril(self) -> Tensor:
         """The Cholesky factor of the covariance: ``sqrt(D) cholesky(I + D^-1/2 W W^T D^-1/2)``."""
+        if "scale_tril" in self._assigned:
+            return self._assigned["scale_tril"]
         w, d = self._unbroadcasted_cov_factor, self._unbroadcasted_cov_diag
         sd = d.sqrt().unsqueeze(-1)
         k = w / sd
         return self._full(sd * linalg.cholesky(k @ k.mT + _eye_like(self._event_shape[0], w)))
+
+    @scale_tril.setter
+    def scale_tril(self, value: Tensor) -> None:
+        self._assigned = {**self._assigned, "scale_tril": value}
 
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Samples of shape ``sample_shape + batch_shape + (n,)``, without gradient."""

@@ -53,6 +53,7 @@ class MultivariateNormal(Distribution):
     # MultivariateNormal does; PyTorch computes its matrices lazily): no matrix given, none shown yet
     _given = ""
     _shown: frozenset[str] = frozenset()
+    _assigned: dict[str, Tensor] = {}  # noqa: RUF012 (never changed in place: _assign replaces it)
 
     @property
     def support(self) -> constraints.Constraint:
@@ -100,7 +101,13 @@ class MultivariateNormal(Distribution):
     def scale_tril(self) -> Tensor:
         """The lower Cholesky factor of the covariance, shape ``batch_shape + (k, k)``."""
         self._shown = self._shown | {"scale_tril"}
+        if "scale_tril" in self._assigned:
+            return self._assigned["scale_tril"]
         return self._full(self._unbroadcasted_scale_tril)
+
+    @scale_tril.setter
+    def scale_tril(self, value: Tensor) -> None:
+        self._assign("scale_tril", value)
 
     def _full(self, m: Tensor) -> Tensor:
         return m.expand((*self._batch_shape, *self._event_shape, *self._event_shape))
@@ -109,19 +116,37 @@ class MultivariateNormal(Distribution):
     def covariance_matrix(self) -> Tensor:
         """The covariance (the given one, else ``L L^T``), shape ``batch_shape + (k, k)``."""
         self._shown = self._shown | {"covariance_matrix"}
+        if "covariance_matrix" in self._assigned:
+            return self._assigned["covariance_matrix"]
         if self._given == "covariance_matrix":
             return self._full(self._unbroadcasted_matrix)
         lt = self._unbroadcasted_scale_tril
         return self._full(lt @ lt.mT)
 
+    @covariance_matrix.setter
+    def covariance_matrix(self, value: Tensor) -> None:
+        self._assign("covariance_matrix", value)
+
     @property
     def precision_matrix(self) -> Tensor:
         """The inverse covariance (the given one, else from L's lower triangle), ``batch_shape + (k, k)``."""
         self._shown = self._shown | {"precision_matrix"}
+        if "precision_matrix" in self._assigned:
+            return self._assigned["precision_matrix"]
         if self._given == "precision_matrix":
             return self._full(self._unbroadcasted_matrix)
         lt = self._unbroadcasted_scale_tril.tril()
         return self._full(linalg.inv(lt @ lt.mT))
+
+    @precision_matrix.setter
+    def precision_matrix(self, value: Tensor) -> None:
+        self._assign("precision_matrix", value)
+
+    def _assign(self, name: str, value: Tensor) -> None:
+        """PyTorch's matrices are lazy properties cached on the instance, so one can be assigned (botorch's
+        ``mvn.covariance_matrix *= -1``): it reads back the value given; nothing else changes."""
+        self._shown = self._shown | {name}
+        self._assigned = {**self._assigned, name: value}
 
     @property
     def mean(self) -> Tensor:

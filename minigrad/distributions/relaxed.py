@@ -211,6 +211,10 @@ class ContinuousBernoulli(_Binary, ExponentialFamily):
                 self._probs = clamp_probs(self._logits.sigmoid())
         return self._probs
 
+    @probs.setter
+    def probs(self, value: Tensor) -> None:  # (a lazy property in PyTorch: assignable)
+        self._probs = value
+
     def _outside(self) -> Tensor:
         out: Tensor = (self.probs <= self._lims[0]) | (self.probs > self._lims[1])
         return out

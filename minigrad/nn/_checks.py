@@ -52,6 +52,15 @@ def _index(value: Any) -> Any:
     return value
 
 
+def _scalar(value: Any) -> Any:
+    """A 0-d Tensor that needs no grad as the Python number it holds (PyTorch's argument parser takes one
+    for a Scalar or float argument: botorch's ``softplus(x, beta=1 / tau)`` with a tensor tau); any other
+    value unchanged (a 1-element 1-d tensor, or one that requires grad, stays PyTorch's TypeError)."""
+    if isinstance(value, Tensor) and value.ndim == 0 and not value.requires_grad:
+        return value.item()
+    return value
+
+
 def positive_int(name: str, value: Any) -> int:
     """``value`` as an int if it is an int > 0 (bools rejected; a one-element integer Tensor counts as its
     int, as in PyTorch); a value that is not an int at all is also PyTorch's TypeError (``Linear(3., 4)``)."""
@@ -85,6 +94,7 @@ def nonnegative_int(name: str, value: Any) -> int:
 
 def positive_float(name: str, value: Any) -> float:
     """``value`` as a float if it is a finite number > 0."""
+    value = _scalar(value)
     if not is_real(value) or not math.isfinite(value) or value <= 0:
         raise value_error(value)(f"{name} must be positive (a finite number > 0), got {name}={value!r}")
     return float(value)
@@ -92,6 +102,7 @@ def positive_float(name: str, value: Any) -> float:
 
 def nonnegative(name: str, value: Any) -> float:
     """``value`` itself if it is a number >= 0 (inf allowed, nan and bools rejected)."""
+    value = _scalar(value)
     if not is_real(value) or not value >= 0:
         raise value_error(value)(f"{name} must be a number >= 0, got {name}={value!r}")
     given: float = value
@@ -100,6 +111,7 @@ def nonnegative(name: str, value: Any) -> float:
 
 def unit_interval(name: str, value: Any) -> float:
     """``value`` as a float if it is a number in [0, 1]."""
+    value = _scalar(value)
     if not is_real(value) or not 0 <= value <= 1:
         raise value_error(value)(f"{name} must be a number in [0, 1], got {name}={value!r}")
     return float(value)
@@ -107,6 +119,7 @@ def unit_interval(name: str, value: Any) -> float:
 
 def probability(name: str, value: Any) -> float:
     """``value`` as a float if it is a number in [0, 1]: a drop probability (1 drops everything)."""
+    value = _scalar(value)
     if not is_real(value) or not 0 <= value <= 1:  # (PyTorch's words first)
         raise value_error(value)(f"dropout probability has to be between 0 and 1, but got {value} "
                                  f"({name} must be a number in [0, 1], got {name}={value!r})")
@@ -128,6 +141,7 @@ def number(name: str, value: Any) -> float:
     Returned as given (an int stays an int), so a layer's repr shows what was
     passed, as PyTorch's does.
     """
+    value = _scalar(value)
     if not is_real(value):
         raise value_error(value)(f"{name} must be a number, got {name}={value!r}")
     given: float = value
