@@ -87,3 +87,29 @@ def test_numpy_default_filters_show_the_warning_for_a_scripts_line() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             np.array(mg.ones(2), copy=False)
+
+
+# ------------------------------------------------------------------ torch.functional
+
+
+def test_torch_functional_module_holds_the_top_level_functions() -> None:
+    """PyTorch's "Building Models" tutorial (introyt/modelsyt_tutorial.py) does ``import torch.functional as
+    F``: under the alias that was a ModuleNotFoundError. PyTorch's torch.functional defines einsum, norm,
+    meshgrid... and torch exports those very objects; minigrad.functional now holds minigrad's."""
+    torch = require_torch()
+    import torch.functional as torch_functional
+
+    import minigrad.functional as mg_functional
+
+    for name in mg_functional.__all__:
+        assert name in torch_functional.__all__
+        assert getattr(mg_functional, name) is getattr(mg, name)
+    assert sorted(set(torch_functional.__all__) - set(mg_functional.__all__)) == ["istft", "stft"]
+    x = [[1.0, 2.0], [3.0, 4.0]]
+    for fn, args in (("einsum", ("ij,jk->ik",)), ("norm", ()), ("tensordot", ()), ("cdist", ())):
+        got = getattr(mg_functional, fn)(*args, *[mg.tensor(x)] * (1 if fn == "norm" else 2),
+                                         **({"dims": 1} if fn == "tensordot" else {}))
+        want = getattr(torch_functional, fn)(*args, *[torch.tensor(x)] * (1 if fn == "norm" else 2),
+                                             **({"dims": 1} if fn == "tensordot" else {}))
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
+    assert mg.functional is mg_functional
