@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import minigrad as _mg
 
-__all__ = [
+_NAMES = (
     "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes", "broadcast_tensors",
     "cartesian_prod", "cdist", "chain_matmul", "einsum", "lu", "meshgrid", "norm", "pca_lowrank", "split",
     "svd_lowrank", "tensordot", "unique", "unique_consecutive", "unravel_index",
-]  # fmt: skip
-
-globals().update({_name: getattr(_mg, _name) for _name in __all__})
+)  # fmt: skip
+globals().update({_name: getattr(_mg, _name) for _name in _NAMES})
+__all__ = list(_NAMES)

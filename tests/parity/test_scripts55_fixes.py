@@ -1,7 +1,8 @@
-"""Regressions found by running unmodified PyTorch tutorial and training scripts (jcjohnson's pytorch-examples,
-seungeunrho's minimalRL, pytorch/examples' time_sequence_prediction and reinforcement_learning, ...) under
-``python -m minigrad.compat`` and comparing their output with real torch: each test makes the same calls on
-both libraries and compares values, warnings, or error classes and words."""
+"""Regressions found by running unmodified PyTorch tutorial and training scripts (jcjohnson's
+pytorch-examples, seungeunrho's minimalRL, pytorch/examples' time_sequence_prediction and
+reinforcement_learning, PyTorch's own tutorials...) under ``python -m minigrad.compat`` and comparing
+their output with real torch: each test makes the same calls on both libraries and compares values,
+warnings, or error classes and words."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_numpy_array_of_a_tensor_warns_and_refuses_copy_false_as_pytorch() -> No
     """minimalRL's vtrace.py, ``vs = vs_minus_v_xs[:-1] + v.numpy()`` and friends, and any script's
     ``np.array(t)``: PyTorch's ``Tensor.__array__(self, dtype=None)`` takes no ``copy``, so numpy 2 warns
     (a DeprecationWarning, shown when a script's own line calls it) and ``np.array(t, copy=False)`` raises
-    numpy's ValueError. minigrad's ``__array__`` took numpy 2's ``copy=``: no warning, and copy=False worked."""
+    numpy's ValueError. minigrad's ``__array__`` took numpy 2's ``copy=``: no warning, copy=False worked."""
     torch = require_torch()
     calls = [
         lambda lib: np.array(lib.ones(2, 1)),
@@ -44,7 +45,8 @@ def test_numpy_array_of_a_tensor_warns_and_refuses_copy_false_as_pytorch() -> No
         lambda lib: np.dot(lib.ones(2), lib.ones(2)),
     ]
     for call in calls:
-        (want, want_warned), (got, got_warned) = (_warned(lambda lib=lib: call(lib)) for lib in (torch, mg))
+        (want, want_warned), (got, got_warned) = (_warned(lambda lib=lib, call=call: call(lib))
+                                                  for lib in (torch, mg))
         assert got_warned == want_warned
         if isinstance(want, tuple):
             assert want[0] is ValueError and got == want
@@ -66,7 +68,8 @@ def test_numpy_ufunc_of_a_tensor_warns_as_pytorch() -> None:
         lambda lib: lib.ones(2, 1) * np.ones((2, 1), dtype=np.float32),
     ]
     for call in calls:
-        (want, want_warned), (got, got_warned) = (_warned(lambda lib=lib: call(lib)) for lib in (torch, mg))
+        (want, want_warned), (got, got_warned) = (_warned(lambda lib=lib, call=call: call(lib))
+                                                  for lib in (torch, mg))
         assert got_warned == want_warned
         assert type(got).__name__ == type(want).__name__
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
@@ -83,10 +86,9 @@ def test_numpy_default_filters_show_the_warning_for_a_scripts_line() -> None:
             np.array(lib.ones(3))
         assert len(seen) == 1 and seen[0].category is DeprecationWarning
         assert seen[0].filename == __file__
-    with pytest.raises(ValueError, match="Unable to avoid copy"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            np.array(mg.ones(2), copy=False)
+    with pytest.raises(ValueError, match="Unable to avoid copy"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        np.array(mg.ones(2), copy=False)
 
 
 # ------------------------------------------------------------------ torch.functional
