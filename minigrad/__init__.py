@@ -433,8 +433,9 @@ _out.accept_out(globals(), ["range", "where"])  # (range took out= and ignored i
 _public.expose(globals(), [_n for _n in __all__
                            if _n not in _public.NOT_DISPATCHED and not _n.startswith("set_")])
 
-from minigrad import functional  # noqa: E402,F401  (torch.functional: the top-level functions above)
 from minigrad import _alias  # noqa: E402
 from minigrad.compat import hook as _hook  # noqa: E402
 
 _alias.watch(_hook)  # a hand-made alias sys.modules["torch"] = minigrad gets the compat hook (see _alias.py)
+
+from minigrad import functional  # noqa: E402,F401  (torch.functional: the top-level functions above)
