@@ -115,3 +115,51 @@ def test_torch_functional_module_holds_the_top_level_functions() -> None:
                                              **({"dims": 1} if fn == "tensordot" else {}))
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
     assert mg.functional is mg_functional
+
+
+# ------------------------------------------------------------------ where and how often deprecations warn
+
+
+def _calls_warned(call: Any) -> list[str]:
+    """The files of the warnings ``call()`` gives under the 'always' filter."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        call()
+    return [w.filename for w in seen]
+
+
+def _once_per_process(lib: Any, call: Any) -> tuple[list[str], list[str]]:
+    """Warnings of ``call()`` once it has run before, then of two calls under ``set_warn_always``."""
+    _calls_warned(call)  # (the first in the process warns: the tests before may have spent it)
+    again = _calls_warned(call)
+    always = lib.is_warn_always_enabled()
+    lib.set_warn_always(True)
+    try:
+        both = _calls_warned(lambda: (call(), call()))
+    finally:
+        lib.set_warn_always(always)
+    return again, both
+
+
+def test_chain_matmul_warns_once_per_process_from_the_library() -> None:
+    """PyTorch's chain_matmul deprecation is a TORCH_WARN_ONCE raised in torch/functional.py: once per
+    process (every call under set_warn_always), located in the library. minigrad warned at every call,
+    located at the caller's line (so under default filters once per calling line, beside PyTorch's one
+    library line). Found running a tutorial's tensor walk-through (old-style calls) under the alias."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        eye = lib.eye(2)
+        again, both = _once_per_process(lib, lambda eye=eye, lib=lib: lib.chain_matmul(eye, eye))
+        assert again == [] and len(both) == 2, (lib, again, both)
+        assert __file__ not in both
+
+
+def test_cross_without_dim_warns_once_per_process_at_the_callers_line() -> None:
+    """torch.cross without dim: PyTorch's TORCH_WARN_ONCE (the C++ kernel called straight from the
+    caller's line); minigrad warned at every call."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        a = lib.ones(3, 3)
+        again, both = _once_per_process(lib, lambda a=a, lib=lib: lib.cross(a, a))
+        assert again == [] and both == [__file__, __file__], (lib, again, both)
+
