@@ -163,3 +163,15 @@ def test_cross_without_dim_warns_once_per_process_at_the_callers_line() -> None:
         again, both = _once_per_process(lib, lambda a=a, lib=lib: lib.cross(a, a))
         assert again == [] and both == [__file__, __file__], (lib, again, both)
 
+
+def test_grid_sample_align_corners_warning_names_the_callers_line() -> None:
+    """F.grid_sample without align_corners warns with stacklevel=2 in PyTorch (the caller's line);
+    minigrad's named its own grid_sample (one frame short). affine_grid's was already right."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        image, grid = lib.ones(1, 1, 2, 2), lib.zeros(1, 2, 2, 2)
+        sample = lib.nn.functional.grid_sample
+        assert _calls_warned(lambda sample=sample, i=image, g=grid: sample(i, g)) == [__file__]
+        theta = lib.zeros(1, 2, 3)
+        assert _calls_warned(lambda lib=lib, t=theta: lib.nn.functional.affine_grid(t, (1, 1, 2, 2))) == [
+            __file__]
