@@ -1613,7 +1613,8 @@ BUDGETS: dict[str, int] = {
     # +2 lead54: backward checks the gradients before requires_grad (autograd above)
     # +1 scripts55: Tensor.__array__ has PyTorch's signature (numpy 2's copy= warning and ValueError as there)
     # +19 scripts55: functional.py (torch.functional, which PyTorch's "Building Models" tutorial imports)
-    "minigrad": 77180,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +2 scripts55: chain_matmul and cross warn once per process (TORCH_WARN_ONCE); +1 grid_sample's location
+    "minigrad": 77183,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 
