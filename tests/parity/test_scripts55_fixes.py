@@ -6,7 +6,11 @@ warnings, or error classes and words."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -175,3 +179,30 @@ def test_grid_sample_align_corners_warning_names_the_callers_line() -> None:
         theta = lib.zeros(1, 2, 3)
         assert _calls_warned(lambda lib=lib, t=theta: lib.nn.functional.affine_grid(t, (1, 1, 2, 2))) == [
             __file__]
+
+
+# ------------------------------------------------------------------ once-per-process warnings
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _fresh_warnings(lib: str, body: str) -> list[str]:
+    """The warnings' first lines a fresh interpreter prints running ``body`` with ``torch`` bound to
+    ``lib`` (PyTorch's once-per-process warnings need a process where nothing warned yet)."""
+    code = f"import warnings\nwarnings.simplefilter('always')\nimport {lib} as torch\n{body}\n"
+    done = subprocess.run([sys.executable, "-c", code], cwd=_ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"}, check=True)
+    return [line.split("Warning: ", 1)[1][:60] for line in done.stderr.splitlines() if "Warning: " in line]
+
+
+def test_tensor_of_a_list_holding_a_tensor_that_requires_grad_warns_once() -> None:
+    """``torch.tensor([loss1, loss2])`` (a common slip for ``.item()``): PyTorch reads each element with
+    item() and gives its once-per-process "Converting a tensor with requires_grad=True to a scalar"
+    warning (the same one float(t) gives, sharing the once); minigrad gave none."""
+    require_torch()
+    for calls in ("torch.tensor([s, s])", "torch.as_tensor([[s]]); float(s)", "torch.FloatTensor([s, 1.0])"):
+        body = f"p = torch.nn.Parameter(torch.ones(1)); s = p[0] * 2\n{calls}\ntorch.tensor([s])"
+        want = _fresh_warnings("torch", body)
+        assert len(want) == 1 and want[0].startswith("Converting a tensor with requires_grad=True")
+        assert _fresh_warnings("minigrad", body) == want
+    assert _fresh_warnings("minigrad", "torch.tensor([torch.ones(1)[0], 2.0])") == []
