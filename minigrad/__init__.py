@@ -13,6 +13,8 @@ PyTorch's, so ``python -m minigrad.compat script.py`` runs PyTorch scripts.
 # The Tensor first: as it loads it binds the function modules behind its methods, and those
 # import minigrad.factories, which must not be half-imported then (amp, below, imports it).
 import math as _math
+import sys as _sys
+import types as _types
 
 from minigrad import tensor as _tensor  # noqa: F401
 
@@ -438,4 +440,13 @@ from minigrad.compat import hook as _hook  # noqa: E402
 
 _alias.watch(_hook)  # a hand-made alias sys.modules["torch"] = minigrad gets the compat hook (see _alias.py)
 
-from minigrad import functional  # noqa: E402,F401  (torch.functional: the top-level functions above)
+# torch.functional, the module PyTorch defines einsum, norm, meshgrid, split, unique... in: a module made
+# here, holding the top-level functions themselves (torch.functional.einsum is torch.einsum); stft and
+# istft are not in minigrad. PyTorch's "Building Models" tutorial imports it (import torch.functional as F).
+functional = _sys.modules.setdefault("minigrad.functional", _types.ModuleType("minigrad.functional"))
+functional.__all__ = [  # type: ignore[attr-defined]
+    "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes", "broadcast_tensors",
+    "cartesian_prod", "cdist", "chain_matmul", "einsum", "lu", "meshgrid", "norm", "pca_lowrank", "split",
+    "svd_lowrank", "tensordot", "unique", "unique_consecutive", "unravel_index",
+]  # fmt: skip
+functional.__dict__.update({_n: globals()[_n] for _n in functional.__all__})
