@@ -430,6 +430,8 @@ from minigrad import top_level as _top_level  # noqa: E402
 globals().update({_n: getattr(_top_level, _n) for _n in _top_level.__all__})
 __all__ += _top_level.__all__
 where = _top_level.where  # (tensor.where with PyTorch's argument checks: minigrad's own code calls that one)
+# (a read-only numpy array warns, as PyTorch's)
+globals().update(from_numpy=_top_level.public_from_numpy, as_tensor=_top_level.public_as_tensor)
 _out.accept_out(globals(), ["range", "where"])  # (range took out= and ignored it)
 # the other function forms: __torch_function__ dispatch and PyTorch's TypeError for a number (_public.py)
 _public.expose(globals(), [_n for _n in __all__

@@ -103,9 +103,8 @@ def test_torch_functional_module_holds_the_top_level_functions() -> None:
     F``: under the alias that was a ModuleNotFoundError. PyTorch's torch.functional defines einsum, norm,
     meshgrid... and torch exports those very objects; minigrad.functional now holds minigrad's."""
     torch = require_torch()
-    import torch.functional as torch_functional
-
     import minigrad.functional as mg_functional
+    import torch.functional as torch_functional
 
     for name in mg_functional.__all__:
         assert name in torch_functional.__all__
@@ -206,3 +205,19 @@ def test_tensor_of_a_list_holding_a_tensor_that_requires_grad_warns_once() -> No
         assert len(want) == 1 and want[0].startswith("Converting a tensor with requires_grad=True")
         assert _fresh_warnings("minigrad", body) == want
     assert _fresh_warnings("minigrad", "torch.tensor([torch.ones(1)[0], 2.0])") == []
+
+
+def test_read_only_numpy_arrays_and_buffers_warn_once_per_process() -> None:
+    """``torch.from_numpy(np.asarray(image))`` (a read-only array, as PIL's asarray and np.broadcast_to
+    give): PyTorch warns once per process that it does not support non-writable tensors, from from_numpy
+    and as_tensor (even when the dtype copies), not from tensor(); minigrad gave none. Its frombuffer
+    warning for a read-only buffer is once per process too (minigrad warned at every call)."""
+    require_torch()
+    ro = "import numpy as np\nro = np.ones(3); ro.setflags(write=False)\n"
+    buffer = "torch.frombuffer(bytes(8), dtype=torch.float32)"
+    for calls in ("torch.from_numpy(ro); torch.from_numpy(ro); torch.as_tensor(ro)",
+                  "torch.as_tensor(ro, dtype=torch.float32)",
+                  "torch.tensor(ro); torch.from_numpy(np.ones(2))",
+                  "torch.from_numpy(np.broadcast_to(np.ones(2), (2, 2)))", f"{buffer}; {buffer}"):
+        want = _fresh_warnings("torch", ro + calls)
+        assert _fresh_warnings("minigrad", ro + calls) == want, calls
