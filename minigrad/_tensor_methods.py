@@ -2030,10 +2030,10 @@ class TensorMethods:
         """The memory this tensor's elements live in (shared by its views), as PyTorch's UntypedStorage."""
         return Storage(self.numpy(force=True))
 
-    def __array_wrap__(self: Any, array: Any) -> Tensor:
+    def __array_wrap__(self: Any, array: Any, context: Any = None,
+                       return_scalar: builtins.bool = False) -> Tensor:
         """A numpy ufunc's result on this tensor, as a tensor as in PyTorch (``np.exp(t)``; bool results
-        come back uint8, PyTorch's old workaround). PyTorch's signature, without numpy 2's context and
-        return_scalar: numpy then warns (its DeprecationWarning) as it does for PyTorch's tensors."""
+        come back uint8, PyTorch's old workaround)."""
         arr = np.asarray(array)
         return tensor.from_numpy(arr.astype(np.uint8) if arr.dtype == np.bool_ else arr)
 

@@ -808,13 +808,11 @@ class Tensor(TensorMethods):
         _switch_requires_grad(self, flag)  # (unchecked: PyTorch allows requires_grad_(True) of a non-leaf)
         return self
 
-    def __array__(self, dtype: Any = None) -> Array:
-        # PyTorch's signature, without numpy 2's copy=: np.array(t) then warns as PyTorch's tensors do
-        # (numpy's DeprecationWarning) and np.array(t, copy=False) raises numpy's ValueError, as there.
+    def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> Array:
         a = self.numpy()  # (np.asarray(t) of a tensor that requires grad raises as PyTorch's)
         if dtype is not None and np.dtype(dtype) != self.dtype:
             return a.astype(dtype)
-        return a
+        return a.copy() if copy else a
 
     def __float__(self) -> builtins.float:
         if not _scalar_warned[0] and self.requires_grad and user_stacklevel() == 2:  # (a user's float(t))

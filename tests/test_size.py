@@ -1612,12 +1612,11 @@ BUDGETS: dict[str, int] = {
     # (+108 errors54: PyTorch's error classes for the seed, TensorDataset, index_copy, the lists above)
     # 77,158 with errors54 merged
     # +2 lead54: backward checks the gradients before requires_grad (autograd above)
-    # +1 scripts55: Tensor.__array__ has PyTorch's signature (numpy 2's copy= warning and ValueError as there)
     # +13 scripts55: torch.functional (which PyTorch's "Building Models" tutorial imports), made in __init__
     # +2 scripts55: chain_matmul and cross warn once per process (TORCH_WARN_ONCE); +1 grid_sample's location
     # +15 scripts55: torch.tensor of a list holding a tensor that requires grad warns (tensor.py above)
     # +46 scripts55: from_numpy / as_tensor / frombuffer of read-only memory warn once per process (top_level)
-    "minigrad": 77238,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    "minigrad": 77237,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -14,86 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
 import minigrad as mg
 from tests.helpers import require_torch
-
-
-def _warned(call: Any) -> tuple[Any, list[tuple[type, str]]]:
-    """``call()``'s result (or the exception's class and words) and the warnings it gave."""
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        try:
-            out: Any = call()
-        except Exception as e:  # (the class and words are what is compared)
-            out = (type(e), str(e))
-    return out, [(w.category, str(w.message)) for w in seen]
-
-
-# ------------------------------------------------------------------ numpy 2 on a tensor: PyTorch's signatures
-
-
-def test_numpy_array_of_a_tensor_warns_and_refuses_copy_false_as_pytorch() -> None:
-    """minimalRL's vtrace.py, ``vs = vs_minus_v_xs[:-1] + v.numpy()`` and friends, and any script's
-    ``np.array(t)``: PyTorch's ``Tensor.__array__(self, dtype=None)`` takes no ``copy``, so numpy 2 warns
-    (a DeprecationWarning, shown when a script's own line calls it) and ``np.array(t, copy=False)`` raises
-    numpy's ValueError. minigrad's ``__array__`` took numpy 2's ``copy=``: no warning, copy=False worked."""
-    torch = require_torch()
-    calls = [
-        lambda lib: np.array(lib.ones(2, 1)),
-        lambda lib: np.array(lib.ones(2), dtype=np.float64),
-        lambda lib: np.asarray(lib.ones(2), copy=True),
-        lambda lib: np.asarray(lib.ones(2)),
-        lambda lib: np.array(lib.ones(2), copy=False),
-        lambda lib: np.dot(lib.ones(2), lib.ones(2)),
-    ]
-    for call in calls:
-        (want, want_warned), (got, got_warned) = (_warned(lambda lib=lib, call=call: call(lib))
-                                                  for lib in (torch, mg))
-        assert got_warned == want_warned
-        if isinstance(want, tuple):
-            assert want[0] is ValueError and got == want
-        else:
-            np.testing.assert_array_equal(got, want)
-            assert got.dtype == want.dtype
-
-
-def test_numpy_ufunc_of_a_tensor_warns_as_pytorch() -> None:
-    """``np.exp(t)``, ``t + np.arange(3)``: numpy wraps its result with the tensor's ``__array_wrap__``,
-    which is ``(self, array)`` in PyTorch, so numpy 2 warns that it "must accept context and return_scalar
-    arguments"; minigrad's took them and gave no warning. The results are tensors of the same values."""
-    torch = require_torch()
-    calls = [
-        lambda lib: np.exp(lib.tensor([1.0, 2.0])),
-        lambda lib: lib.tensor([1.0, 2.0, 3.0]) + np.arange(3),
-        lambda lib: np.isnan(lib.tensor(1.5)),
-        lambda lib: np.log(lib.tensor([1.0, 3.0, 2.0])),
-        lambda lib: lib.ones(2, 1) * np.ones((2, 1), dtype=np.float32),
-    ]
-    for call in calls:
-        (want, want_warned), (got, got_warned) = (_warned(lambda lib=lib, call=call: call(lib))
-                                                  for lib in (torch, mg))
-        assert got_warned == want_warned
-        assert type(got).__name__ == type(want).__name__
-        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
-        assert str(got.dtype).rpartition('.')[2] == str(want.dtype).rpartition('.')[2]
-
-
-def test_numpy_default_filters_show_the_warning_for_a_scripts_line() -> None:
-    """Under Python's default filters the DeprecationWarning shows for ``__main__``'s own line, once per
-    line: the same lines as PyTorch's (numpy attributes it to the caller)."""
-    torch = require_torch()
-    for lib in (torch, mg):
-        with warnings.catch_warnings(record=True) as seen:
-            warnings.simplefilter("always")
-            np.array(lib.ones(3))
-        assert len(seen) == 1 and seen[0].category is DeprecationWarning
-        assert seen[0].filename == __file__
-    with pytest.raises(ValueError, match="Unable to avoid copy"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        np.array(mg.ones(2), copy=False)
-
 
 # ------------------------------------------------------------------ torch.functional
 
