@@ -13,6 +13,8 @@ PyTorch's, so ``python -m minigrad.compat script.py`` runs PyTorch scripts.
 # The Tensor first: as it loads it binds the function modules behind its methods, and those
 # import minigrad.factories, which must not be half-imported then (amp, below, imports it).
 import math as _math
+import sys as _sys
+import types as _types
 
 from minigrad import tensor as _tensor  # noqa: F401
 
@@ -429,6 +431,8 @@ from minigrad import top_level as _top_level  # noqa: E402
 globals().update({_n: getattr(_top_level, _n) for _n in _top_level.__all__})
 __all__ += _top_level.__all__
 where = _top_level.where  # (tensor.where with PyTorch's argument checks: minigrad's own code calls that one)
+# (a read-only numpy array warns, as PyTorch's)
+globals().update(from_numpy=_top_level.public_from_numpy, as_tensor=_top_level.public_as_tensor)
 _out.accept_out(globals(), ["range", "where"])  # (range took out= and ignored it)
 # the other function forms: __torch_function__ dispatch and PyTorch's TypeError for a number (_public.py)
 _public.expose(globals(), [_n for _n in __all__
@@ -438,3 +442,14 @@ from minigrad import _alias  # noqa: E402
 from minigrad.compat import hook as _hook  # noqa: E402
 
 _alias.watch(_hook)  # a hand-made alias sys.modules["torch"] = minigrad gets the compat hook (see _alias.py)
+
+# torch.functional, the module PyTorch defines einsum, norm, meshgrid, split, unique... in: a module made
+# here, holding the top-level functions themselves (torch.functional.einsum is torch.einsum); stft and
+# istft are not in minigrad. PyTorch's "Building Models" tutorial imports it (import torch.functional as F).
+functional = _sys.modules.setdefault("minigrad.functional", _types.ModuleType("minigrad.functional"))
+functional.__all__ = [  # type: ignore[attr-defined]
+    "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes", "broadcast_tensors",
+    "cartesian_prod", "cdist", "chain_matmul", "einsum", "lu", "meshgrid", "norm", "pca_lowrank", "split",
+    "svd_lowrank", "tensordot", "unique", "unique_consecutive", "unravel_index",
+]  # fmt: skip
+functional.__dict__.update({_n: globals()[_n] for _n in functional.__all__})

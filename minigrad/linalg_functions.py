@@ -27,6 +27,7 @@ from minigrad.errors import (
     user_stacklevel,
 )
 from minigrad.factories import randn
+from minigrad.settings import is_warn_always_enabled
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, _named, from_numpy, where
 
@@ -64,11 +65,13 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
 _deprecation_warned: set[str] = set()  # PyTorch warns of each of these once per process
 
 
-def _warn_once(name: str, message: str) -> None:
-    """Warn ``message`` at the user's call the first time in the process (PyTorch's TORCH_WARN_ONCE)."""
-    if name not in _deprecation_warned:
+def _warn_once(name: str, message: str, here: bool = False) -> None:
+    """Warn ``message`` at the user's call (``here``: at the caller's own line, where PyTorch's Python
+    wrapper calls its kernel) the first time in the process, or every time under ``set_warn_always``
+    (PyTorch's TORCH_WARN_ONCE)."""
+    if name not in _deprecation_warned or is_warn_always_enabled():
         _deprecation_warned.add(name)
-        warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
+        warnings.warn(message, UserWarning, stacklevel=2 if here else user_stacklevel())
 
 
 def _deprecated(name: str, use: str) -> None:
@@ -174,9 +177,9 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
     Raises:
         ShapeError: a tensor that is not 2-D, or neighbours whose sizes do not match.
     """
-    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
-                  "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
-                  "multiple parameters.", UserWarning, stacklevel=public_stacklevel(2))
+    _warn_once("chain_matmul", "torch.chain_matmul is deprecated and will be removed in a future PyTorch "
+               "release. Use torch.linalg.multi_dot instead, which accepts a list of two or more tensors "
+               "rather than multiple parameters.", here=True)  # (PyTorch's is raised in torch/functional.py)
     for i, m in enumerate(matrices):
         if m.ndim != 2:
             raise ShapeError(f"chain_matmul(): tensor {i} must be 2D but got {m.ndim}D")
@@ -194,10 +197,9 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # no
             is not 3 or the shapes do not broadcast.
     """
     if dim is None:
-        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass "
-                      "the dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will "
-                      "change to agree with that of linalg.cross in a future release.", UserWarning,
-                      stacklevel=public_stacklevel(2))
+        _warn_once("cross", "Using torch.cross without specifying the dim arg is deprecated.\nPlease either "
+                   "pass the dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will "
+                   "change to agree with that of linalg.cross in a future release.")
         if input.ndim != other.ndim:  # (checked first, as PyTorch)
             raise ShapeError(f"linalg.cross: inputs must have the same number of dimensions, got "
                              f"{input.shape} and {other.shape}")

@@ -207,6 +207,18 @@ def _arrays_held(data: list[Any] | tuple[Any, ...], every: bool) -> int:
     return found
 
 
+def _holds_grad_tensor(data: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a tensor that requires grad is among ``data``'s items, at any depth of lists and tuples."""
+    stack: list[Any] = [data]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, Tensor) and item.requires_grad:
+                return True
+            if type(item) in (list, tuple):
+                stack.append(item)
+    return False
+
+
 def _warn_array_list(data: list[Any] | tuple[Any, ...]) -> None:
     """PyTorch's warning for each array in ``data`` read as a row: once per process, or for every one
     under ``set_warn_always``."""
@@ -230,6 +242,9 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         plain = type(data) in (list, tuple) and _dtypes.plain_numbers(data)
         if type(data) in (list, tuple) and not plain:
             items = _dtypes.tensors_as_scalars(data, Tensor)
+            if not _scalar_warned[0] and _holds_grad_tensor(data):  # (PyTorch reads each with item(): its
+                _scalar_warned[0] = True  # once-per-process warning, shared with float(t))
+                warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=user_stacklevel())
             if (not _array_list_warned or is_warn_always_enabled()) and not set(map(type, data)) <= _NUMBERS:
                 _warn_array_list(data)
         try:

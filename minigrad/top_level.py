@@ -18,7 +18,9 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import InvalidParameterError, not_tensor_error, public_stacklevel, python_type_name
 from minigrad.errors import user_stacklevel as user_stacklevel  # (torch.range names the caller's line)
+from minigrad.settings import is_warn_always_enabled
 from minigrad.tensor import Tensor, from_numpy
+from minigrad.tensor import as_tensor as tensor_as_tensor
 from minigrad.tensor import where as tensor_where
 
 __all__ = ["SymBool", "SymFloat", "SymInt", "_assert", "adjoint", "detach", "from_dlpack", "frombuffer",
@@ -214,7 +216,7 @@ def frombuffer(buffer: Any, *, dtype: DTypeLike, count: int = -1, offset: int = 
                                     f"({offset} bytes) must not be greater than actual buffer length "
                                     f"({nbytes} bytes)")
     arr = np.frombuffer(buffer, dtype=dt, count=count, offset=offset)
-    if not arr.flags.writeable:
+    if not arr.flags.writeable and _once("buffer"):
         warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable "
                       "tensors. This means you can write to the underlying (supposedly non-writable) buffer "
                       "using the tensor. You may want to copy the buffer to protect its data or make it "
@@ -286,3 +288,45 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:  # noqa:
 
 
 provide(sys.modules[__name__])  # (Tensor.where checks its arguments with the helpers above)
+
+
+_warned: set[str] = set()
+_READ_ONLY = ("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
+              "This means writing to this tensor will result in undefined behavior. You may want to copy the "
+              "array to protect its data or make it writable before converting it to a tensor. This type of "
+              "warning will be suppressed for the rest of this program.")
+
+
+def _once(name: str) -> bool:
+    """Whether PyTorch's TORCH_WARN_ONCE ``name`` is due: the first time in the process, or always under
+    ``set_warn_always``."""
+    due = name not in _warned or is_warn_always_enabled()
+    _warned.add(name)
+    return due
+
+
+def _check_writable(data: Any) -> None:
+    if isinstance(data, np.ndarray) and not data.flags.writeable and _once("numpy"):
+        warnings.warn(_READ_ONLY, UserWarning, stacklevel=user_stacklevel())
+
+
+def public_from_numpy(array: Any) -> Tensor:
+    """``torch.from_numpy``: :func:`minigrad.tensor.from_numpy`, with PyTorch's once-per-process warning
+    for a read-only array (``np.asarray`` of an image, ``np.broadcast_to``) that the tensor shares.
+
+    Raises:
+        TypeError: ``array`` is not a numpy array, or of a dtype PyTorch refuses.
+    """
+    _check_writable(array)
+    return from_numpy(array)
+
+
+def public_as_tensor(data: Any, dtype: DTypeLike = None, device: Any = None) -> Tensor:
+    """``torch.as_tensor``: :func:`minigrad.tensor.as_tensor`, with :func:`public_from_numpy`'s warning for a
+    read-only numpy array (PyTorch gives it whether or not the dtype makes a copy)."""
+    _check_writable(data)
+    return tensor_as_tensor(data, dtype, device)
+
+
+public_from_numpy.__name__ = public_from_numpy.__qualname__ = "from_numpy"  # (as torch.from_numpy prints)
+public_as_tensor.__name__ = public_as_tensor.__qualname__ = "as_tensor"

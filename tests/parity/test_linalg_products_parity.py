@@ -15,6 +15,18 @@ _RNG = np.random.default_rng(0)
 
 
 def test_cross_without_dim_warns_and_uses_the_first_dim_of_size_3() -> None:
+    # (both libraries warn once per process, or on every call under set_warn_always: scripts55)
+    always = torch.is_warn_always_enabled(), mg.is_warn_always_enabled()
+    torch.set_warn_always(True)
+    mg.set_warn_always(True)
+    try:
+        _cross_without_dim_warns_and_uses_the_first_dim_of_size_3()
+    finally:
+        torch.set_warn_always(always[0])
+        mg.set_warn_always(always[1])
+
+
+def _cross_without_dim_warns_and_uses_the_first_dim_of_size_3() -> None:
     a, b = _RNG.standard_normal((4, 3, 3)), _RNG.standard_normal((1, 3, 3))
     with pytest.warns(UserWarning, match="without specifying the dim"):
         want = torch.cross(torch.tensor(a), torch.tensor(b))
@@ -24,6 +36,18 @@ def test_cross_without_dim_warns_and_uses_the_first_dim_of_size_3() -> None:
 
 
 def test_chain_matmul_warns_and_matches() -> None:
+    # (both libraries warn once per process, or on every call under set_warn_always: scripts55)
+    always = torch.is_warn_always_enabled(), mg.is_warn_always_enabled()
+    torch.set_warn_always(True)
+    mg.set_warn_always(True)
+    try:
+        _chain_matmul_warns_and_matches()
+    finally:
+        torch.set_warn_always(always[0])
+        mg.set_warn_always(always[1])
+
+
+def _chain_matmul_warns_and_matches() -> None:
     mats = [_RNG.standard_normal(s) for s in ((2, 3), (3, 4), (4, 1))]
     tm = [torch.tensor(m, requires_grad=True) for m in mats]
     mm = [mg.tensor(m, requires_grad=True) for m in mats]

@@ -46,11 +46,12 @@ _ALIGN_WARNING = (
 )
 
 
-def _align(align_corners: bool | None, kernel: str, position: int) -> bool:
-    """PyTorch's default: None warns (stacklevel at the F.* caller) and means False. Anything but a bool
-    is the TypeError of PyTorch's ``kernel``, which takes a C++ bool (1 is not read as True)."""
+def _align(align_corners: bool | None, kernel: str, position: int, depth: int = 0) -> bool:
+    """PyTorch's default: None warns (stacklevel at the F.* caller, ``depth`` frames of minigrad's own
+    above this one's caller) and means False. Anything but a bool is the TypeError of PyTorch's
+    ``kernel``, which takes a C++ bool (1 is not read as True)."""
     if align_corners is None:
-        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=public_stacklevel(3))
+        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=public_stacklevel(3 + depth))
         return False
     if align_corners is not True and align_corners is not False:
         raise bool_error(kernel, "align_corners", align_corners, position)
@@ -213,7 +214,7 @@ def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str,  # n
     if padding_mode not in ("zeros", "border", "reflection"):
         raise InvalidParameterError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
                                     f"'border', or 'reflection', but got: '{padding_mode}'")
-    align = _align(align_corners, "grid_sampler", 5)
+    align = _align(align_corners, "grid_sampler", 5, depth=1)  # (grid_sample's own frame above this one)
     nd = input.ndim - 2
     shapes = f"input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
     if input.ndim not in (4, 5) or grid.ndim != input.ndim or grid.shape[0] != input.shape[0]:
