@@ -3,6 +3,8 @@ n = 0, against PyTorch (the surface table covers the rest of these products)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 
@@ -14,16 +16,22 @@ torch.set_num_threads(1)
 _RNG = np.random.default_rng(0)
 
 
-def test_cross_without_dim_warns_and_uses_the_first_dim_of_size_3() -> None:
-    # (both libraries warn once per process, or on every call under set_warn_always: scripts55)
+@pytest.fixture
+def warn_always() -> Iterator[None]:
+    """Both libraries' once-per-process warnings on every call for the test (scripts55): a test that
+    expects one must not depend on being the first call of its worker process."""
     always = torch.is_warn_always_enabled(), mg.is_warn_always_enabled()
     torch.set_warn_always(True)
     mg.set_warn_always(True)
     try:
-        _cross_without_dim_warns_and_uses_the_first_dim_of_size_3()
+        yield
     finally:
         torch.set_warn_always(always[0])
         mg.set_warn_always(always[1])
+
+
+def test_cross_without_dim_warns_and_uses_the_first_dim_of_size_3(warn_always: None) -> None:
+    _cross_without_dim_warns_and_uses_the_first_dim_of_size_3()
 
 
 def _cross_without_dim_warns_and_uses_the_first_dim_of_size_3() -> None:
@@ -35,16 +43,8 @@ def _cross_without_dim_warns_and_uses_the_first_dim_of_size_3() -> None:
     np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12)
 
 
-def test_chain_matmul_warns_and_matches() -> None:
-    # (both libraries warn once per process, or on every call under set_warn_always: scripts55)
-    always = torch.is_warn_always_enabled(), mg.is_warn_always_enabled()
-    torch.set_warn_always(True)
-    mg.set_warn_always(True)
-    try:
-        _chain_matmul_warns_and_matches()
-    finally:
-        torch.set_warn_always(always[0])
-        mg.set_warn_always(always[1])
+def test_chain_matmul_warns_and_matches(warn_always: None) -> None:
+    _chain_matmul_warns_and_matches()
 
 
 def _chain_matmul_warns_and_matches() -> None:
