@@ -3,8 +3,6 @@ n = 0, against PyTorch (the surface table covers the rest of these products)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 
@@ -14,20 +12,6 @@ torch = pytest.importorskip("torch")
 torch.set_num_threads(1)
 
 _RNG = np.random.default_rng(0)
-
-
-@pytest.fixture
-def warn_always() -> Iterator[None]:
-    """Both libraries' once-per-process warnings on every call for the test (scripts55): a test that
-    expects one must not depend on being the first call of its worker process."""
-    always = torch.is_warn_always_enabled(), mg.is_warn_always_enabled()
-    torch.set_warn_always(True)
-    mg.set_warn_always(True)
-    try:
-        yield
-    finally:
-        torch.set_warn_always(always[0])
-        mg.set_warn_always(always[1])
 
 
 def test_cross_without_dim_warns_and_uses_the_first_dim_of_size_3(warn_always: None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,17 +18,9 @@ mg_tensor = sys.modules["minigrad.tensor"]  # (the package's ``tensor`` attribut
 
 
 @pytest.fixture
-def warn_always(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """PyTorch's once-per-process warnings, given every time in both libraries (order-independent tests)."""
+def warn_always(warn_always: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parity conftest's ``warn_always``, with minigrad's array-list warning not yet spent."""
     monkeypatch.setattr(mg_tensor, "_array_list_warned", False)
-    was = torch.is_warn_always_enabled(), mg.is_warn_always_enabled()
-    torch.set_warn_always(True)
-    mg.set_warn_always(True)
-    try:
-        yield
-    finally:
-        torch.set_warn_always(was[0])
-        mg.set_warn_always(was[1])
 
 
 def _messages(make: Callable[[], Any]) -> list[str]:
