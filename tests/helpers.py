@@ -83,6 +83,20 @@ def raised(fn: Callable[[], Any]) -> tuple[type[BaseException], str]:
     raise AssertionError("no error raised")
 
 
+def errors_of_both(run: Callable[[Any], Any]) -> tuple[BaseException, BaseException]:
+    """(PyTorch's, minigrad's) exceptions from ``run(torch)`` and ``run(minigrad)``, warnings ignored; each
+    must raise, and minigrad's error must be an instance of PyTorch's class."""
+    import minigrad  # (here, not at the top: the helpers load before any test imports it)
+
+    torch = require_torch()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (construction warnings, the same in both)
+        theirs, ours = outcome(run, torch), outcome(run, minigrad)
+    assert isinstance(theirs, Exception), f"PyTorch raised nothing: {theirs!r}"
+    assert isinstance(ours, type(theirs)), (ours if isinstance(ours, Exception) else repr(ours), type(theirs))
+    return theirs, ours
+
+
 def outcome(form: Callable[[Any], Any], lib: Any) -> Any:
     """``form(lib)``'s value, or the exception it raised."""
     try:
