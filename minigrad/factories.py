@@ -171,9 +171,7 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
         MinigradError: ``preserve_format`` (nothing to preserve), or ``channels_last`` for a tensor that
             is not 4-D (PyTorch's errors).
     """
-    _placement("empty", layout, False)
-    if pin_memory is not True and pin_memory is not False and pin_memory is not None:  # (bool?, as PyTorch's)
-        raise bool_error("empty", "pin_memory", pin_memory)
+    _placement("empty", layout, pin_memory)
     dims = _dims(_given(shape, size, "empty"))
     arr = np.empty(dims, _float_dtype(dtype, device))
     if memory_format is not None and memory_format is not contiguous_format:
