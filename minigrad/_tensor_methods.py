@@ -712,8 +712,7 @@ class TensorMethods:
             return pointwise.add(self, other, alpha=alpha)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
             if tensor.tensor_like(other):  # (PyTorch hands the call to its __torch_function__)
-                given = {"alpha": alpha} if type(alpha) is not int or alpha != 1 else None
-                return cast("Tensor", tensor.hand_over("add", (self, other), given))
+                return cast("Tensor", tensor.hand_over("add", (self, other), tensor.alpha_given(alpha)))
             raise _own_words(e, "add", other) from None
 
     def sub(self: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
@@ -724,8 +723,7 @@ class TensorMethods:
             return pointwise.sub(self, other, alpha=alpha)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
             if tensor.tensor_like(other):  # (PyTorch hands the call to its __torch_function__)
-                given = {"alpha": alpha} if type(alpha) is not int or alpha != 1 else None
-                return cast("Tensor", tensor.hand_over("sub", (self, other), given))
+                return cast("Tensor", tensor.hand_over("sub", (self, other), tensor.alpha_given(alpha)))
             raise _own_words(e, "sub", other) from None
 
     def subtract(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:

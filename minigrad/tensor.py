@@ -1344,8 +1344,7 @@ class Tensor(TensorMethods):
                 # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already;
                 # a tensor-like is handed the method)
                 if tensor_like(other):
-                    given = {"alpha": alpha} if type(alpha) is not builtins.int or alpha != 1 else None
-                    return hand_over(_INPLACE_NAMES[ufunc], (self, other), given)  # type: ignore[no-any-return]
+                    return hand_over(_INPLACE_NAMES[ufunc], (self, other), alpha_given(alpha))  # type: ignore[no-any-return]
                 raise _methods.pointwise.sequence_error(_INPLACE_NAMES[ufunc], other)
         if self._recorded(other):  # (_update checks the operand's overlap on this path)
             if alpha != 1 and ufunc in (np.add, np.subtract):  # (one fused multiply-add, as out of place)
@@ -3207,6 +3206,12 @@ def hand_over(name: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None = 
     """``Tensor.<name>(*args, **kwargs)`` handed to the tensor-likes among ``args`` (see
     :func:`_subclass.hand_over`: TypeError if every one answers NotImplemented)."""
     return _subclass.hand_over(Tensor, name, args, kwargs)
+
+
+def alpha_given(alpha: Any) -> dict[str, Any] | None:
+    """The keywords an add/sub handed to a tensor-like passes on: ``alpha`` unless the default 1 (PyTorch
+    passes only the arguments given, and a tensor-like's ``__torch_function__`` sees them)."""
+    return {"alpha": alpha} if type(alpha) is not builtins.int or alpha != 1 else None
 
 
 def _decline(self: Tensor, other: Any, name: str) -> Any:

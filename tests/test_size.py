@@ -214,7 +214,8 @@ BUDGETS: dict[str, int] = {
     # 3,268 with suites54 merged
     # +15 scripts55: torch.tensor([t, ...]) of a tensor that requires grad warns once, as PyTorch's item()
     # 3,293 with scripts55 merged
-    "minigrad/tensor.py": 3293,  # (suites54: tensor-like operands handed to their __torch_function__)
+    # +3 lead55: alpha_given, the add/sub keywords handed to a tensor-like (one helper for three copies)
+    "minigrad/tensor.py": 3296,  # (suites54: tensor-like operands handed to their __torch_function__)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
