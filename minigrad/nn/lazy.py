@@ -65,7 +65,9 @@ class UninitializedBuffer(Uninitialized, Tensor):
 
     def __init__(self, requires_grad: bool = False, device: Any = None, dtype: DTypeLike = None) -> None:
         _checks.device(device)
-        super().__init__(np.empty(0, dtype=_checks.float_dtype(dtype)), requires_grad=requires_grad)
+        dt = _checks.float_dtype(dtype)
+        # (the dtype given too: under the alias an array alone is torch.Tensor's legacy float32 data)
+        super().__init__(np.empty(0, dtype=dt), dt, requires_grad=requires_grad)
 
 
 class LazyModuleMixin(Module):

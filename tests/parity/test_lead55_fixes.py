@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.helpers import require_torch
+from tests.helpers import require_torch, run_aliased
 
 
 def _outcome(fn: Any) -> Any:
@@ -44,3 +44,29 @@ def test_from_dlpack_refuses_other_devices_as_pytorch(device: Any) -> None:
     assert isinstance(ref, Exception) and isinstance(got, type(ref)), (ref, got)
     if isinstance(device, int):
         assert str(got) == str(ref)
+
+
+_LAZY_CONVERTED = """
+import torch
+for convert in ("double", "to64"):
+    m = torch.nn.LazyBatchNorm1d()
+    m = m.double() if convert == "double" else m.to(torch.float64)
+    print(*[str(b.dtype) for b in m.buffers()])
+    y = m(torch.randn(4, 3, dtype=torch.float64))
+    print(y.dtype, m.weight.dtype, m.running_mean.dtype, m.running_var.dtype)
+"""
+
+
+def test_lazy_norm_converted_before_its_first_call_under_the_alias() -> None:
+    # Found reviewing fuzz55's fix with a script under the alias: there the placeholder buffer's Tensor
+    # constructor took its float64 array as torch.Tensor's legacy data (float32), so the first float64
+    # batch met float32 running statistics (PyTorch's mixed-dtype error); PyTorch keeps float64
+    torch = require_torch()
+    want: list[str] = []
+    for convert in ("double", "to64"):
+        m = torch.nn.LazyBatchNorm1d()
+        m = m.double() if convert == "double" else m.to(torch.float64)
+        want += [str(b.dtype) for b in m.buffers()]
+        y = m(torch.randn(4, 3, dtype=torch.float64))
+        want += [str(t.dtype) for t in (y, m.weight, m.running_mean, m.running_var)]
+    assert run_aliased(_LAZY_CONVERTED) == want
