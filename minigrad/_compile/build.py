@@ -8,10 +8,11 @@ value-dependent shapes), kept in a slot of ``Tape.slots``. Then:
 
 1. kernels whose every input is an unwritten constant are folded away;
 2. kernels whose results nothing observable reads are dropped;
-3. static results whose lifetimes do not overlap share memory
+3. results handed back that a ufunc writes get a new array every call
+   (or the new array of an input that dies there, written over);
+4. static results whose lifetimes do not overlap share memory
    (:mod:`minigrad._compile.plan`), elementwise kernels overwrite inputs
    that die with them;
-4. results handed back that a ufunc writes get a new array every call;
 5. each remaining op becomes one call (:mod:`minigrad._compile.calls`);
 6. guards: the arrays parameters hold, ``.grad`` states, training flags;
    and what a failed value check must undo.
@@ -57,6 +58,7 @@ class Builder:
         self.tape = Tape()
         self.slot_of: dict[int, int] = {}
         self.fresh: dict[int, int] = {}  # id(Reg) of a result written into a new array each call -> slot
+        self.into: dict[int, int] = {}  # id(Reg) of a fresh result -> the slot of the array it overwrites
         self.guard_cells: list[list[bool]] = []
         # Tensors the replay hands out (results, .grad values), with the Traced array they hold.
         self.handed: dict[int, tuple[Tensor, Traced]] = {}
@@ -155,11 +157,6 @@ class Builder:
                 last[id(root)] = k
         eligible = {i for i, r in self.roots.items() if i not in escaping and not self.is_folded(r)
                     and not self.is_dynamic(r) and (r.kind == "op" or (r.kind == "const" and r.written))}
-        self.memory = plan([(self.roots[i].plain, first[i], last[i]) for i in eligible],
-                           _in_place(ops, regs, eligible, first, last))
-        self.tape.keep = self.memory.blocks
-        self.dynamic_owners = {id(_owner(r.plain)) for r in regs.values()
-                               if r.kind != "view" and self.is_dynamic(r)}
         # Results handed back that a ufunc writes and nothing later reads get a new array every call.
         results = {id(regs[id(obj)].root) for t, obj in self.handed.values() if _in(t, self.result)}
         for k, op in enumerate(ops):
@@ -167,12 +164,44 @@ class Builder:
                 reg = regs[id(op.outs[0])]
                 if id(reg) in results and reg.root is reg and last[id(reg)] <= k and not self.is_dynamic(reg):
                     self.fresh[id(reg)] = self.slot(reg)
+                    self._chain(op, reg, ops, eligible, first, last)
+        self.memory = plan([(self.roots[i].plain, first[i], last[i]) for i in eligible],
+                           _in_place(ops, regs, eligible, first, last))
+        self.tape.keep = self.memory.blocks
+        self.dynamic_owners = {id(_owner(r.plain)) for r in regs.values()
+                               if r.kind != "view" and self.is_dynamic(r)}
+
+    def _chain(self, op: Op, reg: Reg, ops: list[Op], eligible: set[int], first: dict[int, int],
+               last: dict[int, int]) -> None:
+        """A new result whose elementwise kernel reads an input that dies there (``b * c + a``'s
+        product): that input's own kernel writes into a new array each call, and the result's kernel
+        into the same one, in place, as numpy code writes ``y = b * c; y += a``: one full-size buffer
+        less to pass through the cache, and the same values."""
+        regs = self.regs
+        o = reg.plain
+        for arg in op.args[: op.fn.nin]:
+            if not isinstance(arg, Traced):
+                continue
+            src = regs[id(arg)]
+            made = src.source
+            i, a = id(src), src.plain
+            if src.root is not src or i not in eligible or last.get(i) != first[id(reg)] or made is None \
+                    or made.kind != "out" or not isinstance(made.fn, np.ufunc) or len(made.outs) != 1 \
+                    or (a.shape, a.strides, a.dtype) != (o.shape, o.strides, o.dtype):
+                continue
+            if any(regs[id(t)].root is src and regs[id(t)] is not src  # (a view of it: bound statically)
+                   for k in range(first[i], last[i] + 1) for t in (*self.args_of(ops[k]), *ops[k].outs)):
+                continue
+            eligible.discard(i)
+            self.fresh[i] = self.slot(src)
+            self.into[id(reg)] = self.fresh[i]
+            return
 
     def resolve(self, x: Any) -> Any:
         """``x`` as the replay binds it: static arrays on their planned memory, dynamic ones as Slots."""
         if isinstance(x, Traced):
             reg = self.reg(x)
-            if self.is_dynamic(reg):
+            if self.is_dynamic(reg) or id(reg) in self.fresh:
                 return Slot(self.slot(reg))
             return self.memory.remap(reg.plain, reg.root.plain)
         if isinstance(x, np.ndarray):

@@ -109,7 +109,8 @@ def compile_op(op: Op, b: Builder) -> Call | None:
     fn = op.fn
     out_reg = b.reg(op.outs[0]) if op.outs else None
     if kind == "out" and out_reg is not None and id(out_reg) in b.fresh:
-        return _fresh_result(fn, args, kwargs, slots, b.fresh[id(out_reg)], out_reg.plain)
+        return _fresh_result(fn, args, kwargs, slots, b.fresh[id(out_reg)], out_reg.plain,
+                             b.into.get(id(out_reg)))
     if kind == "out":
         bound = bind_out(fn, args, kwargs, tuple(b.resolve(o) for o in op.outs))
         if bound is not None:
@@ -194,10 +195,19 @@ def _draw(op: Op, args: Any, kwargs: dict[str, Any], b: Builder) -> Call:
 
 
 def _fresh_result(fn: np.ufunc, args: Any, kwargs: dict[str, Any], slots: list[Any],
-                  slot: int, like: np.ndarray) -> Call:
-    """A result handed back to the caller: written into a new array every call (no copy needed)."""
+                  slot: int, like: np.ndarray, into: int | None = None) -> Call:
+    """A result handed back to the caller: written into a new array every call (no copy needed), or
+    (``into``) over the new array of a dying input, in that input's slot."""
     shape, dtype, n_in = like.shape, like.dtype, fn.nin
     fa = filler(args[:n_in])
+    if into is not None:
+
+        def over() -> None:
+            buf = slots[into]
+            fn(*fa(slots), out=(buf,), **kwargs)
+            slots[slot] = buf
+
+        return over
 
     def kernel() -> None:
         buf = np.empty(shape, dtype)
