@@ -15,7 +15,7 @@ from typing import Any, TypeAlias, Union
 
 import numpy as np
 
-from minigrad.errors import DeviceError, python_type_name
+from minigrad.errors import DeviceError, bool_error, python_type_name
 from minigrad.memory_formats import check_format
 
 __all__ = ["DeviceLike", "check_device", "device", "get_default_device", "parse_to", "set_default_device"]
@@ -132,6 +132,22 @@ def check_device(dev: DeviceLike) -> device:
     if d.index not in (None, 0):
         raise DeviceError(f"device '{d}' was requested, but minigrad has one CPU device, 'cpu' (or 'cpu:0')")
     return CPU
+
+
+def check_pin_memory(fn: str, pin_memory: Any) -> None:
+    """PyTorch's checks of a factory's ``pin_memory=``: a bool (or None); True asks for page-locked memory
+    for copies to an accelerator, which PyTorch's CPU build (and minigrad) does not have.
+
+    Raises:
+        TypeError: not a bool or None (PyTorch's parser words).
+        DeviceError: True (PyTorch's RuntimeError on its CPU build).
+    """
+    if pin_memory is True:
+        raise DeviceError("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory "
+                          f"allocator is available on this system. ({fn}: minigrad runs on the CPU only; "
+                          "pass pin_memory=False)")
+    if pin_memory is not False and pin_memory is not None:
+        raise bool_error(fn, "pin_memory", pin_memory)
 
 
 def set_default_device(dev: DeviceLike) -> None:

@@ -16,7 +16,7 @@ from minigrad._kernels import memory_owner as _owner
 from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import Storage, provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.device import DeviceLike, check_device
+from minigrad.device import DeviceLike, check_device, check_pin_memory
 from minigrad.dtypes import DTypeLike, c_type_name, int64, kernel_error, resolve_dtype
 from minigrad.errors import (
     InvalidParameterError,
@@ -118,19 +118,20 @@ def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str, empty: bool = F
 
 
 def _placement(fn: str, layout: Any, pin_memory: Any) -> None:
-    """PyTorch's checks of a factory's ``layout=`` and ``pin_memory=`` (which has no effect on the CPU):
+    """PyTorch's checks of a factory's ``layout=`` and ``pin_memory=``:
     minigrad's tensors are dense, so the layout must be None or ``strided``.
 
     Raises:
         TypeError: ``layout`` is no ``torch.layout``, or ``pin_memory`` no bool (PyTorch's parser words).
         UnsupportedError: a sparse or jagged layout.
+        DeviceError: ``pin_memory=True`` (see :func:`~minigrad.device.check_pin_memory`).
     """
     if layout is not None and layout is not layouts.strided:
         if not isinstance(layout, layouts.layout):
             raise TypeError(f"{fn}(): argument 'layout' must be torch.layout, not {python_type_name(layout)}")
         raise UnsupportedError(f"{fn}: minigrad's tensors are dense; layout={layout!r} is not supported")
-    if pin_memory is not False and pin_memory is not True and pin_memory is not None:
-        raise bool_error(fn, "pin_memory", pin_memory)
+    if pin_memory is not False:
+        check_pin_memory(fn, pin_memory)
 
 
 @allocating  # (numpy's MemoryError is no RuntimeError)
@@ -140,8 +141,8 @@ def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     dtype (float32) unless ``dtype``.
 
     ``device`` must be the CPU here and in every factory below: a GPU raises
-    :class:`~minigrad.errors.DeviceError`. ``layout`` (None or ``strided``) and ``pin_memory`` (no effect
-    on the CPU) are PyTorch's, checked as its (:func:`_placement`).
+    :class:`~minigrad.errors.DeviceError`, as does ``pin_memory=True`` (as on PyTorch's CPU build).
+    ``layout`` (None or ``strided``) and ``pin_memory`` are checked as PyTorch's (:func:`_placement`).
     """
     _placement("zeros", layout, pin_memory)
     dims = _dims(_given(shape, size, "zeros"), "zeros")
@@ -163,9 +164,7 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
           layout: Any = None) -> Tensor:
     """An uninitialized tensor (its values are whatever memory held); the default dtype unless ``dtype``.
     ``shape`` as ints or one tuple (or ``size=``), laid out as ``memory_format`` says (row-major by default,
-    ``channels_last`` for a 4-D one).
-
-    ``pin_memory`` has no effect on the CPU.
+    ``channels_last`` for a 4-D one). ``pin_memory=True`` raises, as on PyTorch's CPU build.
 
     Raises:
         MinigradError: ``preserve_format`` (nothing to preserve), or ``channels_last`` for a tensor that
@@ -199,6 +198,7 @@ def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_g
         ShapeError: ``stride`` has not one entry per dim.
         InvalidParameterError: a negative stride.
     """
+    check_pin_memory("empty_strided", _.get("pin_memory"))
     dims = _size_arg(size, "empty_strided")
     strides = _size_arg(stride, "empty_strided", "stride", 2)
     if len(strides) != len(dims):

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.device import check_pin_memory
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import (
     DTypeError,
@@ -57,6 +58,7 @@ def _bounds(fn: str, *bounds: Any) -> None:
 def eye(n: int, m: int | None = None, *, dtype: DTypeLike = None, device: Any = None,
         requires_grad: bool = False, **_: Any) -> Tensor:
     """The n x m identity matrix (ones on the main diagonal); the default float dtype unless ``dtype``."""
+    check_pin_memory("eye", _.get("pin_memory"))
     rows = _count("eye", "n", n)
     cols = rows if m is None else _count("eye", "m", m)
     return _make(np.eye(rows, cols, dtype=_float_dtype(dtype, device)), requires_grad)
@@ -66,6 +68,7 @@ def eye(n: int, m: int | None = None, *, dtype: DTypeLike = None, device: Any = 
 def linspace(start: float, end: float, steps: int, *, dtype: DTypeLike = None, device: Any = None,
              requires_grad: bool = False, **_: Any) -> Tensor:
     """``steps`` evenly spaced values from start to end, both included (no bool dtype, as PyTorch)."""
+    check_pin_memory("linspace", _.get("pin_memory"))
     n = _count("linspace", "steps", steps, start, end, steps)
     _bounds("linspace", start, end)
     dt = _range_dtype("linspace", _float_dtype(dtype, device))
@@ -97,6 +100,7 @@ def _symmetric_linspace(start: np.floating[Any], end: np.floating[Any], n: int) 
 def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: DTypeLike = None,
              device: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """base ** linspace(start, end, steps)."""
+    check_pin_memory("logspace", _.get("pin_memory"))
     n = _count("logspace", "steps", steps, start, end, steps)
     _bounds("logspace", start, end)
     dt = _range_dtype("logspace", _float_dtype(dtype, device))
@@ -147,6 +151,7 @@ def _tri_indices(row: int, col: int, offset: int, lower: bool, dtype: DTypeLike,
                  options: dict[str, Any]) -> Tensor:
     if "out" in options:  # (the device/layout options are taken and ignored; PyTorch has no out= here)
         raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
+    check_pin_memory(name, options.get("pin_memory"))
     ones = np.ones((_count("tri_indices", "row", row), _count("tri_indices", "col", col)), dtype=bool)
     mask = np.tril(ones, offset) if lower else np.triu(ones, offset)
     dt = int64 if dtype is None else resolve_dtype(dtype)

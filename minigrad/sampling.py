@@ -18,6 +18,7 @@ import numpy as np
 from minigrad import _draws
 from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import provide
+from minigrad.device import check_pin_memory
 from minigrad.dtypes import c_type_name, kernel_error, require_float_kernel, resolve_dtype, scalar_type_name
 from minigrad.errors import (
     InvalidParameterError,
@@ -57,6 +58,7 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: DTypeLike = N
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool):  # (PyTorch's parser: a TypeError)
         words = int_error("randperm", "n", 1, n)
         raise _ArgumentTypeError(f"{words} (randperm: n must be a non-negative int, got {n!r})")
+    check_pin_memory("randperm", _.get("pin_memory"))
     dt = np.dtype(int64 if dtype is None else resolve_dtype(dtype))
     _check_permutation_dtype(int(n), dt)
     perm = _draws.randperm(resolve(generator), int(n))

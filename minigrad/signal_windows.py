@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
-from minigrad.device import DeviceLike, check_device
+from minigrad.device import DeviceLike, check_device, check_pin_memory
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import NOT_GIVEN, InvalidParameterError
 from minigrad.tensor import Tensor, from_numpy
@@ -29,17 +29,19 @@ Array = np.ndarray[Any, Any]
 
 
 def _window(fn: str, window_length: int, periodic: bool, dtype: DTypeLike, device: DeviceLike,
-            requires_grad: bool, symmetric: Callable[[Array, int], Array]) -> Tensor:
+            requires_grad: bool, symmetric: Callable[[Array, int], Array], pin_memory: Any) -> Tensor:
     """``symmetric(n, length)`` on ``n = 0..length-1`` as a tensor, after PyTorch's checks.
 
     Raises:
         TypeError: a ``window_length`` that is not an int.
         InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
+        DeviceError: ``pin_memory=True``, as on PyTorch's CPU build.
     """
     if not isinstance(window_length, (int, np.integer)) or isinstance(window_length, bool):
         raise TypeError(f"{fn}(): argument 'window_length' (position 1) must be int, "
                         f"not {type(window_length).__name__}")
     check_device(device)
+    check_pin_memory(fn, pin_memory)
     dt = get_default_dtype() if dtype is None else resolve_dtype(dtype)
     if window_length < 0:
         raise InvalidParameterError(f"{fn} requires non-negative window_length, "
@@ -66,7 +68,7 @@ def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.5
         InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
     """
     return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
-                   lambda n, m: _hamming(n, m, alpha, beta))
+                   lambda n, m: _hamming(n, m, alpha, beta), pin_memory)
 
 
 def hann_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None, layout: Any = None,
@@ -78,7 +80,7 @@ def hann_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike =
         InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
     """
     return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
-                   lambda n, m: _hamming(n, m, 0.5, 0.5))
+                   lambda n, m: _hamming(n, m, 0.5, 0.5), pin_memory)
 
 
 def _cos(x: Array) -> Array:
@@ -108,7 +110,8 @@ def bartlett_window(window_length: int, periodic: bool = True, *, dtype: DTypeLi
         TypeError: a ``window_length`` that is not an int.
         InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
     """
-    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad, _bartlett)
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad, _bartlett,
+                   pin_memory)
 
 
 def _blackman(n: Array, m: int) -> Array:
@@ -127,7 +130,8 @@ def blackman_window(window_length: int, periodic: bool = True, *, dtype: DTypeLi
         TypeError: a ``window_length`` that is not an int.
         InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
     """
-    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad, _blackman)
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad, _blackman,
+                   pin_memory)
 
 
 def kaiser_window(window_length: int, periodic: Any = NOT_GIVEN, beta: Any = NOT_GIVEN, *,
@@ -154,4 +158,4 @@ def kaiser_window(window_length: int, periodic: Any = NOT_GIVEN, beta: Any = NOT
         a, x = (m - 1) / 2.0, n.astype(np.float64)  # (in float64, rounded once)
         return np.i0(beta * np.sqrt(np.abs(1 - ((x - a) / a) ** 2))) / np.i0(beta)
 
-    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, kaiser)
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, kaiser, pin_memory)

@@ -44,7 +44,7 @@ from minigrad._leaf_rules import (
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import _SEQUENCES, TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
-from minigrad.device import DeviceLike, check_device, device, parse_to
+from minigrad.device import DeviceLike, check_device, check_pin_memory, device, parse_to
 from minigrad.device import device as _device_cls  # (named so where a parameter is called device)
 from minigrad.dtypes import (
     DTYPES,
@@ -2855,13 +2855,15 @@ def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = Fals
            device: DeviceLike = None, pin_memory: bool = False) -> Tensor:
     """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules.
 
-    ``device`` must be the CPU (see :func:`minigrad.device.check_device`);
-    ``pin_memory`` has no effect on the CPU. A Tensor as ``data`` warns (UserWarning), as in PyTorch.
+    ``device`` must be the CPU (see :func:`minigrad.device.check_device`), ``pin_memory`` False (as on
+    PyTorch's CPU build: :func:`~minigrad.device.check_pin_memory`). A Tensor ``data`` warns, as in PyTorch.
     """
     check_device(device)
     for name, flag in (("requires_grad", requires_grad), ("pin_memory", pin_memory)):
         if flag is not True and flag is not False:
             raise bool_error("tensor", name, flag)
+    if pin_memory:
+        check_pin_memory("tensor", pin_memory)
     if isinstance(dtype, int):  # Tensor(2, 3) means sizes; tensor(2, dtype=3) is a bad dtype
         resolve_dtype(dtype)
     if isinstance(data, Tensor) and user_stacklevel() == 2:  # (a user's call, not minigrad's own)

@@ -237,6 +237,7 @@ def range(start: float, end: float, step: float = 1, *,  # noqa: A001
     warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior "
                   "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
                   "values in [start, end).", UserWarning, stacklevel=user_stacklevel())  # (the caller's line)
+    _device.check_pin_memory("range", _.get("pin_memory"))
     if step == 0 or (end - start) * step < 0:
         raise InvalidParameterError("upper bound and lower bound inconsistent with step sign")
     n = int((end - start) // step) + 1

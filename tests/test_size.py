@@ -215,7 +215,8 @@ BUDGETS: dict[str, int] = {
     # +15 scripts55: torch.tensor([t, ...]) of a tensor that requires grad warns once, as PyTorch's item()
     # 3,293 with scripts55 merged
     # +3 lead55: alpha_given, the add/sub keywords handed to a tensor-like (one helper for three copies)
-    "minigrad/tensor.py": 3296,  # (suites54: tensor-like operands handed to their __torch_function__)
+    # +2 lead56: tensor(pin_memory=True) raises as on PyTorch's CPU build (device.check_pin_memory)
+    "minigrad/tensor.py": 3298,  # (suites54: tensor-like operands handed to their __torch_function__)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -1646,7 +1647,8 @@ BUDGETS: dict[str, int] = {
     # +46 scripts55: from_numpy / as_tensor / frombuffer of read-only memory warn once per process (top_level)
     # 77,669 with scripts55 merged
     # +11 lead56: mg.compile writes a returned x_hat * w + b into its product's new array (build._chain)
-    "minigrad": 77680,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +30 lead56: the factories' pin_memory=True raises as on PyTorch's CPU build (it was ignored)
+    "minigrad": 77710,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

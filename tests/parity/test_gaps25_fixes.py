@@ -115,7 +115,7 @@ def test_none_where_pytorch_takes_an_optional_bool(label: str, call: Callable[..
 
 
 def test_empty_pin_memory_takes_none_refuses_an_int() -> None:
-    # (pin_memory=True itself: PyTorch's CPU build raises for want of an accelerator; minigrad ignores it)
+    # (pin_memory=True itself: PyTorch's CPU build raises for want of an accelerator, as minigrad: lead56)
     assert _outcome(lambda: mg.empty(2, pin_memory=None)) == _outcome(lambda: torch.empty(2, pin_memory=None))
     assert _outcome(lambda: mg.empty(2, pin_memory=1)) == _outcome(lambda: torch.empty(2, pin_memory=1))
 
