@@ -452,6 +452,17 @@ def test_a_normalization_output_made_in_its_product_array_is_new_each_call(layer
         assert np.array_equal(y.numpy(), e)
 
 
+@pytest.mark.parametrize("fn", [lambda x: x.t() * 2, lambda x: x.unsqueeze(0).permute(2, 0, 1).exp()])
+def test_a_result_made_new_each_call_is_laid_out_as_eager(fn: Callable[[mg.Tensor], mg.Tensor]) -> None:
+    # an elementwise result of a transposed input is column-major eagerly (numpy's and PyTorch's order);
+    # the replay's new array was row-major: the same values, but sums over it added in another order
+    x = mg.randn(3, 4)
+    f = mg.compile(fn)
+    got = [f(x) for _ in range(4)]
+    assert f.replays == 2
+    assert got[-1].stride() == fn(x).stride() and np.array_equal(got[-1].numpy(), fn(x).numpy())
+
+
 def test_torch_compile_keywords_are_accepted_and_ignored() -> None:
     from minigrad import compile as mg_compile
 

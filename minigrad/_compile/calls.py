@@ -196,9 +196,10 @@ def _draw(op: Op, args: Any, kwargs: dict[str, Any], b: Builder) -> Call:
 
 def _fresh_result(fn: np.ufunc, args: Any, kwargs: dict[str, Any], slots: list[Any],
                   slot: int, like: np.ndarray, into: int | None = None) -> Call:
-    """A result handed back to the caller: written into a new array every call (no copy needed), or
-    (``into``) over the new array of a dying input, in that input's slot."""
-    shape, dtype, n_in = like.shape, like.dtype, fn.nin
+    """A result handed back to the caller: written into a new array every call (no copy needed), laid out
+    as the traced one (a transposed input's product is column-major, as eager), or (``into``) over the
+    new array of a dying input, in that input's slot."""
+    n_in = fn.nin
     fa = filler(args[:n_in])
     if into is not None:
 
@@ -209,8 +210,11 @@ def _fresh_result(fn: np.ufunc, args: Any, kwargs: dict[str, Any], slots: list[A
 
         return over
 
+    shape, dtype = like.shape, like.dtype
+    template = None if like.flags.c_contiguous else np.empty_like(like)  # (keeps its strides' order)
+
     def kernel() -> None:
-        buf = np.empty(shape, dtype)
+        buf = np.empty(shape, dtype) if template is None else np.empty_like(template)
         fn(*fa(slots), out=(buf,), **kwargs)
         slots[slot] = buf
 
