@@ -32,7 +32,7 @@ from minigrad.errors import (
     bool_args,
     user_stacklevel,
 )
-from minigrad.selection import gather
+from minigrad.selection import _not_a_list, gather
 from minigrad.shapes import check_broadcast, index_error, norm_dim
 from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, mask_type_error, where
 
@@ -55,7 +55,7 @@ _INDEX_DTYPE_WORDS = {
 
 
 def _index_array(index: Any, what: str) -> Array:
-    a = index.numpy(force=True) if isinstance(index, Tensor) else np.asarray(index)
+    a = index.numpy(force=True) if isinstance(index, Tensor) else np.asarray(_not_a_list(index, what))
     if a.dtype.kind not in "iu":
         # (PyTorch's RuntimeError; also the TypeError minigrad raised first)
         words = _INDEX_DTYPE_WORDS.get("scatter" if what.startswith("scatter") else what)

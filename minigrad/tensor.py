@@ -2552,7 +2552,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
 
     Raises:
         DimensionError: a bool mask's shape differs from the dims it indexes.
-        InvalidParameterError: a slice step of 0.
+        InvalidParameterError: a slice step of 0 or less (PyTorch has no negative steps).
     """
     if type(index) is list and len(index) < 32 and any(  # PyTorch reads such a list as a tuple of indices
             i is None or i is Ellipsis or isinstance(i, (slice, Tensor, list, tuple, np.ndarray))
@@ -2565,8 +2565,10 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
     items = index if isinstance(index, tuple) else (index,)
     out: list[Any] = []
     for k, i in enumerate(items):
-        if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step == 0:
-            raise InvalidParameterError("slice step cannot be zero")  # (PyTorch's words)
+        if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step <= 0:
+            # (PyTorch's words; minigrad's numpy took a negative step and reversed)
+            raise InvalidParameterError("slice step cannot be zero" if i.step == 0 else
+                                        f"step must be greater than zero (got a slice step of {i.step})")
         if isinstance(i, Tensor):
             i = i._array
         elif isinstance(i, list):
@@ -3036,6 +3038,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """
     ts = _check_tensors("cat", tensors)
     if not ts:
+        _not_an_iterator("cat", tensors)
         raise InvalidParameterError("torch.cat(): expected a non-empty list of Tensors, got []")
     dt = _joined_dtype(ts)
     # PyTorch's legacy rule: 1-D empty tensors are skipped (they still take part in the dtype)
@@ -3087,6 +3090,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """
     ts = _check_tensors("stack", tensors)
     if not ts:
+        _not_an_iterator("stack", tensors)
         raise InvalidParameterError("stack expects a non-empty TensorList")
     first = ts[0]._array
     have = first.shape
@@ -3278,6 +3282,14 @@ def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
         if not isinstance(t, Tensor):
             raise TypeError(f"{fn}: expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     return ts
+
+
+def _not_an_iterator(fn: str, tensors: Any) -> None:
+    """Raise PyTorch's TypeError for a generator (any iterator) where a tuple or list of tensors belongs
+    (_check_tensors has consumed it: minigrad said the list was empty)."""
+    if iter(tensors) is tensors:
+        raise TypeError(f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)

@@ -1,0 +1,85 @@
+"""errors56: bad input raises PyTorch's exception class, found by driving the same bad call through PyTorch
+and minigrad (a sweep of tensor creation, tensor methods, nn.functional, module forwards, backward misuse,
+save/load and autograd.grad arguments).
+
+Each case runs under real torch and under minigrad (the same lambda, given the library): minigrad's error
+must be an instance of PyTorch's class, and of the minigrad class named with the case.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import errors_of_both
+
+_BAD = mg.InvalidParameterError
+
+
+def _x(t: Any) -> Any:
+    return t.ones(3, requires_grad=True)
+
+
+# case: (what raises, the class minigrad's error must also be)
+_CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    # autograd.grad's inputs that are neither Tensors nor GradientEdges: PyTorch's RuntimeError (minigrad read
+    # .node off them: an AttributeError)
+    "grad inputs [[x]]": (lambda t: (lambda x: t.autograd.grad((x * 2).sum(), [[x]]))(_x(t)), mg.MinigradError),
+    "grad inputs [x, 3]": (lambda t: (lambda x: t.autograd.grad((x * 2).sum(), [x, 3]))(_x(t)), mg.MinigradError),
+    "grad inputs [x, None]": (lambda t: (lambda x: t.autograd.grad((x * 2).sum(), [x, None]))(_x(t)),
+                              mg.MinigradError),
+    # outputs that are no Tensors: PyTorch's assert in _make_grads (minigrad read .requires_grad off them)
+    "grad outputs [y, None]": (lambda t: (lambda x: t.autograd.grad([(x * 2).sum(), None], x))(_x(t)), _BAD),
+    "grad outputs [y, 3.0]": (lambda t: (lambda x: t.autograd.grad([(x * 2).sum(), 3.0], x))(_x(t)), _BAD),
+    "backward tensors [y, None]": (lambda t: t.autograd.backward([(_x(t) * 2).sum(), None]), _BAD),
+    # an empty checkpoint: PyTorch's unpickler runs out of input (its EOFError)
+    "load(empty file)": (lambda t: t.load(io.BytesIO(b"")), mg.MinigradError),
+    # a negative slice step: PyTorch's ValueError (minigrad's numpy reversed the tensor)
+    "x[::-1]": (lambda t: t.arange(6.0)[::-1], _BAD),
+    "x[:, ::-2]": (lambda t: t.arange(6.0).reshape(2, 3)[:, ::-2], _BAD),
+    "x[..., ::-1] = 0": (lambda t: t.arange(6.0).__setitem__((Ellipsis, slice(None, None, -1)), 0.0), _BAD),
+    # a generator of tensors: PyTorch's argument parser's TypeError (minigrad consumed it checking the
+    # elements, then said the list was empty)
+    "cat(generator)": (lambda t: t.cat(a for a in [t.ones(2), t.ones(2)]), TypeError),
+    "stack(generator)": (lambda t: t.stack(a for a in [t.ones(2), t.ones(2)]), TypeError),
+    "cat(map)": (lambda t: t.cat(map(lambda a: a, [t.ones(2)])), TypeError),
+    # an index that is a list: PyTorch's argument parser's TypeError (minigrad made an array of it)
+    "index_select(list)": (lambda t: t.ones(2, 3).index_select(1, [0]), TypeError),
+    "gather(list)": (lambda t: t.ones(2, 3).gather(1, [[0], [1]]), TypeError),
+    "scatter(list)": (lambda t: t.zeros(2, 3).scatter(1, [[0], [1]], 1.0), TypeError),
+    "embedding(list)": (lambda t: t.nn.functional.embedding([1], t.ones(5, 3)), TypeError),
+    "Embedding()(list)": (lambda t: t.nn.Embedding(5, 3)([1, 2]), TypeError),
+    "one_hot(list)": (lambda t: t.nn.functional.one_hot([1], 3), TypeError),
+    # a float number of classes: the parser's TypeError (minigrad's was a ValueError)
+    "one_hot(num_classes=3.0)": (lambda t: t.nn.functional.one_hot(t.tensor([1]), 3.0), TypeError),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_CASES))
+def test_bad_input_raises_pytorchs_class(case: str) -> None:
+    run, also = _CASES[case]
+    theirs, ours = errors_of_both(run)
+    assert isinstance(ours, also), type(ours).__mro__
+    if case.startswith(("grad inputs", "x[", "cat(g", "stack(g", "one_hot(num")):
+        # PyTorch's words first
+        assert str(ours).split()[:4] == str(theirs).split()[:4], (str(ours), str(theirs))
+
+
+def test_flip_and_reflect_padding_still_reverse() -> None:
+    """flip (and the reflect padding built on it) reverse with a negative step inside minigrad; the step is
+    refused only where a user indexes with it, as PyTorch does."""
+    torch = __import__("tests.helpers", fromlist=["require_torch"]).require_torch()
+    for lib in (torch, mg):
+        x = lib.arange(6.0).reshape(2, 3).requires_grad_()
+        y = x.flip(1)
+        (y * lib.arange(6.0).reshape(2, 3)).sum().backward()
+        pad = lib.nn.functional.pad(lib.arange(8.0).reshape(1, 2, 4), (2, 2), mode="reflect")
+        if lib is torch:
+            expected = (y.detach().numpy(), x.grad.numpy(), pad.numpy())
+    assert (y.detach().numpy() == expected[0]).all()
+    assert (x.grad.numpy() == expected[1]).all()
+    assert (pad.numpy() == expected[2]).all()
