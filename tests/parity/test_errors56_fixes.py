@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import minigrad as mg
-from tests.helpers import errors_of_both
+from tests.helpers import errors_of_both, require_torch
 
 _BAD = mg.InvalidParameterError
 
@@ -24,14 +24,19 @@ def _x(t: Any) -> Any:
     return t.ones(3, requires_grad=True)
 
 
+def _grad_of(t: Any, inputs: Callable[[Any], Any]) -> Any:
+    """autograd.grad of (2x).sum() with respect to ``inputs(x)``."""
+    x = _x(t)
+    return t.autograd.grad((x * 2).sum(), inputs(x))
+
+
 # case: (what raises, the class minigrad's error must also be)
 _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     # autograd.grad's inputs that are neither Tensors nor GradientEdges: PyTorch's RuntimeError (minigrad read
     # .node off them: an AttributeError)
-    "grad inputs [[x]]": (lambda t: (lambda x: t.autograd.grad((x * 2).sum(), [[x]]))(_x(t)), mg.MinigradError),
-    "grad inputs [x, 3]": (lambda t: (lambda x: t.autograd.grad((x * 2).sum(), [x, 3]))(_x(t)), mg.MinigradError),
-    "grad inputs [x, None]": (lambda t: (lambda x: t.autograd.grad((x * 2).sum(), [x, None]))(_x(t)),
-                              mg.MinigradError),
+    "grad inputs [[x]]": (lambda t: _grad_of(t, lambda x: [[x]]), mg.MinigradError),
+    "grad inputs [x, 3]": (lambda t: _grad_of(t, lambda x: [x, 3]), mg.MinigradError),
+    "grad inputs [x, None]": (lambda t: _grad_of(t, lambda x: [x, None]), mg.MinigradError),
     # outputs that are no Tensors: PyTorch's assert in _make_grads (minigrad read .requires_grad off them)
     "grad outputs [y, None]": (lambda t: (lambda x: t.autograd.grad([(x * 2).sum(), None], x))(_x(t)), _BAD),
     "grad outputs [y, 3.0]": (lambda t: (lambda x: t.autograd.grad([(x * 2).sum(), 3.0], x))(_x(t)), _BAD),
@@ -46,7 +51,7 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     # elements, then said the list was empty)
     "cat(generator)": (lambda t: t.cat(a for a in [t.ones(2), t.ones(2)]), TypeError),
     "stack(generator)": (lambda t: t.stack(a for a in [t.ones(2), t.ones(2)]), TypeError),
-    "cat(map)": (lambda t: t.cat(map(lambda a: a, [t.ones(2)])), TypeError),
+    "cat(iter)": (lambda t: t.cat(iter([t.ones(2)])), TypeError),
     # an index that is a list: PyTorch's argument parser's TypeError (minigrad made an array of it)
     "index_select(list)": (lambda t: t.ones(2, 3).index_select(1, [0]), TypeError),
     "gather(list)": (lambda t: t.ones(2, 3).gather(1, [[0], [1]]), TypeError),
@@ -56,6 +61,15 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "one_hot(list)": (lambda t: t.nn.functional.one_hot([1], 3), TypeError),
     # a float number of classes: the parser's TypeError (minigrad's was a ValueError)
     "one_hot(num_classes=3.0)": (lambda t: t.nn.functional.one_hot(t.tensor([1]), 3.0), TypeError),
+    # a seed no 64-bit integer holds: PyTorch's ValueError (minigrad took it modulo 2**64)
+    "manual_seed(2**64)": (lambda t: t.manual_seed(2**64), _BAD),
+    "manual_seed(-2**63 - 1)": (lambda t: t.manual_seed(-(2**63) - 1), _BAD),
+    "Generator().manual_seed(2**70)": (lambda t: t.Generator().manual_seed(2**70), _BAD),
+    # bincount's weights of another length: PyTorch's RuntimeError (numpy's ValueError before)
+    "bincount(weights longer)": (lambda t: t.tensor([1, 2]).bincount(t.ones(3)), mg.ShapeError),
+    "bincount(weights float64 shorter)": (lambda t: t.tensor([1, 2]).bincount(t.ones(1, dtype=t.float64)),
+                                          mg.ShapeError),
+    "arange()": (lambda t: t.arange(), TypeError),
 }
 
 
@@ -64,7 +78,7 @@ def test_bad_input_raises_pytorchs_class(case: str) -> None:
     run, also = _CASES[case]
     theirs, ours = errors_of_both(run)
     assert isinstance(ours, also), type(ours).__mro__
-    if case.startswith(("grad inputs", "x[", "cat(g", "stack(g", "one_hot(num")):
+    if case.startswith(("grad inputs", "x[", "cat(g", "stack(g", "one_hot(num", "manual", "bincount")):
         # PyTorch's words first
         assert str(ours).split()[:4] == str(theirs).split()[:4], (str(ours), str(theirs))
 
@@ -72,7 +86,7 @@ def test_bad_input_raises_pytorchs_class(case: str) -> None:
 def test_flip_and_reflect_padding_still_reverse() -> None:
     """flip (and the reflect padding built on it) reverse with a negative step inside minigrad; the step is
     refused only where a user indexes with it, as PyTorch does."""
-    torch = __import__("tests.helpers", fromlist=["require_torch"]).require_torch()
+    torch = require_torch()
     for lib in (torch, mg):
         x = lib.arange(6.0).reshape(2, 3).requires_grad_()
         y = x.flip(1)
@@ -83,3 +97,12 @@ def test_flip_and_reflect_padding_still_reverse() -> None:
     assert (y.detach().numpy() == expected[0]).all()
     assert (x.grad.numpy() == expected[1]).all()
     assert (pad.numpy() == expected[2]).all()
+
+
+def test_arange_takes_end_alone_as_a_keyword() -> None:
+    """PyTorch's arange(end=n) counts from 0 (minigrad's start was a required argument)."""
+    torch = require_torch()
+    for kw in ({"end": 4}, {"end": 2.5}, {"start": 1, "end": 4}):
+        ours, theirs = mg.arange(**kw), torch.arange(**kw)  # type: ignore[arg-type]
+        assert ours.tolist() == theirs.tolist()
+        assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
