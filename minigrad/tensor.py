@@ -242,8 +242,9 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         plain = type(data) in (list, tuple) and _dtypes.plain_numbers(data)
         if type(data) in (list, tuple) and not plain:
             items = _dtypes.tensors_as_scalars(data, Tensor)
-            if not _scalar_warned[0] and _holds_grad_tensor(data):  # (PyTorch reads each with item(): its
-                _scalar_warned[0] = True  # once-per-process warning, shared with float(t))
+            if (not _scalar_warned[0] or is_warn_always_enabled()) and _holds_grad_tensor(data):  # (PyTorch
+                _scalar_warned[0] = True  # reads each with item(): its once-per-process warning, shared with
+                # float(t), every time under set_warn_always)
                 warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=user_stacklevel())
             if (not _array_list_warned or is_warn_always_enabled()) and not set(map(type, data)) <= _NUMBERS:
                 _warn_array_list(data)
@@ -819,8 +820,9 @@ class Tensor(TensorMethods):
         return a.copy() if copy else a
 
     def __float__(self) -> builtins.float:
-        if not _scalar_warned[0] and self.requires_grad and user_stacklevel() == 2:  # (a user's float(t))
-            _scalar_warned[0] = True  # (PyTorch warns once per process)
+        if self._requires_grad and (not _scalar_warned[0] or is_warn_always_enabled()) and \
+                user_stacklevel() == 2:  # (a user's float(t))
+            _scalar_warned[0] = True  # (PyTorch warns once per process, every time under set_warn_always)
             warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=2)
         try:
             return float(self.item())
@@ -2212,8 +2214,8 @@ class Tensor(TensorMethods):
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
         """All dims reversed (deprecated in PyTorch for other than 2 dims: it warns once per process)."""
-        if self.ndim != 2 and min(self.ndim, 1) not in _t_warned:
-            _warn_t(self.ndim)
+        if self.ndim != 2 and (min(self.ndim, 1) not in _t_warned or is_warn_always_enabled()):
+            _warn_t(self.ndim)  # (PyTorch's TORCH_WARN_ONCE: every time under set_warn_always)
         return self._view(_ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1]))
 
     @property
@@ -2221,7 +2223,7 @@ class Tensor(TensorMethods):
         """The last two dims swapped (batched matrix transpose); a 0-d tensor itself, with PyTorch's
         deprecation warning (once per process)."""
         if self.ndim == 0:
-            if "mT" not in _methods.zero_d_warned:
+            if "mT" not in _methods.zero_d_warned or is_warn_always_enabled():
                 _methods.zero_d_warned.add("mT")
                 warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
                               "these cases.", UserWarning, stacklevel=2)
@@ -2845,7 +2847,7 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
 
 # PyTorch's warnings: float(t) of a tensor that requires grad (once per process), and tensor(a_tensor),
 # which copies and detaches where a user may mean a view
-_scalar_warned = [False]
+_scalar_warned = [False, False]  # (float(x) of a tensor requiring grad; where's uint8 condition)
 _SCALAR_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                 "Consider using tensor.detach() first.")
 _COPY_CONSTRUCT = ("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
@@ -3000,6 +3002,13 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
         cond_t = condition if isinstance(condition, Tensor) else Tensor(condition)
         return _methods.indexing.nonzero(cond_t, as_tuple=True)
     cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype == np.uint8:  # (PyTorch takes it as a mask, and warns once per process)
+        if not _scalar_warned[1] or is_warn_always_enabled():
+            _scalar_warned[1] = True
+            warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will "
+                          "be removed in a future version of PyTorch. Use a boolean condition instead.",
+                          UserWarning, stacklevel=user_stacklevel())
+        cond = cond.astype(bool_)
     if cond.dtype != bool_:
         raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                               f"{_dtypes.scalar_type_name(cond.dtype)}")

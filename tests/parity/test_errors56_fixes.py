@@ -9,6 +9,7 @@ must be an instance of PyTorch's class, and of the minigrad class named with the
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -106,3 +107,41 @@ def test_arange_takes_end_alone_as_a_keyword() -> None:
         ours, theirs = mg.arange(**kw), torch.arange(**kw)  # type: ignore[arg-type]
         assert ours.tolist() == theirs.tolist()
         assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+
+
+_ONCE_WARNINGS: dict[str, Callable[[Any], Any]] = {
+    "x.T of 3 dims": lambda t: t.ones(2, 3, 4).T,
+    "x.T of 0 dims": lambda t: t.tensor(1.0).T,
+    "x.mT of 0 dims": lambda t: t.tensor(1.0).mT,
+    "x.mH of 0 dims": lambda t: t.tensor(1.0).mH,
+    "float(x requiring grad)": lambda t: float(t.ones(1, requires_grad=True)),
+    "tensor([x requiring grad])": lambda t: t.tensor([t.ones((), requires_grad=True)]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_ONCE_WARNINGS))
+@pytest.mark.usefixtures("warn_always")
+def test_once_per_process_warnings_repeat_under_set_warn_always(case: str) -> None:
+    """PyTorch's TORCH_WARN_ONCE warns on every call under set_warn_always; minigrad's once-flags ignored it
+    (one warning per process, whatever the setting)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            for _ in range(3):
+                _ONCE_WARNINGS[case](lib)
+        assert len([w for w in seen if issubclass(w.category, UserWarning)]) == 3, (lib.__name__, seen)
+
+
+@pytest.mark.usefixtures("warn_always")
+def test_where_takes_a_uint8_condition_and_warns() -> None:
+    """PyTorch's where reads a uint8 condition as a mask, with a deprecation warning (minigrad raised)."""
+    torch = require_torch()
+    results = []
+    for lib in (torch, mg):
+        cond = lib.tensor([2, 0, 1], dtype=lib.uint8)
+        with pytest.warns(UserWarning, match="where received a uint8 condition tensor"):
+            results.append(lib.where(cond, lib.arange(3.0), lib.zeros(3)).tolist())
+        with pytest.warns(UserWarning, match="where received a uint8 condition tensor"):
+            results.append(lib.arange(3.0).where(cond, -1.0).tolist())
+    assert results[:2] == results[2:]
