@@ -116,6 +116,13 @@ _ONCE_WARNINGS: dict[str, Callable[[Any], Any]] = {
     "x.mH of 0 dims": lambda t: t.tensor(1.0).mH,
     "float(x requiring grad)": lambda t: float(t.ones(1, requires_grad=True)),
     "tensor([x requiring grad])": lambda t: t.tensor([t.ones((), requires_grad=True)]),
+    "meshgrid without indexing": lambda t: t.meshgrid(t.ones(2), t.ones(2)),
+    "rms_norm of a float64 weight": lambda t: t.nn.functional.rms_norm(t.ones(2, 3), (3,),
+                                                                       weight=t.ones(3, dtype=t.float64)),
+    "index_reduce (beta)": lambda t: t.zeros(3).index_reduce(0, t.tensor([0]), t.ones(1), "prod"),
+    "scatter(reduce=) of a tensor": lambda t: t.zeros(3).scatter(0, t.tensor([0]), t.ones(1), reduce="add"),
+    "addcmul(value first)": lambda t: t.addcmul(t.ones(2), 0.5, t.ones(2), t.ones(2)),
+    "asarray of a tensor requiring grad": lambda t: t.asarray(t.ones(2, requires_grad=True)),
 }
 
 
