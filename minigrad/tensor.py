@@ -1986,7 +1986,7 @@ class Tensor(TensorMethods):
         elif correction is NOT_GIVEN or correction is None:  # (correction=None: the default, 1)
             correction = 1
         dims = norm_dims(dim, self.ndim)
-        if self._count(dims) - correction <= 0:
+        if self._count(dims) - correction <= 0 or not self._array.size:  # (PyTorch's factor: 0 when empty)
             warnings.warn(
                 f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
                 "factor (input numel divided by output numel).", UserWarning, stacklevel=user_stacklevel(),

@@ -152,3 +152,14 @@ def test_where_takes_a_uint8_condition_and_warns() -> None:
         with pytest.warns(UserWarning, match="where received a uint8 condition tensor"):
             results.append(lib.arange(3.0).where(cond, -1.0).tolist())
     assert results[:2] == results[2:]
+
+
+@pytest.mark.parametrize("shape, dim", [((0, 3), 1), ((2, 0), 0), ((0, 3), None)])
+def test_var_std_of_an_empty_tensor_warn_of_no_degrees_of_freedom(shape: tuple[int, ...], dim: Any) -> None:
+    """PyTorch's reduction factor is input numel / output numel, 0 for an empty input, so var and std of one
+    warn of no degrees of freedom whatever the reduced dims' sizes (minigrad counted the reduced dims)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        for fn in ("var", "std"):
+            with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+                getattr(lib.ones(*shape), fn)(dim)
