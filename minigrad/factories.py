@@ -269,7 +269,8 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         if value is None:
             raise TypeError("full() missing the fill value: full(shape, fill_value)")
         fill_value = value
-    if not isinstance(fill_value, (int, float, np.number, np.bool_, Tensor)):  # (PyTorch's parser's words)
+    if not isinstance(fill_value, (int, float, np.number, np.bool_, Tensor)) or (
+            isinstance(fill_value, Tensor) and fill_value.ndim):  # (PyTorch's parser: 0-d tensors only)
         raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not "
                         f"{type(fill_value).__name__}")
     check_device(device)

@@ -71,6 +71,8 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "bincount(weights float64 shorter)": (lambda t: t.tensor([1, 2]).bincount(t.ones(1, dtype=t.float64)),
                                           mg.ShapeError),
     "arange()": (lambda t: t.arange(), TypeError),
+    # a fill value that is a tensor of one or more dims: the parser's TypeError (a 0-d one is a Number)
+    "full(fill_value=1-d tensor)": (lambda t: t.full((2,), t.tensor([2.0])), TypeError),
 }
 
 
