@@ -62,6 +62,8 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "one_hot(list)": (lambda t: t.nn.functional.one_hot([1], 3), TypeError),
     # a float number of classes: the parser's TypeError (minigrad's was a ValueError)
     "one_hot(num_classes=3.0)": (lambda t: t.nn.functional.one_hot(t.tensor([1]), 3.0), TypeError),
+    # PyTorch's parser names the indices input (its documentation says tensor): tensor= is its TypeError
+    "one_hot(tensor=)": (lambda t: t.nn.functional.one_hot(tensor=t.tensor([1]), num_classes=3), TypeError),
     # a seed no 64-bit integer holds: PyTorch's ValueError (minigrad took it modulo 2**64)
     "manual_seed(2**64)": (lambda t: t.manual_seed(2**64), _BAD),
     "manual_seed(-2**63 - 1)": (lambda t: t.manual_seed(-(2**63) - 1), _BAD),
@@ -165,3 +167,10 @@ def test_var_std_of_an_empty_tensor_warn_of_no_degrees_of_freedom(shape: tuple[i
         for fn in ("var", "std"):
             with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
                 getattr(lib.ones(*shape), fn)(dim)
+
+
+def test_one_hot_takes_input_as_a_keyword() -> None:
+    """F.one_hot(input=...) works in PyTorch (minigrad's parameter was named tensor)."""
+    torch = require_torch()
+    ours = mg.nn.functional.one_hot(input=mg.tensor([1, 0]), num_classes=3)
+    assert ours.tolist() == torch.nn.functional.one_hot(input=torch.tensor([1, 0]), num_classes=3).tolist()

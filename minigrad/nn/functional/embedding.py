@@ -142,17 +142,18 @@ def empty_padding_row_error(layer: str) -> InvalidParameterError:
                                 f"padding_idx=0 names no row of a table of num_embeddings=0)")
 
 
-def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+def one_hot(input: Tensor, num_classes: int = -1) -> Tensor:  # noqa: A002 - PyTorch's keyword name
     """One-hot encoding: (*) int64 class indices -> (*, num_classes) int64 of 0/1.
 
-    ``num_classes=-1`` uses max(tensor) + 1. The result has no gradient.
+    ``num_classes=-1`` uses max(input) + 1. The result has no gradient.
 
     Raises:
-        DTypeError: ``tensor`` is not int64 (a RuntimeError, as PyTorch's).
+        DTypeError: ``input`` is not int64 (a RuntimeError, as PyTorch's).
         InvalidParameterError: a class value is negative or not below
             ``num_classes``, ``num_classes`` is below -1, or it must be
             inferred from an empty tensor.
     """
+    tensor = input  # (PyTorch documents it as tensor; its parser's keyword is input)
     if isinstance(tensor, (list, tuple)):  # (PyTorch's argument parser's TypeError)
         raise _NotTensorError(f"one_hot(): argument 'input' (position 1) must be Tensor, not "
                               f"{type(tensor).__name__}")
