@@ -63,6 +63,8 @@ _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     # a float number of classes: the parser's TypeError (minigrad's was a ValueError)
     "one_hot(num_classes=3.0)": (lambda t: t.nn.functional.one_hot(t.tensor([1]), 3.0), TypeError),
     # PyTorch's parser names the indices input (its documentation says tensor): tensor= is its TypeError
+    # F.gelu's approximate is keyword-only in PyTorch: positionally its TypeError (minigrad took it)
+    "F.gelu(x, 'tanh')": (lambda t: t.nn.functional.gelu(t.ones(2), "tanh"), TypeError),
     "one_hot(tensor=)": (lambda t: t.nn.functional.one_hot(tensor=t.tensor([1]), num_classes=3), TypeError),
     # a seed no 64-bit integer holds: PyTorch's ValueError (minigrad took it modulo 2**64)
     "manual_seed(2**64)": (lambda t: t.manual_seed(2**64), _BAD),
