@@ -3002,16 +3002,16 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
         cond_t = condition if isinstance(condition, Tensor) else Tensor(condition)
         return _methods.indexing.nonzero(cond_t, as_tuple=True)
     cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
-    if cond.dtype == np.uint8:  # (PyTorch takes it as a mask, and warns once per process)
-        if not _scalar_warned[1] or is_warn_always_enabled():
+    if cond.dtype != bool_:
+        if cond.dtype != np.uint8:
+            raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with "
+                                  f"dtype {_dtypes.scalar_type_name(cond.dtype)}")
+        if not _scalar_warned[1] or is_warn_always_enabled():  # (PyTorch takes it as a mask, warning once)
             _scalar_warned[1] = True
             warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will "
                           "be removed in a future version of PyTorch. Use a boolean condition instead.",
                           UserWarning, stacklevel=user_stacklevel())
         cond = cond.astype(bool_)
-    if cond.dtype != bool_:
-        raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                              f"{_dtypes.scalar_type_name(cond.dtype)}")
     if isinstance(input, Tensor):  # (a float16 tensor takes 1e10 as inf, as PyTorch's: no cast warning)
         a, b = input, quiet(_lift, other, input)
         if isinstance(other, (float, int)):  # converted like a fill value: 1e39 into float32, 300 into uint8
