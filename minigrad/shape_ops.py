@@ -386,7 +386,7 @@ def flip(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
     if not ds or input.ndim == 0:
         return _named(clone(input), input, "FlipBackward0")
     reversed_ = tuple(slice(None, None, -1) if i in ds else slice(None) for i in range(input.ndim))
-    flipped = clone(input._view(ops.GetItem.apply(input, index=reversed_)))  # (x[::-1] is PyTorch's error)
+    flipped = clone(input[reversed_])
     return _named(flipped, input, "FlipBackward0")
 
 

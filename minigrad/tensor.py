@@ -2554,7 +2554,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
 
     Raises:
         DimensionError: a bool mask's shape differs from the dims it indexes.
-        InvalidParameterError: a slice step of 0 or less (PyTorch has no negative steps).
+        InvalidParameterError: a slice step of 0.
     """
     if type(index) is list and len(index) < 32 and any(  # PyTorch reads such a list as a tuple of indices
             i is None or i is Ellipsis or isinstance(i, (slice, Tensor, list, tuple, np.ndarray))
@@ -2567,10 +2567,8 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
     items = index if isinstance(index, tuple) else (index,)
     out: list[Any] = []
     for k, i in enumerate(items):
-        if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step <= 0:
-            # (PyTorch's words; minigrad's numpy took a negative step and reversed)
-            raise InvalidParameterError("slice step cannot be zero" if i.step == 0 else
-                                        f"step must be greater than zero (got a slice step of {i.step})")
+        if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step == 0:
+            raise InvalidParameterError("slice step cannot be zero")  # (PyTorch's words)
         if isinstance(i, Tensor):
             i = i._array
         elif isinstance(i, list):
