@@ -337,7 +337,7 @@ def full_like(input: Tensor, fill_value: float, dtype: DTypeLike = None,  # noqa
 
 
 @allocating
-def arange(start: float | None = None, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
+def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
            requires_grad: bool = False, *, device: DeviceLike = None,
            layout: Any = None, pin_memory: Any = False) -> Tensor:
     """Values from ``start`` (inclusive) to ``end`` (exclusive) by ``step``.
@@ -352,11 +352,7 @@ def arange(start: float | None = None, end: float | None = None, step: float = 1
     """
     _placement("arange", layout, pin_memory)
     if end is None:
-        if start is None:  # (PyTorch's parser: end is the one argument it needs)
-            raise TypeError('arange() missing 1 required positional arguments: "end"')
         start, end = 0, start
-    elif start is None:  # arange(end=n), as PyTorch takes it
-        start = 0
     # 0-d tensors are numbers to PyTorch (arange(n) with n = x.size(0) kept as a tensor, or t.max())
     start, end, step = (v.item() if isinstance(v, Tensor) and v.ndim == 0 else v for v in (start, end, step))
     for name, v in (("start", start), ("end", end), ("step", step)):

@@ -65,22 +65,16 @@ class Generator:
         return f"<{name} object at {id(self):#x}>"
 
     def manual_seed(self, seed: int) -> Generator:
-        """Restart the stream from ``seed`` (an int in [-2**63, 2**64), taken modulo 2**64); returns self.
+        """Restart the stream from ``seed`` (any int, taken modulo 2**64); returns self.
 
         Raises:
-            InvalidParameterError: ``seed`` is no int (also PyTorch's RuntimeError), or outside that range
-                (PyTorch's ValueError).
+            InvalidParameterError: ``seed`` is no int (also PyTorch's RuntimeError).
         """
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
             from minigrad.errors import InvalidParameterError
 
             raise InvalidParameterError(f"manual_seed expected a long, but got {type(seed).__name__} "
                                         f"(seed must be an int, got {seed!r})")
-        if not -0x8000_0000_0000_0000 <= seed <= 0xFFFF_FFFF_FFFF_FFFF:  # (PyTorch's unpacking of the int)
-            from minigrad.errors import InvalidParameterError
-
-            raise InvalidParameterError(f"Overflow when unpacking long long (manual_seed: the seed must fit "
-                                        f"in [-2**63, 2**64), got {seed})")
         self._seed = int(seed) & 0xFFFF_FFFF_FFFF_FFFF
         # MT19937's own initialisation (Matsumoto-Nishimura init_genrand) from the seed's low 32 bits,
         # as PyTorch's mt19937 engine does; the twist runs at the first draw
