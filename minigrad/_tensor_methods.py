@@ -36,6 +36,7 @@ from minigrad.errors import (
 )
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
+from minigrad.settings import is_warn_always_enabled
 from minigrad.shapes import norm_dim, shape_arg
 from minigrad.size import Size
 
@@ -2214,7 +2215,7 @@ class TensorMethods:
             ShapeError: one dim (PyTorch's error).
         """
         if self.ndim == 0:
-            if "mH" not in zero_d_warned:
+            if "mH" not in zero_d_warned or is_warn_always_enabled():
                 zero_d_warned.add("mH")
                 warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning,
                               stacklevel=2)

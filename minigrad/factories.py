@@ -34,6 +34,7 @@ from minigrad.errors import (
 from minigrad.grad_mode import _extras
 from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
 from minigrad.random import Generator, resolve
+from minigrad.settings import is_warn_always_enabled
 from minigrad.shapes import shape_arg
 from minigrad.tensor import Tensor, _fill_scalar, as_tensor, from_numpy
 
@@ -268,7 +269,8 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         if value is None:
             raise TypeError("full() missing the fill value: full(shape, fill_value)")
         fill_value = value
-    if not isinstance(fill_value, (int, float, np.number, np.bool_, Tensor)):  # (PyTorch's parser's words)
+    if not isinstance(fill_value, (int, float, np.number, np.bool_, Tensor)) or (
+            isinstance(fill_value, Tensor) and fill_value.ndim):  # (PyTorch's parser: 0-d tensors only)
         raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not "
                         f"{type(fill_value).__name__}")
     check_device(device)
@@ -608,7 +610,7 @@ def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, cop
         if copy and shares:
             out = from_numpy(out._array.copy())
         return leaf_requires_grad(out) if requires_grad else out
-    if requires_grad is None and obj.requires_grad and not _asarray_warned:
+    if requires_grad is None and obj.requires_grad and (not _asarray_warned or is_warn_always_enabled()):
         _warn_asarray_default()
     want = obj.requires_grad if requires_grad is None else bool(requires_grad)
     if copy and shares:

@@ -24,6 +24,7 @@ from minigrad.errors import (
     public_stacklevel,
 )
 from minigrad.factories import _float_dtype, _make, _range_dtype
+from minigrad.settings import is_warn_always_enabled
 from minigrad.shapes import int_argument
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
 
@@ -119,7 +120,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         DTypeError: tensors of different dtypes (PyTorch's RuntimeError).
     """
     if indexing is None:
-        if not _warned:  # (once per process, as PyTorch's TORCH_WARN_ONCE)
+        if not _warned or is_warn_always_enabled():  # (once per process, as PyTorch's TORCH_WARN_ONCE)
             _warned.append(True)
             warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
                           "argument.", UserWarning, stacklevel=public_stacklevel(2))

@@ -32,7 +32,8 @@ from minigrad.errors import (
     bool_args,
     user_stacklevel,
 )
-from minigrad.selection import gather
+from minigrad.selection import _not_a_list, gather
+from minigrad.settings import is_warn_always_enabled
 from minigrad.shapes import check_broadcast, index_error, norm_dim
 from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, mask_type_error, where
 
@@ -55,7 +56,7 @@ _INDEX_DTYPE_WORDS = {
 
 
 def _index_array(index: Any, what: str) -> Array:
-    a = index.numpy(force=True) if isinstance(index, Tensor) else np.asarray(index)
+    a = index.numpy(force=True) if isinstance(index, Tensor) else np.asarray(_not_a_list(index, what))
     if a.dtype.kind not in "iu":
         # (PyTorch's RuntimeError; also the TypeError minigrad raised first)
         words = _INDEX_DTYPE_WORDS.get("scatter" if what.startswith("scatter") else what)
@@ -634,7 +635,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     kind = {"add": "sum", "multiply": "prod"}.get(reduce)
     if kind is None:
         raise InvalidParameterError("reduce argument must be either add or multiply.")  # (PyTorch's words)
-    if isinstance(source, Tensor) and not _scatter_reduce_warned[0]:  # (PyTorch's, once per process)
+    if isinstance(source, Tensor) and (not _scatter_reduce_warned[0] or is_warn_always_enabled()):
         _scatter_reduce_warned[0] = True
         warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be "
                       "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "

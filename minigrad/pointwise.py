@@ -41,6 +41,7 @@ from minigrad.errors import (
     python_type_name,
 )
 from minigrad.grad_mode import no_grad
+from minigrad.settings import is_warn_always_enabled
 from minigrad.shapes import broadcast_error, check_broadcast
 from minigrad.tensor import (
     Array,
@@ -495,7 +496,7 @@ def scalar_first(fn: str, scalar: str, tensors: tuple[str, ...], given: tuple[An
         takes = len(tensors) + function
         raise TypeError(f"{fn}() takes {takes} positional argument{'s' if takes > 1 else ''} but "
                         f"{len(given) + function} were given")
-    if not _scalar_first_warned[0]:
+    if not _scalar_first_warned[0] or is_warn_always_enabled():  # (TORCH_WARN_ONCE)
         _scalar_first_warned[0] = True
         head, tail = ("Tensor input, ", ", Tensor out = None") if function else ("", "")
         operands = ", ".join(f"Tensor {t}" for t in tensors)

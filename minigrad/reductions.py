@@ -1108,7 +1108,8 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     """Counts of each value of a 1-D non-negative integer tensor (or summed ``weights``).
 
     Raises:
-        ShapeError: input is not 1-D. InvalidParameterError: negative values or minlength.
+        ShapeError: input is not 1-D, or weights not of its shape. InvalidParameterError: negative values or
+            minlength.
         UnsupportedError: a float or bool input (PyTorch's NotImplementedError: no kernel).
     """
     x = input.numpy(force=True)
@@ -1123,6 +1124,9 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     if weights is None:
         return from_numpy(np.bincount(x, minlength=minlength).astype(int64))
     w = weights.numpy(force=True)
+    if w.shape != x.shape:  # (PyTorch's words; numpy's ValueError was no RuntimeError)
+        raise ShapeError(f"weights should be 1-d and have the same length as input (bincount: input of shape "
+                         f"{x.shape}, weights {w.shape})")
     if w.dtype == np.float32:  # PyTorch adds float32 weights in float32, in order
         summed = np.zeros(max(int(x.max()) + 1 if x.size else 0, minlength), np.float32)
         np.add.at(summed, x, w)

@@ -18,7 +18,7 @@ import numpy as np
 from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.dtypes import kernel_error
-from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError, _NotTensorError
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, DTypeLike, Tensor, _integer_result_check, from_numpy
 
@@ -155,8 +155,18 @@ def _positions(x: Tensor) -> range | Array:
     return position
 
 
+def _not_a_list(index: Any, what: str) -> Any:
+    """``index``, unless a list or tuple: PyTorch's index arguments take a Tensor only (its argument parser's
+    TypeError; minigrad made an array of it)."""
+    if isinstance(index, (list, tuple)):
+        name = "indices" if what in ("take_along_dim", "embedding", "embedding_bag") else "index"
+        raise _NotTensorError(f"{what.split()[0]}(): argument '{name}' must be Tensor, not "
+                              f"{type(index).__name__}")
+    return index
+
+
 def _index_array(fn: str, index: Any, int32: bool = False) -> Array:
-    arr = index.numpy(force=True) if isinstance(index, Tensor) else np.asarray(index)
+    arr = index.numpy(force=True) if isinstance(index, Tensor) else np.asarray(_not_a_list(index, fn))
     if (int32 and arr.dtype == np.int32) or (arr.size == 0 and arr.dtype.kind in "iu"):
         # gather and scatter_add read int32 indices too; PyTorch checks no empty index's dtype
         return arr.astype(np.int64)

@@ -113,6 +113,10 @@ class _NotACheckpointError(MinigradError, pickle.UnpicklingError):
     PyTorch's unpickler raises for such bytes."""
 
 
+class _EmptyCheckpointError(_NotACheckpointError, EOFError):
+    """An empty file: PyTorch's unpickler runs out of input first (its ``EOFError``)."""
+
+
 class _NeedsPickleError(Exception):
     """Something the ``.npz`` format cannot hold (a Module, a set, an object array): ``save`` pickles the
     whole object instead."""
@@ -666,7 +670,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
         FileNotFoundError: there is no file at ``f``.
         IsADirectoryError: ``f`` is a directory.
         MinigradError: the file is not an ``.npz`` archive or a PyTorch checkpoint (then a
-            ``pickle.UnpicklingError`` too, as PyTorch's unpickler raises), is truncated, corrupted
+            ``pickle.UnpicklingError`` too, as PyTorch's unpickler raises; an empty file an ``EOFError``
+            too, as there), is truncated, corrupted
             (a checksum fails), holds object arrays (never loaded), or map_location names a device
             other than the CPU.
         UnsafeCheckpointError: weights-only, a pickled file holds an object other than
@@ -687,7 +692,7 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
             )
         if not magic.startswith(_ZIP_MAGIC):
             what = "an empty file" if not magic else "not an .npz archive"
-            raise _NotACheckpointError(
+            raise (_NotACheckpointError if magic else _EmptyCheckpointError)(
                 f"load: {target!r} is {what}; expected a checkpoint written by mg.save")
         if mmap and not isinstance(f, (str, os.PathLike)):  # (PyTorch maps the file by its name)
             raise ValueError("f must be a file path in order to use the mmap argument")

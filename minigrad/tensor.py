@@ -242,8 +242,9 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         plain = type(data) in (list, tuple) and _dtypes.plain_numbers(data)
         if type(data) in (list, tuple) and not plain:
             items = _dtypes.tensors_as_scalars(data, Tensor)
-            if not _scalar_warned[0] and _holds_grad_tensor(data):  # (PyTorch reads each with item(): its
-                _scalar_warned[0] = True  # once-per-process warning, shared with float(t))
+            if (not _scalar_warned[0] or is_warn_always_enabled()) and _holds_grad_tensor(data):  # (PyTorch
+                _scalar_warned[0] = True  # reads each with item(): its once-per-process warning, shared with
+                # float(t), every time under set_warn_always)
                 warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=user_stacklevel())
             if (not _array_list_warned or is_warn_always_enabled()) and not set(map(type, data)) <= _NUMBERS:
                 _warn_array_list(data)
@@ -819,8 +820,9 @@ class Tensor(TensorMethods):
         return a.copy() if copy else a
 
     def __float__(self) -> builtins.float:
-        if not _scalar_warned[0] and self.requires_grad and user_stacklevel() == 2:  # (a user's float(t))
-            _scalar_warned[0] = True  # (PyTorch warns once per process)
+        if self._requires_grad and (not _scalar_warned[0] or is_warn_always_enabled()) and \
+                user_stacklevel() == 2:  # (a user's float(t))
+            _scalar_warned[0] = True  # (PyTorch warns once per process, every time under set_warn_always)
             warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=2)
         try:
             return float(self.item())
@@ -1984,7 +1986,7 @@ class Tensor(TensorMethods):
         elif correction is NOT_GIVEN or correction is None:  # (correction=None: the default, 1)
             correction = 1
         dims = norm_dims(dim, self.ndim)
-        if self._count(dims) - correction <= 0:
+        if self._count(dims) - correction <= 0 or not self._array.size:  # (PyTorch's factor: 0 when empty)
             warnings.warn(
                 f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
                 "factor (input numel divided by output numel).", UserWarning, stacklevel=user_stacklevel(),
@@ -2212,8 +2214,8 @@ class Tensor(TensorMethods):
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
         """All dims reversed (deprecated in PyTorch for other than 2 dims: it warns once per process)."""
-        if self.ndim != 2 and min(self.ndim, 1) not in _t_warned:
-            _warn_t(self.ndim)
+        if self.ndim != 2 and (min(self.ndim, 1) not in _t_warned or is_warn_always_enabled()):
+            _warn_t(self.ndim)  # (PyTorch's TORCH_WARN_ONCE: every time under set_warn_always)
         return self._view(_ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1]))
 
     @property
@@ -2221,7 +2223,7 @@ class Tensor(TensorMethods):
         """The last two dims swapped (batched matrix transpose); a 0-d tensor itself, with PyTorch's
         deprecation warning (once per process)."""
         if self.ndim == 0:
-            if "mT" not in _methods.zero_d_warned:
+            if "mT" not in _methods.zero_d_warned or is_warn_always_enabled():
                 _methods.zero_d_warned.add("mT")
                 warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
                               "these cases.", UserWarning, stacklevel=2)
@@ -2843,7 +2845,7 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
 
 # PyTorch's warnings: float(t) of a tensor that requires grad (once per process), and tensor(a_tensor),
 # which copies and detaches where a user may mean a view
-_scalar_warned = [False]
+_scalar_warned = [False, False]  # (float(x) of a tensor requiring grad; where's uint8 condition)
 _SCALAR_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                 "Consider using tensor.detach() first.")
 _COPY_CONSTRUCT = ("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
@@ -3001,8 +3003,15 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
         return _methods.indexing.nonzero(cond_t, as_tuple=True)
     cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool_:
-        raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                              f"{_dtypes.scalar_type_name(cond.dtype)}")
+        if cond.dtype != np.uint8:
+            raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with "
+                                  f"dtype {_dtypes.scalar_type_name(cond.dtype)}")
+        if not _scalar_warned[1] or is_warn_always_enabled():  # (PyTorch takes it as a mask, warning once)
+            _scalar_warned[1] = True
+            warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will "
+                          "be removed in a future version of PyTorch. Use a boolean condition instead.",
+                          UserWarning, stacklevel=user_stacklevel())
+        cond = cond.astype(bool_)
     if isinstance(input, Tensor):  # (a float16 tensor takes 1e10 as inf, as PyTorch's: no cast warning)
         a, b = input, quiet(_lift, other, input)
         if isinstance(other, (float, int)):  # converted like a fill value: 1e39 into float32, 300 into uint8
@@ -3038,6 +3047,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """
     ts = _check_tensors("cat", tensors)
     if not ts:
+        _not_an_iterator("cat", tensors)
         raise InvalidParameterError("torch.cat(): expected a non-empty list of Tensors, got []")
     dt = _joined_dtype(ts)
     # PyTorch's legacy rule: 1-D empty tensors are skipped (they still take part in the dtype)
@@ -3089,6 +3099,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """
     ts = _check_tensors("stack", tensors)
     if not ts:
+        _not_an_iterator("stack", tensors)
         raise InvalidParameterError("stack expects a non-empty TensorList")
     first = ts[0]._array
     have = first.shape
@@ -3280,6 +3291,14 @@ def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
         if not isinstance(t, Tensor):
             raise TypeError(f"{fn}: expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     return ts
+
+
+def _not_an_iterator(fn: str, tensors: Any) -> None:
+    """Raise PyTorch's TypeError for a generator (any iterator) where a tuple or list of tensors belongs
+    (_check_tensors has consumed it: minigrad said the list was empty)."""
+    if iter(tensors) is tensors:
+        raise TypeError(f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)

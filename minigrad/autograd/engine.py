@@ -27,7 +27,7 @@ from minigrad import ops as _ops
 from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import tensor_type_name
-from minigrad.errors import MinigradError, ShapeError, _ArgumentTypeError
+from minigrad.errors import MinigradError, ShapeError, _ArgumentTypeError, _AssertedParameterError
 from minigrad.grad_mode import _extras, set_grad_enabled
 from minigrad.memory_formats import contiguous_format as _contiguous_format
 from minigrad.memory_formats import preserve_format as _preserve_format
@@ -634,34 +634,42 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
     if len(grad_outputs) != len(outputs):
         raise MinigradError(f"got {len(grad_outputs)} gradients for {len(outputs)} outputs")
     result = []
-    # the gradients are checked first, then whether each output requires grad: PyTorch's order (its
-    # _make_grads, then the engine)
-    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
-        if g is None:
-            if out.requires_grad and out.numel() != 1:
+    try:
+        # the gradients are checked first, then whether each output requires grad: PyTorch's order (its
+        # _make_grads, then the engine)
+        for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+            if g is None:
+                if out.requires_grad and out.numel() != 1:
+                    raise MinigradError(
+                        f"grad can be implicitly created only for scalar outputs (this output has "
+                        f"shape {out.shape}: pass gradient= with that shape)"
+                    )
+                result.append(from_numpy(np.ones(out.shape, dtype=out.dtype)))
+                continue
+            if not isinstance(g, Tensor):  # (PyTorch's TypeError; a list or a number was taken before)
+                raise _ArgumentTypeError(f"gradients can be either Tensors or None, but got "
+                                         f"{type(g).__name__} (the gradient for output {i}, of shape "
+                                         f"{tuple(out.shape)})")
+            if g.shape != out.shape:
+                raise ShapeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                                 f"torch.Size({list(g.shape)}) and output[{i}] has a shape of "
+                                 f"torch.Size({list(out.shape)}). (gradient {tuple(g.shape)}, output "
+                                 f"{tuple(out.shape)})")
+            result.append(g)
+        for i, out in enumerate(outputs):
+            if not out.requires_grad:
+                # PyTorch's words first (scripts match on them), then what to do about it
                 raise MinigradError(
-                    f"grad can be implicitly created only for scalar outputs (this output has "
-                    f"shape {out.shape}: pass gradient= with that shape)"
+                    f"element {i} of tensors does not require grad and does not have a grad_fn: nothing "
+                    "in its history requires grad (set requires_grad=True on an input, and do not "
+                    "compute it under no_grad)"
                 )
-            result.append(from_numpy(np.ones(out.shape, dtype=out.dtype)))
-            continue
-        if not isinstance(g, Tensor):  # (PyTorch's TypeError; a list or a number was silently taken before)
-            raise _ArgumentTypeError(f"gradients can be either Tensors or None, but got {type(g).__name__} "
-                                     f"(the gradient for output {i}, of shape {tuple(out.shape)})")
-        if g.shape != out.shape:
-            raise ShapeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
-                             f"torch.Size({list(g.shape)}) and output[{i}] has a shape of "
-                             f"torch.Size({list(out.shape)}). (gradient {tuple(g.shape)}, output "
-                             f"{tuple(out.shape)})")
-        result.append(g)
-    for i, out in enumerate(outputs):
-        if not out.requires_grad:
-            # PyTorch's words first (scripts match on them), then what to do about it
-            raise MinigradError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn: nothing "
-                "in its history requires grad (set requires_grad=True on an input, and do not "
-                "compute it under no_grad)"
-            )
+    except AttributeError:
+        for out in outputs:
+            if not isinstance(out, Tensor):  # (PyTorch's assert in _make_grads; minigrad read its attributes)
+                raise _AssertedParameterError(f"Expected output to be a torch.Tensor (an output given to "
+                                              f"backward/grad is a {type(out).__name__})") from None
+        raise
     return result
 
 
@@ -839,8 +847,14 @@ def _edge_tensors(outs: list[Tensor], ins: list[Any], materialize: bool) -> list
     Raises:
         MinigradError: with ``materialize_grads``, or a node the outputs' graph does not hold.
     """
+    from minigrad.autograd.graph import GradientEdge
     from minigrad.ops import AccumulateGrad
 
+    for x in ins:
+        if not isinstance(x, (Tensor, GradientEdge)):  # (PyTorch's words; minigrad read x.node off it)
+            kind = type(x).__name__ if type(x).__module__ == "builtins" else (
+                f"{type(x).__module__}.{type(x).__qualname__}")
+            raise MinigradError(f"all inputs have to be Tensors or GradientEdges, but got {kind}")
     if materialize:
         raise MinigradError("materialize_grads cannot be used when the given input is a GradientEdge")
     made: dict[int, Tensor] = {}

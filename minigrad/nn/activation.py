@@ -116,7 +116,7 @@ class GELU(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """GELU of each element."""
-        return F.gelu(_checks.tensor("GELU", input), self.approximate)
+        return F.gelu(_checks.tensor("GELU", input), approximate=self.approximate)
 
     def extra_repr(self) -> str:
         """The settings shown between the parentheses of the repr."""

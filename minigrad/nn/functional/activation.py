@@ -66,7 +66,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     return _checks.tensor("relu", input).relu()
 
 
-def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
+def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:  # noqa: A002 - keyword-only, as PyTorch
     """x * Phi(x) (exact) or its tanh approximation; InvalidParameterError for another ``approximate``."""
     return _float_input("gelu", input, "GeluKernelImpl", "").gelu(approximate)
 

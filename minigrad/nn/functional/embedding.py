@@ -20,10 +20,12 @@ from minigrad.errors import (
     _IndexArgumentError,
     _IndexParameterError,
     _KernelParameterError,
+    _NotTensorError,
     bool_args,
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
+from minigrad.selection import _not_a_list
 from minigrad.shapes import int_argument
 from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
@@ -31,7 +33,7 @@ __all__ = ["embedding", "embedding_bag", "embedding_renorm_", "normalize_padding
 
 
 def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
-    idx = input.numpy(force=True) if isinstance(input, Tensor) else np.asarray(input)
+    idx = input.numpy(force=True) if isinstance(input, Tensor) else np.asarray(_not_a_list(input, fn))
     if idx.dtype != np.int64 and idx.dtype != np.int32:  # (PyTorch's kernels: Long or Int only)
         try:
             kind = "CPUBoolType" if idx.dtype == np.bool_ else tensor_type_name(idx.dtype)  # (PyTorch's)
@@ -140,24 +142,30 @@ def empty_padding_row_error(layer: str) -> InvalidParameterError:
                                 f"padding_idx=0 names no row of a table of num_embeddings=0)")
 
 
-def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+def one_hot(input: Tensor, num_classes: int = -1) -> Tensor:  # noqa: A002 - PyTorch's keyword name
     """One-hot encoding: (*) int64 class indices -> (*, num_classes) int64 of 0/1.
 
-    ``num_classes=-1`` uses max(tensor) + 1. The result has no gradient.
+    ``num_classes=-1`` uses max(input) + 1. The result has no gradient.
 
     Raises:
-        DTypeError: ``tensor`` is not int64 (a RuntimeError, as PyTorch's).
+        DTypeError: ``input`` is not int64 (a RuntimeError, as PyTorch's).
         InvalidParameterError: a class value is negative or not below
             ``num_classes``, ``num_classes`` is below -1, or it must be
             inferred from an empty tensor.
     """
+    tensor = input  # (PyTorch documents it as tensor; its parser's keyword is input)
+    if isinstance(tensor, (list, tuple)):  # (PyTorch's argument parser's TypeError)
+        raise _NotTensorError(f"one_hot(): argument 'input' (position 1) must be Tensor, not "
+                              f"{type(tensor).__name__}")
     idx = tensor.numpy(force=True) if isinstance(tensor, Tensor) else np.asarray(tensor)
     if idx.dtype != int64:
         raise DTypeError(
             "one_hot is only applicable to index tensor of type LongTensor. "
             f"(one_hot: expected int64 indices, got {idx.dtype})")
-    if int_argument(num_classes) is None:
-        raise InvalidParameterError(f"num_classes must be an int, got {num_classes!r}")
+    if int_argument(num_classes) is None:  # (PyTorch's argument parser's TypeError)
+        raise _ArgumentTypeError(f"one_hot(): argument 'num_classes' (position 2) must be int, not "
+                                 f"{type(num_classes).__name__} (num_classes must be an int, got "
+                                 f"{num_classes!r})")
     num_classes = int_argument(num_classes)
     if idx.size == 0:
         if num_classes <= 0:
