@@ -1216,6 +1216,10 @@ class Tensor(TensorMethods):
             # (the base's own history may read this view's old value: a second write through one view)
             self._repoint(source, others if rebase is None else (*others, rebase[0]))
         result = compute(source)
+        if record and result._ctx is not None and any(o is self for o in others):
+            # x.add_(x): the op read x as an operand too, PyTorch's edge to x's old history; reading x itself
+            # the graph would loop through x (a backward that reads it keeps x: its version error, as PyTorch)
+            self._repoint(source, (result,), keep_read=True)
         if result.dtype != self.dtype:
             if not _dtypes.can_cast(result.dtype, self.dtype):  # (int32 into uint8 wraps, as in PyTorch)
                 raise MinigradError(f"result type {scalar_type_name(result.dtype)} can't be cast to the "
@@ -1310,7 +1314,7 @@ class Tensor(TensorMethods):
         base._ctx = result._ctx
         store_requires_grad(base, True)
 
-    def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:
+    def _repoint(self, source: Tensor, others: tuple[Any, ...], keep_read: builtins.bool = False) -> None:
         """Make the ops that read this tensor's old value on the way to ``others`` read ``source``.
 
         In ``d[idx] -= 1`` the value assigned was computed from ``d[idx]``, an op
@@ -1318,7 +1322,7 @@ class Tensor(TensorMethods):
         at the snapshot of the old ones (or the graph would loop through ``d``).
         Only ops created after this tensor's own op, or (a leaf) after the tensor itself, can have read it:
         ``torch.zeros(n).index_add_(0, i, v)`` at each step of a long simulation searches only v's newest
-        ops, not every earlier step's.
+        ops, not every earlier step's. ``keep_read``: an op whose backward reads this tensor keeps it.
         """
         floor = self._ctx.seq if self._ctx is not None else getattr(self, "_born", -1)
         stack = [o._ctx for o in others if isinstance(o, Tensor) and o._ctx is not None]
@@ -1329,7 +1333,8 @@ class Tensor(TensorMethods):
                 continue
             seen.add(id(fn))
             if any(p is self for p in fn.parents):
-                fn.parents = tuple(source if p is self else p for p in fn.parents)
+                fn.parents = tuple(source if p is self and not (keep_read and fn.reads_input(i)) else p
+                                   for i, p in enumerate(fn.parents))
             stack.extend(p._ctx for p in fn.parents if p._ctx is not None)
 
     def _check_inplace(self, what: str) -> None:
