@@ -1186,10 +1186,12 @@ class Tensor(TensorMethods):
                 ``others`` partly overlapping this tensor's memory (PyTorch's errors).
             ShapeError: the result's shape is not this tensor's.
         """
-        if not view and what != "item assignment":  # (x[i] = v writes a part: its own rule, unchecked)
+        if not view and what != "item assignment" and what not in _READ_FIRST and not (  # (x[i] = v: its own)
+                what == "index_put_" and _fills_through_mask(*others)):
+            full = what in _NO_OVERLAP
             for o in others:
                 if isinstance(o, Tensor):
-                    refuse_overlap(self._array, o._array)
+                    refuse_overlap(self._array, o._array, full)
         if _extras.stale:
             _methods.graph.refresh_views((self,))
         record = self._recorded(*others)
@@ -1541,6 +1543,9 @@ class Tensor(TensorMethods):
         if numbers and self._array.dtype.kind == "f" and (min is not None or max is not None):
             self._clamp_bounds(min, max)  # (weight clipping's p.data.clamp_(-c, c): a pass per bound)
             return self._write(lambda a: clamp_into(a, min, max))
+        for bound in (min, max):  # (PyTorch's TensorIterator reads the bounds as inputs)
+            if isinstance(bound, Tensor):
+                refuse_overlap(self._array, bound._array)
         result = self.detach().clamp(min, max)
         # PyTorch's in-place rule: the result may narrow within its category (float64 bounds on a float32
         # tensor), not leave it (float bounds on an int tensor)
@@ -1563,7 +1568,7 @@ class Tensor(TensorMethods):
             # an advanced one (refusing any overlap with the tensor)
             idx = _index(index, self.shape)
             idx = idx if isinstance(idx, tuple) else (idx,)
-            if not _is_basic_index(idx):
+            if not _is_basic_index(idx) and not _fills_through_mask(index, value):
                 refuse_overlap(self._array, value._array, full=True)
             elif (region := self._array[idx]).size == value._array.size:
                 refuse_overlap(np.asarray(region), value._array)
@@ -2544,6 +2549,26 @@ def refuse_overlap(written: Array, operand: Array, full: builtins.bool = False) 
         raise MinigradError("unsupported operation: some elements of the input tensor and the written-to "
                             "tensor refer to a single memory location. Please clone() the tensor before "
                             "performing the operation.")
+
+
+#: in-place ops whose operands may not overlap the written tensor at all (PyTorch's assert_no_overlap)
+_NO_OVERLAP = frozenset({"index_add_", "index_copy_", "index_put_", "index_reduce_", "put_", "scatter_",
+                         "scatter_add_", "scatter_reduce_"})
+#: in-place ops that read their value before writing (a number to PyTorch, or masked_scatter_'s source,
+#: which it does not check): an operand in the written tensor's memory is no overlap error there
+_READ_FIRST = frozenset({"index_fill_", "masked_fill_", "masked_scatter_", "nan_to_num_"})
+
+
+def _fills_through_mask(index: Any, value: Any, accumulate: Any = False) -> builtins.bool:
+    """Whether PyTorch's index_put_ of ``value`` at ``index`` is its masked_fill_, which reads the value first
+    (no overlap check): one element, on one bool (or uint8) mask beside basic indices, not accumulating
+    (its canDispatchToMaskedFill)."""
+    if accumulate is not False or not isinstance(value, Tensor) or value._array.size != 1:
+        return False
+    parts = index if isinstance(index, (tuple, list)) else (index,)
+    masks = [p for p in parts if isinstance(p, Tensor) and p._array.dtype in (np.bool_, np.uint8)]
+    return len(masks) == 1 and all(p is masks[0] or p is None or p is Ellipsis or isinstance(p, (int, slice))
+                                   for p in parts)
 
 
 def _shared_memory(a: Array) -> builtins.bool:

@@ -67,3 +67,33 @@ def test_values_along_a_dim_then_changing_the_input_in_place(values: str) -> Non
         return
     assert not isinstance(ours, Exception), ours
     np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("write", [
+    # read as a number first (PyTorch's masked_fill_: index_put_ of one element through one bool mask, its
+    # canDispatchToMaskedFill), or not checked at all (masked_scatter_): no overlap error there
+    "b[b > 3] = b[0]", "b[b > 3] = b[:1]", "b[..., b > 3] = b[1]", "b[L.tensor([True, False, True])] = b[1]",
+    "b.index_put_((b > 3,), b[0])", "b.masked_fill_(b > 3, b[0])", "b.index_fill_(0, L.tensor([1]), b[0])",
+    "b.masked_scatter_(b < 4, b[1:])", "b.nan_to_num_(b[0])",
+    # any overlap of the source (PyTorch's assert_no_overlap), or a partial one of clamp_'s tensor bounds
+    "b.index_add_(0, L.tensor([0, 1, 2]), b)", "b.index_copy_(0, L.tensor([1, 0, 2]), b)",
+    "b.put_(L.tensor([1, 0, 2]), b)", "b.scatter_(0, L.tensor([1, 0, 2]), b)", "b.scatter_add_(0, L.tensor([1, 0]), b)",
+    "b.index_put_((L.tensor([1, 0, 2]),), b)", "b.scatter_reduce_(0, L.tensor([1, 0, 2]), b, 'sum')",
+    "b.index_add_(0, L.tensor([0, 1, 2]), b.view(3))", "b.index_add_(0, L.tensor([0, 1, 2]), b.detach())",
+    "b.clamp_(b[0])", "b.clamp_(max=b[1:2])", "b.clamp_(b[0], b[2])",
+    # still refused / still allowed
+    "b[L.tensor([1])] = b[0]", "b.index_put_((b > 3,), b[0], accumulate=True)", "b[b > 0] = b", "b.clamp_(b)",
+])
+def test_in_place_write_of_a_value_in_the_written_tensors_memory(write: str) -> None:
+    require_torch()
+
+    def run(lib: Any) -> Any:
+        b = lib.tensor([3.0, 4.0, 5.0])
+        exec(write, {"b": b, "L": lib})
+        return b.tolist()
+
+    theirs, ours = outcome(run, torch), outcome(run, mg)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+        return
+    assert ours == theirs
