@@ -690,7 +690,7 @@ class Tensor(TensorMethods):
             MinigradError: this tensor is a recorded view of another (PyTorch's error).
         """
         fn = self._ctx
-        if fn is not None and fn.is_view and fn.parents and \
+        if self._base is not None or fn is not None and fn.is_view and fn.parents and \
                 memory_owner(fn.parents[0]._array) == memory_owner(self._array):
             raise MinigradError("Can't detach views in-place. Use detach() instead. If you are using "
                                 "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
@@ -1199,6 +1199,8 @@ class Tensor(TensorMethods):
                                              or _shared_memory(self._array)):
             _extras.stale = True  # this tensor's views (or its base's) now need its new history
         rebase = self._view_base() if record and not view else None
+        if record and view and self._ctx is not None and self._ctx.is_view:
+            self._view_base()  # (squeeze_ of a leaf's view: PyTorch's error too)
         if rebase is not None and (ref := getattr(self, "_viewbase", None)) is not None:
             # the base's new history must outlive this op for its other views to take it (PyTorch's views
             # hold their _base): a temporary base (x = (a * 2).view(-1); x[0].zero_()) was otherwise freed

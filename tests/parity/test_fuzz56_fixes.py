@@ -97,3 +97,26 @@ def test_in_place_write_of_a_value_in_the_written_tensors_memory(write: str) -> 
         assert isinstance(ours, type(theirs)), (theirs, ours)
         return
     assert ours == theirs
+
+
+@pytest.mark.parametrize("make", ["L.tensor([[1.0, 2.0]], requires_grad=True)",
+                                  "L.tensor([[1.0, 2.0]], requires_grad=True) * 1", "L.tensor([[1.0, 2.0]])"])
+@pytest.mark.parametrize("view", ["b[:]", "b.view(1, 2)", "b[0:1, :]", "b.detach()", "b.t()", "b"])
+@pytest.mark.parametrize("write", ["squeeze_()", "unsqueeze_(0)", "t_()", "transpose_(0, 1)", "swapdims_(0, 1)",
+                                   "detach_()"])
+def test_metadata_in_place_ops_on_views(make: str, view: str, write: str) -> None:
+    # PyTorch refuses squeeze_/t_/... on a view of a leaf that requires grad, as any in-place op there, and
+    # detach_() of any view (b[:1] of a tensor that needs no grad too; detach()'s result is no view)
+    require_torch()
+
+    def run(lib: Any) -> Any:
+        b = eval(make, {"L": lib})
+        v = eval(view, {"b": b})
+        eval("v." + write, {"v": v})
+        return tuple(v.shape), v.requires_grad, b.requires_grad, v.detach().numpy().tolist()
+
+    theirs, ours = outcome(run, torch), outcome(run, mg)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+        return
+    assert ours == theirs
