@@ -120,3 +120,21 @@ def test_metadata_in_place_ops_on_views(make: str, view: str, write: str) -> Non
         assert isinstance(ours, type(theirs)), (theirs, ours)
         return
     assert ours == theirs
+
+
+@pytest.mark.parametrize("out_dtype", ["float16", "float32", "float64", "int64"])
+@pytest.mark.parametrize("dtype", ["int32", "float32", "float64"])
+def test_float_power_out_must_be_float64(dtype: str, out_dtype: str) -> None:
+    # float_power's result is float64: PyTorch refuses an out= of any other dtype (minigrad cast into it)
+    require_torch()
+
+    def run(lib: Any) -> Any:
+        o = lib.zeros(3, dtype=getattr(lib, out_dtype))
+        lib.float_power(lib.tensor([1, 2, 3], dtype=getattr(lib, dtype)), 2.5, out=o)
+        return o.numpy()
+
+    theirs, ours = outcome(run, torch), outcome(run, mg)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+        return
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
