@@ -638,6 +638,13 @@ class Tensor(TensorMethods):
         """``out``, a view op's result: it records its ``_base`` if it shares this tensor's memory, and is an
         inference tensor if it is a view of one (as PyTorch's views)."""
         a, shared = self._array, out._array.base  # (a view's numpy base: the memory's owner, or a temp)
+        if type(a) is not np.ndarray and isinstance(a, np.generic) and out is not self:
+            # a 0-d result kept as a numpy scalar (a ufunc's): memory for its views to share (b = x * 1;
+            # b[None].mul_(2) writes b)
+            a = self._array = np.array(a)
+            o = out._array
+            out._array = a.reshape(o.shape) if o.size == 1 else np.broadcast_to(a, o.shape)
+            shared = out._array.base
         if shared is not None and (shared is a or shared is a.base) and out is not self:
             base = getattr(self, "_viewbase", None) if a.base is not None else None  # (owner: skip getattr)
             if base is None:  # this tensor is the base: its one link, shared by all its views
@@ -690,8 +697,8 @@ class Tensor(TensorMethods):
             MinigradError: this tensor is a recorded view of another (PyTorch's error).
         """
         fn = self._ctx
-        if self._base is not None or fn is not None and fn.is_view and fn.parents and \
-                memory_owner(fn.parents[0]._array) == memory_owner(self._array):
+        if self._base is not None or (fn is not None and fn.is_view and fn.parents and
+                                      memory_owner(fn.parents[0]._array) == memory_owner(self._array)):
             raise MinigradError("Can't detach views in-place. Use detach() instead. If you are using "
                                 "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
                                 "set as True, gradients are views of DDP buckets, and hence detach_() cannot "

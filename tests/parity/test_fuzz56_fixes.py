@@ -27,7 +27,8 @@ def _grad_after(lib: Any, write: str, view: str) -> Any:
 
 
 @pytest.mark.parametrize("view", ["b", "b.view(3)", "b[:]", "b.unsqueeze(0)"])
-@pytest.mark.parametrize("write", ["sub_(v)", "add_(v)", "sub_(v, alpha=2)", "add_(v, alpha=0.5)", "lerp_(v, 0.25)",
+@pytest.mark.parametrize("write", ["sub_(v)", "add_(v)", "sub_(v, alpha=2)", "add_(v, alpha=0.5)",
+                                   "lerp_(v, 0.25)",
                                    "copy_(v)", "mul_(v)", "div_(v)", "addcmul_(v, v)", "atan2_(v)"])
 def test_in_place_op_whose_operand_is_the_written_tensor(write: str, view: str) -> None:
     # b.add_(b) on a tensor in the graph: its op reads b's old history (PyTorch's edge); minigrad's node read
@@ -49,7 +50,8 @@ def test_in_place_op_whose_operand_is_the_written_tensor(write: str, view: str) 
                                     "b.max(0)[0]", "b.min(0, keepdim=True)[0]", "b.max(0)", "b.gather(0, i)",
                                     "b.cummax(0)[0]", "b.amax(0)", "b.max()", "b.median()"])
 def test_values_along_a_dim_then_changing_the_input_in_place(values: str) -> None:
-    # PyTorch's sort, topk, kthvalue, median, mode, max and min along a dim keep only the indices for backward:
+    # PyTorch's sort, topk, kthvalue, median, mode, max and min along a dim keep only the indices for
+    # backward:
     # the input may change in place afterwards (vals, idx = x.max(1); x.relu_()); minigrad raised the version
     # error gather, cummax and amax give (they keep the input)
     require_torch()
@@ -77,7 +79,8 @@ def test_values_along_a_dim_then_changing_the_input_in_place(values: str) -> Non
     "b.masked_scatter_(b < 4, b[1:])", "b.nan_to_num_(b[0])",
     # any overlap of the source (PyTorch's assert_no_overlap), or a partial one of clamp_'s tensor bounds
     "b.index_add_(0, L.tensor([0, 1, 2]), b)", "b.index_copy_(0, L.tensor([1, 0, 2]), b)",
-    "b.put_(L.tensor([1, 0, 2]), b)", "b.scatter_(0, L.tensor([1, 0, 2]), b)", "b.scatter_add_(0, L.tensor([1, 0]), b)",
+    "b.put_(L.tensor([1, 0, 2]), b)", "b.scatter_(0, L.tensor([1, 0, 2]), b)",
+    "b.scatter_add_(0, L.tensor([1, 0]), b)",
     "b.index_put_((L.tensor([1, 0, 2]),), b)", "b.scatter_reduce_(0, L.tensor([1, 0, 2]), b, 'sum')",
     "b.index_add_(0, L.tensor([0, 1, 2]), b.view(3))", "b.index_add_(0, L.tensor([0, 1, 2]), b.detach())",
     "b.clamp_(b[0])", "b.clamp_(max=b[1:2])", "b.clamp_(b[0], b[2])",
@@ -102,7 +105,8 @@ def test_in_place_write_of_a_value_in_the_written_tensors_memory(write: str) -> 
 @pytest.mark.parametrize("make", ["L.tensor([[1.0, 2.0]], requires_grad=True)",
                                   "L.tensor([[1.0, 2.0]], requires_grad=True) * 1", "L.tensor([[1.0, 2.0]])"])
 @pytest.mark.parametrize("view", ["b[:]", "b.view(1, 2)", "b[0:1, :]", "b.detach()", "b.t()", "b"])
-@pytest.mark.parametrize("write", ["squeeze_()", "unsqueeze_(0)", "t_()", "transpose_(0, 1)", "swapdims_(0, 1)",
+@pytest.mark.parametrize("write", ["squeeze_()", "unsqueeze_(0)", "t_()", "transpose_(0, 1)",
+                                   "swapdims_(0, 1)",
                                    "detach_()"])
 def test_metadata_in_place_ops_on_views(make: str, view: str, write: str) -> None:
     # PyTorch refuses squeeze_/t_/... on a view of a leaf that requires grad, as any in-place op there, and
@@ -138,3 +142,31 @@ def test_float_power_out_must_be_float64(dtype: str, out_dtype: str) -> None:
         assert isinstance(ours, type(theirs)), (theirs, ours)
         return
     np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+@pytest.mark.parametrize("view", ["b.unsqueeze(0)", "b.view(1)", "b.reshape(1, 1)", "b[None]", "b[...]",
+                                  "b.t()",
+                                  "b.expand(1)", "b.unsqueeze(0).squeeze(0)"])
+@pytest.mark.parametrize("write", ["mul_(2)", "exp_()", "zero_()", "copy_(L.ones_like(v))", "add_(v)"])
+@pytest.mark.parametrize("grad", [False, True])
+def test_in_place_write_through_a_view_of_a_0d_result(view: str, write: str, grad: bool) -> None:
+    # a 0-d op result (x * 1, mean()) was a numpy scalar in minigrad: its views shared no memory with it, so
+    # b.unsqueeze(0).mul_(2) left b (and its gradient) unchanged, where PyTorch writes b
+    require_torch()
+
+    def run(lib: Any) -> Any:
+        x = lib.tensor(-1.5, dtype=lib.float64, requires_grad=grad)
+        b = x * 1
+        v = eval(view, {"b": b})
+        eval("v." + write, {"v": v, "L": lib})
+        got = [b.item(), *np.ravel(v.tolist()), b._version]
+        if grad:
+            got.append(lib.autograd.grad(b * 3 + v.sum(), x)[0].item())
+        return got
+
+    theirs, ours = outcome(run, torch), outcome(run, mg)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+        return
+    assert not isinstance(ours, Exception), ours
+    assert ours == pytest.approx(theirs, rel=1e-12)
