@@ -638,7 +638,8 @@ class Tensor(TensorMethods):
         """``out``, a view op's result: it records its ``_base`` if it shares this tensor's memory, and is an
         inference tensor if it is a view of one (as PyTorch's views)."""
         a, shared = self._array, out._array.base  # (a view's numpy base: the memory's owner, or a temp)
-        if type(a) is not np.ndarray and isinstance(a, np.generic) and out is not self:
+        if type(a) is not np.ndarray and isinstance(a, np.generic) and out is not self \
+                and out._array.dtype == a.dtype:
             # a 0-d result kept as a numpy scalar (a ufunc's): memory for its views to share (b = x * 1;
             # b[None].mul_(2) writes b)
             a = self._array = np.array(a)
