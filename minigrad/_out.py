@@ -278,6 +278,9 @@ def _store(name: str, result: Any, out: Any, casts: bool = False) -> None:
     if name == "signbit" and out.dtype != np.bool_:
         raise DTypeError("signbit does not support non-boolean outputs.")
     r = result.numpy(force=True) if isinstance(result, Tensor) else np.asarray(result)
+    if name == "float_power" and out.dtype != r.dtype:  # (its result is float64, cast into no other)
+        raise DTypeError(f"the output given to float_power has dtype {_scalar_name(out.dtype)} but the "
+                         f"operation's result requires dtype {_scalar_name(r.dtype)}")
     if name == "logsumexp" and out.dtype.kind != "f":
         raise DTypeError(f"logsumexp(): Expected floating point type for result tensor, but got: "
                          f"{_scalar_name(out.dtype)}")

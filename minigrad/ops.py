@@ -2840,7 +2840,7 @@ class Max(Function):
     evenly among the tied maxima.
     """
 
-    __slots__ = ("dims", "first", "keepdim")
+    __slots__ = ("dims", "first", "index", "keepdim")
     reads_output = True
 
     def _op_name(self) -> str:
@@ -2852,6 +2852,7 @@ class Max(Function):
     dims: tuple[int, ...] | None
     keepdim: bool
     first: bool
+    index: Array  # (max(x, dim): the first maximum's, all its backward reads, as PyTorch's MaxBackward0)
     _reduce: ClassVar[Any] = np.max
     _arg: ClassVar[Any] = np.argmax
 
@@ -2860,7 +2861,16 @@ class Max(Function):
             name = ("" if first or dims is None else "a") + type(self).__name__.lower()
             raise _empty_reduction(name, a.shape, dims)
         self.dims, self.keepdim, self.first = dims, keepdim, first
+        if first and dims:
+            (d,) = dims
+            self.index = idx = np.expand_dims(type(self)._arg(a, axis=d), d)
+            out = np.take_along_axis(a, idx, d)
+            return out if keepdim else out.squeeze(d)
         return np.asarray(type(self)._reduce(a, axis=dims, keepdims=keepdim))
+
+    def reads_input(self, i: int) -> bool:
+        """max(x, dim)'s backward reads only the index it kept (x may change in place, as in PyTorch)."""
+        return not self.first
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]._array
@@ -2871,9 +2881,8 @@ class Max(Function):
             return (g,)
         if self.first and self.dims is not None:
             (d,) = self.dims
-            idx = np.expand_dims(type(self)._arg(a, axis=d), d)
             mask = np.zeros(a.shape, dtype=bool)
-            np.put_along_axis(mask, idx, True, axis=d)
+            np.put_along_axis(mask, self.index, True, axis=d)
         else:
             o = out._array.reshape(kshape)
             mask = a == o
@@ -3783,16 +3792,23 @@ def _along(index: Array, dim: int) -> Index:
 
 
 class Gather(Function):
-    """y[i] = a[i with i_dim replaced by index[i]] (torch.gather);  da = ScatterAdd(g) into a's shape."""
+    """y[i] = a[i with i_dim replaced by index[i]] (torch.gather);  da = ScatterAdd(g) into a's shape.
+    ``reads=False``: the values of sort, topk, kthvalue, median and mode along a dim, whose PyTorch node
+    saves only the indices (a changes in place after it without the version error torch.gather's has)."""
 
-    __slots__ = ("dim", "index")
+    __slots__ = ("dim", "index", "reads")
     saved = ("index",)
     dim: int
     index: Array
+    reads: bool
 
-    def forward(self, a: Array, dim: int, index: Array) -> Array:
-        self.dim, self.index = dim, index
+    def forward(self, a: Array, dim: int, index: Array, reads: bool = True) -> Array:
+        self.dim, self.index, self.reads = dim, index, reads
         return a[_along(index, dim)]
+
+    def reads_input(self, i: int) -> bool:
+        """torch.gather's node saves its input; sort's and the like's only the indices."""
+        return self.reads
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (ScatterAdd.apply(g, dim=self.dim, index=self.index, shape=self.parents[0].shape),)

@@ -694,7 +694,15 @@ def _packed_order(a: Array, d: int, descending: bool) -> Array:
 
 def _pick(x: Tensor, d: int, idx: Array, kind: type, name: str) -> Any:
     # PyTorch's values come from one op (SortBackward0, TopkBackward0); here from a gather
-    return kind(_named(gather(x, d, idx), x, name), from_numpy(np.array(idx, dtype=int64, order="C")))
+    return kind(_named(_values_at(x, d, idx), x, name), from_numpy(np.array(idx, dtype=int64, order="C")))
+
+
+def _values_at(x: Tensor, d: int, idx: Array) -> Tensor:
+    """gather(x, d, idx) as the values of sort, topk, kthvalue, median and mode: PyTorch's node for them keeps
+    only the indices, so x may change in place before backward (torch.gather's keeps x: a version error)."""
+    if x.ndim == 0 or idx.size == 0:
+        return gather(x, d, idx)
+    return ops.Gather.apply(x, dim=d, index=idx, reads=False)
 
 
 @stable_by_keyword(method=False)
@@ -855,7 +863,7 @@ def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
         return kind(x.clone(), from_numpy(np.zeros((), dtype=int64)))
     _nonempty_dim(kind.__name__, x, d)
     idx = choose(_order(x.numpy(force=True), d, False))
-    values = gather(x, d, idx)
+    values = _values_at(x, d, idx)
     if not keepdim:
         values, idx = values.squeeze(d), idx.squeeze(d)
     # PyTorch's values come from one op: KthvalueBackward0, MedianBackward1, NanmedianBackward1
@@ -948,7 +956,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
         best[r] = np.flatnonzero(row == v)[-1]
     idx = np.expand_dims(best.reshape(a.shape[:-1]), d)
-    picked = gather(input, d, idx)
+    picked = _values_at(input, d, idx)
     if not keepdim:
         picked, idx = picked.squeeze(d), idx.squeeze(d)
     return return_types.mode(_named(picked, input, "ModeBackward0"), from_numpy(np.array(idx, order="C")))

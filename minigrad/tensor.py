@@ -639,6 +639,14 @@ class Tensor(TensorMethods):
         """``out``, a view op's result: it records its ``_base`` if it shares this tensor's memory, and is an
         inference tensor if it is a view of one (as PyTorch's views)."""
         a, shared = self._array, out._array.base  # (a view's numpy base: the memory's owner, or a temp)
+        if type(a) is not np.ndarray and isinstance(a, np.generic) and out is not self \
+                and out._array.dtype == a.dtype:
+            # a 0-d result kept as a numpy scalar (a ufunc's): memory for its views to share (b = x * 1;
+            # b[None].mul_(2) writes b)
+            a = self._array = np.array(a)
+            o = out._array
+            out._array = a.reshape(o.shape) if o.size == 1 else np.broadcast_to(a, o.shape)
+            shared = out._array.base
         if shared is not None and (shared is a or shared is a.base) and out is not self:
             base = getattr(self, "_viewbase", None) if a.base is not None else None  # (owner: skip getattr)
             if base is None:  # this tensor is the base: its one link, shared by all its views
@@ -691,8 +699,8 @@ class Tensor(TensorMethods):
             MinigradError: this tensor is a recorded view of another (PyTorch's error).
         """
         fn = self._ctx
-        if fn is not None and fn.is_view and fn.parents and \
-                memory_owner(fn.parents[0]._array) == memory_owner(self._array):
+        if self._base is not None or (fn is not None and fn.is_view and fn.parents and
+                                      memory_owner(fn.parents[0]._array) == memory_owner(self._array)):
             raise MinigradError("Can't detach views in-place. Use detach() instead. If you are using "
                                 "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
                                 "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
@@ -1188,10 +1196,12 @@ class Tensor(TensorMethods):
                 ``others`` partly overlapping this tensor's memory (PyTorch's errors).
             ShapeError: the result's shape is not this tensor's.
         """
-        if not view and what != "item assignment":  # (x[i] = v writes a part: its own rule, unchecked)
+        if not view and what != "item assignment" and what not in _READ_FIRST and not (  # (x[i] = v: its own)
+                what == "index_put_" and _fills_through_mask(*others)):
+            full = what in _NO_OVERLAP
             for o in others:
                 if isinstance(o, Tensor):
-                    refuse_overlap(self._array, o._array)
+                    refuse_overlap(self._array, o._array, full)
         if _extras.stale:
             _methods.graph.refresh_views((self,))
         record = self._recorded(*others)
@@ -1199,6 +1209,8 @@ class Tensor(TensorMethods):
                                              or _shared_memory(self._array)):
             _extras.stale = True  # this tensor's views (or its base's) now need its new history
         rebase = self._view_base() if record and not view else None
+        if record and view and self._ctx is not None and self._ctx.is_view:
+            self._view_base()  # (squeeze_ of a leaf's view: PyTorch's error too)
         if rebase is not None and (ref := getattr(self, "_viewbase", None)) is not None:
             # the base's new history must outlive this op for its other views to take it (PyTorch's views
             # hold their _base): a temporary base (x = (a * 2).view(-1); x[0].zero_()) was otherwise freed
@@ -1218,6 +1230,10 @@ class Tensor(TensorMethods):
             # (the base's own history may read this view's old value: a second write through one view)
             self._repoint(source, others if rebase is None else (*others, rebase[0]))
         result = compute(source)
+        if record and result._ctx is not None and any(o is self for o in others):
+            # x.add_(x): the op read x as an operand too, PyTorch's edge to x's old history; reading x itself
+            # the graph would loop through x (a backward that reads it keeps x: its version error, as PyTorch)
+            self._repoint(source, (result,), keep_read=True)
         if result.dtype != self.dtype:
             if not _dtypes.can_cast(result.dtype, self.dtype):  # (int32 into uint8 wraps, as in PyTorch)
                 raise MinigradError(f"result type {scalar_type_name(result.dtype)} can't be cast to the "
@@ -1312,7 +1328,7 @@ class Tensor(TensorMethods):
         base._ctx = result._ctx
         store_requires_grad(base, True)
 
-    def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:
+    def _repoint(self, source: Tensor, others: tuple[Any, ...], keep_read: builtins.bool = False) -> None:
         """Make the ops that read this tensor's old value on the way to ``others`` read ``source``.
 
         In ``d[idx] -= 1`` the value assigned was computed from ``d[idx]``, an op
@@ -1320,7 +1336,7 @@ class Tensor(TensorMethods):
         at the snapshot of the old ones (or the graph would loop through ``d``).
         Only ops created after this tensor's own op, or (a leaf) after the tensor itself, can have read it:
         ``torch.zeros(n).index_add_(0, i, v)`` at each step of a long simulation searches only v's newest
-        ops, not every earlier step's.
+        ops, not every earlier step's. ``keep_read``: an op whose backward reads this tensor keeps it.
         """
         floor = self._ctx.seq if self._ctx is not None else getattr(self, "_born", -1)
         stack = [o._ctx for o in others if isinstance(o, Tensor) and o._ctx is not None]
@@ -1331,7 +1347,8 @@ class Tensor(TensorMethods):
                 continue
             seen.add(id(fn))
             if any(p is self for p in fn.parents):
-                fn.parents = tuple(source if p is self else p for p in fn.parents)
+                fn.parents = tuple(source if p is self and not (keep_read and fn.reads_input(i)) else p
+                                   for i, p in enumerate(fn.parents))
             stack.extend(p._ctx for p in fn.parents if p._ctx is not None)
 
     def _check_inplace(self, what: str) -> None:
@@ -1538,6 +1555,9 @@ class Tensor(TensorMethods):
         if numbers and self._array.dtype.kind == "f" and (min is not None or max is not None):
             self._clamp_bounds(min, max)  # (weight clipping's p.data.clamp_(-c, c): a pass per bound)
             return self._write(lambda a: clamp_into(a, min, max))
+        for bound in (min, max):  # (PyTorch's TensorIterator reads the bounds as inputs)
+            if isinstance(bound, Tensor):
+                refuse_overlap(self._array, bound._array)
         result = self.detach().clamp(min, max)
         # PyTorch's in-place rule: the result may narrow within its category (float64 bounds on a float32
         # tensor), not leave it (float bounds on an int tensor)
@@ -1560,7 +1580,7 @@ class Tensor(TensorMethods):
             # an advanced one (refusing any overlap with the tensor)
             idx = _index(index, self.shape)
             idx = idx if isinstance(idx, tuple) else (idx,)
-            if not _is_basic_index(idx):
+            if not _is_basic_index(idx) and not _fills_through_mask(index, value):
                 refuse_overlap(self._array, value._array, full=True)
             elif (region := self._array[idx]).size == value._array.size:
                 refuse_overlap(np.asarray(region), value._array)
@@ -2541,6 +2561,26 @@ def refuse_overlap(written: Array, operand: Array, full: builtins.bool = False) 
         raise MinigradError("unsupported operation: some elements of the input tensor and the written-to "
                             "tensor refer to a single memory location. Please clone() the tensor before "
                             "performing the operation.")
+
+
+#: in-place ops whose operands may not overlap the written tensor at all (PyTorch's assert_no_overlap)
+_NO_OVERLAP = frozenset({"index_add_", "index_copy_", "index_put_", "index_reduce_", "put_", "scatter_",
+                         "scatter_add_", "scatter_reduce_"})
+#: in-place ops that read their value before writing (a number to PyTorch, or masked_scatter_'s source,
+#: which it does not check): an operand in the written tensor's memory is no overlap error there
+_READ_FIRST = frozenset({"index_fill_", "masked_fill_", "masked_scatter_", "nan_to_num_"})
+
+
+def _fills_through_mask(index: Any, value: Any, accumulate: Any = False) -> builtins.bool:
+    """Whether PyTorch's index_put_ of ``value`` at ``index`` is its masked_fill_, which reads the value first
+    (no overlap check): one element, on one bool (or uint8) mask beside basic indices, not accumulating
+    (its canDispatchToMaskedFill)."""
+    if accumulate is not False or not isinstance(value, Tensor) or value._array.size != 1:
+        return False
+    parts = index if isinstance(index, (tuple, list)) else (index,)
+    masks = [p for p in parts if isinstance(p, Tensor) and p._array.dtype in (np.bool_, np.uint8)]
+    return len(masks) == 1 and all(p is masks[0] or p is None or p is Ellipsis or isinstance(p, (int, slice))
+                                   for p in parts)
 
 
 def _shared_memory(a: Array) -> builtins.bool:
