@@ -9,7 +9,7 @@ from typing import Any
 import minigrad as mg
 from tests.helpers import require_torch
 
-# ------------------------------------------------------------------ ReduceLROnPlateau._reduce_lr(epoch) (ignite)
+# ------------------------------------------------------------- ReduceLROnPlateau._reduce_lr(epoch) (ignite)
 
 
 def test_reduce_lr_on_plateau_passes_the_epoch_to_reduce_lr() -> None:
