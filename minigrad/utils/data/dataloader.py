@@ -18,6 +18,7 @@ copy each.
 from __future__ import annotations
 
 import collections
+import itertools
 import math
 import multiprocessing
 import multiprocessing.context
@@ -357,29 +358,25 @@ class _SingleProcessDataLoaderIter:
 
 class _MultiProcessingDataLoaderIter:
     """The loader's iterator with ``num_workers`` (PyTorch's class name): the batches are made in this
-    process, each returned once the ``ahead`` after it are made (the sampler runs that far ahead, as with
-    PyTorch's prefetching workers). ``len()`` is the loader's."""
+    process; the sampler runs ``ahead`` batches ahead, as PyTorch's iterator requests that many index
+    batches for its workers when it is made (so a sampler's draws happen at ``iter(loader)``) and one
+    more with each batch it returns. ``len()`` is the loader's."""
 
-    __slots__ = ("_ahead", "_batches", "_pending")
+    __slots__ = ("_batches", "_pending")
 
     def __init__(self, batches: _SingleProcessDataLoaderIter, ahead: int) -> None:
         self._batches = batches
-        self._ahead = ahead
-        self._pending: collections.deque[Any] = collections.deque()
+        self._pending: collections.deque[Any] = collections.deque(itertools.islice(batches._keys, ahead))
 
     def __iter__(self) -> _MultiProcessingDataLoaderIter:
         return self
 
     def __next__(self) -> Any:
         pending = self._pending
-        while len(pending) <= self._ahead:
-            try:
-                pending.append(next(self._batches))
-            except StopIteration:
-                break
+        pending.extend(itertools.islice(self._batches._keys, 1))  # the request replacing the one returned
         if not pending:
             raise StopIteration
-        return pending.popleft()
+        return self._batches._fetch(pending.popleft())
 
     def __len__(self) -> int:
         return len(self._batches)
