@@ -36,6 +36,7 @@ from minigrad.errors import (
 )
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
+from minigrad.settings import warn_once_due
 from minigrad.shapes import norm_dim, shape_arg
 from minigrad.size import Size
 
@@ -77,7 +78,6 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: x.mT and x.mH of a 0-d tensor warned already (PyTorch's TORCH_WARN_ONCE)
-zero_d_warned: set[str] = set()
 
 
 def dim_aliases(fn: F) -> F:
@@ -2214,8 +2214,7 @@ class TensorMethods:
             ShapeError: one dim (PyTorch's error).
         """
         if self.ndim == 0:
-            if "mH" not in zero_d_warned:
-                zero_d_warned.add("mH")
+            if warn_once_due("mH"):
                 warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning,
                               stacklevel=2)
             return cast("Tensor", self)

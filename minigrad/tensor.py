@@ -84,7 +84,7 @@ from minigrad.errors import (
 )
 from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import is_warn_always_enabled, warn_once_due
 from minigrad.shapes import (
     broadcast_error,
     check_broadcast,
@@ -167,11 +167,10 @@ def _torch_constructor_data(data: Any) -> Array:
     return arr if arr.dtype == default else arr.astype(default)
 
 
-_t_warned: set[int] = set()  # PyTorch warns of x.T on 0 dims, and on more or fewer than 2, once per process
-
-
 def _warn_t(ndim: int) -> None:
-    _t_warned.add(min(ndim, 1))
+    """PyTorch's warnings of x.T on 0 dims, and on more or fewer than 2: each once per process."""
+    if not warn_once_due(f"T{min(ndim, 1)}"):
+        return
     if not ndim:
         warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
                       UserWarning, stacklevel=3)
@@ -242,8 +241,8 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         plain = type(data) in (list, tuple) and _dtypes.plain_numbers(data)
         if type(data) in (list, tuple) and not plain:
             items = _dtypes.tensors_as_scalars(data, Tensor)
-            if not _scalar_warned[0] and _holds_grad_tensor(data):  # (PyTorch reads each with item(): its
-                _scalar_warned[0] = True  # once-per-process warning, shared with float(t))
+            # (PyTorch reads each with item(): the once-per-process warning of float(t))
+            if _holds_grad_tensor(data) and warn_once_due("scalar"):
                 warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=user_stacklevel())
             if (not _array_list_warned or is_warn_always_enabled()) and not set(map(type, data)) <= _NUMBERS:
                 _warn_array_list(data)
@@ -819,8 +818,7 @@ class Tensor(TensorMethods):
         return a.copy() if copy else a
 
     def __float__(self) -> builtins.float:
-        if not _scalar_warned[0] and self.requires_grad and user_stacklevel() == 2:  # (a user's float(t))
-            _scalar_warned[0] = True  # (PyTorch warns once per process)
+        if self.requires_grad and user_stacklevel() == 2 and warn_once_due("scalar"):  # (a user's float(t))
             warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=2)
         try:
             return float(self.item())
@@ -2212,7 +2210,7 @@ class Tensor(TensorMethods):
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
         """All dims reversed (deprecated in PyTorch for other than 2 dims: it warns once per process)."""
-        if self.ndim != 2 and min(self.ndim, 1) not in _t_warned:
+        if self.ndim != 2:
             _warn_t(self.ndim)
         return self._view(_ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1]))
 
@@ -2221,8 +2219,7 @@ class Tensor(TensorMethods):
         """The last two dims swapped (batched matrix transpose); a 0-d tensor itself, with PyTorch's
         deprecation warning (once per process)."""
         if self.ndim == 0:
-            if "mT" not in _methods.zero_d_warned:
-                _methods.zero_d_warned.add("mT")
+            if warn_once_due("mT"):
                 warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
                               "these cases.", UserWarning, stacklevel=2)
             return self
@@ -2843,7 +2840,6 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
 
 # PyTorch's warnings: float(t) of a tensor that requires grad (once per process), and tensor(a_tensor),
 # which copies and detaches where a user may mean a view
-_scalar_warned = [False]
 _SCALAR_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                 "Consider using tensor.detach() first.")
 _COPY_CONSTRUCT = ("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
@@ -2999,8 +2995,14 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
         return _methods.indexing.nonzero(cond_t, as_tuple=True)
     cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool_:
-        raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                              f"{_dtypes.scalar_type_name(cond.dtype)}")
+        if cond.dtype != np.uint8:
+            raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with "
+                                  f"dtype {_dtypes.scalar_type_name(cond.dtype)}")
+        if warn_once_due("where uint8"):  # (PyTorch still takes a uint8 condition: TORCH_WARN_ONCE)
+            warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will be "
+                          "removed in a future version of PyTorch. Use a boolean condition instead.",
+                          UserWarning, stacklevel=user_stacklevel())
+        cond = cond.astype(bool_)
     if isinstance(input, Tensor):  # (a float16 tensor takes 1e10 as inf, as PyTorch's: no cast warning)
         a, b = input, quiet(_lift, other, input)
         if isinstance(other, (float, int)):  # converted like a fill value: 1e39 into float32, 300 into uint8
