@@ -98,3 +98,19 @@ def test_where_takes_a_uint8_condition_as_torch() -> None:
     for t in (mg, torch):  # other integer conditions are still refused
         with pytest.raises(RuntimeError, match="where expected condition to be a boolean tensor"):
             t.where(t.tensor([1, 0]), t.ones(2), t.zeros(2))
+
+
+def test_weights_only_load_takes_counter_bytearray_and_complex_as_torch(tmp_path: Any) -> None:
+    """PyTorch's weights-only unpickler allows collections.Counter, bytearray and complex: an NLP script
+    saving its vocabulary's Counter beside the weights loaded under PyTorch's default torch.load and was
+    refused (UnsafeCheckpointError) under the alias."""
+    import collections
+
+    payload = {"vocab": collections.Counter(["a", "b", "a"]), "raw": bytearray(b"ab"), "z": 1 + 2j}
+    path = str(tmp_path / "ckpt.pt")
+    torch.save({**payload, "w": torch.ones(2)}, path)
+    got = mg.load(path)
+    assert {k: got[k] for k in payload} == payload and got["w"].tolist() == [1.0, 1.0]
+    mg.save({**payload, "w": mg.ones(2)}, path)
+    back = torch.load(path)
+    assert {k: back[k] for k in payload} == payload
