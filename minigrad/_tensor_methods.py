@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     import minigrad.tensor as tensor  # the module (``minigrad.tensor`` is also the factory function)
+    from minigrad import autograd as autograd
 
     # (re-exported with "as": tensor.py reaches the same modules through this one)
     from minigrad import bessel as bessel
@@ -76,9 +77,6 @@ if TYPE_CHECKING:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: x.mT and x.mH of a 0-d tensor warned already (PyTorch's TORCH_WARN_ONCE)
-
 
 def dim_aliases(fn: F) -> F:
     """Accept numpy's ``axis=`` and ``keepdims=`` for ``dim=`` and ``keepdim=``, as PyTorch does."""

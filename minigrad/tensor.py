@@ -861,8 +861,9 @@ class Tensor(TensorMethods):
         See :func:`minigrad.autograd.backward`; ``gradient`` is required unless
         this tensor has a single element.
         """
-        _methods.engine.backward(self, None if gradient is None else [gradient], retain_graph, create_graph,
-                                 inputs=inputs)
+        # (through the package's backward, as PyTorch's: a test patching torch.autograd.backward sees it)
+        _methods.autograd.backward(self, None if gradient is None else [gradient], retain_graph, create_graph,
+                                   inputs=inputs)
 
     def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call ``fn(grad)`` when this tensor's gradient is computed.
