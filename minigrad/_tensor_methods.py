@@ -36,7 +36,7 @@ from minigrad.errors import (
 )
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import warn_once_due
 from minigrad.shapes import norm_dim, shape_arg
 from minigrad.size import Size
 
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     import minigrad.tensor as tensor  # the module (``minigrad.tensor`` is also the factory function)
+    from minigrad import autograd as autograd
 
     # (re-exported with "as": tensor.py reaches the same modules through this one)
     from minigrad import bessel as bessel
@@ -76,10 +77,6 @@ if TYPE_CHECKING:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: x.mT and x.mH of a 0-d tensor warned already (PyTorch's TORCH_WARN_ONCE)
-zero_d_warned: set[str] = set()
-
 
 def dim_aliases(fn: F) -> F:
     """Accept numpy's ``axis=`` and ``keepdims=`` for ``dim=`` and ``keepdim=``, as PyTorch does."""
@@ -2215,8 +2212,7 @@ class TensorMethods:
             ShapeError: one dim (PyTorch's error).
         """
         if self.ndim == 0:
-            if "mH" not in zero_d_warned or is_warn_always_enabled():
-                zero_d_warned.add("mH")
+            if warn_once_due("mH"):
                 warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning,
                               stacklevel=2)
             return cast("Tensor", self)

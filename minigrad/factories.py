@@ -34,7 +34,7 @@ from minigrad.errors import (
 from minigrad.grad_mode import _extras
 from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
 from minigrad.random import Generator, resolve
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import warn_once_due
 from minigrad.shapes import shape_arg
 from minigrad.tensor import Tensor, _fill_scalar, as_tensor, from_numpy
 
@@ -568,15 +568,12 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = _NO_LOW, dtype: D
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions
 
 
-_asarray_warned = False  # PyTorch warns about asarray's new requires_grad default once per process
-
-
 def _warn_asarray_default() -> None:
-    global _asarray_warned
-    _asarray_warned = True
-    warnings.warn("torch.asarray: unspecified requires_grad now defaults to obj.requires_grad instead of "
-                  "False. Pass requires_grad=False explicitly to get the old behavior and silence this "
-                  "warning.", UserWarning, stacklevel=public_stacklevel(3))
+    """PyTorch's warning about asarray's new requires_grad default (TORCH_WARN_ONCE)."""
+    if warn_once_due("asarray"):
+        warnings.warn("torch.asarray: unspecified requires_grad now defaults to obj.requires_grad instead of "
+                      "False. Pass requires_grad=False explicitly to get the old behavior and silence this "
+                      "warning.", UserWarning, stacklevel=public_stacklevel(3))
 
 
 @bool_args("copy", "requires_grad", optional=("copy", "requires_grad"))
@@ -610,7 +607,7 @@ def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, cop
         if copy and shares:
             out = from_numpy(out._array.copy())
         return leaf_requires_grad(out) if requires_grad else out
-    if requires_grad is None and obj.requires_grad and (not _asarray_warned or is_warn_always_enabled()):
+    if requires_grad is None and obj.requires_grad:
         _warn_asarray_default()
     want = obj.requires_grad if requires_grad is None else bool(requires_grad)
     if copy and shares:

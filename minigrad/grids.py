@@ -24,13 +24,12 @@ from minigrad.errors import (
     public_stacklevel,
 )
 from minigrad.factories import _float_dtype, _make, _range_dtype
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import warn_once_due
 from minigrad.shapes import int_argument
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
 
 __all__ = ["eye", "linspace", "logspace", "meshgrid", "tril_indices", "triu_indices"]
 
-_warned: list[bool] = []  # meshgrid's warning without indexing was given
 
 
 def _count(fn: str, name: str, n: Any, *given: Any) -> int:
@@ -120,8 +119,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         DTypeError: tensors of different dtypes (PyTorch's RuntimeError).
     """
     if indexing is None:
-        if not _warned or is_warn_always_enabled():  # (once per process, as PyTorch's TORCH_WARN_ONCE)
-            _warned.append(True)
+        if warn_once_due("meshgrid"):  # (PyTorch's TORCH_WARN_ONCE)
             warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
                           "argument.", UserWarning, stacklevel=public_stacklevel(2))
         indexing = "ij"

@@ -33,7 +33,7 @@ from minigrad.errors import (
     user_stacklevel,
 )
 from minigrad.selection import _not_a_list, gather
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import warn_once_due
 from minigrad.shapes import check_broadcast, index_error, norm_dim
 from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, mask_type_error, where
 
@@ -616,7 +616,6 @@ def argwhere(input: Tensor) -> Tensor:  # noqa: A002
     return out
 
 
-_scatter_reduce_warned = [False]
 
 
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,  # noqa: A002
@@ -635,8 +634,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     kind = {"add": "sum", "multiply": "prod"}.get(reduce)
     if kind is None:
         raise InvalidParameterError("reduce argument must be either add or multiply.")  # (PyTorch's words)
-    if isinstance(source, Tensor) and (not _scatter_reduce_warned[0] or is_warn_always_enabled()):
-        _scatter_reduce_warned[0] = True
+    if isinstance(source, Tensor) and warn_once_due("scatter reduce"):  # (PyTorch's TORCH_WARN_ONCE)
         warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be "
                       "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
                       "reduction options.", UserWarning, stacklevel=user_stacklevel())

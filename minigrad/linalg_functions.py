@@ -27,7 +27,7 @@ from minigrad.errors import (
     user_stacklevel,
 )
 from minigrad.factories import randn
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import warn_once_due
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, _named, from_numpy, where
 
@@ -62,21 +62,16 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     return reductions.norm(input, p, dim, keepdim, dtype)
 
 
-_deprecation_warned: set[str] = set()  # PyTorch warns of each of these once per process
-
-
 def _warn_once(name: str, message: str, here: bool = False) -> None:
     """Warn ``message`` at the user's call (``here``: at the caller's own line, where PyTorch's Python
     wrapper calls its kernel) the first time in the process, or every time under ``set_warn_always``
     (PyTorch's TORCH_WARN_ONCE)."""
-    if name not in _deprecation_warned or is_warn_always_enabled():
-        _deprecation_warned.add(name)
+    if warn_once_due(name):
         warnings.warn(message, UserWarning, stacklevel=2 if here else user_stacklevel())
 
 
 def _deprecated(name: str, use: str) -> None:
-    if name not in _deprecation_warned:
-        _deprecation_warned.add(name)
+    if warn_once_due(name):
         warnings.warn(f"at::{name} is deprecated and it is just left for JIT compatibility. It will be "
                       f"removed in a future PyTorch release. Please use `{use}` instead", UserWarning,
                       stacklevel=public_stacklevel(3))
@@ -138,21 +133,17 @@ def logdet(input: Tensor) -> Tensor:  # noqa: A002
     return where(sign.numpy(force=True) < 0, float("nan"), logabs)
 
 
-_warned_cholesky = False
-
-
 @bool_args("upper")
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002
     """The Cholesky factor (``upper`` may be positional here); see :func:`minigrad.linalg.cholesky`.
 
     Deprecated in PyTorch in favour of ``linalg.cholesky``: warns once per process, as PyTorch.
     """
-    global _warned_cholesky
-    if not _warned_cholesky:
-        _warned_cholesky = True
-        warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in "
-                      "a future PyTorch release; U = cholesky(A, upper=True) is linalg.cholesky(A).mH",
-                      UserWarning, stacklevel=user_stacklevel())  # (as PyTorch's C++ warning)
+    _warn_once("cholesky", "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be "
+               "removed in a future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\n"
+               "L = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\nshould be replaced "
+               "with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce equivalent results for "
+               "all valid (symmetric positive definite) inputs.")
     try:
         factor = linalg.cholesky(input, upper=upper)
     except LinAlgError as e:  # (PyTorch's message names the function called)
@@ -287,7 +278,6 @@ def qr(input: Tensor, some: bool = True) -> return_types.qr:  # noqa: A002
     return result
 
 
-_warned_triangular_solve: list[bool] = []
 
 
 @bool_args("upper", "transpose", "unitriangular")
@@ -312,8 +302,7 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
     coeff = a.mT if transpose else a
     x = linalg.solve_triangular(coeff, b.expand((*batch, *b.shape[-2:])), upper=upper != transpose,
                                 unitriangular=unitriangular)
-    if not _warned_triangular_solve:  # (after the checks: PyTorch raises first)
-        _warned_triangular_solve.append(True)
+    if warn_once_due("triangular_solve"):  # (after the checks: PyTorch raises first)
         warnings.warn(  # (PyTorch's words, missing space included)
             "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be "
             "removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed "
@@ -327,8 +316,7 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
 def lu(A: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple[Tensor, ...]:  # noqa: N803
     """torch.lu, the older form of :func:`minigrad.linalg.lu_factor`: ``(LU, pivots)``, and LAPACK's
     ``infos`` too with ``get_infos``. Deprecated in PyTorch: warns once per process, as PyTorch."""
-    if "lu" not in _deprecation_warned:
-        _deprecation_warned.add("lu")
+    if warn_once_due("lu"):
         warnings.warn("torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex "
                       "and will be removed in a future PyTorch release.\n"
                       "LU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\n"

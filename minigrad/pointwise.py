@@ -41,7 +41,7 @@ from minigrad.errors import (
     python_type_name,
 )
 from minigrad.grad_mode import no_grad
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import warn_once_due
 from minigrad.shapes import broadcast_error, check_broadcast
 from minigrad.tensor import (
     Array,
@@ -474,7 +474,6 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # 
 
 # ------------------------------------------------------------------ binary arithmetic
 
-_scalar_first_warned = [False]  # PyTorch warns of its deprecated overloads once per process (TORCH_WARN_ONCE)
 
 
 def scalar_first(fn: str, scalar: str, tensors: tuple[str, ...], given: tuple[Any, ...],
@@ -496,8 +495,7 @@ def scalar_first(fn: str, scalar: str, tensors: tuple[str, ...], given: tuple[An
         takes = len(tensors) + function
         raise TypeError(f"{fn}() takes {takes} positional argument{'s' if takes > 1 else ''} but "
                         f"{len(given) + function} were given")
-    if not _scalar_first_warned[0] or is_warn_always_enabled():  # (TORCH_WARN_ONCE)
-        _scalar_first_warned[0] = True
+    if warn_once_due("scalar-first overload"):  # (PyTorch's one TORCH_WARN_ONCE for all of them)
         head, tail = ("Tensor input, ", ", Tensor out = None") if function else ("", "")
         operands = ", ".join(f"Tensor {t}" for t in tensors)
         warnings.warn(f"This overload of {fn} is deprecated:\n\t{fn}({head}Number {scalar}, {operands}"

@@ -7,7 +7,7 @@ saved object in which every tensor storage is a *persistent id*),
 Unpickling can call any function the file names, so, as
 ``torch.load(weights_only=True)`` (PyTorch's default since 2.6), the pickle is
 read by an unpickler that knows a short list of names: tensor and parameter
-rebuilding, ``OrderedDict``, ``torch.Size``, ``torch.device``, dtypes, storage
+rebuilding, ``OrderedDict``, ``Counter``, ``torch.Size``, ``torch.device``, dtypes, storage
 types and the ``bytes`` decoder. Anything else (a pickled Module, an optimizer
 object, a numpy scalar, a user class) is refused with :class:`UnsafeCheckpointError`
 before it is built. So a state dict, an optimizer's ``state_dict()`` and the
@@ -33,7 +33,7 @@ import codecs
 import io
 import pickle
 import zipfile
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import IO, Any, ClassVar, Literal
 
@@ -148,6 +148,9 @@ _ALLOWED: dict[tuple[str, str], Callable[..., Any]] = {
     ("_codecs", "encode"): _encode,
     ("builtins", "set"): set, ("__builtin__", "set"): set,  # (protocol 2 names Python 2's module)
     ("builtins", "frozenset"): frozenset, ("__builtin__", "frozenset"): frozenset,
+    ("collections", "Counter"): Counter,  # (a vocabulary's counts beside the weights, as PyTorch allows)
+    ("builtins", "bytearray"): bytearray, ("__builtin__", "bytearray"): bytearray,
+    ("builtins", "complex"): complex, ("__builtin__", "complex"): complex,
 }
 
 

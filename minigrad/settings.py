@@ -204,3 +204,14 @@ def set_warn_always(b: bool) -> None:
 def is_warn_always_enabled() -> bool:
     """Whether :func:`set_warn_always` is on."""
     return bool(_state["warn_always"])
+
+
+_warned_once: set[str] = set()
+
+
+def warn_once_due(name: str) -> bool:
+    """Whether the warning ``name`` that PyTorch gives with TORCH_WARN_ONCE is due: the first time in the
+    process, or every time under :func:`set_warn_always`."""
+    due = name not in _warned_once or bool(_state["warn_always"])
+    _warned_once.add(name)
+    return due

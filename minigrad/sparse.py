@@ -30,6 +30,7 @@ from minigrad._tensor_methods import provide
 from minigrad.device import check_device
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError, user_stacklevel
 from minigrad.layouts import sparse_coo
+from minigrad.settings import warn_once_due
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, Tensor, from_numpy
 from minigrad.tensor import _named as tensor_named
@@ -51,14 +52,13 @@ _INVARIANTS_NOTE = (
     "`torch.sparse.check_sparse_tensor_invariants.__doc__` for guidance. ")
 _CSR_NOTE = ("Sparse CSR tensor support is in beta state. If you miss a functionality in the sparse tensor "
              "support, please submit a feature request to https://github.com/pytorch/pytorch/issues.")
-_state: dict[str, bool | None] = {"invariants": None, "invariants_noted": False, "csr_noted": False,
-                                  "legacy_noted": False, "legacy_shape_noted": False}
+_state: dict[str, bool | None] = {"invariants": None}
 
 
 def _note_once(key: str, message: str) -> None:
-    """Warn ``message`` (naming the user's line) the first time only, as PyTorch's TORCH_WARN_ONCE."""
-    if not _state[key]:
-        _state[key] = True
+    """Warn ``message`` (naming the user's line) the first time only, or every time under
+    ``set_warn_always``, as PyTorch's TORCH_WARN_ONCE."""
+    if warn_once_due(key):
         warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
 
 

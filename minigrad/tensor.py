@@ -84,7 +84,7 @@ from minigrad.errors import (
 )
 from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import is_warn_always_enabled, warn_once_due
 from minigrad.shapes import (
     broadcast_error,
     check_broadcast,
@@ -167,11 +167,10 @@ def _torch_constructor_data(data: Any) -> Array:
     return arr if arr.dtype == default else arr.astype(default)
 
 
-_t_warned: set[int] = set()  # PyTorch warns of x.T on 0 dims, and on more or fewer than 2, once per process
-
-
 def _warn_t(ndim: int) -> None:
-    _t_warned.add(min(ndim, 1))
+    """PyTorch's warnings of x.T on 0 dims, and on more or fewer than 2: each once per process."""
+    if not warn_once_due(f"T{min(ndim, 1)}"):
+        return
     if not ndim:
         warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
                       UserWarning, stacklevel=3)
@@ -242,9 +241,8 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         plain = type(data) in (list, tuple) and _dtypes.plain_numbers(data)
         if type(data) in (list, tuple) and not plain:
             items = _dtypes.tensors_as_scalars(data, Tensor)
-            if (not _scalar_warned[0] or is_warn_always_enabled()) and _holds_grad_tensor(data):  # (PyTorch
-                _scalar_warned[0] = True  # reads each with item(): its once-per-process warning, shared with
-                # float(t), every time under set_warn_always)
+            # (PyTorch reads each with item(): the once-per-process warning of float(t))
+            if _holds_grad_tensor(data) and warn_once_due("scalar"):
                 warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=user_stacklevel())
             if (not _array_list_warned or is_warn_always_enabled()) and not set(map(type, data)) <= _NUMBERS:
                 _warn_array_list(data)
@@ -828,9 +826,7 @@ class Tensor(TensorMethods):
         return a.copy() if copy else a
 
     def __float__(self) -> builtins.float:
-        if self._requires_grad and (not _scalar_warned[0] or is_warn_always_enabled()) and \
-                user_stacklevel() == 2:  # (a user's float(t))
-            _scalar_warned[0] = True  # (PyTorch warns once per process, every time under set_warn_always)
+        if self.requires_grad and user_stacklevel() == 2 and warn_once_due("scalar"):  # (a user's float(t))
             warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=2)
         try:
             return float(self.item())
@@ -873,8 +869,9 @@ class Tensor(TensorMethods):
         See :func:`minigrad.autograd.backward`; ``gradient`` is required unless
         this tensor has a single element.
         """
-        _methods.engine.backward(self, None if gradient is None else [gradient], retain_graph, create_graph,
-                                 inputs=inputs)
+        # (through the package's backward, as PyTorch's: a test patching torch.autograd.backward sees it)
+        _methods.autograd.backward(self, None if gradient is None else [gradient], retain_graph, create_graph,
+                                   inputs=inputs)
 
     def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call ``fn(grad)`` when this tensor's gradient is computed.
@@ -2234,8 +2231,8 @@ class Tensor(TensorMethods):
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
         """All dims reversed (deprecated in PyTorch for other than 2 dims: it warns once per process)."""
-        if self.ndim != 2 and (min(self.ndim, 1) not in _t_warned or is_warn_always_enabled()):
-            _warn_t(self.ndim)  # (PyTorch's TORCH_WARN_ONCE: every time under set_warn_always)
+        if self.ndim != 2:
+            _warn_t(self.ndim)
         return self._view(_ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1]))
 
     @property
@@ -2243,8 +2240,7 @@ class Tensor(TensorMethods):
         """The last two dims swapped (batched matrix transpose); a 0-d tensor itself, with PyTorch's
         deprecation warning (once per process)."""
         if self.ndim == 0:
-            if "mT" not in _methods.zero_d_warned or is_warn_always_enabled():
-                _methods.zero_d_warned.add("mT")
+            if warn_once_due("mT"):
                 warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
                               "these cases.", UserWarning, stacklevel=2)
             return self
@@ -2885,7 +2881,6 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
 
 # PyTorch's warnings: float(t) of a tensor that requires grad (once per process), and tensor(a_tensor),
 # which copies and detaches where a user may mean a view
-_scalar_warned = [False, False]  # (float(x) of a tensor requiring grad; where's uint8 condition)
 _SCALAR_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                 "Consider using tensor.detach() first.")
 _COPY_CONSTRUCT = ("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
@@ -3046,10 +3041,9 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
         if cond.dtype != np.uint8:
             raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with "
                                   f"dtype {_dtypes.scalar_type_name(cond.dtype)}")
-        if not _scalar_warned[1] or is_warn_always_enabled():  # (PyTorch takes it as a mask, warning once)
-            _scalar_warned[1] = True
-            warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will "
-                          "be removed in a future version of PyTorch. Use a boolean condition instead.",
+        if warn_once_due("where uint8"):  # (PyTorch still takes a uint8 condition: TORCH_WARN_ONCE)
+            warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will be "
+                          "removed in a future version of PyTorch. Use a boolean condition instead.",
                           UserWarning, stacklevel=user_stacklevel())
         cond = cond.astype(bool_)
     if isinstance(input, Tensor):  # (a float16 tensor takes 1e10 as inf, as PyTorch's: no cast warning)

@@ -18,7 +18,7 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import InvalidParameterError, not_tensor_error, public_stacklevel, python_type_name
 from minigrad.errors import user_stacklevel as user_stacklevel  # (torch.range names the caller's line)
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import warn_once_due
 from minigrad.tensor import Tensor, from_numpy
 from minigrad.tensor import as_tensor as tensor_as_tensor
 from minigrad.tensor import where as tensor_where
@@ -216,7 +216,7 @@ def frombuffer(buffer: Any, *, dtype: DTypeLike, count: int = -1, offset: int = 
                                     f"({offset} bytes) must not be greater than actual buffer length "
                                     f"({nbytes} bytes)")
     arr = np.frombuffer(buffer, dtype=dt, count=count, offset=offset)
-    if not arr.flags.writeable and _once("buffer"):
+    if not arr.flags.writeable and warn_once_due("buffer"):
         warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable "
                       "tensors. This means you can write to the underlying (supposedly non-writable) buffer "
                       "using the tensor. You may want to copy the buffer to protect its data or make it "
@@ -291,23 +291,14 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:  # noqa:
 provide(sys.modules[__name__])  # (Tensor.where checks its arguments with the helpers above)
 
 
-_warned: set[str] = set()
 _READ_ONLY = ("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
               "This means writing to this tensor will result in undefined behavior. You may want to copy the "
               "array to protect its data or make it writable before converting it to a tensor. This type of "
               "warning will be suppressed for the rest of this program.")
 
 
-def _once(name: str) -> bool:
-    """Whether PyTorch's TORCH_WARN_ONCE ``name`` is due: the first time in the process, or always under
-    ``set_warn_always``."""
-    due = name not in _warned or is_warn_always_enabled()
-    _warned.add(name)
-    return due
-
-
 def _check_writable(data: Any) -> None:
-    if isinstance(data, np.ndarray) and not data.flags.writeable and _once("numpy"):
+    if isinstance(data, np.ndarray) and not data.flags.writeable and warn_once_due("numpy"):
         warnings.warn(_READ_ONLY, UserWarning, stacklevel=user_stacklevel())
 
 

@@ -25,6 +25,7 @@ from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTYPES, check_fits, dtype, dtype_from_type_name, resolve_dtype, tensor_type_name
 from minigrad.errors import DeviceError
+from minigrad.settings import warn_once_due
 from minigrad.size import Size
 from minigrad.tensor import Tensor, _legacy_sizes, from_numpy
 
@@ -160,7 +161,8 @@ def set_default_tensor_type(t: Any) -> None:
     target = type_target(t)
     if target.kind != "f":
         raise TypeError("only floating-point types are supported as the default type")
-    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
-                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
-                  stacklevel=1)  # (located here, as PyTorch's is in torch/__init__.py: shown once)
+    if warn_once_due("set_default_tensor_type"):  # (PyTorch's TORCH_WARN_ONCE)
+        warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                      "torch.set_default_dtype() and torch.set_default_device() as alternatives.",
+                      UserWarning, stacklevel=1)  # (located here, as PyTorch's is in torch/__init__.py)
     set_default_dtype(target)

@@ -26,7 +26,7 @@ from minigrad.errors import (
     _ShapeIndexError,
     user_stacklevel,
 )
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import warn_once_due
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor, _named, from_numpy, where
 
@@ -132,7 +132,6 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     return _named(flat.reshape(input.shape), input, "PutBackward0")
 
 
-_index_reduce_warned = [False]  # (PyTorch's beta warning: TORCH_WARN_ONCE, once per process)
 
 
 def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,  # noqa: A002
@@ -161,8 +160,7 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
             a != b for i, (a, b) in enumerate(zip(source.shape, input.shape)) if i != d):
         raise ShapeError(f"index_reduce: index {idx.shape} and source {source.shape} do not fit input "
                          f"{input.shape} along dim {d}")
-    if not _index_reduce_warned[0] or is_warn_always_enabled():  # (TORCH_WARN_ONCE)
-        _index_reduce_warned[0] = True
+    if warn_once_due("index_reduce"):
         warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning,
                       stacklevel=user_stacklevel())
     if input.dtype == np.bool_ and (not include_self or reduce == "mean" or input.ndim == 1):

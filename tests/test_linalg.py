@@ -128,9 +128,9 @@ def test_norm_errors() -> None:
 
 
 def test_deprecated_cholesky_warns_once_like_torch() -> None:
-    from minigrad import linalg_functions
+    from minigrad import settings
 
-    linalg_functions._warned_cholesky = False
+    settings._warned_once.discard("cholesky")
     spd = mg.tensor([[2.0, 1.0], [1.0, 2.0]])
     with pytest.warns(UserWarning, match="deprecated"):
         upper = spd.cholesky(True)

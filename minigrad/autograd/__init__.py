@@ -6,6 +6,9 @@ mode in :mod:`minigrad.grad_mode`, anomaly detection in :mod:`minigrad.anomaly`;
 all are re-exported here, where PyTorch code looks for them.
 """
 
+import sys
+
+from minigrad._tensor_methods import provide
 from minigrad.anomaly import detect_anomaly, set_detect_anomaly
 from minigrad.autograd import (
     anomaly_mode,  # noqa: F401  (torch.autograd.anomaly_mode)
@@ -36,3 +39,5 @@ __all__ = [
     "once_differentiable", "set_detect_anomaly", "set_grad_enabled", "Variable", "is_multithreading_enabled",
     "set_multithreading_enabled", "SavedTensor",
 ]  # fmt: skip
+
+provide(sys.modules[__name__])  # Tensor.backward calls this package's backward (patchable, as PyTorch's)

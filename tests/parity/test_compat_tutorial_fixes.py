@@ -364,8 +364,13 @@ def test_asarray_is_nonzero_and_set_default_tensor_type_match_torch() -> None:
         return out
 
     assert run(mg) == run(torch)
-    with pytest.warns(UserWarning, match="deprecated as of PyTorch 2.1"):
-        mg.set_default_tensor_type(mg.FloatTensor)
+    was = mg.is_warn_always_enabled()
+    mg.set_warn_always(True)  # (PyTorch's warning is once per process: the calls above spent it)
+    try:
+        with pytest.warns(UserWarning, match="deprecated as of PyTorch 2.1"):
+            mg.set_default_tensor_type(mg.FloatTensor)
+    finally:
+        mg.set_warn_always(was)
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -166,10 +166,10 @@ def test_adjoint_and_is_storage_functions() -> None:
 
 def test_asarray_warns_once_about_its_requires_grad_default_as_torch() -> None:
     torch = require_torch()
-    from minigrad import factories
+    from minigrad import settings
 
     counts = []
-    for lib, reset in ((mg, lambda: setattr(factories, "_asarray_warned", False)), (torch, None)):
+    for lib, reset in ((mg, lambda: settings._warned_once.discard("asarray")), (torch, None)):
         x = lib.ones(3, requires_grad=True)
         if reset is not None:
             reset()

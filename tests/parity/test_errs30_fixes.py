@@ -294,9 +294,9 @@ def test_rms_norm_of_another_dtype_than_its_weight_warns(monkeypatch: pytest.Mon
     """PyTorch warns (once per process) that a float64 input cannot use the fused kernel of a float32
     RMSNorm; minigrad was silent."""
     torch = require_torch()
-    from minigrad.nn.functional import normalization
+    from minigrad import settings
 
-    monkeypatch.setattr(normalization, "_rms_warned", [])  # (the once-per-process flag, fresh for this test)
+    monkeypatch.setattr(settings, "_warned_once", set())  # (the once-per-process flags, fresh for this test)
     with warnings.catch_warnings(record=True) as ours:
         warnings.simplefilter("always")
         nn_out = mg.nn.RMSNorm(4)(mg.ones(2, 4, dtype=mg.float64))

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad import linalg_functions
+from minigrad import settings
 from tests.helpers import require_torch
 
 
@@ -44,7 +44,7 @@ def test_warnings_name_the_callers_line_as_pytorch(name: str) -> None:
     theirs = _where(lambda: CALLS[name](torch))
     # (torch.cholesky warns once per process: an earlier test may have had its warning)
     assert set(theirs) == {"caller"} or (name == "cholesky" and not theirs)
-    linalg_functions._warned_cholesky = False  # (minigrad's once-per-process flag, as PyTorch's)
+    settings._warned_once.discard("cholesky")  # (minigrad's once-per-process flag, as PyTorch's)
     assert set(_where(lambda: CALLS[name](mg))) == {"caller"}
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad import pointwise
+from minigrad import settings
 from minigrad.utils import _pytree
 from tests.helpers import require_torch
 
@@ -56,7 +56,7 @@ def test_deprecated_scalar_first_overloads_compute_as_torch(name: str) -> None:
 
 def test_deprecated_overload_warns_once_per_process_in_torch_words(monkeypatch: pytest.MonkeyPatch) -> None:
     """PyTorch warns of the deprecated overloads once per process (TORCH_WARN_ONCE), naming the form."""
-    monkeypatch.setattr(pointwise, "_scalar_first_warned", [False])
+    monkeypatch.setattr(settings, "_warned_once", set())
     a, b = mg.tensor(A), mg.tensor(B)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -65,7 +65,7 @@ def test_deprecated_overload_warns_once_per_process_in_torch_words(monkeypatch: 
     assert [str(w.message) for w in caught] == [
         "This overload of add_ is deprecated:\n\tadd_(Number alpha, Tensor other)\nConsider using one of the "
         "following signatures instead:\n\tadd_(Tensor other, *, Number alpha = 1)"]
-    monkeypatch.setattr(pointwise, "_scalar_first_warned", [False])
+    monkeypatch.setattr(settings, "_warned_once", set())
     with pytest.warns(UserWarning, match=r"addcmul\(Tensor input, Number value, Tensor tensor1, Tensor "
                                          r"tensor2, \*, Tensor out = None\)"):
         mg.addcmul(a, 0.5, b, b)

@@ -94,9 +94,9 @@ def _index_reduce_warnings(lib: Any) -> list[str]:
 
 
 def test_index_reduce_beta_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    from minigrad import writes
+    from minigrad import settings
 
-    monkeypatch.setattr(writes, "_index_reduce_warned", [False])
+    monkeypatch.setattr(settings, "_warned_once", set())
     got = _index_reduce_warnings(mg)
     torch.set_warn_always(True)  # (PyTorch's warn-once may have fired earlier in this process)
     try:

@@ -136,9 +136,9 @@ def test_losses_that_refuse_elementwise_mean(case: str) -> None:
 
 
 def test_scatter_reduce_argument_with_a_tensor_src_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    import minigrad.indexing
+    from minigrad import settings
 
-    monkeypatch.setattr(minigrad.indexing, "_scatter_reduce_warned", [False])
+    monkeypatch.setattr(settings, "_warned_once", set())
     idx, src = mg.tensor([0, 0, 2]), mg.tensor([1.0, 2.0, 3.0])
     with pytest.warns(UserWarning, match="The reduce argument of torch.scatter with Tensor src is deprecat"):
         out = mg.zeros(3).scatter(0, idx, src, reduce="add")

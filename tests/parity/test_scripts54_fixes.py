@@ -162,6 +162,7 @@ def _deprecation_counts(lib: Any) -> tuple[int, int, int]:
     )
 
 
+@pytest.mark.usefixtures("warn_always")  # (set_default_tensor_type's is once per process in both)
 def test_deprecation_warnings_are_located_as_pytorchs() -> None:
     """Under default filters a warning shows once per location: PyTorch's set_default_tensor_type and a
     scheduler's get_lr() warn from inside the library (once however many lines call them), torch.range

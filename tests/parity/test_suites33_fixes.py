@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad import linalg_functions
+from minigrad import settings
 from tests.helpers import require_torch
 
 _A = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
@@ -47,7 +47,7 @@ def test_qr_and_lu_solve_warn_their_deprecation_once_as_pytorch(name: str,
     messages, values = [], []
     for lib in (torch, mg):
         if lib is mg:
-            linalg_functions._deprecation_warned.discard(name)  # (another test may have warned already)
+            settings._warned_once.discard(name)  # (another test may have warned already)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             values.append([np.asarray(call(lib).tolist()) for _ in range(2)])

@@ -139,13 +139,13 @@ def test_frobenius_and_nuclear_norm() -> None:
 
 
 def test_frobenius_norm_warns_once_as_pytorch() -> None:
-    import minigrad.linalg_functions as lf
+    from minigrad import settings
 
     # PyTorch's words (it warns once per process, so an earlier test may have had its one warning)
     expected = ("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It will be "
                 "removed in a future PyTorch release. Please use `linalg.vector_norm(A, 2., dim, keepdim)` "
                 "instead")
-    lf._deprecation_warned.discard("frobenius_norm")
+    settings._warned_once.discard("frobenius_norm")
     with pytest.warns(UserWarning) as record:
         mg.frobenius_norm(mg.ones(2, 2), (0,))
     assert [str(w.message) for w in record] == [expected]

@@ -171,14 +171,19 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     if ndim not in (3, 4):
         warnings.warn(
             f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated and will result in an "
-            "error in a future release; dropout2d expects (N, C, H, W) or (C, H, W) inputs",
+            "error in a future release. To retain the behavior and silence this warning, please use dropout "
+            "instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial "
+            "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).",
             UserWarning,
             stacklevel=public_stacklevel(3),  # (the caller, past bool_args's frame: PyTorch's names it)
         )
     if ndim == 3:
         warnings.warn(
             "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
-            "behavior is desired - input is interpreted as shape (N, C, L); use dropout1d for that",
+            "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This "
+            "behavior will change in a future release to interpret the input as one without a batch "
+            "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
+            "switch to using dropout1d instead.",
             UserWarning,
             stacklevel=public_stacklevel(3),  # (the caller, past bool_args's frame: PyTorch's names it)
         )
@@ -200,7 +205,9 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     if ndim not in (4, 5):
         warnings.warn(
             f"dropout3d: Received a {ndim}-D input to dropout3d, which is deprecated and will result in an "
-            "error in a future release; dropout3d expects (N, C, D, H, W) or (C, D, H, W) inputs",
+            "error in a future release. To retain the behavior and silence this warning, please use dropout "
+            "instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial "
+            "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).",
             UserWarning,
             stacklevel=public_stacklevel(3),  # (the caller, past bool_args's frame: PyTorch's names it)
         )

@@ -34,7 +34,7 @@ from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import keep_channels_last
 from minigrad.ops import Add, Addcmul, Mean, PowScalar, Sub, Var
-from minigrad.settings import is_warn_always_enabled
+from minigrad.settings import warn_once_due
 from minigrad.tensor import Array, Tensor, cat
 
 __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "rms_norm"]
@@ -372,7 +372,6 @@ def group_norm(
     return named(keep_channels_last(out, input), "NativeGroupNormBackward0")
 
 
-_rms_warned: list[bool] = []  # (rms_norm's mixed-dtype warning, once per process as PyTorch's)
 
 
 def rms_norm(
@@ -406,8 +405,7 @@ def rms_norm(
     out = x * ((x**2).mean(dims, keepdim=True) + e) ** -0.5
     if weight is None:
         return out
-    if weight.dtype != x.dtype and x.dtype.kind == "f" and (not _rms_warned or is_warn_always_enabled()):
-        _rms_warned.append(True)
+    if weight.dtype != x.dtype and x.dtype.kind == "f" and warn_once_due("rms_norm"):  # (TORCH_WARN_ONCE)
         warnings.warn(f"Mismatch dtype between input and weight: input dtype = {c_type_name(x.dtype)}, "
                       f"weight dtype = {c_type_name(weight.dtype)}, Cannot dispatch to fused implementation.",
                       UserWarning, stacklevel=user_stacklevel())
