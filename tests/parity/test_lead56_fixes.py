@@ -1,8 +1,9 @@
 """Lead session 56: factories' ``pin_memory=True`` raises as on PyTorch's CPU build (it was accepted and
-ignored), each case compared with PyTorch."""
+ignored); a DataLoader draws its order at the first batch, as PyTorch's sampler; each compared with it."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -53,3 +54,34 @@ def test_pin_memory_false_none_and_an_int_as_pytorch(name: str, make: Callable[[
             assert isinstance(ours, type(theirs)), (name, pin, theirs, ours)
         else:
             assert not isinstance(ours, Exception), (name, pin, theirs, ours)
+
+
+_LOADERS: dict[str, Callable[[Any, Any], Any]] = {
+    "shuffle": lambda lib, ds: lib.utils.data.DataLoader(ds, batch_size=3, shuffle=True),
+    "no batching": lambda lib, ds: lib.utils.data.DataLoader(ds, batch_size=None, shuffle=True),
+    "a list, drop_last": lambda lib, ds: lib.utils.data.DataLoader(list(range(8)), batch_size=3, shuffle=True,
+                                                                   drop_last=True),
+    "subset sampler": lambda lib, ds: lib.utils.data.DataLoader(
+        ds, batch_size=3, sampler=lib.utils.data.SubsetRandomSampler(range(6))),
+    "replacement": lambda lib, ds: lib.utils.data.DataLoader(
+        ds, batch_size=3, sampler=lib.utils.data.RandomSampler(ds, replacement=True, num_samples=5)),
+    "workers": lambda lib, ds: lib.utils.data.DataLoader(ds, batch_size=3, shuffle=True, num_workers=2),
+}
+
+
+@pytest.mark.parametrize("kind", list(_LOADERS))
+def test_a_loader_draws_its_order_when_pytorchs_does(kind: str) -> None:
+    # a draw between iter(loader) and the first batch: PyTorch's single-process sampler (a generator) draws
+    # its order after it, the worker iterator's first requests before it; minigrad drew at iter() always
+    torch = require_torch()
+    seen = []
+    for lib in (torch, mg):
+        ds = lib.utils.data.TensorDataset(lib.arange(8.0), lib.arange(8))
+        lib.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (minigrad's note that its workers load in the main process)
+            it = iter(_LOADERS[kind](lib, ds))
+        between = lib.rand(1).item()
+        batches = [b[1].tolist() if isinstance(b, list) else b.tolist() for b in it]
+        seen.append((between, batches, lib.rand(1).item()))
+    assert seen[0] == seen[1]

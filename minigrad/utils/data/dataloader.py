@@ -296,8 +296,9 @@ class DataLoader:
     def _index_batches(self) -> Iterator[Any] | None:
         """The batches' keys cut from one index array, when the built-in samplers make the order.
 
-        The order is drawn here, at ``iter(loader)``, so the random stream is
-        consumed at a well-defined point. A TensorDataset with the default
+        The order is drawn when the first batch is asked for, as PyTorch's sampler
+        (a generator) draws it (with workers, their first requests make that
+        ``iter(loader)``: :class:`_MultiProcessingDataLoaderIter`). A TensorDataset with the default
         collate is then batched by fancy indexing (the keys are slices or index
         arrays); other datasets get the index lists a BatchSampler would yield.
         """
@@ -310,14 +311,12 @@ class DataLoader:
             return None
         chunks = bs.sampler._index_chunks(bs.batch_size)
         sequential = isinstance(bs.sampler, SequentialSampler)
-        first = next(chunks)  # the order (or its first chunk) is drawn now, at iter(loader)
-        return self._cut_chunks(first, chunks, bs.batch_size, bs.drop_last, sequential, fancy)
+        return self._cut_chunks(chunks, bs.batch_size, bs.drop_last, sequential, fancy)
 
-    def _cut_chunks(self, first: Array, rest: Iterator[Array], size: int, drop_last: bool,
+    def _cut_chunks(self, chunks: Iterator[Array], size: int, drop_last: bool,
                     sequential: bool, fancy: bool) -> Iterator[Any]:
         # every chunk but the last is a whole number of batches, so drop_last only matters at the end
-        yield from self._cut(first, size, drop_last, sequential, fancy)
-        for chunk in rest:
+        for chunk in chunks:
             yield from self._cut(chunk, size, drop_last, sequential, fancy)
 
     @staticmethod

@@ -187,15 +187,19 @@ def test_pin_memory_warns_as_pytorch_without_an_accelerator() -> None:
     assert [b[1].tolist() for b in batches] == [[0, 1], [2, 3]]
 
 
-def test_shuffle_draws_at_iter_and_is_reproducible() -> None:
+def test_shuffle_draws_its_order_at_the_first_batch_as_pytorch() -> None:
+    # PyTorch's sampler is a generator: iter(loader) draws only the workers' base seed, the order is drawn
+    # when the first batch is asked for (a reseed in between sets it; with workers iter() asks already)
     ds = _ds(12)
     loader = DataLoader(ds, batch_size=12, shuffle=True)
     mg.manual_seed(4)
     it = iter(loader)
-    mg.manual_seed(99)  # reseeding after iter() does not change this pass: its order is drawn
+    mg.manual_seed(99)
     first = next(it)[1].tolist()
+    mg.manual_seed(99)
+    assert first == list(RandomSampler(ds)) and sorted(first) == list(range(12))
     mg.manual_seed(4)
-    assert next(iter(loader))[1].tolist() == first and sorted(first) == list(range(12))
+    assert next(iter(loader))[1].tolist() != first
 
 
 def test_map_dataset_without_len_needs_a_sampler() -> None:
