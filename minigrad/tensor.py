@@ -3081,7 +3081,6 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """
     ts = _check_tensors("cat", tensors)
     if not ts:
-        _not_an_iterator("cat", tensors)
         raise InvalidParameterError("torch.cat(): expected a non-empty list of Tensors, got []")
     dt = _joined_dtype(ts)
     # PyTorch's legacy rule: 1-D empty tensors are skipped (they still take part in the dtype)
@@ -3133,7 +3132,6 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """
     ts = _check_tensors("stack", tensors)
     if not ts:
-        _not_an_iterator("stack", tensors)
         raise InvalidParameterError("stack expects a non-empty TensorList")
     first = ts[0]._array
     have = first.shape
@@ -3314,10 +3312,13 @@ def state_operand(x: Any) -> Any:
 
 
 def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
-    """The sequence as a list of Tensors (state-dict arrays become tensors); one Tensor is not a
-    sequence of them, as PyTorch says."""
+    """The sequence as a list of Tensors (state-dict arrays become tensors); one Tensor, or an iterator, is
+    not a sequence of them, as PyTorch says."""
     if isinstance(tensors, Tensor):
         raise TypeError(f"{fn}(): argument 'tensors' must be tuple of Tensors, not Tensor")
+    if iter(tensors) is tensors:  # a generator or other iterator (PyTorch's parser takes none)
+        raise TypeError(f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
     if set(map(type, tensors)) == {Tensor}:  # (the usual list, checked at C speed)
         return list(tensors)
     ts = [state_operand(t) for t in tensors]
@@ -3325,14 +3326,6 @@ def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
         if not isinstance(t, Tensor):
             raise TypeError(f"{fn}: expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     return ts
-
-
-def _not_an_iterator(fn: str, tensors: Any) -> None:
-    """Raise PyTorch's TypeError for a generator (any iterator) where a tuple or list of tensors belongs
-    (_check_tensors has consumed it: minigrad said the list was empty)."""
-    if iter(tensors) is tensors:
-        raise TypeError(f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
-                        f"{type(tensors).__name__}")
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
