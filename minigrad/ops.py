@@ -2856,14 +2856,16 @@ class Max(Function):
     _reduce: ClassVar[Any] = np.max
     _arg: ClassVar[Any] = np.argmax
 
-    def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool) -> Array:
+    def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool,
+                index: Array | None = None) -> Array:
         if a.size == 0 and any(a.shape[d] == 0 for d in (range(a.ndim) if dims is None else dims)):
             name = ("" if first or dims is None else "a") + type(self).__name__.lower()
             raise _empty_reduction(name, a.shape, dims)
         self.dims, self.keepdim, self.first = dims, keepdim, first
         if first and dims:
             (d,) = dims
-            self.index = idx = np.expand_dims(type(self)._arg(a, axis=d), d)
+            # (``index``: the arg-extremum along d as a size-1 dim, when max(dim) made it for its indices)
+            self.index = idx = np.expand_dims(type(self)._arg(a, axis=d), d) if index is None else index
             out = np.take_along_axis(a, idx, d)
             return out if keepdim else out.squeeze(d)
         return np.asarray(type(self)._reduce(a, axis=dims, keepdims=keepdim))
@@ -2923,7 +2925,8 @@ class Median(Max):
     __slots__ = ()
     _reduce = staticmethod(_lower_median)
 
-    def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool) -> Array:
+    def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool,
+                index: Array | None = None) -> Array:
         self.dims, self.keepdim, self.first = None, False, False
         return type(self)._reduce(a, None, False)  # type: ignore[no-any-return]
 

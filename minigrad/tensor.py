@@ -2028,6 +2028,16 @@ class Tensor(TensorMethods):
         first = isinstance(dim, (int, np.integer))
         return op.apply(self, dims=dims, keepdim=keepdim, first=first)
 
+    def _extreme_at(self, op: type[_ops.Max], dim: int, keepdim: builtins.bool) -> tuple[Tensor, Tensor]:
+        """(values, indices) of max/min along one dim: one arg-extremum pass, the values gathered at it."""
+        a = self._array
+        if not a.ndim or not a.size:  # (0-d, or no values: the op's own path and errors)
+            return self._extreme(op, dim, keepdim), self._arg(op._arg, dim, keepdim)
+        d = norm_dim(dim, a.ndim)
+        idx = np.expand_dims(op._arg(a, axis=d), d)
+        values = op.apply(self, dims=(d,), keepdim=keepdim, first=True, index=idx)
+        return values, from_numpy((idx if keepdim else idx.squeeze(d)).astype(int64))
+
     @dim_aliases
     def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """The largest value; with an int ``dim``, PyTorch's named tuple ``(values, indices)``.
@@ -2042,12 +2052,11 @@ class Tensor(TensorMethods):
             raise bool_error("max", "keepdim", keepdim)
         if isinstance(dim, Tensor):
             return self.maximum(dim)
-        values = self._extreme(_ops.Max, dim, keepdim)
         if not isinstance(dim, (int, np.integer)):
-            return values
+            return self._extreme(_ops.Max, dim, keepdim)
         from minigrad.return_types import max as named
 
-        return named(values, self._arg(np.argmax, int(dim), keepdim))
+        return named(*self._extreme_at(_ops.Max, int(dim), keepdim))
 
     @dim_aliases
     def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
@@ -2056,12 +2065,11 @@ class Tensor(TensorMethods):
             raise bool_error("min", "keepdim", keepdim)
         if isinstance(dim, Tensor):
             return self.minimum(dim)
-        values = self._extreme(_ops.Min, dim, keepdim)
         if not isinstance(dim, (int, np.integer)):
-            return values
+            return self._extreme(_ops.Min, dim, keepdim)
         from minigrad.return_types import min as named
 
-        return named(values, self._arg(np.argmin, int(dim), keepdim))
+        return named(*self._extreme_at(_ops.Min, int(dim), keepdim))
 
     @dim_aliases
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
