@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 import minigrad.factories as factories
+from minigrad import backends
 from minigrad.amp import is_autocast_enabled
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import (
@@ -38,7 +39,7 @@ from minigrad.nn.activation import GELU, ReLU
 from minigrad.nn.container import ModuleList
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.functional.embedding import empty_padding_row_error, normalize_padding_idx
-from minigrad.nn.functional.multihead import mha_forward
+from minigrad.nn.functional.multihead import float_masks, mha_forward
 from minigrad.nn.linear import Linear, NonDynamicallyQuantizableLinear
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.normalization import LayerNorm
@@ -294,11 +295,12 @@ class MultiheadAttention(Module):
                 "may not attend". Float: added to the scores.
             is_causal: with no ``attn_mask``, position i attends to keys
                 0..i only (PyTorch raises instead; here it builds the causal
-                mask). With an ``attn_mask`` it is a hint and the mask is used.
+                mask; on PyTorch's inference fast path it is ignored, as there).
+                With an ``attn_mask`` it is a hint and the mask is used.
 
-        A query that may attend to no key gets a zero output (PyTorch gives
-        zeros on its default path, ``need_weights=False``, but NaN with
-        ``need_weights=True``; minigrad gives zeros on both).
+        A query that may attend to no key gets a zero output with
+        ``need_weights=False`` and NaN with ``need_weights=True``, as in PyTorch;
+        NaN also on PyTorch's inference fast path (see :meth:`_on_fast_path`).
 
         Raises:
             ShapeError: wrong ranks, a feature size other than ``embed_dim``
@@ -307,8 +309,27 @@ class MultiheadAttention(Module):
                 also AssertionErrors).
             TypeError: a mask neither bool nor float, or query/key/value not a Tensor.
         """
+        fast = self._on_fast_path(query, key, value, key_padding_mask, attn_mask)
         return mha_forward(self, query, key, value, key_padding_mask, need_weights, attn_mask,
-                           average_attn_weights, is_causal)
+                           average_attn_weights, is_causal and not fast, safe=not (need_weights or fast))
+
+    def _on_fast_path(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None,
+                      attn_mask: Tensor | None) -> bool:
+        """Whether PyTorch would run its fused inference kernel (``_native_multi_head_attention``): batched
+        self-attention (one tensor), batch-first, eval mode, an even number of heads, packed in-projection
+        with bias, no extra keys, bool or no masks, no autocast, nothing needing a gradient. That kernel's
+        softmax gives a row with no key to attend to NaN where the default path's gives zeros, and it ignores
+        ``is_causal`` (only a mask masks there)."""
+        masks_ok = all(m is None or (isinstance(m, Tensor) and m._array.dtype == np.bool_)
+                       for m in (key_padding_mask, attn_mask))
+        if not (masks_ok and backends.mha.get_fastpath_enabled() and query.ndim == 3 and query is key is value
+                and self.in_proj_weight is not None and self.in_proj_bias is not None and not self.training
+                and self.num_heads % 2 == 0 and self.batch_first and self.bias_k is None
+                and not self.add_zero_attn and not is_autocast_enabled()
+                and query.dtype == self.in_proj_weight.dtype == self.in_proj_bias.dtype):
+            return False
+        watched = (query, self.in_proj_weight, self.in_proj_bias, self.out_proj.weight, self.out_proj.bias)
+        return not (is_grad_enabled() and any(t is not None and t.requires_grad for t in watched))
 
 
 _ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {"relu": F.relu, "gelu": F.gelu}
@@ -454,18 +475,44 @@ class TransformerEncoderLayer(Module):
             TypeError: ``src`` is not a Tensor.
         """
         x: Tensor = _checks.tensor("TransformerEncoderLayer", src, "src")
+        fast = self._on_fast_path(x)
+        if fast:  # PyTorch's fused layer reads a float mask as a bool one: any nonzero entry masks
+            src_mask, src_key_padding_mask = (m if not isinstance(m, Tensor) or m._array.dtype == np.bool_
+                                              else m != 0 for m in (src_mask, src_key_padding_mask))
+        else:  # and its composed path hands float masks to the attention, which keeps that off its fast path
+            src_mask, src_key_padding_mask = float_masks(src_mask, src_key_padding_mask, x._array.dtype)
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal, fast)
             x = x + self.dropout2(_feed_forward(self, self.norm2(x)))
         else:
-            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal, fast))
             x = self.norm2(x + self.dropout2(_feed_forward(self, x)))
         return x
 
+    def _on_fast_path(self, src: Tensor) -> bool:
+        """Whether PyTorch would run its fused layer (``_transformer_encoder_layer_fwd``): batched, eval
+        mode, batch-first attention with an even number of heads and a bias, relu or gelu, one LayerNorm eps,
+        no hooks, no autocast, nothing needing a gradient. Its numbers differ from the composed path's in
+        three ways this layer follows: a query with no key to attend to is NaN, a float mask acts as a bool,
+        and ``is_causal`` is ignored."""
+        a = self.self_attn
+        if not (backends.mha.get_fastpath_enabled() and src.ndim == 3 and not self.training and a.batch_first
+                and a.in_proj_bias is not None and a.in_proj_weight is not None
+                and self.activation_relu_or_gelu and self.norm1.eps == self.norm2.eps and a.num_heads % 2 == 0
+                and not is_autocast_enabled()):
+            return False
+        if any(m._forward_hooks or m._forward_pre_hooks for m in self.modules()):
+            return False
+        return not (is_grad_enabled() and any(p.requires_grad for p in (src, *self.parameters())))
+
     def _sa_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
-                  is_causal: bool) -> Tensor:
-        out = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                             need_weights=False, is_causal=is_causal)[0]
+                  is_causal: bool, fast: bool = False) -> Tensor:
+        if fast:  # (no hooks on the fast path: the attention's math is called directly)
+            out = mha_forward(self.self_attn, x, x, x, key_padding_mask, False, attn_mask, True, False,
+                              safe=False)[0]
+        else:
+            out = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                                 need_weights=False, is_causal=is_causal)[0]
         result: Tensor = self.dropout1(out)
         return result
 
@@ -652,7 +699,8 @@ class TransformerEncoder(Module):
         mask is what is applied either way, so it only matters without one.
 
         Raises:
-            ShapeError: as the layers raise.
+            ShapeError: as the layers raise, or ``src_key_padding_mask`` pads every position where PyTorch
+                runs its nested-tensor path (eval mode, no gradient, no ``mask``).
             DimensionError: no layers (``num_layers=0``; PyTorch's forward indexes ``layers[0]``).
         """
         if not self.layers:
@@ -684,6 +732,10 @@ class TransformerEncoder(Module):
         keep = (~padded).numpy(force=True)
         if self.mask_check and (keep[:, 1:] > keep[:, :-1]).any():  # a kept position after a padded one
             return None
+        if not keep.any():  # the nested batch is empty: PyTorch fails when it pads it back
+            raise ShapeError("to_padded_tensor: at least one constituent tensor should have non-zero numel "
+                             f"(TransformerEncoder: src_key_padding_mask pads every position of src "
+                             f"{src.shape})")
         return padded
 
 
@@ -712,7 +764,8 @@ class TransformerDecoder(Module):
         """Run ``tgt`` through every layer, each attending to ``memory``, then ``norm``.
 
         Raises:
-            ShapeError: as the layers raise.
+            ShapeError: as the layers raise, or ``src_key_padding_mask`` pads every position where PyTorch
+                runs its nested-tensor path (eval mode, no gradient, no ``mask``).
             DimensionError: no layers (``num_layers=0``; PyTorch's forward indexes ``layers[0]``).
         """
         if not self.layers:

@@ -73,18 +73,21 @@ def attention(
     mask: Tensor | None,
     dropout_p: float,
     scale: float,
+    safe: bool = True,
 ) -> tuple[Tensor, Tensor]:
     """softmax(q @ k^T * scale + mask) @ v, returning (output, attention weights).
 
     The shared core of :func:`scaled_dot_product_attention` and
     ``MultiheadAttention``. ``mask`` is additive (0 / -inf / any float),
-    broadcastable to (..., L, S). Rows whose mask is -inf everywhere get zero
-    weights and a zero output (PyTorch's ``_safe_softmax``), not NaN.
+    broadcastable to (..., L, S). With ``safe``, rows whose mask is -inf everywhere get
+    zero weights and a zero output (PyTorch's ``_safe_softmax``); without, NaN (its plain softmax).
     ``dropout_p > 0`` drops weights (always, whatever the training mode).
     """
     scores = (query * scale) @ key.mT
     dead: Array | None = None
-    if mask is not None:
+    if mask is not None and not safe:
+        scores = scores + mask
+    elif mask is not None:
         scores = scores + mask
         dead_rows: Array = np.asarray(np.isneginf(mask.numpy(force=True)).all(axis=-1, keepdims=True))
         if dead_rows.any():

@@ -75,14 +75,15 @@ def multi_head_attention_forward(
         add_zero_attn=add_zero_attn, dropout=dropout_p, training=training,
         out_proj=_AttentionWeights(weight=out_proj_weight, bias=out_proj_bias))
     return mha_forward(weights, query, key, value, key_padding_mask, need_weights, attn_mask,
-                       average_attn_weights, is_causal)
+                       average_attn_weights, is_causal, safe=not need_weights)
 
 
 def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None,
                 need_weights: bool, attn_mask: Tensor | None, average_attn_weights: bool,
-                is_causal: bool) -> tuple[Tensor, Tensor | None]:
+                is_causal: bool, safe: bool) -> tuple[Tensor, Tensor | None]:
     """:meth:`nn.MultiheadAttention.forward` with ``m`` (the module, or :class:`_AttentionWeights`) holding
-    the weights and settings; see there for shapes, masks and errors."""
+    the weights and settings; see there for shapes, masks and errors. ``safe``: a row with no key to attend
+    to gives zeros (PyTorch's SDPA path), else NaN (its explicit softmax, and its fused inference kernel)."""
     for name, t in (("query", query), ("key", key), ("value", value)):
         _checks.tensor("MultiheadAttention", t, name)
     if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
@@ -147,7 +148,7 @@ def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_m
     v = _heads(m, value, w_v, b_v, seq_first)
     k, v, mask = _extra_keys(m, k, v, mask)
     dropout_p = m.dropout if m.training else 0.0
-    out, weights = attention(q, k, v, mask, dropout_p, 1.0 / math.sqrt(m.head_dim))
+    out, weights = attention(q, k, v, mask, dropout_p, 1.0 / math.sqrt(m.head_dim), safe=safe)
     # (N, H, L, D) back to the input's layout, heads concatenated, then out_proj on the rows
     # Rows in (L, N) order whatever the layout: PyTorch's batch-first output is then, as here, the
     # transpose of an (L, N, E) block, which decides the order in which a dropout or a *_like on it draws.
@@ -207,10 +208,7 @@ def _mask_dims(query_dims: int, key_padding_mask: Any, attn_mask: Any, ns: tuple
 def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int, tgt_len: int,
           src_len: int, dtype: np.dtype[Any], extra: int = 0) -> Tensor | None:
     """The additive mask, broadcastable to (N, H, L, S), or None (``extra`` more keys when causal)."""
-    if attn_mask is not None and key_padding_mask is not None and (
-            _is_bool(attn_mask) != _is_bool(key_padding_mask)):
-        warnings.warn("Support for mismatched key_padding_mask and attn_mask is deprecated. "
-                      "Use same type for both instead.", stacklevel=public_stacklevel(3))
+    _warn_if_mismatched(attn_mask, key_padding_mask, "key_padding_mask and attn_mask")
     mask: Tensor | None = None
     if attn_mask is not None:
         mask = additive_mask(attn_mask, dtype, true_means_masked=True, name="attn_mask", asserted=True)
@@ -242,6 +240,26 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
             pad = cat([pad, from_numpy(np.zeros((n, 1, 1, extra), dtype=pad.dtype))], dim=-1)
         mask = pad if mask is None else mask + pad
     return mask
+
+
+def _warn_if_mismatched(attn_mask: Any, key_padding_mask: Any, names: str) -> None:
+    if attn_mask is not None and key_padding_mask is not None and (
+            _is_bool(attn_mask) != _is_bool(key_padding_mask)):
+        warnings.warn(f"Support for mismatched {names} is deprecated. Use same type for both instead.",
+                      stacklevel=public_stacklevel(4))
+
+
+def float_masks(src_mask: Any, src_key_padding_mask: Any, dtype: np.dtype[Any]) -> tuple[Any, Any]:
+    """An encoder layer's masks as PyTorch's layer hands them to its attention (``F._canonical_mask``): a
+    bool one as 0 / -inf of ``dtype``, a float one as it is; warns when one is bool and the other float.
+
+    Raises:
+        TypeError: a mask neither bool nor float (also PyTorch's AssertionError).
+    """
+    _warn_if_mismatched(src_mask, src_key_padding_mask, "src_key_padding_mask and src_mask")
+    def canonical(m: Any, name: str) -> Tensor | None:
+        return None if m is None else additive_mask(m, dtype, True, name, asserted=True)
+    return canonical(src_mask, "src_mask"), canonical(src_key_padding_mask, "src_key_padding_mask")
 
 
 def _is_bool(mask: Any) -> bool:
