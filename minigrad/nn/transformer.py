@@ -293,10 +293,9 @@ class MultiheadAttention(Module):
                 nobody attends to. Float: added to the scores.
             attn_mask: (L, S) or (N * num_heads, L, S). Bool: True means
                 "may not attend". Float: added to the scores.
-            is_causal: with no ``attn_mask``, position i attends to keys
-                0..i only (PyTorch raises instead; here it builds the causal
-                mask; on PyTorch's inference fast path it is ignored, as there).
-                With an ``attn_mask`` it is a hint and the mask is used.
+            is_causal: a hint that ``attn_mask`` is the causal mask; the mask is
+                what is applied. Without ``attn_mask`` it raises, as PyTorch's
+                (on PyTorch's inference fast path it is ignored, as there).
 
         A query that may attend to no key gets a zero output with
         ``need_weights=False`` and NaN with ``need_weights=True``, as in PyTorch;
@@ -308,6 +307,7 @@ class MultiheadAttention(Module):
                 shapes that do not fit (the first three, asserted by PyTorch, are
                 also AssertionErrors).
             TypeError: a mask neither bool nor float, or query/key/value not a Tensor.
+            InvalidParameterError: ``is_causal`` without ``attn_mask`` (PyTorch's RuntimeError too).
         """
         fast = self._on_fast_path(query, key, value, key_padding_mask, attn_mask)
         return mha_forward(self, query, key, value, key_padding_mask, need_weights, attn_mask,

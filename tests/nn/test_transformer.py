@@ -161,7 +161,8 @@ class TestMultiheadAttention:
         x = mg.tensor(RNG.standard_normal((3, 4, 8)))
         out, w = m(x, x, x, need_weights=False)
         assert w is None and out.shape == (3, 4, 8)
-        _, w = m(x, x, x, is_causal=True)  # need_weights=True is the default, as in PyTorch
+        causal = nn.Transformer.generate_square_subsequent_mask(4, dtype=mg.float64)
+        _, w = m(x, x, x, attn_mask=causal, is_causal=True)  # need_weights=True is the default, as in PyTorch
         assert w is not None and w.shape == (3, 4, 4)
         np.testing.assert_allclose(w.detach().numpy().sum(-1), 1.0, rtol=1e-12)
         np.testing.assert_array_equal(np.triu(w.detach().numpy()[0], 1), 0.0)
@@ -290,7 +291,8 @@ class TestTransformerEncoderLayer:
     def test_gradients_reach_every_parameter(self) -> None:
         m = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, norm_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((2, 4, 8)), requires_grad=True)
-        m(x, is_causal=True).backward(mg.tensor(RNG.standard_normal((2, 4, 8))))
+        causal = nn.Transformer.generate_square_subsequent_mask(4, dtype=mg.float64)
+        m(x, src_mask=causal, is_causal=True).backward(mg.tensor(RNG.standard_normal((2, 4, 8))))
         for name, p in m.named_parameters():
             assert p.grad is not None and np.abs(p.grad.numpy()).sum() > 0, name
         assert x.grad is not None
@@ -420,6 +422,7 @@ class TestEncoderDecoderStacks:
 
         def fn(t: mg.Tensor, m: mg.Tensor, w: mg.Tensor) -> mg.Tensor:
             pad = mg.tensor([[False] * 4, [True] + [False] * 3])
-            return layer(t, m, tgt_is_causal=True, memory_key_padding_mask=pad)
+            causal = nn.Transformer.generate_square_subsequent_mask(3, dtype=mg.float64)
+            return layer(t, m, tgt_mask=causal, tgt_is_causal=True, memory_key_padding_mask=pad)
 
         assert mg.gradcheck(fn, (tgt, mem, layer.multihead_attn.in_proj_weight))

@@ -1,6 +1,7 @@
 """Lead session 57: MultiheadAttention and TransformerEncoderLayer give PyTorch's numbers where a query row
 has no key to attend to (NaN with ``need_weights=True`` and on PyTorch's inference fast path, zeros on its
-SDPA path), and follow that fast path's reading of masks and ``is_causal``; each compared with PyTorch."""
+SDPA path), and follow that fast path's reading of masks and ``is_causal``; off it ``is_causal`` without a
+mask raises, as PyTorch's (minigrad built the mask); each compared with PyTorch."""
 
 from __future__ import annotations
 
@@ -117,9 +118,8 @@ _LAYER_CASES: list[tuple[str, Callable[[Any], Any]]] = [
 ]
 
 
-# (off the fast path PyTorch refuses is_causal without a mask, where minigrad builds it: not compared)
-_LAYER_RUNS = [(n, m, g) for n, m in _LAYER_CASES for g in (False, True)
-               if not (g and n == "is_causal alone")]
+# (off the fast path is_causal without a mask raises in both)
+_LAYER_RUNS = [(n, m, g) for n, m in _LAYER_CASES for g in (False, True)]
 
 
 @pytest.mark.parametrize(("name", "masks", "grad"), _LAYER_RUNS, ids=[f"{n}-{g}" for n, _, g in _LAYER_RUNS])

@@ -87,7 +87,8 @@ class _TinyGPT(nn.Module):
     def forward(self, idx: mg.Tensor) -> mg.Tensor:
         t = idx.shape[1]
         h = self.tok(idx) + self.pos(mg.arange(t))
-        h = self.block(h, is_causal=True)
+        mask = nn.Transformer.generate_square_subsequent_mask(t, dtype=mg.float64)
+        h = self.block(h, src_mask=mask, is_causal=True)
         return self.head(self.norm(h))
 
 

@@ -170,12 +170,16 @@ class TestMultiheadAttentionParity:
             t_out, _ = t(tx, tx, tx, attn_mask=torch.tensor(mask), need_weights=False)
         assert_close(m_out, t_out)
 
-    def test_is_causal_without_mask_equals_causal_mask(self) -> None:
-        # PyTorch requires attn_mask with is_causal; minigrad builds the mask, which must agree.
+    def test_is_causal_without_mask_raises_and_with_a_mask_is_a_hint(self) -> None:
+        # PyTorch wants attn_mask with is_causal (off its inference fast path): a RuntimeError
         torch = require_torch()
         m, t = _mha_pair()
         (mx,), (tx,) = _inputs((2, 6, 8))
-        m_out, _ = m(mx, mx, mx, is_causal=True)
+        with pytest.raises(RuntimeError, match="Need attn_mask"):
+            t(tx, tx, tx, is_causal=True)
+        with pytest.raises(RuntimeError, match="Need attn_mask"):
+            m(mx, mx, mx, is_causal=True)
+        m_out, _ = m(mx, mx, mx, attn_mask=mg.tensor(_causal_bool(6)), is_causal=True, need_weights=False)
         t_out, _ = t(tx, tx, tx, attn_mask=torch.tensor(_causal_bool(6)), need_weights=False)
         assert_close(m_out, t_out)
 

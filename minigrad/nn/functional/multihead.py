@@ -15,6 +15,7 @@ import numpy as np
 
 from minigrad.dtypes import scalar_type_name
 from minigrad.errors import (
+    InvalidParameterError,
     ShapeError,
     UnsupportedError,
     _AssertedShapeError,
@@ -96,6 +97,11 @@ def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_m
     seq_major = batched and not m.batch_first
     _mask_dims(query.ndim, key_padding_mask, attn_mask,
                (query.shape[1 if seq_major else 0], key.shape[0 if seq_major else -2]))
+    if is_causal and attn_mask is None:
+        raise InvalidParameterError(
+            "Need attn_mask if specifying the is_causal hint. You may use the Transformer module method "
+            "`generate_square_subsequent_mask` to create this mask. (MultiheadAttention: is_causal=True is "
+            "a hint about attn_mask, which must be given)")
     if not batched:
         query, key, value = query.unsqueeze(0), key.unsqueeze(0), value.unsqueeze(0)
         if key_padding_mask is not None:
