@@ -322,7 +322,8 @@ class MultiheadAttention(Module):
         ``is_causal`` (only a mask masks there)."""
         masks_ok = all(m is None or (isinstance(m, Tensor) and m._array.dtype == np.bool_)
                        for m in (key_padding_mask, attn_mask))
-        if not (masks_ok and backends.mha.get_fastpath_enabled() and query.ndim == 3 and query is key is value
+        if not (masks_ok and backends.mha.get_fastpath_enabled() and isinstance(query, Tensor)
+                and query.ndim == 3 and query is key is value
                 and self.in_proj_weight is not None and self.in_proj_bias is not None and not self.training
                 and self.num_heads % 2 == 0 and self.batch_first and self.bias_k is None
                 and not self.add_zero_attn and not is_autocast_enabled()

@@ -54,7 +54,6 @@ RELAXED = re.compile(
     r"|must be Tensor, not"  # maximum(x, 2.0): a scalar operand, like every other binary op
     r"|step must be greater than zero"  # x[::-1]: numpy's negative steps
     r"|must share same datatype|can't be cast to the desired output type"  # float64 input, int target
-    r"|Need attn_mask if specifying the is_causal hint"  # is_causal alone: minigrad builds the mask
     r"|'(int|float|bool|list)' object has no attribute 'size'",  # a Python number as a loss target
 )
 #: builtin exceptions minigrad may raise where PyTorch raises the very same type
