@@ -367,6 +367,7 @@ class Optimizer:
         self.state = defaultdict(dict)
         self.param_groups = []
         self._opt_called = False
+        self._step_tracked = False  # (a scheduler has been built on it: see lr_scheduler.track_step_calls)
         self._scratch = _Scratch()
         for name in _HOOK_REGISTRIES:
             setattr(self, name, OrderedDict())

@@ -93,10 +93,16 @@ def check_optimizer(optimizer: Any) -> None:
 def track_step_calls(optimizer: Optimizer) -> None:
     """Make ``optimizer.step`` record that it ran (``_opt_called``), for the step-order warning.
 
-    Every optimizer class's ``step`` does so already; a ``step`` the instance
+    Every optimizer class's ``step`` does so already (the steps before the first scheduler
+    was built are forgotten, as PyTorch's patch did not see them); a ``step`` the instance
     was given of its own (before the scheduler) is wrapped here, as PyTorch
     wraps it. One replaced afterwards is what the overridden-step warning reports.
     """
+    if not getattr(optimizer, "_step_tracked", False):
+        # PyTorch counts only the steps taken once a scheduler has patched the optimizer's step: steps
+        # before the first scheduler was built leave the step-order warning to come
+        optimizer._step_tracked = True
+        optimizer._opt_called = False
     own = optimizer.__dict__.get("step")
     if own is None or hasattr(own, "_wrapped_by_lr_sched"):
         return

@@ -1,0 +1,85 @@
+"""errors57: misuse of the training-side API (optimizers, schedulers, torch.utils.data, nn.Module) raises
+PyTorch's exception class and warns as PyTorch warns, found by driving the same bad call through PyTorch and
+minigrad (a sweep of every optimizer's and scheduler's arguments, state_dict round trips, DataLoader and
+dataset misuse, Module attribute and container misuse, nn.init and nn.utils).
+
+Each case runs under real torch and under minigrad (the same lambda, given the library): minigrad's error
+must be an instance of PyTorch's class, and of the minigrad class named with the case.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import errors_of_both, require_torch
+
+_BAD = mg.InvalidParameterError
+
+
+def _lbfgs_loaded_with_another_size(t: Any) -> Any:
+    """An LBFGS state saved for 2 entries loaded by one over 3, then stepped."""
+    p = t.nn.Parameter(t.ones(2))
+    opt = t.optim.LBFGS([p])
+    opt.step(lambda: (p * p).sum().backward() or (p * p).sum())
+    q = t.nn.Parameter(t.ones(3))
+    other = t.optim.LBFGS([q])
+    other.load_state_dict(opt.state_dict())
+    other.zero_grad()
+    return other.step(lambda: (q * q).sum().backward() or (q * q).sum())
+
+
+# case: (what raises, the class minigrad's error must also be)
+_CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    # LBFGS's flat vectors of another length: PyTorch's RuntimeError at the next step (minigrad's numpy
+    # broadcasting raised a ValueError there; now a ShapeError at loading, as the other optimizers' states)
+    "LBFGS.load_state_dict(other size)": (_lbfgs_loaded_with_another_size, mg.ShapeError),
+    # AveragedModel given both averaging functions: PyTorch's assert (minigrad's ValueError)
+    "AveragedModel(avg_fn, multi_avg_fn)": (
+        lambda t: t.optim.swa_utils.AveragedModel(t.nn.Linear(2, 2), avg_fn=lambda *a: a[0],
+                                                  multi_avg_fn=lambda *a: None), _BAD),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_CASES))
+def test_bad_input_raises_pytorchs_class(case: str) -> None:
+    run, also = _CASES[case]
+    theirs, ours = errors_of_both(run)
+    assert isinstance(ours, also), type(ours).__mro__
+    if case.startswith("AveragedModel"):
+        assert str(ours) == str(theirs)
+
+
+def _step_order_warnings(lib: Any, sequence: str) -> list[int]:
+    """The number of warnings each action of ``sequence`` raised: o optimizer.step(), S/T a StepLR/an
+    ExponentialLR built on the optimizer, s the latest scheduler's step()."""
+    p = lib.nn.Parameter(lib.ones(2))
+    opt = lib.optim.SGD([p], lr=0.1)
+    scheduler: Any = None
+    counts = []
+    for action in sequence:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            if action == "o":
+                opt.step()
+            elif action == "S":
+                scheduler = lib.optim.lr_scheduler.StepLR(opt, 1)
+            elif action == "T":
+                scheduler = lib.optim.lr_scheduler.ExponentialLR(opt, 0.5)
+            else:
+                scheduler.step()
+        counts.append(len(seen))
+    return counts
+
+
+@pytest.mark.parametrize("sequence", ["oSs", "Ss", "Sos", "oSoTs", "oSTs", "SoTs", "STss", "oSsoTs"])
+def test_steps_before_the_first_scheduler_do_not_count_for_the_step_order_warning(sequence: str) -> None:
+    """PyTorch's optimizer records its steps only once a scheduler has patched its step: an optimizer.step()
+    before the first scheduler was built leaves the scheduler's first step() to warn that it came before
+    optimizer.step() (minigrad's class-level record counted every step, and did not warn)."""
+    torch = require_torch()
+    assert _step_order_warnings(mg, sequence) == _step_order_warnings(torch, sequence)
