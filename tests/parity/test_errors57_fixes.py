@@ -83,3 +83,58 @@ def test_steps_before_the_first_scheduler_do_not_count_for_the_step_order_warnin
     optimizer.step() (minigrad's class-level record counted every step, and did not warn)."""
     torch = require_torch()
     assert _step_order_warnings(mg, sequence) == _step_order_warnings(torch, sequence)
+
+
+_DATA_CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    # a timeout without workers: PyTorch's single-process iterator asserts (minigrad ignored the timeout)
+    "iter(DataLoader(timeout=5))": (
+        lambda t: iter(t.utils.data.DataLoader(t.utils.data.TensorDataset(t.ones(3)), timeout=5)), _BAD),
+    # no tensors: PyTorch's len() fails reading tensors[0] with an IndexError (minigrad refuses the dataset at
+    # construction, with a ValueError before)
+    "len(TensorDataset())": (lambda t: len(t.utils.data.TensorDataset()), _BAD),
+    # no num_replicas/rank and no process group: PyTorch's ValueError (minigrad's NotImplementedError)
+    "DistributedSampler(ds)": (lambda t: t.utils.data.DistributedSampler(range(4)), mg.UnsupportedError),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_DATA_CASES))
+def test_data_misuse_raises_pytorchs_class(case: str) -> None:
+    run, also = _DATA_CASES[case]
+    _, ours = errors_of_both(run)
+    assert isinstance(ours, also), type(ours).__mro__
+
+
+def _stream_warnings(lib: Any, reported: int, batch_size: int | None, drop_last: bool, len_first: bool,
+                     workers: int) -> tuple[list[Any], list[str]]:
+    class Stream(lib.utils.data.IterableDataset):  # type: ignore[misc,name-defined]
+        def __iter__(self) -> Any:
+            return iter(range(5))
+
+        def __len__(self) -> int:
+            return reported
+
+        def __repr__(self) -> str:
+            return "Stream()"
+
+    loader = lib.utils.data.DataLoader(Stream(), batch_size=batch_size, drop_last=drop_last, num_workers=workers)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        if len_first:
+            len(loader)
+        batches = [b.tolist() if hasattr(b, "tolist") else b for b in loader]
+    return batches, [str(w.message) for w in seen if "Length of IterableDataset" in str(w.message)]
+
+
+@pytest.mark.parametrize("reported, batch_size, drop_last, len_first, workers", [
+    (3, 1, False, True, 0), (3, 2, False, True, 0), (1, 2, True, True, 0), (2, None, False, True, 0),
+    (5, 1, False, True, 0), (3, 1, False, False, 0), (1, 2, False, True, 1),
+])
+def test_iterable_dataset_longer_than_its_len_warns(reported: int, batch_size: int | None, drop_last: bool,
+                                                    len_first: bool, workers: int) -> None:
+    """PyTorch's iterator warns for each batch past the length an IterableDataset reported to len(loader)
+    (it compares batches with the dataset's len); minigrad's did not warn."""
+    torch = require_torch()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (minigrad's one-time note on workers)
+        ours = _stream_warnings(mg, reported, batch_size, drop_last, len_first, workers)
+    assert ours == _stream_warnings(torch, reported, batch_size, drop_last, len_first, workers)
