@@ -116,7 +116,8 @@ def _stream_warnings(lib: Any, reported: int, batch_size: int | None, drop_last:
         def __repr__(self) -> str:
             return "Stream()"
 
-    loader = lib.utils.data.DataLoader(Stream(), batch_size=batch_size, drop_last=drop_last, num_workers=workers)
+    loader = lib.utils.data.DataLoader(Stream(), batch_size=batch_size, drop_last=drop_last,
+                                       num_workers=workers)
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         if len_first:
