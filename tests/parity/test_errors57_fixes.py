@@ -139,3 +139,20 @@ def test_iterable_dataset_longer_than_its_len_warns(reported: int, batch_size: i
         warnings.simplefilter("ignore")  # (minigrad's one-time note on workers)
         ours = _stream_warnings(mg, reported, batch_size, drop_last, len_first, workers)
     assert ours == _stream_warnings(torch, reported, batch_size, drop_last, len_first, workers)
+
+
+_NN_CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    # a Module assigned where a Parameter is registered: PyTorch's TypeError (minigrad dropped the parameter
+    # and registered the module in its place, silently)
+    "Linear.weight = Linear": (lambda t: setattr(t.nn.Linear(2, 3), "weight", t.nn.Linear(1, 1)), TypeError),
+    # popitem of an empty ParameterDict: PyTorch's KeyError (minigrad's StopIteration leaked out)
+    "ParameterDict().popitem()": (lambda t: t.nn.ParameterDict().popitem(), KeyError),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_NN_CASES))
+def test_module_misuse_raises_pytorchs_class(case: str) -> None:
+    run, also = _NN_CASES[case]
+    theirs, ours = errors_of_both(run)
+    assert isinstance(ours, also), type(ours).__mro__
+    assert str(ours).split()[:2] == str(theirs).split()[:2], (str(ours), str(theirs))
