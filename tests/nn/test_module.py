@@ -223,7 +223,7 @@ def test_attribute_assignment_registers_and_replaces() -> None:
     assert m.sub is None and [n for n, _ in m.named_parameters()] == ["w"]
     m.w = None
     assert m.w is None and list(m.parameters()) == []
-    # a Module cannot take a Parameter's place (PyTorch's TypeError; minigrad moved registries until errors57),
+    # a Module cannot take a Parameter's place (PyTorch's TypeError; minigrad moved registries before),
     # a Parameter replaces a Module of the same name
     m.x = nn.Parameter(mg.zeros(1))
     with pytest.raises(TypeError, match="as parameter 'x'"):
