@@ -196,6 +196,8 @@ class LBFGS(Optimizer):
     ``prev_loss`` and ``al``.
     """
 
+    _load_fills = frozenset({"differentiable"})
+
     def __init__(self, params: ParamsT, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
                  line_search_fn: str | None = None) -> None:

@@ -33,11 +33,40 @@ def _lbfgs_loaded_with_another_size(t: Any) -> Any:
     return other.step(lambda: (q * q).sum().backward() or (q * q).sum())
 
 
+def _load_other_optimizers_state(t: Any) -> Any:
+    """An Adam state loaded into an SGD with momentum, which then steps."""
+    p = t.nn.Parameter(t.ones(2))
+    adam = t.optim.Adam([p], lr=0.1)
+    p.grad = t.ones(2)
+    adam.step()
+    q = t.nn.Parameter(t.ones(2))
+    sgd = t.optim.SGD([q], lr=0.1, momentum=0.9)
+    sgd.load_state_dict(adam.state_dict())
+    q.grad = t.ones(2)
+    return sgd.step()
+
+
+def _other_schedulers_state(t: Any, make: Callable[[Any, Any], Any]) -> Any:
+    """A StepLR's state loaded into the scheduler ``make(optimizer, lr_scheduler module)``."""
+    opt = t.optim.SGD([t.nn.Parameter(t.ones(2))], lr=0.1, momentum=0.9)
+    return make(opt, t.optim.lr_scheduler).load_state_dict(t.optim.lr_scheduler.StepLR(opt, 3).state_dict())
+
+
 # case: (what raises, the class minigrad's error must also be)
 _CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     # LBFGS's flat vectors of another length: PyTorch's RuntimeError at the next step (minigrad's numpy
     # broadcasting raised a ValueError there; now a ShapeError at loading, as the other optimizers' states)
     "LBFGS.load_state_dict(other size)": (_lbfgs_loaded_with_another_size, mg.ShapeError),
+    # the state of another optimizer: PyTorch loads it and its step fails reading a hyperparameter the saved
+    # groups lack (KeyError 'momentum'); minigrad filled them from its own defaults, silently
+    "SGD.load_state_dict(Adam's)": (_load_other_optimizers_state, KeyError),
+    # the state of another scheduler: PyTorch's KeyError for the entry the class needs (minigrad loaded it)
+    "LambdaLR.load_state_dict(StepLR's)": (
+        lambda t: _other_schedulers_state(t, lambda o, lr: lr.LambdaLR(o, lambda e: 1.0)), KeyError),
+    "MultiplicativeLR.load_state_dict(StepLR's)": (
+        lambda t: _other_schedulers_state(t, lambda o, lr: lr.MultiplicativeLR(o, lambda e: 1.0)), KeyError),
+    "CyclicLR.load_state_dict(StepLR's)": (
+        lambda t: _other_schedulers_state(t, lambda o, lr: lr.CyclicLR(o, 0.01, 0.1)), KeyError),
     # AveragedModel given both averaging functions: PyTorch's assert (minigrad's ValueError)
     "AveragedModel(avg_fn, multi_avg_fn)": (
         lambda t: t.optim.swa_utils.AveragedModel(t.nn.Linear(2, 2), avg_fn=lambda *a: a[0],
