@@ -170,10 +170,23 @@ def test_iterable_dataset_longer_than_its_len_warns(reported: int, batch_size: i
     assert ours == _stream_warnings(torch, reported, batch_size, drop_last, len_first, workers)
 
 
+def _with_grad(t: Any, grad: Any) -> Any:
+    p = t.zeros(grad.shape, dtype=grad.dtype)
+    p.grad = grad
+    return p
+
+
 _NN_CASES: dict[str, tuple[Callable[[Any], Any], Any]] = {
     # a Module assigned where a Parameter is registered: PyTorch's TypeError (minigrad dropped the parameter
     # and registered the module in its place, silently)
     "Linear.weight = Linear": (lambda t: setattr(t.nn.Linear(2, 3), "weight", t.nn.Linear(1, 1)), TypeError),
+    # the norm of integer gradients: PyTorch's vector_norm refuses them (minigrad gave an integer norm)
+    "clip_grad_norm_(int grads)": (
+        lambda t: t.nn.utils.clip_grad_norm_([_with_grad(t, t.tensor([3, -4]))], 1.0), mg.DTypeError),
+    "get_total_norm(bool)": (
+        lambda t: t.nn.utils.get_total_norm([t.tensor([True])], foreach=True), mg.DTypeError),
+    # skip_init of something that is no class: PyTorch's issubclass TypeError (minigrad's RuntimeError)
+    "skip_init(function)": (lambda t: t.nn.utils.skip_init(lambda device=None: None), TypeError),
     # popitem of an empty ParameterDict: PyTorch's KeyError (minigrad's StopIteration leaked out)
     "ParameterDict().popitem()": (lambda t: t.nn.ParameterDict().popitem(), KeyError),
 }
@@ -184,4 +197,25 @@ def test_module_misuse_raises_pytorchs_class(case: str) -> None:
     run, also = _NN_CASES[case]
     theirs, ours = errors_of_both(run)
     assert isinstance(ours, also), type(ours).__mro__
-    assert str(ours).split()[:2] == str(theirs).split()[:2], (str(ours), str(theirs))
+    if not case.startswith("skip_init"):
+        assert str(ours).split()[:2] == str(theirs).split()[:2], (str(ours), str(theirs))
+
+
+def _replaced_optimizers_warnings(lib: Any) -> list[str]:
+    opt = lib.optim.SGD([lib.nn.Parameter(lib.ones(2))], lr=0.1)
+    scheduler = lib.optim.lr_scheduler.StepLR(opt, 1, gamma=0.5)
+    scheduler.optimizer = lib.optim.SGD([lib.nn.Parameter(lib.ones(2))], lr=0.5)
+    scheduler.optimizer.step()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        scheduler.step()
+    assert scheduler.get_last_lr() == [0.25]
+    return [str(w.message)[:40] for w in seen]
+
+
+def test_an_optimizer_put_in_place_of_the_schedulers_warns_as_overridden() -> None:
+    """PyTorch patches only the optimizer its scheduler was built on: one set in its place afterwards has an
+    unpatched step, and the scheduler's first step() warns that optimizer.step() was overridden (minigrad's
+    class-level record made every optimizer look patched)."""
+    torch = require_torch()
+    assert _replaced_optimizers_warnings(mg) == _replaced_optimizers_warnings(torch) != []

@@ -213,9 +213,11 @@ class LRScheduler:
         """
         if self._step_count == 1:
             # every optimizer class's step records its calls; only a step set on the instance
-            # after the scheduler was built (not wrapped by track_step_calls) escapes that
+            # after the scheduler was built (not wrapped by track_step_calls) escapes that, or an
+            # optimizer no scheduler was built on (one put in place of the scheduler's: PyTorch's unpatched)
             own = vars(self.optimizer).get("step")
-            if own is not None and not hasattr(own, "_wrapped_by_lr_sched"):
+            if (own is not None and not hasattr(own, "_wrapped_by_lr_sched")) \
+                    or not getattr(self.optimizer, "_step_tracked", True):
                 warnings.warn(STEP_OVERRIDDEN_WARNING, UserWarning, stacklevel=2)
             elif not getattr(self.optimizer, "_opt_called", False):
                 warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=2)
