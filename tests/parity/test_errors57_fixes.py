@@ -223,3 +223,43 @@ def test_an_optimizer_put_in_place_of_the_schedulers_warns_as_overridden() -> No
     class-level record made every optimizer look patched)."""
     torch = require_torch()
     assert _replaced_optimizers_warnings(mg) == _replaced_optimizers_warnings(torch) != []
+
+
+def _scaler_without_scale(t: Any, call: str) -> Any:
+    """A GradScaler's ``call`` (unscale_, step, update) in an iteration that never scaled the loss."""
+    p = t.nn.Parameter(t.ones(2))
+    opt = t.optim.SGD([p], lr=0.1)
+    scaler = t.amp.GradScaler("cpu")
+    (p * p).sum().backward()
+    return scaler.update() if call == "update" else getattr(scaler, call)(opt)
+
+
+def _scaler_update(t: Any, new_scale: Any) -> Any:
+    p = t.nn.Parameter(t.ones(2))
+    opt = t.optim.SGD([p], lr=0.1)
+    scaler = t.amp.GradScaler("cpu")
+    scaler.scale((p * p).sum()).backward()
+    scaler.step(opt)
+    scaler.update(new_scale(t))
+    return scaler.get_scale()
+
+
+@pytest.mark.parametrize("call", ["step", "unscale_", "update"])
+def test_grad_scaler_without_scale_asserts(call: str) -> None:
+    """PyTorch's GradScaler asserts that scale() ran before unscale_/step/update (minigrad made the scale on
+    the spot: step divided gradients that were never scaled by 65536 and stepped, silently)."""
+    theirs, ours = errors_of_both(lambda t: _scaler_without_scale(t, call))
+    assert isinstance(ours, AssertionError)
+    assert str(ours) == str(theirs)
+
+
+def test_grad_scaler_update_takes_a_one_element_tensor_of_any_dtype() -> None:
+    """PyTorch's update copies a 0-d tensor of any dtype into the scale, and asserts on one of more elements
+    (minigrad refused an integer tensor, and raised a ValueError for the others)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        assert _scaler_update(lib, lambda t: t.tensor(2)) == 2.0
+        assert _scaler_update(lib, lambda t: t.tensor(4.0, dtype=t.float64)) == 4.0
+    _, ours = errors_of_both(lambda t: _scaler_update(t, lambda t: t.ones(2)))
+    assert isinstance(ours, _BAD)
+    errors_of_both(lambda t: _scaler_update(t, lambda t: t.ones(1)))  # (the copy into the 0-d scale fails)
