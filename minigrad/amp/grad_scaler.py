@@ -18,7 +18,7 @@ from typing import Any, overload
 import numpy as np
 
 from minigrad.autograd import no_grad
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, _AssertedParameterError
 from minigrad.factories import full
 from minigrad.optim.optimizer import Optimizer
 from minigrad.tensor import Tensor, float32
@@ -74,6 +74,14 @@ class GradScaler:
     def _state(self, optimizer: Optimizer) -> dict[str, Any]:
         return self._per_optimizer.setdefault(id(optimizer), _fresh_state())
 
+    def _scaled_before(self, funcname: str) -> Tensor:
+        """The scale, which ``scale()`` made; PyTorch's AssertionError when it never ran (the gradients then
+        are not scaled, and unscaling them would shrink them silently)."""
+        if self._scale is None:
+            raise AssertionError(f"Attempted {funcname} but _scale is None.  This may indicate your script "
+                                 "did not use scaler.scale(loss or outputs) earlier in the iteration.")
+        return self._scale
+
     def _lazy_scale(self) -> Tensor:
         if self._scale is None:
             self._scale = full((), self._init_scale, dtype=float32)
@@ -110,11 +118,13 @@ class GradScaler:
         Call it between ``backward()`` and ``step()`` to clip or inspect true gradients.
 
         Raises:
+            AssertionError: ``scale()`` never ran (PyTorch's).
             RuntimeError: called twice in one iteration, or after ``step()``.
             InvalidParameterError (a ValueError): a gradient is float16 (PyTorch refuses to unscale those).
         """
         if not self._enabled:
             return
+        self._scaled_before("unscale_")
         state = self._state(optimizer)
         if state["stage"] is OptState.UNSCALED:
             raise RuntimeError(
@@ -122,7 +132,7 @@ class GradScaler:
         if state["stage"] is OptState.STEPPED:
             raise RuntimeError("unscale_() is being called after step().")
         # PyTorch forms 1/scale in double and rounds once to float32.
-        inv_scale = np.float32(1.0 / float(self._lazy_scale().item()))
+        inv_scale = np.float32(1.0 / float(self._scaled_before("unscale_").item()))
         found_inf = False
         with no_grad():
             for group in optimizer.param_groups:
@@ -144,11 +154,13 @@ class GradScaler:
 
         Raises:
             RuntimeError: a ``closure`` keyword while enabled, or ``step`` already ran this iteration.
+            AssertionError: ``scale()`` never ran (PyTorch's).
         """
         if not self._enabled:
             return optimizer.step(*args, **kwargs)
         if "closure" in kwargs:
             raise RuntimeError("Closure use is not currently supported if GradScaler is enabled.")
+        self._scaled_before("step")
         state = self._state(optimizer)
         if state["stage"] is OptState.STEPPED:
             raise RuntimeError("step() has already been called since the last update().")
@@ -166,22 +178,22 @@ class GradScaler:
         a row multiply it by ``growth_factor`` (kept only if finite).
 
         Raises:
-            AssertionError: no optimizer was unscaled this iteration (PyTorch's class and message).
-            InvalidParameterError (a ValueError): ``new_scale`` is a Tensor that is not one float32 element.
+            AssertionError: ``scale()`` never ran, or no optimizer was unscaled this iteration (PyTorch's
+                class and message), or ``new_scale`` is a Tensor of more than one element or requiring grad
+                (then also an InvalidParameterError).
         """
         if not self._enabled:
             return
-        scale = self._lazy_scale()
+        scale = self._scaled_before("update")
         if new_scale is not None:
             if isinstance(new_scale, Tensor):
-                if new_scale.numel() != 1 or new_scale.dtype != float32 or new_scale.requires_grad:
-                    raise InvalidParameterError(
+                if new_scale.numel() != 1 or new_scale.requires_grad:  # (any dtype: copied in, as PyTorch's)
+                    raise _AssertedParameterError(
                         "new_scale should be a float or a 1-element torch.FloatTensor "
                         "or torch.cuda.FloatTensor with requires_grad=False.")
-                value = float(new_scale.item())
+                scale.copy_(new_scale)  # (a (1,)-shaped one fails: PyTorch's copy_)
             else:
-                value = float(new_scale)
-            scale.fill_(value)
+                scale.fill_(float(new_scale))
         else:
             found = [s["found_inf"] for s in self._per_optimizer.values() if s["found_inf"] is not None]
             if not found:

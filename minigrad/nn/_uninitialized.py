@@ -8,7 +8,7 @@ from typing import Any, TypeGuard, cast
 import numpy as np
 
 from minigrad.dtypes import DTypeLike
-from minigrad.errors import MinigradError
+from minigrad.errors import InvalidParameterError
 from minigrad.nn import _checks
 from minigrad.size import Size
 from minigrad.tensor import Tensor, from_numpy
@@ -33,8 +33,9 @@ class Uninitialized:
 
     @property
     def shape(self) -> Size:
-        """Raises: an uninitialized tensor has no shape yet (PyTorch's RuntimeError)."""
-        raise MinigradError(
+        """Raises: an uninitialized tensor has no shape yet (PyTorch's RuntimeError; also a ValueError,
+        PyTorch's class for other uses of one, such as nn.init's fills, which in minigrad read the shape)."""
+        raise InvalidParameterError(
             "Can't access the shape of an uninitialized parameter or buffer. This error usually happens in "
             "`load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call "
             "`forward` to initialize the parameters before accessing their attributes."

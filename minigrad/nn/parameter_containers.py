@@ -185,7 +185,9 @@ class ParameterDict(Module):
         return value
 
     def popitem(self) -> tuple[str, Any]:
-        """Remove and return the last inserted ``(key, value)``."""
+        """Remove and return the last inserted ``(key, value)``; a KeyError when empty (as PyTorch's)."""
+        if not self._keys:
+            raise KeyError("popitem(): dictionary is empty")
         key = next(reversed(self))
         return key, self.pop(key)
 

@@ -42,6 +42,8 @@ class Adadelta(Optimizer):
     and ``acc_delta`` (u), shaped like the parameter.
     """
 
+    _load_fills = frozenset({"capturable", "differentiable", "foreach", "maximize"})
+
     _param_shaped_state = ("square_avg", "acc_delta")
 
     def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,

@@ -57,6 +57,8 @@ class Adafactor(Optimizer):
     ``col_var`` (the second-to-last dim 1); otherwise ``variance`` (its shape).
     """
 
+    _load_fills = frozenset({"differentiable", "foreach"})
+
     _param_shaped_state = ("variance",)
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, beta2_decay: float = -0.8,

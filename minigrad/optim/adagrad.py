@@ -45,6 +45,8 @@ class Adagrad(Optimizer):
     parameter).
     """
 
+    _load_fills = frozenset({"differentiable", "foreach", "fused", "maximize"})
+
     _param_shaped_state = ("sum",)
     # sparse gradients are fine (the update equals the dense one), but not with weight decay
     _sparse_refusal = None

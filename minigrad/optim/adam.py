@@ -50,6 +50,9 @@ class Adam(Optimizer):
     with amsgrad, ``max_exp_avg_sq`` (arrays shaped like the parameter).
     """
 
+    _load_fills = frozenset({"amsgrad", "capturable", "decoupled_weight_decay", "differentiable",
+                             "foreach", "fused", "maximize"})
+
     _param_shaped_state = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
     # (AdamW too says "Adam")
     _sparse_refusal = "Adam does not support sparse gradients, please consider SparseAdam instead"

@@ -41,6 +41,8 @@ class Adamax(Optimizer):
     ``exp_inf`` (u), shaped like the parameter.
     """
 
+    _load_fills = frozenset({"capturable", "differentiable", "foreach", "maximize"})
+
     _param_shaped_state = ("exp_avg", "exp_inf")
 
     def __init__(self, params: ParamsT, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),

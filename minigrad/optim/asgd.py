@@ -60,6 +60,8 @@ class ASGD(Optimizer):
     as in PyTorch) and ``ax`` (shaped like the parameter).
     """
 
+    _load_fills = frozenset({"capturable", "differentiable", "foreach", "maximize"})
+
     _param_shaped_state = ("ax",)
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,

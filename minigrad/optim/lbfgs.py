@@ -9,7 +9,7 @@ import numpy as np
 
 from minigrad._kernels import quiet
 from minigrad.autograd import enable_grad, no_grad
-from minigrad.errors import InvalidParameterError, MinigradError
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.nn._checks import nonnegative_int, positive_int
 from minigrad.optim._inplace import add_
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
@@ -196,6 +196,8 @@ class LBFGS(Optimizer):
     ``prev_loss`` and ``al``.
     """
 
+    _load_fills = frozenset({"differentiable"})
+
     def __init__(self, params: ParamsT, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
                  line_search_fn: str | None = None) -> None:
@@ -224,6 +226,19 @@ class LBFGS(Optimizer):
                 "only 'strong_wolfe' is supported (line_search_fn must be None or 'strong_wolfe', "
                 f"got line_search_fn={group['line_search_fn']!r})"
             )
+
+    def _load_state_value(self, p: Tensor, index: int, key: str | None, value: Any) -> Any:
+        """As the base class's; the flat vectors (``d``, ``prev_flat_grad``, ``old_dirs``, ``old_stps``) must
+        have as many entries as the parameters together (PyTorch fails at the next step then, minigrad's numpy
+        broadcasting did with a ValueError)."""
+        loaded = super()._load_state_value(p, index, key, value)
+        if key in ("d", "prev_flat_grad", "old_dirs", "old_stps"):
+            numel = sum(q.numel() for q in self._params)
+            for vector in loaded if isinstance(loaded, list) else [loaded]:
+                if isinstance(vector, Tensor) and vector.numel() != numel:
+                    raise ShapeError(f"load_state_dict: LBFGS state[{index}][{key!r}] holds a vector of "
+                                     f"{vector.numel()} entries, but the parameters have {numel} together")
+        return loaded
 
     @property
     def _params(self) -> list[Tensor]:

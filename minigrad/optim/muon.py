@@ -103,6 +103,8 @@ class Muon(Optimizer):
     State per parameter: ``momentum_buffer`` (shaped like it); no step count.
     """
 
+    _load_fills = frozenset({"differentiable"})
+
     _param_shaped_state = ("momentum_buffer",)
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, weight_decay: float = 0.1, momentum: float = 0.95,

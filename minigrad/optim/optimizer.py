@@ -329,6 +329,11 @@ class Optimizer:
     #: keep their step in a tensor say so; a script's own subclass keeps whatever it stored)
     _step_to_tensor: ClassVar[bool] = False
 
+    #: The hyperparameters a loaded group may lack, given this optimizer's defaults (PyTorch's
+    #: ``__setstate__`` sets them, flags added over its versions); one lacking another (a state saved by
+    #: another optimizer) is refused, where PyTorch's step fails reading it. None: all are filled in.
+    _load_fills: ClassVar[frozenset[str] | None] = None
+
     #: State entries shaped like their parameter (checked by load_state_dict).
     _param_shaped_state: tuple[str, ...] = ()
 
@@ -367,6 +372,7 @@ class Optimizer:
         self.state = defaultdict(dict)
         self.param_groups = []
         self._opt_called = False
+        self._step_tracked = False  # (a scheduler has been built on it: see lr_scheduler.track_step_calls)
         self._scratch = _Scratch()
         for name in _HOOK_REGISTRIES:
             setattr(self, name, OrderedDict())
@@ -761,7 +767,9 @@ class Optimizer:
         Raises:
             InvalidParameterError: not an optimizer state dict, a different
                 number of groups or of parameters in a group, a missing state
-                entry, or invalid saved hyperparameters.
+                entry, a group lacking a hyperparameter (PyTorch's KeyError at
+                the next step; a state of another optimizer), or invalid saved
+                hyperparameters.
             ShapeError: a saved buffer's shape differs from its parameter's.
         On any error the optimizer keeps its current state.
         """
@@ -824,11 +832,18 @@ class Optimizer:
             new_state[p] = {str(n): self._load_state_value(p, key, str(n), value) for n, value in v.items()}
 
         new_groups = []
-        for g, sg in zip(groups, saved_groups, strict=True):
+        fills = self._load_fills
+        for i, (g, sg) in enumerate(zip(groups, saved_groups, strict=True)):
             ng = {k: _group_value(v) for k, v in sg.items()}
             ng["params"] = g["params"]
             if "param_names" in g and "param_names" not in ng:
                 ng["param_names"] = g["param_names"]
+            lacking = [] if fills is None else [n for n in self.defaults if n not in ng and n not in fills]
+            if lacking:  # (PyTorch's step then: its KeyError)
+                raise _MissingKeyError(
+                    f"loaded param_groups[{i}] lacks {lacking}, hyperparameters of {type(self).__name__} "
+                    "(was the state saved by another optimizer?)"
+                )
             for name, default in self.defaults.items():
                 ng.setdefault(name, default)
             _check_flags(ng)

@@ -48,6 +48,8 @@ class RAdam(Optimizer):
     ``exp_avg_sq`` (shaped like the parameter).
     """
 
+    _load_fills = frozenset({"capturable", "decoupled_weight_decay", "differentiable", "foreach", "maximize"})
+
     _param_shaped_state = ("exp_avg", "exp_avg_sq")
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),

@@ -47,6 +47,8 @@ class RMSprop(Optimizer):
     ``momentum_buffer`` (if momentum > 0) and ``grad_avg`` (if centered).
     """
 
+    _load_fills = frozenset({"capturable", "centered", "differentiable", "foreach", "maximize", "momentum"})
+
     _param_shaped_state = ("square_avg", "momentum_buffer", "grad_avg")
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,

@@ -41,6 +41,8 @@ class Rprop(Optimizer):
     ``step_size``, shaped like the parameter.
     """
 
+    _load_fills = frozenset({"capturable", "differentiable", "foreach", "maximize"})
+
     _param_shaped_state = ("prev", "step_size")
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),

@@ -45,6 +45,8 @@ class SGD(Optimizer):
     State per parameter: ``momentum_buffer`` (when momentum != 0).
     """
 
+    _load_fills = frozenset({"differentiable", "foreach", "fused", "maximize", "nesterov"})
+
     _param_shaped_state = ("momentum_buffer",)
     # sparse gradients are fine, but not with weight decay (PyTorch's grad.add(param) of sparse and dense)
     _sparse_refusal = None

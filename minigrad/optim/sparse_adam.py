@@ -48,6 +48,8 @@ class SparseAdam(Optimizer):
     and ``exp_avg_sq`` (arrays shaped like the parameter).
     """
 
+    _load_fills = frozenset({"differentiable"})
+
     _param_shaped_state = ("exp_avg", "exp_avg_sq")
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),

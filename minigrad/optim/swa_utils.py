@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import no_grad
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, _AssertedParameterError
 from minigrad.nn.module import Module
 from minigrad.optim._inplace import lerp_
 from minigrad.optim.lr_scheduler.base import GET_LR_WARNING, LRScheduler, format_param
@@ -159,8 +159,8 @@ class AveragedModel(Module):
         use_buffers: average buffers (e.g. batch-norm statistics) too.
 
     Raises:
-        InvalidParameterError: both ``avg_fn`` and ``multi_avg_fn``, or a
-            device other than the CPU.
+        InvalidParameterError: both ``avg_fn`` and ``multi_avg_fn`` (also an AssertionError, as
+            PyTorch's assert), or a device other than the CPU.
     """
 
     n_averaged: Tensor
@@ -169,7 +169,7 @@ class AveragedModel(Module):
                  multi_avg_fn: MultiAvgFn | None = None, use_buffers: bool = False) -> None:
         super().__init__()
         if avg_fn is not None and multi_avg_fn is not None:
-            raise InvalidParameterError("Only one of avg_fn and multi_avg_fn should be provided")
+            raise _AssertedParameterError("Only one of avg_fn and multi_avg_fn should be provided")
         _check_cpu(device)
         self.module = copy.deepcopy(model)
         self.register_buffer("n_averaged", tensor(0, dtype=int64))

@@ -223,10 +223,16 @@ def test_attribute_assignment_registers_and_replaces() -> None:
     assert m.sub is None and [n for n, _ in m.named_parameters()] == ["w"]
     m.w = None
     assert m.w is None and list(m.parameters()) == []
-    # a Module replacing a Parameter of the same name (and back) moves registries
+    # a Module cannot take a Parameter's place (PyTorch's TypeError; minigrad moved registries before),
+    # a Parameter replaces a Module of the same name
     m.x = nn.Parameter(mg.zeros(1))
+    with pytest.raises(TypeError, match="as parameter 'x'"):
+        m.x = nn.Identity()
+    assert "x" in dict(m.named_parameters())
+    del m.x
     m.x = nn.Identity()
-    assert "x" not in dict(m.named_parameters()) and isinstance(m.x, nn.Identity)
+    m.x = nn.Parameter(mg.zeros(1))
+    assert "x" in dict(m.named_parameters()) and "x" not in dict(m.named_children())
     with pytest.raises(TypeError):
         m.w = mg.zeros(2)  # a plain Tensor cannot take a parameter's place
     m.register_buffer("buf", mg.zeros(1))

@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 
 from minigrad._kernels import quiet
-from minigrad.errors import InvalidParameterError, MinigradError, _ArgumentTypeError, _NotTensorAttributeError
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    _ArgumentTypeError,
+    _NotTensorAttributeError,
+)
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm"]
@@ -71,12 +77,18 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
     Raises:
         MinigradError: the norm is not finite and ``error_if_nonfinite``, or an infinity norm
             of an empty tensor (PyTorch's RuntimeError).
+        DTypeError: a tensor that is not floating point (PyTorch's RuntimeError).
         InvalidParameterError, TypeError: ``norm_type`` is not a number (float()'s errors, as PyTorch).
     """
-    arrays = [t.numpy(force=True) for t in _as_list(tensors, warn_empty=False)]
+    given = _as_list(tensors, warn_empty=False)
+    arrays = [t.numpy(force=True) for t in given]
     norm_type = _as_float("norm_type", norm_type)
     if not arrays:
         return from_numpy(np.array(0.0, dtype=np.float32))
+    for t, a in zip(given, arrays, strict=True):
+        if a.dtype.kind not in "fc":  # (numpy's norm of integers would be an integer norm, silently)
+            raise DTypeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                             + t.type().removeprefix("torch.").removesuffix("Tensor"))
     if math.isinf(norm_type) and any(a.size == 0 for a in arrays):  # a max/min has no identity
         which = ("_foreach_norm cannot compute the infinity norm" if norm_type > 0 and foreach is not False
                  else f"linalg.vector_norm cannot compute the {norm_type} norm")

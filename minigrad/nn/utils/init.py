@@ -25,9 +25,12 @@ def skip_init(module_cls: type[M], *args: Any, **kwargs: Any) -> M:
     caller initializes them.
 
     Raises:
+        TypeError: ``module_cls`` is not a class (PyTorch's ``issubclass``).
         RuntimeError: ``module_cls`` is not a Module class, or its constructor takes no ``device``.
     """
-    if not (isinstance(module_cls, type) and issubclass(module_cls, Module)):
+    if not isinstance(module_cls, type):
+        raise TypeError(f"issubclass() arg 1 must be a class (a Module class, got {module_cls})")
+    if not issubclass(module_cls, Module):
         raise RuntimeError(f"Expected a Module; got {module_cls}")
     if "device" not in inspect.signature(module_cls).parameters:
         raise RuntimeError("Module must support a 'device' arg to skip initialization")

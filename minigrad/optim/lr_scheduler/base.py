@@ -93,10 +93,16 @@ def check_optimizer(optimizer: Any) -> None:
 def track_step_calls(optimizer: Optimizer) -> None:
     """Make ``optimizer.step`` record that it ran (``_opt_called``), for the step-order warning.
 
-    Every optimizer class's ``step`` does so already; a ``step`` the instance
+    Every optimizer class's ``step`` does so already (the steps before the first scheduler
+    was built are forgotten, as PyTorch's patch did not see them); a ``step`` the instance
     was given of its own (before the scheduler) is wrapped here, as PyTorch
     wraps it. One replaced afterwards is what the overridden-step warning reports.
     """
+    if not getattr(optimizer, "_step_tracked", False):
+        # PyTorch counts only the steps taken once a scheduler has patched the optimizer's step: steps
+        # before the first scheduler was built leave the step-order warning to come
+        optimizer._step_tracked = True
+        optimizer._opt_called = False
     own = optimizer.__dict__.get("step")
     if own is None or hasattr(own, "_wrapped_by_lr_sched"):
         return
@@ -207,9 +213,11 @@ class LRScheduler:
         """
         if self._step_count == 1:
             # every optimizer class's step records its calls; only a step set on the instance
-            # after the scheduler was built (not wrapped by track_step_calls) escapes that
+            # after the scheduler was built (not wrapped by track_step_calls) escapes that, or an
+            # optimizer no scheduler was built on (one put in place of the scheduler's: PyTorch's unpatched)
             own = vars(self.optimizer).get("step")
-            if own is not None and not hasattr(own, "_wrapped_by_lr_sched"):
+            if (own is not None and not hasattr(own, "_wrapped_by_lr_sched")) \
+                    or not getattr(self.optimizer, "_step_tracked", True):
                 warnings.warn(STEP_OVERRIDDEN_WARNING, UserWarning, stacklevel=2)
             elif not getattr(self.optimizer, "_opt_called", False):
                 warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=2)

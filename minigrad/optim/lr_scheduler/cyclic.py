@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from minigrad.errors import InvalidParameterError, _ZeroDivisorParameterError
+from minigrad.errors import InvalidParameterError, _MissingKeyError, _ZeroDivisorParameterError
 from minigrad.nn._checks import is_int, is_real, positive_float, value_error
 from minigrad.optim.lr_scheduler.base import LRScheduler, check_optimizer, format_param, set_group_value
 from minigrad.optim.optimizer import Optimizer, check_number
@@ -203,9 +203,15 @@ class CyclicLR(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a state from :meth:`state_dict`, keeping this scheduler's ``scale_fn``."""
+        """Restore a state from :meth:`state_dict`, keeping this scheduler's ``scale_fn``.
+
+        Raises:
+            KeyError: no ``_scale_fn_custom`` entry (a state of another scheduler), as PyTorch's.
+        """
+        if "_scale_fn_custom" not in state_dict:
+            raise _MissingKeyError("_scale_fn_custom: not a state of CyclicLR (no _scale_fn_custom entry)")
         state = dict(state_dict)
-        saved_fn = state.pop("_scale_fn_custom", None)
+        saved_fn = state.pop("_scale_fn_custom")
         fn = self._scale_fn_custom
         super().load_state_dict(state)
         self._scale_fn_custom = fn

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from minigrad.errors import InvalidParameterError, _ZeroDivisorParameterError
+from minigrad.errors import InvalidParameterError, _MissingKeyError, _ZeroDivisorParameterError
 from minigrad.nn._checks import is_int, is_real, nonnegative_int, positive_int, value_error
 from minigrad.optim.lr_scheduler.base import LRScheduler
 from minigrad.optim.optimizer import Optimizer, check_number
@@ -62,9 +62,15 @@ class _LambdaScheduler(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a state from :meth:`state_dict` (callable objects get their attributes back)."""
+        """Restore a state from :meth:`state_dict` (callable objects get their attributes back).
+
+        Raises:
+            KeyError: no ``lr_lambdas`` entry (a state of another scheduler), as PyTorch's.
+        """
+        if "lr_lambdas" not in state_dict:
+            raise _MissingKeyError(f"lr_lambdas: not a state of {type(self).__name__} (no lr_lambdas entry)")
         state = dict(state_dict)
-        lambdas = state.pop("lr_lambdas", [None] * len(self.lr_lambdas))
+        lambdas = state.pop("lr_lambdas")
         self.__dict__.update(state)
         for fn, saved in zip(self.lr_lambdas, lambdas, strict=False):
             if saved is not None:

@@ -9,7 +9,8 @@ minigrad loads in the calling process: ``num_workers > 0`` is accepted with a
 one-time warning (``get_worker_info()`` stays None); it only runs the sampler
 ``prefetch_factor * num_workers`` batches ahead, as PyTorch's workers request them,
 ``pin_memory`` has nothing to pin on the CPU (PyTorch warns the same way
-without an accelerator), ``timeout`` is validated and unused. A
+without an accelerator), ``timeout`` is validated and unused (without workers, a
+nonzero one fails at ``iter(loader)``, as PyTorch's single-process iterator). A
 :class:`TensorDataset` with the default collate and samplers is batched by
 one fancy index per tensor instead of sample by sample: the same batches, one
 copy each.
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from minigrad import _draws
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, _AssertedParameterError
 from minigrad.nn._checks import flag, is_int, nonnegative_int
 from minigrad.random import Generator, resolve
 from minigrad.tensor import Array
@@ -100,7 +101,8 @@ class DataLoader:
         collate_fn: merges a list of samples into a batch.
         pin_memory: accepted; nothing to pin on the CPU (warns, as PyTorch without a GPU).
         drop_last: drop the last batch if it is smaller than ``batch_size``.
-        timeout: accepted (>= 0), unused.
+        timeout: accepted (>= 0), unused; with ``num_workers=0`` it must be 0 (``iter(loader)`` raises,
+            as PyTorch's).
         worker_init_fn: accepted, never called (there are no workers).
         multiprocessing_context: a start method's name or a context, with workers only (checked as
             PyTorch checks it; unused).
@@ -119,6 +121,9 @@ class DataLoader:
             ``mg.Generator``.
         TypeError: a map-style dataset without ``__getitem__``/``__len__`` and no sampler,
             or a collate_fn that is not callable.
+
+    Iterating warns, as PyTorch's, for each batch beyond the length an IterableDataset
+    reported to ``len(loader)`` (the dataset's ``len``, compared with batches, as PyTorch does).
     """
 
     def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None,
@@ -210,6 +215,7 @@ class DataLoader:
             collate_fn if collate_fn is not None
             else default_collate if self._auto_collation else default_convert
         )
+        self._IterableDataset_len_called: int | None = None
         self.__initialized = True
         if self.num_workers > 0 and not _warned_workers:
             _warned_workers.append(True)
@@ -232,7 +238,7 @@ class DataLoader:
 
     def __len__(self) -> int:
         if isinstance(self.dataset, IterableDataset):
-            n = len(self.dataset)  # type: ignore[arg-type]
+            n = self._IterableDataset_len_called = len(self.dataset)  # type: ignore[arg-type]
             if self.batch_size is None:
                 return n
             return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
@@ -249,6 +255,9 @@ class DataLoader:
         if not (self.persistent_workers and self.__dict__.get("_seeded")):
             _draws.random_full(resolve(self.generator), ())
             self.__dict__["_seeded"] = True
+        if self.num_workers == 0 and self.timeout != 0:
+            raise _AssertedParameterError("_SingleProcessDataLoaderIter requires timeout == 0 (a timeout "
+                                          f"needs num_workers > 0, got timeout={self.timeout!r})")
         if isinstance(self.dataset, IterableDataset):
             return self._stream(iter(self.dataset))
         keys = self._index_batches()
@@ -284,6 +293,8 @@ class DataLoader:
         # leaves the pass going on with the next chunk, as PyTorch's
         size = self.batch_size
         chunks = it if size is None else self._chunks(it, size)
+        if self._IterableDataset_len_called is not None:
+            return _CountedStreamIter(chunks, self.collate_fn, self, self._IterableDataset_len_called)
         return _SingleProcessDataLoaderIter(chunks, self.collate_fn, self)
 
     def _chunks(self, it: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -353,6 +364,33 @@ class _SingleProcessDataLoaderIter:
 
     def __len__(self) -> int:
         return len(self._loader)
+
+
+class _CountedStreamIter(_SingleProcessDataLoaderIter):
+    """The iterator of an IterableDataset whose length ``len(loader)`` read: each batch past that length
+    warns, as PyTorch's iterator (which compares the batches yielded with the dataset's reported length)."""
+
+    __slots__ = ("_reported", "_yielded")
+
+    def __init__(self, keys: Iterator[Any], fetch: Callable[[Any], Any], loader: DataLoader,
+                 reported: int) -> None:
+        super().__init__(keys, fetch, loader)
+        self._reported = reported
+        self._yielded = 0
+
+    def __next__(self) -> Any:
+        data = self._fetch(next(self._keys))
+        self._yielded += 1
+        if self._yielded > self._reported:
+            message = (f"Length of IterableDataset {self._loader.dataset} was reported to be {self._reported}"
+                       f"(when accessing len(dataloader)), but {self._yielded} samples have been fetched. ")
+            if self._loader.num_workers > 0:
+                message += ("For multiprocessing data-loading, this could be caused by not properly "
+                            "configuring the IterableDataset replica at each worker. Please see "
+                            "https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for "
+                            "examples.")
+            warnings.warn(message, stacklevel=2)
+        return data
 
 
 class _MultiProcessingDataLoaderIter:

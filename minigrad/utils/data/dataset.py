@@ -24,6 +24,7 @@ from minigrad.errors import (
     _AssertedParameterError,
     _AssertedShapeError,
     _AssertedTypeError,
+    _IndexParameterError,
     _NotTensorAttributeError,
     _ShapeIndexError,
 )
@@ -80,7 +81,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
             same size of dim 0.
 
     Raises:
-        InvalidParameterError: no tensors given.
+        InvalidParameterError: no tensors given (also an IndexError, as PyTorch's ``len()`` of one).
         ShapeError: a 0-d tensor (also an IndexError, as PyTorch's), or the first dims differ (then also an
             AssertionError, as PyTorch's).
         TypeError: an argument is neither a Tensor nor an ndarray (also an AttributeError, as PyTorch's).
@@ -88,7 +89,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
 
     def __init__(self, *tensors: Tensor | Array) -> None:
         if not tensors:
-            raise InvalidParameterError("TensorDataset needs at least one tensor, got none")
+            raise _IndexParameterError("TensorDataset needs at least one tensor, got none")
         wrapped: list[Tensor] = []
         for i, t in enumerate(tensors):
             if isinstance(t, np.ndarray):

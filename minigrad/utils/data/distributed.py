@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterator, Sized
 from typing import Any
 
-from minigrad.errors import InvalidParameterError, UnsupportedError
+from minigrad.errors import InvalidParameterError, _NoProcessGroupError
 from minigrad.random import Generator
 from minigrad.sampling import randperm
 from minigrad.utils.data.sampler import Sampler
@@ -30,14 +30,15 @@ class DistributedSampler(Sampler[int]):
     floor(len / num_replicas). ``set_epoch(e)`` reseeds the shuffle.
 
     Raises:
-        UnsupportedError: ``num_replicas`` or ``rank`` left to the (absent) process group.
+        UnsupportedError: ``num_replicas`` or ``rank`` left to the (absent) process group (also a
+            ValueError, as PyTorch's without an initialized default group).
         InvalidParameterError (a ValueError): ``rank`` outside [0, num_replicas - 1].
     """
 
     def __init__(self, dataset: Sized, num_replicas: int | None = None, rank: int | None = None,
                  shuffle: bool = True, seed: int = 0, drop_last: bool = False) -> None:
         if num_replicas is None or rank is None:
-            raise UnsupportedError("DistributedSampler: minigrad has no process group to ask for "
+            raise _NoProcessGroupError("DistributedSampler: minigrad has no process group to ask for "
                                    "num_replicas and rank; pass both")
         if rank >= num_replicas or rank < 0:
             raise InvalidParameterError(
