@@ -543,8 +543,9 @@ def tensors_as_scalars(data: list[Any] | tuple[Any, ...], tensor_type: type[Any]
             arr: np.ndarray[Any, Any] = np.asarray(item.numpy(force=True))
             if arr.size != 1:
                 if arr.dtype.kind in "biu":  # PyTorch reads an integer (or bool) tensor as an index first
-                    raise _ArgumentTypeError("only integer tensors of a single element can be converted to an "
-                                             f"index (got a tensor of shape {tuple(arr.shape)} inside the data)")
+                    raise _ArgumentTypeError(
+                        "only integer tensors of a single element can be converted to an index "
+                        f"(got a tensor of shape {tuple(arr.shape)} inside the data)")
                 raise InvalidParameterError("only one element tensors can be converted to Python scalars "
                                             f"(got a tensor of shape {tuple(arr.shape)} inside the data)")
             item = arr.reshape(())

@@ -1669,7 +1669,8 @@ BUDGETS: dict[str, int] = {
     # 77,784 with errors56 merged
     # +39 fuzz56: the tensor.py and ops.py lines above, reductions' _values_at, float_power's out=
     # 77,851 with fuzz56 merged
-    "minigrad": 77851,  # (+91 errors56: the bad-input sweep's fixes)
+    # +6 suites57: searchsorted's search over NaN boundaries as PyTorch's (reductions.py)
+    "minigrad": 77857,  # (+91 errors56: the bad-input sweep's fixes)
 }
 
 
