@@ -2615,10 +2615,15 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             raise InvalidParameterError("slice step cannot be zero")  # (PyTorch's words)
         if isinstance(i, Tensor):
             i = i._array
-        elif isinstance(i, list):
-            i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
-        elif isinstance(i, range):  # a range indexes like the list it spells, as in PyTorch
-            i = np.arange(i.start, i.stop, i.step, dtype=int64)
+        else:
+            if isinstance(i, list):
+                i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
+            elif isinstance(i, range):  # a range indexes like the list it spells, as in PyTorch
+                i = np.arange(i.start, i.stop, i.step, dtype=int64)
+            if isinstance(i, np.ndarray) and i.dtype != np.uint8 and (
+                    i.dtype.kind == "f" or (i.dtype.kind in "iu" and i.dtype.itemsize < 4)):
+                with np.errstate(invalid="ignore"):  # PyTorch makes a list or numpy index a long tensor (not
+                    i = i.astype(int64)  # a bool or uint8 one): floats truncate, NaN is out of bounds
         if isinstance(i, np.ndarray) and i.dtype == np.uint8:
             # PyTorch reads a uint8 index as a bool mask (deprecated there, so it warns)
             warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool "

@@ -54,3 +54,40 @@ def test_searchsorted_with_nan_in_the_boundaries_follows_pytorchs_search() -> No
     assert mg.bucketize(mg.tensor([0.5, 2.0]), mg.tensor([1.0, nan, 3.0]), right=True).tolist() == want
     want = torch.searchsorted(torch.tensor([nan, 1.0, 2.0]), 1.5, sorter=torch.tensor([1, 2, 0])).tolist()
     assert mg.searchsorted(mg.tensor([nan, 1.0, 2.0]), 1.5, sorter=mg.tensor([1, 2, 0])).tolist() == want
+
+
+# ------------------------------------------------- float lists and numpy arrays as indices (MLX's test_array)
+
+
+def test_a_float_list_or_numpy_index_is_read_as_long_indices() -> None:
+    """PyTorch makes a list or numpy array used as an index a long tensor (a bool or uint8 one stays a mask):
+    ``x[[0.0, 2.7]]``, ``x[np.floor(...)]`` and int8/int16 numpy indices select as their truncated integers
+    (NaN and huge values are out of bounds); minigrad refused them as a float tensor index is refused. A float
+    tensor index is still refused, as in PyTorch."""
+    import numpy as np
+
+    torch = require_torch()
+    indices: list[Any] = [[0.0, 1.0], [1.5, -2.7], np.array([1.0, 2.9]), np.array([1, 2], dtype=np.int8),
+                          np.array([1, 2], dtype=np.int16), np.array(1.0), np.array([[1.0], [2.0]]),
+                          [True, 1.0], [1, 2.5], [np.float64(1.0)], (np.array([1.0]),), np.array([-0.5]),
+                          (slice(None), [0.0, 2.0]), ([0, 1], np.array([1.0, 2.0])),
+                          (np.array([1.0]), slice(None))]
+    for index in indices:
+        want = torch.arange(6).reshape(2, 3)[index] if isinstance(index, tuple) and len(index) == 2 \
+            else torch.arange(6)[index]
+        got = mg.arange(6).reshape(2, 3)[index] if isinstance(index, tuple) and len(index) == 2 \
+            else mg.arange(6)[index]
+        assert got.tolist() == want.tolist() and got.shape == want.shape, index
+    for lib in (torch, mg):  # out of bounds: an IndexError on both
+        with pytest.raises(IndexError):
+            lib.arange(6)[np.array([float("nan")])]
+        with pytest.raises(IndexError):
+            lib.arange(6)[lib.tensor([0.0, 1.0])]
+    got_t, got_m = torch.zeros(6), mg.zeros(6)
+    got_t[np.array([1.0, 3.5])] = 1
+    got_m[np.array([1.0, 3.5])] = 1
+    assert got_m.tolist() == got_t.tolist()
+    w_t, w_m = torch.zeros(6, requires_grad=True), mg.zeros(6, requires_grad=True)
+    (w_t * 1)[[1.0, 2.0, 2.0]].sum().backward()
+    (w_m * 1)[[1.0, 2.0, 2.0]].sum().backward()
+    assert w_m.grad.tolist() == w_t.grad.tolist()
