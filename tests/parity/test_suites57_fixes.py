@@ -91,3 +91,32 @@ def test_a_float_list_or_numpy_index_is_read_as_long_indices() -> None:
     (w_t * 1)[[1.0, 2.0, 2.0]].sum().backward()
     (w_m * 1)[[1.0, 2.0, 2.0]].sum().backward()
     assert w_m.grad.tolist() == w_t.grad.tolist()
+
+
+# --------------------------------------------- third derivative of x ** 2 (DeZero's higher-order derivatives)
+
+
+def test_third_derivative_through_a_square_is_zeros_as_in_pytorch() -> None:
+    """PyTorch's pow_backward is ``grad * p * x ** (p - 1)``: x ** 2's second derivative still depends on x
+    (through x ** 1's x ** 0), so a third ``autograd.grad`` returns zeros (a fourth raises). minigrad's
+    recorded slope for p == 2 was ``x * 2``, whose derivative is a constant: the third grad raised "does not
+    require grad" (clamp(x) ** 2, maximum(x, y) ** 2, torch.square)."""
+    torch = require_torch()
+
+    def derivatives(lib: Any, f: Any) -> list[Any]:
+        x = lib.tensor([0.5, 1.2, 2.0], requires_grad=True)
+        g, out = f(lib, x), []
+        for _ in range(5):
+            try:
+                (g,) = lib.autograd.grad(g.sum(), x, create_graph=True)
+            except RuntimeError:
+                out.append("RuntimeError")
+                break
+            out.append((g.tolist(), g.grad_fn is not None))
+        return out
+
+    fs = [lambda lib, x: x ** 2, lambda lib, x: lib.square(x), lambda lib, x: x.pow(2.0),
+          lambda lib, x: lib.clamp(x, 0.5, 1.5) ** 2, lambda lib, x: lib.maximum(x, x.flip(0)) ** 2,
+          lambda lib, x: x ** 3, lambda lib, x: x ** 1, lambda lib, x: x * x]
+    for f in fs:
+        assert derivatives(mg, f) == derivatives(torch, f)
