@@ -120,3 +120,29 @@ def test_third_derivative_through_a_square_is_zeros_as_in_pytorch() -> None:
           lambda lib, x: x ** 3, lambda lib, x: x ** 1, lambda lib, x: x * x]
     for f in fs:
         assert derivatives(mg, f) == derivatives(torch, f)
+
+
+# ---------------------------------------------------------------- resize_ to the tensor's own shape (MyGrad)
+
+
+def test_resize_to_its_own_shape_changes_nothing() -> None:
+    """PyTorch's resize_ returns at once when the size is the tensor's own: a transposed view keeps its
+    strides and values and no version moves. minigrad re-laid the tensor out contiguously over its memory (a
+    transposed view's values changed) and bumped its version."""
+    torch = require_torch()
+
+    def run(lib: Any) -> list[Any]:
+        a = lib.arange(6.0).reshape(2, 3)
+        t = a.T
+        t.resize_(3, 2)
+        out: list[Any] = [t.tolist(), t.stride(), t._version]
+        t.resize_(2, 3)
+        out += [t.tolist(), t.stride(), t._version]
+        z = lib.zeros(3)
+        for shape in ((3,), (3, 1), (3, 1), (0,), (0,)):
+            z.resize_(*shape)
+            out += [tuple(z.shape), z._version]
+        lib.zeros(2).resize_as_(lib.ones(2))
+        return out
+
+    assert run(mg) == run(torch)
