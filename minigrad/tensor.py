@@ -102,6 +102,7 @@ from minigrad.shapes import (
     reduced_shape,
     shape_arg,
     size_mismatch,
+    spread_ellipses,
 )
 from minigrad.size import Size, as_size
 from minigrad.viz import tensor_html
@@ -2609,6 +2610,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
                       "error or a different result", stacklevel=3)
         index = tuple(index)
     items = index if isinstance(index, tuple) else (index,)
+    items = spread_ellipses(items, len(shape)) if sum(i is Ellipsis for i in items) > 1 else items
     out: list[Any] = []
     for k, i in enumerate(items):
         if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step == 0:

@@ -146,3 +146,32 @@ def test_resize_to_its_own_shape_changes_nothing() -> None:
         return out
 
     assert run(mg) == run(torch)
+
+
+# ------------------------------------------------------------------ an index with several ellipses (MyGrad)
+
+
+def test_an_index_with_several_ellipses_reads_as_pytorchs() -> None:
+    """PyTorch lets each ``...`` of an index skip the dims the other indices leave: x[..., ...] is x and
+    x[..., 0, ...] of a matrix is x[:, 0] (reading and writing); minigrad refused a second ellipsis."""
+    torch = require_torch()
+    indices: list[Any] = [(..., ...), (..., 0, ...), (0, ..., ...), (..., None, ...), (..., 0, ..., 1),
+                          (..., [0, 1], ...), (..., slice(0, 1), ..., slice(1, 3))]
+    for lib in (torch, mg):
+        for index in indices:
+            for shape in ((2, 3), (2, 3, 4)):
+                want = torch.arange(24)[: 6 if len(shape) == 2 else 24].reshape(shape)
+                got = lib.arange(24)[: 6 if len(shape) == 2 else 24].reshape(shape)
+                try:
+                    expected = want[index]
+                except IndexError:
+                    with pytest.raises(IndexError):
+                        got[index]
+                    continue
+                assert got[index].tolist() == expected.tolist(), (index, shape)
+                want[index] = -1
+                got[index] = -1
+                assert got.tolist() == want.tolist(), (index, shape)
+    x = mg.arange(6.0, requires_grad=True)
+    (x.reshape(2, 3)[..., 1, ...] * 2).sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [0.0, 2.0, 0.0, 0.0, 2.0, 0.0]
