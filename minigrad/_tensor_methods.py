@@ -1730,6 +1730,8 @@ class TensorMethods:
         if self.requires_grad and not _mode.inference:
             raise MinigradError("cannot resize variables that require grad")
         shape = shape_arg(sizes)
+        if tuple(shape) == self.shape and memory_format is None:
+            return cast("Tensor", self)  # PyTorch's resize to its own shape: nothing (strides, version) moves
         a = self.numpy(force=True)
         n = int(np.prod(shape, dtype=np.int64))
         root, start = a, self.storage_offset() * a.itemsize

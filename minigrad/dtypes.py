@@ -531,7 +531,8 @@ def tensors_as_scalars(data: list[Any] | tuple[Any, ...], tensor_type: type[Any]
     would nest a (1,)-shaped tensor as a row (a (2, 1) result where PyTorch's is (2,)) and stack larger ones.
 
     Raises:
-        InvalidParameterError: a tensor of another number of elements than one (PyTorch's ValueError).
+        InvalidParameterError: a tensor of another number of elements than one (PyTorch's ValueError; for an
+            integer or bool tensor also a TypeError, as PyTorch's).
     """
     types = set(map(type, data))
     if types <= _PYTHON_NUMBERS or not any(issubclass(t, (tensor_type, list, tuple)) for t in types):
@@ -541,6 +542,10 @@ def tensors_as_scalars(data: list[Any] | tuple[Any, ...], tensor_type: type[Any]
         if isinstance(item, tensor_type):
             arr: np.ndarray[Any, Any] = np.asarray(item.numpy(force=True))
             if arr.size != 1:
+                if arr.dtype.kind in "biu":  # PyTorch reads an integer (or bool) tensor as an index first
+                    raise _ArgumentTypeError(
+                        "only integer tensors of a single element can be converted to an index "
+                        f"(got a tensor of shape {tuple(arr.shape)} inside the data)")
                 raise InvalidParameterError("only one element tensors can be converted to Python scalars "
                                             f"(got a tensor of shape {tuple(arr.shape)} inside the data)")
             item = arr.reshape(())

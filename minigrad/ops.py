@@ -838,8 +838,8 @@ class PowScalar(Function):
             slope = (x * x.dtype.type(2) if p == 2
                      else _power(x, p - 1, self.wide) * np.asarray(p, dtype=x.dtype))
             return (from_numpy(np.asarray(g._array * slope)),)
-        slope = a * 2 if p == 2 else a ** (p - 1) * p  # x**2, the common case, in one pass
-        return (g * slope,)
+        # (recorded: x**2's slope is x**1 * 2, as PyTorch's: its third derivative is zeros, not "no grad_fn")
+        return (g * (a ** (p - 1) * p),)
 
 
 def _power(a: Array, p: float, wide: bool = True) -> Array:

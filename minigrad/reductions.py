@@ -1023,6 +1023,23 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
 # ------------------------------------------------------------------ histograms
 
 
+def _search_nan_boundaries(seq: np.ndarray[Any, Any], values: np.ndarray[Any, Any], side: str) -> Any:
+    """PyTorch's binary search over a 1-D ``seq`` holding NaNs: the middle entry sends a value right
+    unless ``mid >= v`` (``mid > v`` for side 'right'), so a NaN entry sends every value right where numpy's
+    search, which sorts NaN last, would stop before it."""
+    values = np.asarray(values)
+    lo = np.zeros(values.shape, dtype=int64)
+    hi = np.full(values.shape, seq.shape[0], dtype=int64)
+    last = max(seq.shape[0] - 1, 0)
+    while (active := lo < hi).any():
+        mid = lo + ((hi - lo) >> 1)
+        at = seq[np.minimum(mid, last)]
+        right = ~(at > values) if side == "right" else ~(at >= values)
+        lo = np.where(active & right, mid + 1, lo)
+        hi = np.where(active & ~right, mid, hi)
+    return lo
+
+
 @bool_args("out_int32", "right")
 def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,  # noqa: A002
                  right: bool = False, side: str | None = None, sorter: Tensor | None = None) -> Tensor:
@@ -1060,8 +1077,9 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     if seq.ndim == 0:
         raise ShapeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
                          "dimension")
+    find = _search_nan_boundaries if seq.dtype.kind == "f" and np.isnan(seq).any() else np.searchsorted
     if seq.ndim == 1:
-        out = np.searchsorted(seq, values, side=how)
+        out = find(seq, values, side=how)
     else:
         if seq.shape[:-1] != values.shape[:-1]:
             raise ShapeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
@@ -1073,7 +1091,7 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
         rows_s, rows_v = seq.reshape(n, seq.shape[-1]), values.reshape(n, values.shape[-1])
         out = np.empty(rows_v.shape, dtype=int64)
         for i in range(n):
-            out[i] = np.searchsorted(rows_s[i], rows_v[i], side=how)
+            out[i] = find(rows_s[i], rows_v[i], side=how)
         out = out.reshape(values.shape)
     return from_numpy(np.asarray(out, dtype=np.int32 if out_int32 else int64))
 

@@ -249,6 +249,24 @@ def dims_used(i: Any) -> int:
     return 1
 
 
+def spread_ellipses(items: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
+    """PyTorch's reading of an index with several ``...``: each skips the dims the other indices leave
+    (ndim less those that take a dim; a mask takes its own), so each becomes as many full slices; those at
+    the end select nothing and are dropped (x[..., ...] is x; x[..., 0, ...] of a matrix is x[:, 0])."""
+    taken = sum(0 if i is None or i is Ellipsis or type(i) is bool else
+                i.ndim if getattr(i, "dtype", None) in (np.bool_, np.uint8) and hasattr(i, "ndim") else 1
+                for i in items)
+    if taken > ndim:
+        return items  # (too many indices: the caller's error)
+    out = [j for i in items for j in ((_SKIPPED,) * (ndim - taken) if i is Ellipsis else (i,))]
+    while out and out[-1] is _SKIPPED:
+        out.pop()
+    return tuple(out)
+
+
+_SKIPPED = slice(None)  # (one object: the slices an ellipsis stands for, told apart from written ones)
+
+
 def check_mask(mask: Any, items: tuple[Any, ...], k: int, shape: tuple[int, ...]) -> None:
     """A bool mask must have the shape of the dims it selects from (PyTorch's IndexError)."""
     if any(i is Ellipsis for i in items[:k]):

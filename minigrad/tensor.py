@@ -102,6 +102,7 @@ from minigrad.shapes import (
     reduced_shape,
     shape_arg,
     size_mismatch,
+    spread_ellipses,
 )
 from minigrad.size import Size, as_size
 from minigrad.viz import tensor_html
@@ -2609,16 +2610,22 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
                       "error or a different result", stacklevel=3)
         index = tuple(index)
     items = index if isinstance(index, tuple) else (index,)
+    items = spread_ellipses(items, len(shape)) if sum(i is Ellipsis for i in items) > 1 else items
     out: list[Any] = []
     for k, i in enumerate(items):
         if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step == 0:
             raise InvalidParameterError("slice step cannot be zero")  # (PyTorch's words)
         if isinstance(i, Tensor):
             i = i._array
-        elif isinstance(i, list):
-            i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
-        elif isinstance(i, range):  # a range indexes like the list it spells, as in PyTorch
-            i = np.arange(i.start, i.stop, i.step, dtype=int64)
+        else:
+            if isinstance(i, list):
+                i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
+            elif isinstance(i, range):  # a range indexes like the list it spells, as in PyTorch
+                i = np.arange(i.start, i.stop, i.step, dtype=int64)
+            if isinstance(i, np.ndarray) and i.dtype != np.uint8 and (
+                    i.dtype.kind == "f" or (i.dtype.kind in "iu" and i.dtype.itemsize < 4)):
+                with np.errstate(invalid="ignore"):  # PyTorch makes a list or numpy index a long tensor (not
+                    i = i.astype(int64)  # a bool or uint8 one): floats truncate, NaN is out of bounds
         if isinstance(i, np.ndarray) and i.dtype == np.uint8:
             # PyTorch reads a uint8 index as a bool mask (deprecated there, so it warns)
             warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool "
