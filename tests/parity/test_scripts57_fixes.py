@@ -1,0 +1,51 @@
+"""Regressions found by running tutorial and textbook code (the Zero to Mastery PyTorch course, "Deep Learning
+with PyTorch", lucidrains-style small models, plain-torch MAML) under PyTorch and minigrad and comparing the
+printed numbers, names and errors: each test makes the same calls on both libraries and compares."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _lstm_names(lib: Any, dtype: str, x_shape: tuple[int, ...], **kwargs: Any) -> tuple[str, ...]:
+    lib.manual_seed(0)
+    m = lib.nn.LSTM(3, 4, **kwargs).to(getattr(lib, dtype))
+    x = lib.randn(*x_shape).to(getattr(lib, dtype))
+    with warnings.catch_warnings():  # (PyTorch: "LSTM with projections is not supported with oneDNN")
+        warnings.simplefilter("ignore")
+        out, (h, c) = m(x)
+    return out.grad_fn.name(), h.grad_fn.name(), c.grad_fn.name()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("kwargs", [
+    {}, {"proj_size": 2}, {"proj_size": 2, "num_layers": 2}, {"num_layers": 2}, {"batch_first": True},
+    {"proj_size": 2, "batch_first": True}, {"proj_size": 2, "bidirectional": True},
+])  # fmt: skip
+@pytest.mark.parametrize("x_shape", [(5, 2, 3), (5, 3)])
+def test_lstm_output_grad_fn_names_follow_the_kernel(dtype: str, kwargs: dict[str, Any],
+                                                      x_shape: tuple[int, ...]) -> None:
+    # PyTorch's CPU LSTM is one oneDNN layer op (MkldnnRnnLayerBackward0) only in float32 without proj_size;
+    # with proj_size (s11_lstmproj.py) or in float64 the default kernel stacks the steps (StackBackward0)
+    torch = require_torch()
+    assert _lstm_names(mg, dtype, x_shape, **kwargs) == _lstm_names(torch, dtype, x_shape, **kwargs)
+
+
+def test_lstm_proj_size_values_unchanged() -> None:
+    torch = require_torch()
+    outs = []
+    for lib in (mg, torch):
+        lib.manual_seed(0)
+        m = lib.nn.LSTM(3, 4, proj_size=2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out, _ = m(lib.randn(5, 2, 3))
+        outs.append(out.detach().numpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-5, atol=1e-6)
