@@ -49,3 +49,29 @@ def test_lstm_proj_size_values_unchanged() -> None:
             out, _ = m(lib.randn(5, 2, 3))
         outs.append(out.detach().numpy())
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-5, atol=1e-6)
+
+
+def _hooked_shapes(lib: Any, make: Any, *shapes: tuple[int, ...]) -> list[tuple[str, list[tuple[int, ...]]]]:
+    lib.manual_seed(0)
+    model = make(lib)
+    seen: list[tuple[str, list[tuple[int, ...]]]] = []
+    for name, m in model.named_modules():
+        m.register_forward_pre_hook(lambda mod, inp, name=name: seen.append(
+            (name, [tuple(i.shape) for i in inp if isinstance(i, lib.Tensor)])))
+    model(*[lib.randn(*s) for s in shapes])
+    return seen
+
+
+@pytest.mark.parametrize(("make", "shapes"), [
+    (lambda lib: lib.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), [(2, 5, 8)]),
+    (lambda lib: lib.nn.TransformerEncoderLayer(8, 2, 16, norm_first=True, bias=False,
+                                                activation=lib.nn.GELU()), [(5, 2, 8)]),
+    (lambda lib: lib.nn.TransformerDecoderLayer(8, 2, 16, batch_first=True), [(2, 3, 8), (2, 4, 8)]),
+    (lambda lib: lib.nn.TransformerEncoderLayer(8, 2, 16), [(3, 8)]),
+])  # fmt: skip
+def test_transformer_feed_forward_modules_see_the_inputs_shape(make: Any,
+                                                               shapes: list[tuple[int, ...]]) -> None:
+    # The feed-forward block ran linear1/dropout/linear2 on a (rows, d) reshape: forward hooks (torchinfo's
+    # summary in the ZTM course, s16/s17) saw (10, 32) where PyTorch's see (2, 5, 32)
+    torch = require_torch()
+    assert _hooked_shapes(mg, make, *shapes) == _hooked_shapes(torch, make, *shapes)
