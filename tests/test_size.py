@@ -866,7 +866,8 @@ BUDGETS: dict[str, int] = {
     # (before: gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # +5 scripts56: dropout2d/dropout3d's warnings in PyTorch's full words
     # 18,344 with scripts56 merged
-    "minigrad/nn": 18344,  # (+11 errors56: one_hot/embedding argument types)
+    # +3 scripts57: conv's padding='same' warning (TORCH_WARN_ONCE), LSTM kernel names; -3 transformer
+    "minigrad/nn": 18347,  # (+11 errors56: one_hot/embedding argument types)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
