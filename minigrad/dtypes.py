@@ -526,6 +526,17 @@ def sequence_dtype(data: Any, default: np.dtype[Any]) -> np.dtype[Any] | None:
     return result
 
 
+def no_unsized_first(data: list[Any] | tuple[Any, ...]) -> None:
+    """PyTorch sizes nested lists by their first items (``len`` of each): a 0-d numpy array there has no
+    ``len``, its TypeError (``[loss.detach().numpy(), ...]``; numpy would read it as a number)."""
+    item: Any = data
+    while type(item) in (list, tuple) and item:
+        item = item[0]
+        if isinstance(item, np.ndarray) and item.ndim == 0:
+            raise _ArgumentTypeError("len() of unsized object (tensor(): a 0-d numpy array among the first "
+                                     "items of nested lists, which PyTorch sizes with len(); use .item())")
+
+
 def tensors_as_scalars(data: list[Any] | tuple[Any, ...], tensor_type: type[Any]) -> Any:
     """``data`` with each ``tensor_type`` inside it as its one element, as PyTorch reads a sequence: numpy
     would nest a (1,)-shaped tensor as a row (a (2, 1) result where PyTorch's is (2,)) and stack larger ones.

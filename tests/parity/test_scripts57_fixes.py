@@ -108,3 +108,53 @@ def test_same_padding_with_an_odd_total_warns(make: Any, shape: tuple[int, ...])
     # 03 exercise's Conv2d hyperparameter tour). Not with another padding_mode (the layer pads first).
     torch = require_torch()
     assert _same_padding_warnings(mg, make, shape) == _same_padding_warnings(torch, make, shape)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: [np.array(0.5, dtype=np.float32), np.array(1.5, dtype=np.float32)],
+    lambda lib: (np.array(1), np.array(2)),
+    lambda lib: [[np.array(0.5), np.array(1.0)]],
+    lambda lib: [np.array(True), 0.5],
+    lambda lib: [0.5, np.array(1.5)],
+    lambda lib: [np.array([0.5]), np.array([1.5])],
+    lambda lib: [lib.tensor(0.5), np.float32(1.5)],
+    lambda lib: [[], []],
+])  # fmt: skip
+@pytest.mark.parametrize("ctor", ["tensor", "as_tensor", "FloatTensor"])
+def test_zero_dim_array_first_in_a_list_has_no_len(make: Any, ctor: str) -> None:
+    # torch.tensor([loss.detach().numpy(), ...]) (a loss curve kept as 0-d arrays, ZTM 01, s30/s31): PyTorch
+    # sizes nested lists with len() of their first items and raises TypeError; minigrad made a tensor
+    torch = require_torch()
+    outcomes = []
+    for lib in (mg, torch):
+        try:
+            with warnings.catch_warnings():  # (PyTorch's "a list of numpy.ndarrays is extremely slow")
+                warnings.simplefilter("ignore")
+                t = getattr(lib, ctor)(make(lib))
+            outcomes.append((str(t.dtype).replace("torch.", ""), t.tolist()))
+        except TypeError as e:
+            outcomes.append(("TypeError", str(e).split(" (")[0]))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.max(x, True), lambda lib, x: x.max(True), lambda lib, x: x.min(False),
+    lambda lib, x: lib.min(x, dim=True), lambda lib, x: x.max(True, True), lambda lib, x: x.max(1, True),
+    lambda lib, x: x.min(0),
+])  # fmt: skip
+@pytest.mark.parametrize("shape", [(2, 3), (0, 1)])
+def test_max_min_with_a_bool_dim_raise(call: Any, shape: tuple[int, ...]) -> None:
+    # x.max(True) took True as dim 1 (a bool is an int); PyTorch's parser has no overload for it: TypeError
+    # (hypothesis's test_dim_arguments found it at shape (0, 1) while scripts57 ran the suite)
+    torch = require_torch()
+    outcomes = []
+    for lib in (mg, torch):
+        x = lib.arange(float(np.prod(shape))).reshape(shape)
+        try:
+            values, indices = call(lib, x)
+            outcomes.append((values.tolist(), indices.tolist()))
+        except TypeError:
+            outcomes.append("TypeError")
+        except IndexError:  # (min over an empty dim)
+            outcomes.append("IndexError")
+    assert outcomes[0] == outcomes[1]
