@@ -158,3 +158,34 @@ def test_max_min_with_a_bool_dim_raise(call: Any, shape: tuple[int, ...]) -> Non
         except IndexError:  # (min over an empty dim)
             outcomes.append("IndexError")
     assert outcomes[0] == outcomes[1]
+
+
+_AUTOCAST_SCRIPT = """
+import warnings
+import torch
+warnings.simplefilter("ignore")
+cuda = torch.get_autocast_dtype("cuda")
+print(cuda, torch.get_autocast_dtype("cpu"), cuda is torch.half)
+print(torch.autocast("cuda").fast_dtype, torch.autocast("cpu").fast_dtype)
+print(torch.autocast("cuda", torch.float32).fast_dtype)
+print(torch.cuda.amp.autocast().fast_dtype, torch.get_autocast_gpu_dtype(), torch.get_autocast_cpu_dtype())
+"""
+
+
+def test_autocast_dtypes_as_a_script_sees_them(tmp_path: Any) -> None:
+    # Under the compat hook torch.get_autocast_dtype('cuda') printed float16 (numpy's, not torch.float16) and
+    # an autocast's fast_dtype was None where PyTorch gives the device's autocast dtype (s37-s39)
+    require_torch()
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(mg.__file__).resolve().parent.parent
+    script = tmp_path / "autocast_dtypes.py"
+    script.write_text(_AUTOCAST_SCRIPT)
+    env = dict(os.environ, PYTHONPATH=str(root), OMP_NUM_THREADS="1")
+    outs = [subprocess.run([sys.executable, *args, str(script)], capture_output=True, text=True, env=env,
+                           cwd=root, timeout=300, check=True).stdout
+            for args in (["-m", "minigrad.compat"], [])]
+    assert outs[0] == outs[1]
