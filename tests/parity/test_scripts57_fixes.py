@@ -189,3 +189,25 @@ def test_autocast_dtypes_as_a_script_sees_them(tmp_path: Any) -> None:
                            cwd=root, timeout=300, check=True).stdout
             for args in (["-m", "minigrad.compat"], [])]
     assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64", "int32", "bool", "uint8", "bfloat16",
+                                  "complex32", "complex64", "complex128", "float8_e4m3fn"])
+def test_dtype_to_complex_and_to_real(name: str) -> None:
+    # torch.float32.to_complex() (s40/s41) raised numpy's AttributeError under the compat hook; PyTorch gives
+    # complex64 (an int or bool dtype: RuntimeError). complex64.to_real() is float32
+    torch = require_torch()
+    from minigrad import dtypes
+
+    ours = getattr(mg, name)
+    ours = ours if isinstance(ours, dtypes._NameOnlyDtype) else dtypes.torch_style(ours)
+    outcomes = []
+    for dt in (ours, getattr(torch, name)):
+        row = []
+        for method in ("to_complex", "to_real"):
+            try:
+                row.append(str(getattr(dt, method)()).split(".")[-1])
+            except RuntimeError as e:
+                row.append(f"RuntimeError: {str(e).split(' (')[0]}")
+        outcomes.append(row)
+    assert outcomes[0] == outcomes[1]
