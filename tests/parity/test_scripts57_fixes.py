@@ -211,3 +211,14 @@ def test_dtype_to_complex_and_to_real(name: str) -> None:
                 row.append(f"RuntimeError: {str(e).split(' (')[0]}")
         outcomes.append(row)
     assert outcomes[0] == outcomes[1]
+
+
+def test_untyped_storage_device_and_element_size() -> None:
+    # x.untyped_storage().device raised AttributeError (s44): PyTorch's is the tensor's device; an untyped
+    # storage's element_size() is 1 (bytes) and is_cuda False
+    torch = require_torch()
+    rows = []
+    for lib in (mg, torch):
+        u = lib.ones(2, 3).untyped_storage()
+        rows.append((str(u.device), u.device.type, u.element_size(), u.is_cuda, u.nbytes()))
+    assert rows[0] == rows[1]
