@@ -222,3 +222,19 @@ def test_untyped_storage_device_and_element_size() -> None:
         u = lib.ones(2, 3).untyped_storage()
         rows.append((str(u.device), u.device.type, u.element_size(), u.is_cuda, u.nbytes()))
     assert rows[0] == rows[1]
+
+
+@pytest.mark.parametrize("seed", [2**64, -2**63 - 1, 2**64 - 1, -2**63, -1, 0])
+@pytest.mark.parametrize("where", ["global", "generator"])
+def test_manual_seed_range(seed: int, where: str) -> None:
+    # torch.manual_seed(2**64) took the seed modulo 2**64 (s45); PyTorch unpacks it as a 64-bit integer and
+    # raises ValueError ('Overflow when unpacking long long') outside [-2**63, 2**64)
+    torch = require_torch()
+    outcomes = []
+    for lib in (mg, torch):
+        try:
+            g = lib.manual_seed(seed) if where == "global" else lib.Generator().manual_seed(seed)
+            outcomes.append((g.initial_seed(), lib.rand(2, generator=g).tolist()))
+        except ValueError as e:
+            outcomes.append(str(e).split(" (")[0])
+    assert outcomes[0] == outcomes[1]
