@@ -340,6 +340,19 @@ class Storage:
         """The storage itself (it is untyped already)."""
         return self
 
+    is_cuda = False
+
+    @property
+    def device(self) -> Any:
+        """``device('cpu')``, as a tensor's."""
+        from minigrad.device import check_device
+
+        return check_device(None)
+
+    def element_size(self) -> builtins.int:
+        """1: an untyped storage counts bytes."""
+        return 1
+
     def byte_array(self) -> np.ndarray[Any, np.dtype[np.uint8]]:
         """The memory as a flat uint8 array sharing it."""
         owner = np.asarray(self._owner)

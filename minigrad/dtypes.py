@@ -89,6 +89,25 @@ class _NameOnlyDtype:
     def dtype(self) -> Any:
         raise TypeError(self.message)
 
+    def to_complex(self) -> Any:
+        """PyTorch's complex counterpart: a complex name is its own, bfloat16's is complex64.
+
+        Raises:
+            RuntimeError: a float8 name (no complex type), as PyTorch.
+        """
+        found = self if self.is_complex else _COMPLEX_OF.get(self.name)
+        if found is None:
+            raise UnsupportedError(f"Unknown Complex ScalarType for {self.name[0].upper()}{self.name[1:]}")
+        return found
+
+    def to_real(self) -> Any:
+        """PyTorch's real counterpart: float32 for complex64 (float16, float64 for the others); a real name
+        is its own."""
+        if not self.is_complex:
+            return self
+        real = np.dtype({"complex32": "float16", "complex64": "float32"}.get(self.name, "float64"))
+        return torch_style(real) if _NAMESPACE[0] == "torch" else real
+
 
 BFLOAT16_MESSAGE = (
     "bfloat16 is not available: numpy has no bfloat16 type, so minigrad cannot store or compute in it; "
@@ -117,6 +136,7 @@ complex32 = chalf = _complex_name("complex32", 4)
 complex64 = cfloat = _complex_name("complex64", 8)
 complex128 = cdouble = _complex_name("complex128", 16)
 _NAMESPACE = ["minigrad"]  # "torch" while minigrad.compat runs a PyTorch script
+_COMPLEX_OF = {"float16": complex32, "float32": complex64, "float64": complex128, "bfloat16": complex64}
 
 
 class _DTypeMeta(type):
@@ -182,6 +202,18 @@ class dtype(metaclass=_DTypeMeta):  # noqa: N801 - PyTorch's name
     def to_real(self) -> TorchStyle:
         """The dtype itself (minigrad has no complex dtypes)."""
         return self
+
+    def to_complex(self) -> Any:
+        """PyTorch's complex counterpart of a float dtype, a name minigrad cannot hold (``complex64`` for
+        float32, ``complex32`` for float16, ``complex128`` for float64).
+
+        Raises:
+            RuntimeError: an integer or bool dtype, as PyTorch (``Unknown Complex ScalarType for Int``).
+        """
+        found = _COMPLEX_OF.get(self.dtype.name)
+        if found is None:
+            raise UnsupportedError(f"Unknown Complex ScalarType for {scalar_type_name(self.dtype)}")
+        return found
 
     @property
     def is_quantized(self) -> builtins.bool:
@@ -524,6 +556,17 @@ def sequence_dtype(data: Any, default: np.dtype[Any]) -> np.dtype[Any] | None:
     for dt in [*rest, *(python[k] for k in kinds if k in python)]:
         result = promote_types(result, dt)
     return result
+
+
+def no_unsized_first(data: list[Any] | tuple[Any, ...]) -> None:
+    """PyTorch sizes nested lists by their first items (``len`` of each): a 0-d numpy array there has no
+    ``len``, its TypeError (``[loss.detach().numpy(), ...]``; numpy would read it as a number)."""
+    item: Any = data
+    while type(item) in (list, tuple) and item:
+        item = item[0]
+        if isinstance(item, np.ndarray) and item.ndim == 0:
+            raise _ArgumentTypeError("len() of unsized object (tensor(): a 0-d numpy array among the first "
+                                     "items of nested lists, which PyTorch sizes with len(); use .item())")
 
 
 def tensors_as_scalars(data: list[Any] | tuple[Any, ...], tensor_type: type[Any]) -> Any:

@@ -262,6 +262,12 @@ def bool_error(fn: str, name: str, value: object, position: int | None = None) -
     return TypeError(f"{fn}(): argument '{name}'{where} must be bool, not {python_type_name(value)}")
 
 
+def extreme_bool_dim(fn: str, dim: bool) -> TypeError:
+    """PyTorch's parser's error for ``x.max(True)``: no overload takes a bool where ``dim`` goes."""
+    return TypeError(f"{fn}() received an invalid combination of arguments - got (bool), but expected one "
+                     f"of: (), (Tensor other), (int dim, bool keepdim) ({fn}: dim must be an int, got {dim})")
+
+
 class NotGiven(enum.Enum):
     """The default of a parameter whose explicit None PyTorch's argument parser refuses, so a function
     can tell "left out" from None (``x.std(unbiased=None)`` is PyTorch's TypeError)."""

@@ -65,14 +65,18 @@ class Generator:
         return f"<{name} object at {id(self):#x}>"
 
     def manual_seed(self, seed: int) -> Generator:
-        """Restart the stream from ``seed`` (any int, taken modulo 2**64); returns self.
+        """Restart the stream from ``seed`` (an int in [-2**63, 2**64), taken modulo 2**64); returns self.
 
         Raises:
-            InvalidParameterError: ``seed`` is no int (also PyTorch's RuntimeError).
+            InvalidParameterError: ``seed`` is no int (also PyTorch's RuntimeError), or out of that range
+                (PyTorch's ValueError).
         """
-        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not -2**63 <= seed < 2**64:
             from minigrad.errors import InvalidParameterError
 
+            if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):  # (PyTorch's ValueError)
+                raise InvalidParameterError("Overflow when unpacking long long (manual_seed: seed must be "
+                                            f"in [-2**63, 2**64), got {seed})")
             raise InvalidParameterError(f"manual_seed expected a long, but got {type(seed).__name__} "
                                         f"(seed must be an int, got {seed!r})")
         self._seed = int(seed) & 0xFFFF_FFFF_FFFF_FFFF

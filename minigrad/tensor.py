@@ -77,6 +77,7 @@ from minigrad.errors import (
     _IndexTypeError,
     _MaskDTypeError,
     bool_error,
+    extreme_bool_dim,
     missing_arg,
     not_tensor_error,
     std_var_error,
@@ -241,6 +242,7 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         # numbers only (the usual data): nothing to convert, warn of or promote (three scans saved)
         plain = type(data) in (list, tuple) and _dtypes.plain_numbers(data)
         if type(data) in (list, tuple) and not plain:
+            _dtypes.no_unsized_first(data)
             items = _dtypes.tensors_as_scalars(data, Tensor)
             # (PyTorch reads each with item(): the once-per-process warning of float(t))
             if _holds_grad_tensor(data) and warn_once_due("scalar"):
@@ -2055,6 +2057,8 @@ class Tensor(TensorMethods):
             return self.maximum(dim)
         if not isinstance(dim, (int, np.integer)):
             return self._extreme(_ops.Max, dim, keepdim)
+        if dim is True or dim is False:  # (a bool is no dim to PyTorch's parser)
+            raise extreme_bool_dim("max", dim)
         from minigrad.return_types import max as named
 
         return named(*self._extreme_at(_ops.Max, int(dim), keepdim))
@@ -2068,6 +2072,8 @@ class Tensor(TensorMethods):
             return self.minimum(dim)
         if not isinstance(dim, (int, np.integer)):
             return self._extreme(_ops.Min, dim, keepdim)
+        if dim is True or dim is False:  # (a bool is no dim to PyTorch's parser)
+            raise extreme_bool_dim("min", dim)
         from minigrad.return_types import min as named
 
         return named(*self._extreme_at(_ops.Min, int(dim), keepdim))

@@ -146,11 +146,9 @@ def _conv(draw: st.DrawFn, nd: int, transposed: bool = False) -> Sample:
 
 def _conv_call(fn: str, lib: str) -> Any:
     def call(x: Any, w: Any, b: Any = None, **k: Any) -> Any:
-        if lib == "mg":
-            return getattr(F, fn)(x, w, b, **k)
         with warnings.catch_warnings():  # PyTorch's note that 'same' with an even kernel copies the input
-            warnings.filterwarnings("ignore", "Using padding='same'", UserWarning)
-            return getattr(_tf(), fn)(x, w, b, **k)
+            warnings.filterwarnings("ignore", "Using padding='same'", UserWarning)  # (minigrad's too)
+            return getattr(F if lib == "mg" else _tf(), fn)(x, w, b, **k)
 
     return call
 

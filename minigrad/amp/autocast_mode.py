@@ -184,7 +184,8 @@ class autocast:  # noqa: N801  (PyTorch's name)
             raise RuntimeError(f"User specified an unsupported autocast device_type '{device_type}'")
         del cache_enabled
         self.device = device_type
-        self.fast_dtype = dtype  # kept for introspection; nothing is cast
+        # kept for introspection (the device's autocast dtype when None, as PyTorch's); nothing is cast
+        self.fast_dtype = get_autocast_dtype(device_type) if dtype is None else dtype
         if enabled and device_type == "cuda":  # (PyTorch's own warning on a machine without CUDA)
             warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", UserWarning,
                           stacklevel=2)

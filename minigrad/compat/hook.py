@@ -194,8 +194,10 @@ def _show_torch_dtypes() -> None:
     """Scripts see PyTorch's dtype objects: ``torch.float32``, ``x.dtype``, ``torch.get_default_dtype()``
     print as ``torch.float32`` and have ``is_floating_point`` (:class:`minigrad.dtypes.dtype`). Only
     what a script reaches is swapped; minigrad's own modules keep the numpy dtypes they imported."""
+    from minigrad.amp import autocast_mode  # (its float16: get_autocast_dtype('cuda')'s default)
+
     top = sys.modules[_TARGET]
-    for module in (top, dtypes):
+    for module in (top, dtypes, autocast_mode):
         for name, value in list(vars(module).items()):
             if isinstance(value, np.dtype) and value in dtypes.DTYPES:
                 _swap(module, name, dtypes.torch_style(value))

@@ -382,9 +382,10 @@ class RNNBase(Module):
                 final_states = [s.index_select(1, packed.unsorted_indices) for s in final_states]
             output = PackedSequence(rows, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
         else:
-            # PyTorch's CPU kernels' names: one LSTM layer op (oneDNN), else the steps stacked, or the
-            # directions joined
-            kind = "Cat" if self.num_directions == 2 else "MkldnnRnnLayer" if self.mode == "LSTM" else "Stack"
+            # PyTorch's CPU kernels' names: one LSTM layer op (oneDNN: float32 only, no proj_size; else
+            # the default kernel), else the steps stacked, or the directions joined
+            onednn = self.mode == "LSTM" and not self.proj_size and rows.dtype == np.float32
+            kind = "Cat" if self.num_directions == 2 else "MkldnnRnnLayer" if onednn else "Stack"
             output = named(rows.reshape(len(sizes), batch, rows.shape[-1]), f"{kind}Backward0")
             if not batched:
                 output = output.squeeze(1)

@@ -397,13 +397,10 @@ def _check_heads(d_model: Any, nhead: Any) -> None:
 
 
 def _feed_forward(layer: Any, x: Tensor) -> Tensor:
-    """linear2(dropout(activation(linear1(x)))) on the rows of x, then the block's last dropout."""
-    # Rows of a 2-D matrix: each Linear is then one GEMM forward and one per
-    # gradient, not a batch of small ones plus a reduction for the weight.
-    rows = x.reshape(-1, x.shape[-1]) if x.ndim > 2 else x
-    hidden = layer.dropout(layer.activation(layer.linear1(rows)))
-    out: Tensor = layer.linear2(hidden)
-    return out.reshape(x.shape)
+    """linear2(dropout(activation(linear1(x)))), the sub-modules called on x as PyTorch's (hooks see its
+    shapes); F.linear and matmul fold the leading dims into one GEMM themselves."""
+    out: Tensor = layer.linear2(layer.dropout(layer.activation(layer.linear1(x))))
+    return out
 
 
 class TransformerEncoderLayer(Module):

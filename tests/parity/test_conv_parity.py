@@ -33,9 +33,9 @@ def _compare_layer(ours: Any, theirs: Any, shape: tuple[int, ...], seed: int = 0
     mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     call = call or (lambda layer, inp: layer(inp))
     with warnings.catch_warnings():  # PyTorch's note that 'same' with an even kernel copies the input
-        warnings.filterwarnings("ignore", "Using padding='same'", UserWarning)
+        warnings.filterwarnings("ignore", "Using padding='same'", UserWarning)  # (minigrad's too)
         ty = call(theirs, tx)
-    my = call(ours, mx)
+        my = call(ours, mx)
     assert_close(my, ty, rtol=rtol, atol=atol)
     g = rng.standard_normal(tuple(ty.shape)).astype(dtype)
     ty.backward(torch.tensor(g))

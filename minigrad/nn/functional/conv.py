@@ -14,6 +14,7 @@ Fold adds them into the (larger) output.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from minigrad.errors import (
     UnsupportedError,
     _ArgumentTypeError,
     _ShapeIndexError,
+    user_stacklevel,
 )
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import (
@@ -37,6 +39,7 @@ from minigrad.nn.functional._windows import (
     ntuple,
     spatial_input,
 )
+from minigrad.settings import warn_once_due
 from minigrad.tensor import Tensor, matmul
 
 __all__ = [
@@ -116,6 +119,10 @@ def _conv(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, 
             raise InvalidParameterError("padding='same' is not supported for strided convolutions "
                                         f"({fn}: stride={s})")
         pads = _same_padding(kernel, d) if padding == "same" else ((0, 0),) * nd
+        if any(lo != hi for lo, hi in pads) and warn_once_due("conv_same_asymmetric"):  # (TORCH_WARN_ONCE)
+            warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
+                          "zero-padded copy of the input be created", UserWarning,
+                          stacklevel=user_stacklevel())
     else:
         pads = tuple((p, p) for p in ntuple(fn, "padding", padding, nd, low=0))
     if out_ch % g or out_ch < g:  # (a weight with no output channels too: PyTorch's "at least g")
