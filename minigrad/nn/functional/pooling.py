@@ -309,6 +309,9 @@ def _lp_pool(fn: str, nd: int, input: Tensor, norm_type: float, kernel_size: Siz
         return largest if p > 0 else -largest
     pool_avg = (avg_pool1d, avg_pool2d, avg_pool3d)[nd - 1]
     out = pool_avg(input.pow(p), kernel_size, stride, 0, ceil_mode)
+    if nd == 1 and isinstance(kernel_size, (tuple, list)):  # (PyTorch's lp_pool1d multiplies by it as is)
+        raise _ArgumentTypeError(f"mul(): argument 'other' (position 1) must be Tensor, not "
+                                 f"{type(kernel_size).__name__} (lp_pool1d: kernel_size must be an int)")
     size = math.prod(ntuple(fn, "kernel_size", kernel_size, nd))
     # sign * relu(|.|) as PyTorch: a window whose sum of x^p is 0 gets a zero gradient
     return (out.sign() * out.abs().relu()).mul(size).pow(1.0 / p)

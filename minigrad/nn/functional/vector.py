@@ -50,8 +50,9 @@ def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = Non
     else:
         a = x.abs()
         # |x| ** p with 0 ** p kept out of the graph: its derivative p * 0 ** (p - 1) is inf for p < 1
+        # (0 ** p is inf for p < 0: the norm of a vector holding a 0 is then 0, as PyTorch's)
         nonzero = x.numpy(force=True) != 0
-        powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0)
+        powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0 if p > 0 else math.inf)
     total = powered.sum(dims, keepdim=keepdim)
     positive = total.numpy(force=True) != 0  # (NaN included: its norm is NaN, as PyTorch's)
     # the root of 0 is 0 with gradient 0, as PyTorch's norm backward masks norm == 0

@@ -1,0 +1,129 @@
+"""torch.nn.functional and nn layers against PyTorch 2.13: the disagreements fuzz57's differential fuzzer
+(random argument combinations of convolutions, pooling, padding, resampling, losses and normalizations,
+values, gradients, dtypes and error classes compared) found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import outcome, require_torch
+
+torch = pytest.importorskip("torch")
+
+
+def _same(form: Any, rtol: float = 1e-10) -> None:
+    """``form`` on both libraries: both raise (minigrad's error an instance of torch's class) or give equal
+    arrays (NaN where torch's are)."""
+    require_torch()
+    theirs, ours = outcome(form, torch), outcome(form, mg)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+        return
+    assert not isinstance(ours, Exception), ours
+    for a, e in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, e, rtol=rtol, atol=1e-12)
+
+
+@pytest.mark.parametrize("call", [
+    "F.binary_cross_entropy_with_logits(x, t, weight=w)",
+    "F.binary_cross_entropy_with_logits(x, t, pos_weight=w)",
+    "F.binary_cross_entropy_with_logits(x.detach(), t, pos_weight=w)",
+    "F.binary_cross_entropy(x.sigmoid(), t, weight=w)",
+    "F.multi_margin_loss(x, L.tensor([0, 2]), weight=w)",
+    "F.multi_margin_loss(x, L.tensor([0, 2]), p=2, weight=w, reduction='none')",
+    "F.binary_cross_entropy_with_logits(x, t, weight=w.detach(), pos_weight=w.detach())",
+])
+@pytest.mark.parametrize("grad_mode", [True, False])
+def test_loss_weights_without_a_gradient(call: str, grad_mode: bool) -> None:
+    # PyTorch's kernels have no gradient for these weights: one that requires grad raises its RuntimeError
+    # (in grad mode, whether or not the input needs one); minigrad gave it a gradient
+    def run(lib: Any) -> Any:
+        x = lib.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], dtype=lib.float64, requires_grad=True)
+        w = lib.tensor([0.5, 2.0, 1.0], dtype=lib.float64, requires_grad=True)
+        t = lib.tensor([[1.0, 0.0, 0.5], [0.25, 1.0, 0.0]], dtype=lib.float64)
+        with lib.set_grad_enabled(grad_mode):
+            loss = eval(call, {"F": lib.nn.functional, "L": lib, "x": x, "w": w, "t": t})
+        return (loss.detach().numpy(),)
+
+    _same(run)
+
+
+@pytest.mark.parametrize("kernel", [(2,), [3], 2, (2, 1)])
+@pytest.mark.parametrize("p", [2.0, 1.5, float("inf")])
+def test_lp_pool1d_kernel_size_must_be_an_int(kernel: Any, p: float) -> None:
+    # PyTorch's lp_pool1d multiplies the window mean by kernel_size itself: a sequence is its TypeError
+    # (after the avg_pool1d checks), except for p = inf (a max pool)
+    def run(lib: Any) -> Any:
+        x = lib.tensor(np.arange(1.0, 13.0).reshape(2, 6), requires_grad=True)
+        y = lib.nn.functional.lp_pool1d(x, p, kernel)
+        z = lib.nn.LPPool1d(p, kernel)(x)
+        return y.detach().numpy(), z.detach().numpy()
+
+    _same(run)
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (3,), (2, 3, 1), (2, 3, 4), (0, 3), (2, 3, 0)])
+@pytest.mark.parametrize("use_input_stats", [True, False])
+@pytest.mark.parametrize("stats", [True, False])
+def test_instance_norm_of_a_2d_input(shape: tuple[int, ...], use_input_stats: bool, stats: bool) -> None:
+    # PyTorch's instance_norm takes an (N, C) input with the running statistics (use_input_stats=False); a
+    # 1-D input is its IndexError; minigrad refused anything below 3 dims with a ShapeError
+    def run(lib: Any) -> Any:
+        x = lib.tensor(np.random.default_rng(0).standard_normal(shape), requires_grad=True)
+        rm = lib.tensor([0.5, -1.0, 0.0], dtype=lib.float64) if stats else None
+        rv = lib.tensor([2.0, 0.5, 1.0], dtype=lib.float64) if stats else None
+        y = lib.nn.functional.instance_norm(x, rm, rv, use_input_stats=use_input_stats, momentum=0.5)
+        (y * lib.arange(float(y.numel()), dtype=lib.float64).reshape(y.shape)).sum().backward()
+        return (y.detach().numpy(), x.grad.numpy()) + ((rm.numpy(), rv.numpy()) if stats else ())
+
+    _same(run)
+
+
+@pytest.mark.parametrize("shape", [(3,), (1,), ()])
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_of_a_1d_input_is_an_index_error(shape: tuple[int, ...], training: bool) -> None:
+    # PyTorch's kernel reads the channel count at dim 1: an IndexError (after the training batch-size check,
+    # a ValueError for one value); minigrad raised its ShapeError, a ValueError
+    def run(lib: Any) -> Any:
+        x = lib.ones(shape, dtype=lib.float64)
+        rm, rv = lib.zeros(3, dtype=lib.float64), lib.ones(3, dtype=lib.float64)
+        return (lib.nn.functional.batch_norm(x, rm, rv, training=training).numpy(),)
+
+    _same(run)
+
+
+@pytest.mark.parametrize("p", [-1.0, -2.5, -0.5])
+def test_normalize_with_a_negative_p_and_a_zero_entry(p: float) -> None:
+    # a vector holding a 0 has negative-p norm 0 (0 ** p is inf), so normalize divides it by eps; minigrad
+    # left the zeros out of the sum (the norm of the other entries)
+    def run(lib: Any) -> Any:
+        x = lib.tensor([[0.0, 2.0, -3.0], [1.0, 2.0, 4.0]], dtype=lib.float64, requires_grad=True)
+        y = lib.nn.functional.normalize(x, p, 1, eps=1e-3)
+        y.backward(lib.tensor([[1.0, 2, 3], [4, 5, 6]], dtype=lib.float64))
+        d = lib.nn.functional.pairwise_distance(x.detach(), x.detach() * 0.5, p)
+        return y.detach().numpy(), x.grad.numpy(), d.numpy()
+
+    _same(run)
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+@pytest.mark.parametrize("concat", [True, False])
+def test_ctc_gradient_of_an_impossible_alignment_is_nan(reduction: str, concat: bool) -> None:
+    # PyTorch's gradient of a sample's infinite loss (targets too long for its frames, zero_infinity off) is
+    # NaN on the frames it uses, the other samples' as usual; minigrad's was zero
+    def run(lib: Any) -> Any:
+        x = lib.tensor(np.random.default_rng(1).standard_normal((4, 3, 3)), requires_grad=True)
+        targets = lib.tensor([[1, 2, 1], [1, 1, 0], [2, 2, 0]])
+        lengths = lib.tensor([3, 2, 1])
+        if concat:
+            targets = lib.tensor([1, 2, 1, 1, 1, 2])
+        loss = lib.nn.functional.ctc_loss(x.log_softmax(-1), targets, lib.tensor([4, 1, 2]), lengths,
+                                          reduction=reduction)
+        loss.sum().backward()
+        return loss.detach().numpy(), x.grad.numpy()
+
+    _same(run, rtol=1e-9)
