@@ -127,3 +127,15 @@ def test_ctc_gradient_of_an_impossible_alignment_is_nan(reduction: str, concat: 
         return loss.detach().numpy(), x.grad.numpy()
 
     _same(run, rtol=1e-9)
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (3,), (1, 2, 2, 2, 2, 2)])
+@pytest.mark.parametrize("mode", ["nearest", "bilinear", "area"])
+def test_recompute_scale_factor_with_a_size_before_the_rank(shape: tuple[int, ...], mode: str) -> None:
+    # PyTorch's interpolate refuses recompute_scale_factor with an explicit size (ValueError) before it looks
+    # at the input's rank (NotImplementedError); minigrad checked the rank first for an int size
+    def run(lib: Any) -> Any:
+        x = lib.ones(shape)
+        return (lib.nn.Upsample(size=2, mode=mode, recompute_scale_factor=True)(x).numpy(),)
+
+    _same(run)
