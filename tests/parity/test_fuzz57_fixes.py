@@ -139,3 +139,19 @@ def test_recompute_scale_factor_with_a_size_before_the_rank(shape: tuple[int, ..
         return (lib.nn.Upsample(size=2, mode=mode, recompute_scale_factor=True)(x).numpy(),)
 
     _same(run)
+
+
+@pytest.mark.parametrize("padding_mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("padding", [-1, (-1, 1), (1, -1)])
+def test_conv_with_a_padding_mode_takes_a_negative_padding(padding_mode: str, padding: Any) -> None:
+    # with a non-zero padding_mode PyTorch's Conv pads with F.pad, which crops for a negative pad: it builds
+    # and runs; minigrad's constructor refused any negative padding
+    def run(lib: Any) -> Any:
+        lib.manual_seed(0)
+        conv = lib.nn.Conv2d(2, 3, 2, padding=padding, padding_mode=padding_mode).double()
+        x = lib.tensor(np.random.default_rng(2).standard_normal((2, 5, 6)), requires_grad=True)
+        y = conv(x)
+        (y * y).sum().backward()
+        return y.detach().numpy(), x.grad.numpy(), conv.weight.grad.numpy()
+
+    _same(run)
