@@ -155,3 +155,16 @@ def test_conv_with_a_padding_mode_takes_a_negative_padding(padding_mode: str, pa
         return y.detach().numpy(), x.grad.numpy(), conv.weight.grad.numpy()
 
     _same(run)
+
+
+@pytest.mark.parametrize("pad", [(1, -3), (-3, 1), (2, -4), (0, -2), (1, -3, 1, 1), (1, 1, -2, 0), (3, -5)])
+def test_circular_pad_to_an_empty_dim(pad: tuple[int, ...]) -> None:
+    # PyTorch's circular pad whose negative amount leaves a dim of exactly 0 elements gives an empty result
+    # (each positive amount at most the dim's size); minigrad said the crop removed too much
+    def run(lib: Any) -> Any:
+        x = lib.arange(8.0, dtype=lib.float64).reshape(2, 2, 2).requires_grad_()
+        y = lib.nn.functional.pad(x, pad, "circular")
+        (y * 2).sum().backward()
+        return y.detach().numpy(), np.array(y.shape), x.grad.numpy()
+
+    _same(run)
