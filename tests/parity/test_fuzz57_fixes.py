@@ -168,3 +168,17 @@ def test_circular_pad_to_an_empty_dim(pad: tuple[int, ...]) -> None:
         return y.detach().numpy(), np.array(y.shape), x.grad.numpy()
 
     _same(run)
+
+
+@pytest.mark.parametrize("shape", [(3, 1), (2, 3, 1), (3, 4)])
+@pytest.mark.parametrize("call", ["F.adaptive_avg_pool1d(x, (None,))", "F.adaptive_avg_pool1d(x, [None])",
+                                  "L.nn.AdaptiveAvgPool1d((None,))(x)", "F.adaptive_avg_pool1d(x, 1)"])
+def test_adaptive_avg_pool1d_of_none_is_a_type_error_for_a_length_of_one(shape: tuple[int, ...],
+                                                                        call: str) -> None:
+    # PyTorch's adaptive_avg_pool1d takes ints only (None keeps a size for 2d and 3d pools); minigrad's
+    # single-bin shortcut read (None,) as one bin when the length was 1
+    def run(lib: Any) -> Any:
+        x = lib.tensor(np.arange(float(np.prod(shape))).reshape(shape))
+        return (eval(call, {"F": lib.nn.functional, "L": lib, "x": x}).numpy(),)
+
+    _same(run)

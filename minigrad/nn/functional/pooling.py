@@ -426,7 +426,9 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
     if x.dtype.kind != "f":
         raise UnsupportedError(f"{fn}: adaptive average pooling needs a floating-point input (as in "
                                f"PyTorch), got {x.dtype}; convert with .float()")
-    if nd == 1 and _global_avg(input, output_size, nd):  # (1d pools as 2d and squeezes: an empty mean is nan)
+    items = output_size if isinstance(output_size, (tuple, list)) else (output_size,)
+    if nd == 1 and None not in items and _global_avg(input, output_size, nd):
+        # (1d pools as 2d and squeezes: an empty mean is nan; a None is its TypeError even for one bin)
         return named(input.mean(-1, keepdim=True), "SqueezeBackward1")
     empty = [d for d in range(input.ndim - nd, input.ndim) if input.shape[d] == 0]
     if empty:  # (no bins to average: PyTorch refuses rather than return nan means)
