@@ -182,3 +182,92 @@ def test_adaptive_avg_pool1d_of_none_is_a_type_error_for_a_length_of_one(shape: 
         return (eval(call, {"F": lib.nn.functional, "L": lib, "x": x}).numpy(),)
 
     _same(run)
+
+
+@pytest.mark.parametrize("call", [
+    "F.batch_norm(x, None, None, L.ones(1, 2, dtype=L.float64), L.ones(2, 1, 1, dtype=L.float64), True)",
+    "F.batch_norm(x, rm, rv, L.full((2, 1), 2.0, dtype=L.float64), L.ones(1, 2, dtype=L.float64), False)",
+    "F.batch_norm(x, rm.reshape(1, 2), rv, None, None, False)",
+    "F.batch_norm(x[:1], None, None, L.ones(2), None, True)",  # (one value per channel before the dtypes)
+    "F.batch_norm(x[:1].reshape(1, 2, 1), rm, rv, None, None, True)",
+    "F.batch_norm(x[:0, :0], None, None, None, None, True)",
+])
+def test_batch_norm_weight_of_any_shape_holding_c_values(call: str) -> None:
+    # PyTorch's batch_norm counts weight's and bias's elements (any shape holding C of them) and checks one
+    # value per channel (training) before anything else; minigrad wanted (C,) and checked dtypes first
+    # (PyTorch's backward then fails on a weight that is not 1-D: only the forward is compared)
+    def run(lib: Any) -> Any:
+        x = lib.tensor([[1.0, -2.0], [0.5, 3.0], [2.0, 0.25]], dtype=lib.float64)
+        rm, rv = lib.tensor([0.5, -1.0], dtype=lib.float64), lib.tensor([2.0, 0.5], dtype=lib.float64)
+        y = eval(call, {"F": lib.nn.functional, "L": lib, "x": x, "rm": rm, "rv": rv})
+        return y.numpy(), rm.numpy(), rv.numpy()
+
+    _same(run)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_of_a_half_input_with_float_statistics_is_half(training: bool) -> None:
+    # PyTorch takes float32 statistics and weight for a float16 input and returns float16; minigrad
+    # returned float32
+    require_torch()
+    out = []
+    for lib in (torch, mg):
+        x = lib.tensor(np.linspace(-2, 2, 24).reshape(3, 2, 4)).half().requires_grad_()
+        rm, rv = lib.zeros(2), lib.full((2,), 2.0)
+        w = lib.ones(2, requires_grad=True)
+        y = lib.nn.functional.batch_norm(x, rm, rv, w, lib.zeros(2), training)
+        y.float().sum().backward()
+        names = tuple(str(t.dtype).split(".")[-1] for t in (y, x.grad, w.grad))
+        out.append((*names, y.detach().float().numpy(), rm.numpy()))
+    assert out[0][:3] == out[1][:3] == ("float16", "float16", "float32")
+    np.testing.assert_allclose(out[1][3], out[0][3], atol=2e-3)
+    np.testing.assert_allclose(out[1][4], out[0][4], rtol=1e-3)
+
+
+@pytest.mark.parametrize("call", [
+    "F.unfold(L.ones(2, 2, 3, 3, dtype=L.int64), 2)", "F.unfold(L.ones(1, 2, 3, 3, dtype=L.uint8), 2)",
+    "F.fold(L.ones(2, 4, 4, dtype=L.int32), (3, 3), 2)", "F.unfold(L.ones(2, 2, 3, 3, dtype=L.bool), 2)",
+    "F.fold(L.ones(1, 4, 4, dtype=L.bool), (3, 3), 2)",
+    "F.unfold(L.ones(0, 3, 3), 2)", "F.unfold(L.ones(2, 0, 3, 3), 2)", "F.unfold(L.ones(0, 2, 3, 3), 2)",
+    "F.unfold(L.ones(2, 3, 0), 1)", "F.fold(L.ones(0, 4), (3, 3), 2)", "F.fold(L.ones(2, 0, 4), (3, 3), 2)",
+    "F.fold(L.ones(0, 4, 4), (3, 3), 2)", "F.unfold(L.ones(0, 2, 3, 3, dtype=L.int64), 2)",
+])
+def test_unfold_and_fold_dtypes_and_empty_dims(call: str) -> None:
+    # PyTorch's im2col/col2im kernels take floats and bool only (NotImplementedError), and refuse an empty
+    # dim other than a batch's (RuntimeError); minigrad computed both
+    _same(lambda lib: (eval(call, {"F": lib.nn.functional, "L": lib}).numpy(),))
+
+
+@pytest.mark.parametrize(("input_dtype", "grid_dtype"), [("int64", "float32"), ("int64", "int64"),
+                                                         ("bool", "bool"), ("float32", "float64")])
+@pytest.mark.parametrize("nd", [2, 3])
+def test_grid_sample_of_an_integer_input(input_dtype: str, grid_dtype: str, nd: int) -> None:
+    # PyTorch's grid_sampler kernels are float only (NotImplementedError, before the grid's dtype is
+    # compared); minigrad sampled two integer tensors and named the dtype mismatch for the others
+    def run(lib: Any) -> Any:
+        x = lib.ones((1, 1) + (3,) * nd, dtype=getattr(lib, input_dtype))
+        grid = lib.zeros((1,) + (2,) * nd + (nd,), dtype=getattr(lib, grid_dtype))
+        return (lib.nn.functional.grid_sample(x, grid, align_corners=False).numpy(),)
+
+    _same(run)
+
+
+@pytest.mark.parametrize("p", [-1.0, float("inf"), float("-inf"), 2.0, -0.5])
+@pytest.mark.parametrize("dim", [0, 1, -2])
+def test_normalize_over_an_empty_dim(p: float, dim: int) -> None:
+    # a negative or infinite p-norm over no elements has no identity: PyTorch's RuntimeError; minigrad gave
+    # an empty result or amax's IndexError
+    _same(lambda lib: (lib.nn.functional.normalize(lib.ones(0, 2), p, dim).numpy(),))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64"])
+@pytest.mark.parametrize("output_size", [(1, 2), (2, 1, 5, 5), [5], (1, 2, 9)])
+def test_max_unpool_checks_the_output_size_first(dtype: str, output_size: Any) -> None:
+    # PyTorch's Python works out the output size (its ValueErrors) before its kernel looks at the dtype;
+    # minigrad named the integer input first
+    def run(lib: Any) -> Any:
+        x = lib.ones(1, 2, 3, dtype=getattr(lib, dtype))
+        return (lib.nn.functional.max_unpool1d(x, lib.zeros(1, 2, 3, dtype=lib.int64), 2,
+                                               output_size=output_size).numpy(),)
+
+    _same(run)

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from minigrad._kernels import quiet
+from minigrad.dtypes import kernel_error
 from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
@@ -228,6 +229,9 @@ def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str,  # n
                          f"but got {shapes}")
     if mode == "bicubic" and input.ndim != 4:
         raise ShapeError(f"grid_sampler(): bicubic interpolation only supports 4D input, but got {shapes}")
+    if input.dtype.kind != "f":  # (PyTorch's kernels are float only: checked before the grid's dtype)
+        kernel = "grid_sampler_2d_cpu_kernel_impl" if nd == 2 else "grid_sampler3d_cpu"
+        raise kernel_error(kernel, input.dtype, "")
     if input.dtype != grid.dtype:
         raise DTypeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
                          f"{input.dtype} and grid has {grid.dtype}")

@@ -154,18 +154,21 @@ def batch_norm(
     shape = _checks.tensor("batch_norm", input)._array.shape
     if training is not True and training is not False:  # (PyTorch's kernel takes only a bool)
         raise bool_error("batch_norm", "training", training, 6)
+    if training and shape and shape[0] * math.prod(shape[2:]) == 1:  # (PyTorch's Python checks it first)
+        raise ShapeError("Expected more than 1 value per channel when training, got input size "
+                         f"{input.shape} (batch_norm)")
     if 0 in shape:  # PyTorch's kernel returns input * weight[0] + bias[0] for no values, checking no shape
         out = input.clone() if weight is None else input * weight[0]
         return out if bias is None else out + bias[0]
     if len(shape) < 2:
-        if training and shape == (1,):  # (PyTorch's batch-size check comes first)
-            raise ShapeError("Expected more than 1 value per channel when training, got input size "
-                             f"{input.shape} (batch_norm)")
         raise _ShapeIndexError(  # (PyTorch's words: its kernel reads the channel count at dim 1)
             f"Dimension out of range (expected to be in range of [-{max(len(shape), 1)}, "
             f"{max(len(shape), 1) - 1}], but got 1) (batch_norm: expected an input of shape (N, C, *), "
             f"got {input.shape})")
     c = shape[1]
+    # (PyTorch counts weight's and bias's elements: any shape holding C of them is read as (C,))
+    weight, bias = (t.reshape(c) if t is not None and t.ndim != 1 and t.numel() == c else t
+                    for t in (weight, bias))
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "batch_norm", input)
@@ -185,12 +188,11 @@ def batch_norm(
         shift = -(running_mean * scale)
         if bias is not None:
             shift = shift + bias
-        return named(input * scale.reshape(bshape) + shift.reshape(bshape), "NativeBatchNormBackward0")
-    n = math.prod(shape) // c
-    if n == 1:
-        raise ShapeError(  # (PyTorch's words)
-            f"Expected more than 1 value per channel when training, got input size {input.shape} (batch_norm)"
-        )
+        out = input * scale.reshape(bshape) + shift.reshape(bshape)
+        if out.dtype != input.dtype:  # (float32 statistics of a 16-bit input: PyTorch's result is input's)
+            out = out.to(input.dtype)
+        return named(out, "NativeBatchNormBackward0")
+    count = math.prod(shape) // c
     mean, centered, var = _moments(input, dims)
     scale = _inv_std(var, eps)
     if weight is not None:  # weight folded into the small scale: one full-size multiply less
@@ -205,8 +207,8 @@ def batch_norm(
     if running_mean is not None:
         _ema(running_mean, mean._array.reshape(c), momentum, bump=False)
     if running_var is not None:
-        _ema(running_var, var._array.reshape(c) * (n / (n - 1)), momentum, bump=False)
-    return named(out, "NativeBatchNormBackward0")
+        _ema(running_var, var._array.reshape(c) * (count / (count - 1)), momentum, bump=False)
+    return named(out if out.dtype == input.dtype else out.to(input.dtype), "NativeBatchNormBackward0")
 
 
 def _ema(buffer: Tensor, value: Array, momentum: float, bump: bool = True) -> None:

@@ -15,10 +15,11 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, bool_args
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
+from minigrad.reductions import _no_identity_message
 from minigrad.shapes import size_mismatch
 from minigrad.tensor import Tensor, result_type, where
 
@@ -74,6 +75,9 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,  
     if x.dtype.kind not in "fc":
         raise DTypeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                          f"{scalar_type_name(x.dtype)}")
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if (norm_p < 0 or norm_p == math.inf) and any(-x.ndim <= d < x.ndim and x.shape[d] == 0 for d in dims):
+        raise MinigradError(_no_identity_message(norm_p, dim, x.shape))  # (PyTorch's norm: no identity)
     return x / vector_norm(x, norm_p, dim, keepdim=True).clamp(min=e)
 
 
