@@ -866,7 +866,7 @@ BUDGETS: dict[str, int] = {
     # (before: gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # +5 scripts56: dropout2d/dropout3d's warnings in PyTorch's full words
     # 18,344 with scripts56 merged
-    # +73 fuzz57: loss weights without gradient, ctc NaN gradient, norm and fold input checks, negative paddings
+    # +73 fuzz57: loss weights without gradient, ctc NaN gradient, norm and fold checks, negative paddings
     "minigrad/nn": 18417,  # (+11 errors56: one_hot/embedding argument types)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
