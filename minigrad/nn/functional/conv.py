@@ -301,8 +301,9 @@ def unfold(input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size =
 
     Raises:
         InvalidParameterError: bad kernel_size / dilation / padding / stride.
-        ShapeError: the input is not 3D or 4D (below 3D also PyTorch's IndexError), or the kernel does
-            not fit the padded input.
+        ShapeError: the input is not 3D or 4D (below 3D also PyTorch's IndexError), has an empty
+            non-batch dim, or the kernel does not fit the padded input.
+        UnsupportedError: an integer input (PyTorch's kernel takes floats and bool).
     """
     if isinstance(input, Tensor) and input.ndim not in (3, 4):  # (PyTorch's words first)
         ours = f"(unfold: expected 3D (unbatched) or 4D (batched) input, got input of shape {input.shape})"
@@ -342,8 +343,9 @@ def fold(input: Tensor, output_size: Size, kernel_size: Size, dilation: Size = 1
 
     Raises:
         InvalidParameterError: bad sizes, dilation, padding or stride.
-        ShapeError: the input is not 2D or 3D, its second-to-last dim is not a multiple
-            of kH * kW, or its last dim is not the number of blocks.
+        ShapeError: the input is not 2D or 3D or has an empty non-batch dim, its second-to-last dim is
+            not a multiple of kH * kW, or its last dim is not the number of blocks.
+        UnsupportedError: an integer input (PyTorch's kernel takes floats and bool).
     """
     if not isinstance(input, Tensor):
         raise TypeError(f"fold(): argument 'input' must be a Tensor, not {type(input).__name__}")

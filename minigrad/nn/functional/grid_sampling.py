@@ -202,6 +202,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
         ShapeError: input not 4-D/5-D (4-D for bicubic) with non-empty spatial dims, or grid's
             shape does not fit it.
         DTypeError: input and grid of different dtypes.
+        UnsupportedError: a non-float input (PyTorch's NotImplementedError).
     """
     out = _grid_sample(input, grid, mode, padding_mode, align_corners)
     return named(out, f"GridSampler{input.ndim - 2}DBackward0")  # (PyTorch's one op)

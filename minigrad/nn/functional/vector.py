@@ -68,6 +68,7 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,  
     Raises:
         InvalidParameterError: ``p`` or ``eps`` is not a number.
         DTypeError: an integer or bool input (PyTorch's norm refuses it).
+        MinigradError: a negative or infinite p over an empty dim (no identity, PyTorch's RuntimeError).
     """
     norm_p = _checks.number("p", p)
     e = _checks.number("eps", eps)
