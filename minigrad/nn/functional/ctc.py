@@ -186,7 +186,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
         # PyTorch's gradient of an infinite loss is NaN on its sample's frames used: exp(0 * g) * inf is inf
         # with that gradient (0 * inf), g summing those frames (finite ones: no NaN value)
         lp = log_probs.detach().numpy()
-        mine = (used.numpy() > 0) & impossible[None, :, None] & np.isfinite(lp)
+        mine = (used.numpy(force=True) > 0) & impossible[None, :, None] & np.isfinite(lp)
         g = where(from_numpy(mine), log_probs, from_numpy(np.zeros((), dtype=dtype))).sum((0, 2))
         infinite = (g * 0).exp() * infinite
     loss = where(from_numpy(impossible), infinite, nll)
