@@ -872,7 +872,9 @@ BUDGETS: dict[str, int] = {
     # 18,443 with errors57 merged
     # +3 scripts57: conv's padding='same' warning (TORCH_WARN_ONCE), LSTM kernel names; -3 transformer
     # 18,448 with scripts57 merged
-    "minigrad/nn": 18448,  # (+7: is_causal without attn_mask raises, as PyTorch's)
+    # +77 fuzz57: loss weights without gradient, ctc NaN gradient, norm and fold checks, negative paddings
+    # 18,527 with fuzz57 merged
+    "minigrad/nn": 18527,  # (+7: is_causal without attn_mask raises, as PyTorch's)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1687,7 +1689,9 @@ BUDGETS: dict[str, int] = {
     # +13 scripts57: an untyped storage's device, is_cuda and element_size(), as PyTorch's
     # +4 scripts57: manual_seed outside [-2**63, 2**64) raises PyTorch's ValueError
     # 78,220 with scripts57 merged
-    "minigrad": 78220,  # (+144 errors57: the training-API misuse sweep's fixes)
+    # +79 fuzz57: the minigrad/nn lines above
+    # 78,299 with fuzz57 merged
+    "minigrad": 78299,  # (+144 errors57: the training-API misuse sweep's fixes)
 }
 
 

@@ -70,7 +70,10 @@ class _ConvNd(Module):
                                             f"({name}: got stride={self.stride})")
             self.padding = padding
         else:
-            self.padding = ntuple(name, "padding", padding, nd, low=0)
+            # (a negative one crops, as F.pad's, with a non-zero padding_mode: PyTorch builds it and
+            # its forward runs; with zeros its forward refuses it, here the constructor)
+            low = None if padding_mode in ("reflect", "replicate", "circular") and not transposed else 0
+            self.padding = ntuple(name, "padding", padding, nd, low=low)
         if padding_mode not in _PADDING_MODES:
             raise InvalidParameterError("padding_mode must be one of {'reflect', 'replicate', 'zeros', "
                                         f"'circular'}}, but got padding_mode={padding_mode!r} ({name})")

@@ -101,6 +101,9 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if weight is not None and weight.ndim != 1:
         raise InvalidParameterError(f"multi_margin_loss: weight must be one-dimensional, "
                                     f"got shape {weight.shape}")
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise MinigradError("The function 'multi_margin_loss' is not differentiable with respect to argument "
+                            "'weight'. This input cannot have requires_grad True.")
     c = x.shape[-1]
     if weight is not None and x.ndim in (1, 2) and c and weight.numel() != c:
         raise ShapeError(f"multi_margin_loss: inconsistent weight size, expected {c} but got "

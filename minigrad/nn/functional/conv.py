@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from minigrad import ops
-from minigrad.dtypes import c_type_name
+from minigrad.dtypes import c_type_name, kernel_error
 from minigrad.dtypes import scalar_type_name as _scalar_name
 from minigrad.errors import (
     InvalidParameterError,
@@ -308,8 +308,9 @@ def unfold(input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size =
 
     Raises:
         InvalidParameterError: bad kernel_size / dilation / padding / stride.
-        ShapeError: the input is not 3D or 4D (below 3D also PyTorch's IndexError), or the kernel does
-            not fit the padded input.
+        ShapeError: the input is not 3D or 4D (below 3D also PyTorch's IndexError), has an empty
+            non-batch dim, or the kernel does not fit the padded input.
+        UnsupportedError: an integer input (PyTorch's kernel takes floats and bool).
     """
     if isinstance(input, Tensor) and input.ndim not in (3, 4):  # (PyTorch's words first)
         ours = f"(unfold: expected 3D (unbatched) or 4D (batched) input, got input of shape {input.shape})"
@@ -326,12 +327,17 @@ def unfold(input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size =
     d = _pair("unfold", "dilation", dilation)
     p = _pair("unfold", "padding", padding, low=0)
     s = _pair("unfold", "stride", stride)
+    if 0 in input.shape[input.ndim - 3:]:  # (a batch of 4D input may be empty)
+        raise ShapeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other "
+                         f"non-zero dimensions for input, but got: {list(input.shape)} (unfold)")
     size = x.shape[2:]
     blocks = [(n + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for n, pp, dd, kk, ss in zip(size, p, d, k, s)]
     if min(blocks) < 1:  # (PyTorch's words)
         raise ShapeError(f"Given input with spatial size {tuple(size)}, kernel_size={tuple(k)}, "
                          f"dilation={tuple(d)}, padding={tuple(p)}, calculated shape of the array of sliding "
                          f"blocks as {tuple(blocks)}, but its components must be at least one.")
+    if x.dtype.kind in "iu":  # (PyTorch's kernel takes floats and bool)
+        raise kernel_error("im2col_out_cpu", x.dtype, "")
     cols = ops.Unfold.apply(x, kernel=k, stride=s, dilation=d, padding=tuple((v, v) for v in p))
     return named(cols if batched else cols.squeeze(0), "Im2ColBackward0")  # (PyTorch's one op)
 
@@ -344,8 +350,9 @@ def fold(input: Tensor, output_size: Size, kernel_size: Size, dilation: Size = 1
 
     Raises:
         InvalidParameterError: bad sizes, dilation, padding or stride.
-        ShapeError: the input is not 2D or 3D, its second-to-last dim is not a multiple
-            of kH * kW, or its last dim is not the number of blocks.
+        ShapeError: the input is not 2D or 3D or has an empty non-batch dim, its second-to-last dim is
+            not a multiple of kH * kW, or its last dim is not the number of blocks.
+        UnsupportedError: an integer input (PyTorch's kernel takes floats and bool).
     """
     if not isinstance(input, Tensor):
         raise TypeError(f"fold(): argument 'input' must be a Tensor, not {type(input).__name__}")
@@ -361,6 +368,9 @@ def fold(input: Tensor, output_size: Size, kernel_size: Size, dilation: Size = 1
     s = _pair("fold", "stride", stride)
     blocks = [(v + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for v, pp, dd, kk, ss in zip(size, p, d, k, s)]
     kk = math.prod(k)
+    if 0 in input.shape[input.ndim - 2:]:  # (a batch of 3D input may be empty)
+        raise ShapeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and "
+                         f"non-zero dimensions for input, but got: {list(input.shape)} (fold)")
     if x.shape[1] % kk:
         raise ShapeError("Expected size of input's dimension 1 to be divisible by the product of "
                          f"kernel_size, but got input.size(1)={x.shape[1]} and kernel_size={k}. (fold: input "
@@ -374,5 +384,7 @@ def fold(input: Tensor, output_size: Size, kernel_size: Size, dilation: Size = 1
         raise ShapeError(f"fold: given output_size={size}, kernel_size={k}, dilation={d}, padding={p}, "
                          f"stride={s}, expected the last dim of input of shape {input.shape} to be "
                          f"{math.prod(blocks)} blocks {dims_text(blocks)}, got {x.shape[2]}")
+    if x.dtype.kind in "iu":  # (PyTorch's kernel takes floats and bool)
+        raise kernel_error("col2im_out_cpu", x.dtype, "")
     out = ops.Fold.apply(x, size=size, kernel=k, stride=s, dilation=d, padding=tuple((v, v) for v in p))
     return named(out if input.ndim == 3 else out.squeeze(0), "Col2ImBackward0")

@@ -422,6 +422,7 @@ def binary_cross_entropy_with_logits(
             raise ShapeError(f"{size_mismatch(pos_weight.shape, input.shape)} (binary_cross_entropy_with_"
                              f"logits: pos_weight of shape {pos_weight.shape} does not broadcast with input "
                              f"of shape {input.shape})") from None
+    _no_grad_for("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     pw = None if pos_weight is None else np.asarray(pos_weight.detach().numpy())
     if input._array.dtype.kind != "f":  # (PyTorch's kernel starts with log_sigmoid of the input)
         raise kernel_error("log_sigmoid", input._array.dtype)
@@ -462,6 +463,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             f"Using a target size ({t.shape}) that is different to the input size ({x.shape}) is deprecated. "
             "Please ensure they have the same size. (binary_cross_entropy)"
         )
+    if weight is not None:
+        _bce_weight_broadcasts(weight, x)
+        _no_grad_for("binary_cross_entropy", weight=weight)
     if x.dtype.kind != "f" or t.dtype != x.dtype:
         raise DTypeError(
             f"Found dtype {scalar_type_name(t.dtype)} but expected {scalar_type_name(x.dtype)} "
@@ -477,21 +481,34 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if edge.any():
         loss = where(edge, _bce_edge(x, t, edge), loss)
     if weight is not None:
-        try:
-            np.broadcast_shapes(weight.shape, x.shape)
-        except ValueError:
-            bad = next((i for i in range(-1, -min(weight.ndim, x.ndim) - 1, -1)
-                        if weight.shape[i] not in (1, x.shape[i])), None)
-            words = ("" if bad is None else f"Attempting to broadcast a dimension of length "
-                     f"{weight.shape[bad]} at {bad}! Mismatching argument at index 1 had torch.Size("
-                     f"{list(weight.shape)}); but "
-                     f"expected shape should be broadcastable to {list(x.shape)} ")  # (PyTorch's words)
-            raise ShapeError(f"{words}(binary_cross_entropy: weight of shape {weight.shape} does not "
-                             f"broadcast to {x.shape})") from None
         loss = loss * weight
         if loss.dtype != x.dtype:  # (PyTorch multiplies the weight into the loss in place: input's dtype)
             loss = loss.to(x.dtype)
     return named(apply_reduction(loss, reduction), "BinaryCrossEntropyBackward0")
+
+
+def _bce_weight_broadcasts(weight: Tensor, x: Tensor) -> None:
+    """binary_cross_entropy's weight broadcasts to the input's shape (PyTorch's words otherwise)."""
+    try:
+        np.broadcast_shapes(weight.shape, x.shape)
+    except ValueError:
+        bad = next((i for i in range(-1, -min(weight.ndim, x.ndim) - 1, -1)
+                    if weight.shape[i] not in (1, x.shape[i])), None)
+        words = ("" if bad is None else f"Attempting to broadcast a dimension of length "
+                 f"{weight.shape[bad]} at {bad}! Mismatching argument at index 1 had torch.Size("
+                 f"{list(weight.shape)}); but "
+                 f"expected shape should be broadcastable to {list(x.shape)} ")  # (PyTorch's words)
+        raise ShapeError(f"{words}(binary_cross_entropy: weight of shape {weight.shape} does not "
+                         f"broadcast to {x.shape})") from None
+
+
+def _no_grad_for(kernel: str, **tensors: Tensor | None) -> None:
+    """PyTorch's kernel has no gradient for these arguments: one that requires grad (in grad mode) raises
+    its RuntimeError, whether or not the input needs a gradient."""
+    for name, t in tensors.items():
+        if t is not None and t.requires_grad and is_grad_enabled():
+            raise MinigradError(f"The function '{kernel}' is not differentiable with respect to argument "
+                                f"'{name}'. This input cannot have requires_grad True.")
 
 
 def _bce_interior(x: Tensor, t: Tensor, edge: Array) -> Tensor:

@@ -102,8 +102,8 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
     true derivative plus ``exp(log_probs)``, which sums to one per frame and so
     changes nothing once propagated through a ``log_softmax`` (the intended
     use), but makes the gradient equal PyTorch's when taken at the log-probabilities.
-    The one difference: an impossible alignment without ``zero_infinity`` has
-    an infinite loss and a zero gradient here, where PyTorch's gradient is NaN.
+    An impossible alignment without ``zero_infinity`` has an infinite loss and, as
+    PyTorch's, a NaN gradient on its sample's frames used.
 
     Raises:
         InvalidParameterError: an unknown reduction, or blank not in [0, C).
@@ -182,6 +182,13 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
     probs = log_probs.exp()
     nll = nll + ((probs - probs.detach()) * used).sum((0, 2))
     infinite = from_numpy(np.full(batch, 0.0 if zero_infinity else np.inf, dtype=dtype))
+    if not zero_infinity and impossible.any():
+        # PyTorch's gradient of an infinite loss is NaN on its sample's frames used: exp(0 * g) * inf is inf
+        # with that gradient (0 * inf), g summing those frames (finite ones: no NaN value)
+        lp = log_probs.detach().numpy()
+        mine = (used.numpy(force=True) > 0) & impossible[None, :, None] & np.isfinite(lp)
+        g = where(from_numpy(mine), log_probs, from_numpy(np.zeros((), dtype=dtype))).sum((0, 2))
+        infinite = (g * 0).exp() * infinite
     loss = where(from_numpy(impossible), infinite, nll)
     if reduction == "mean":
         return (loss / from_numpy(np.maximum(label_lengths, 1).astype(dtype))).mean()

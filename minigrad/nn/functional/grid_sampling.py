@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from minigrad._kernels import quiet
+from minigrad.dtypes import kernel_error
 from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
@@ -201,6 +202,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
         ShapeError: input not 4-D/5-D (4-D for bicubic) with non-empty spatial dims, or grid's
             shape does not fit it.
         DTypeError: input and grid of different dtypes.
+        UnsupportedError: a non-float input (PyTorch's NotImplementedError).
     """
     out = _grid_sample(input, grid, mode, padding_mode, align_corners)
     return named(out, f"GridSampler{input.ndim - 2}DBackward0")  # (PyTorch's one op)
@@ -228,6 +230,9 @@ def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str,  # n
                          f"but got {shapes}")
     if mode == "bicubic" and input.ndim != 4:
         raise ShapeError(f"grid_sampler(): bicubic interpolation only supports 4D input, but got {shapes}")
+    if input.dtype.kind != "f":  # (PyTorch's kernels are float only: checked before the grid's dtype)
+        kernel = "grid_sampler_2d_cpu_kernel_impl" if nd == 2 else "grid_sampler3d_cpu"
+        raise kernel_error(kernel, input.dtype, "")
     if input.dtype != grid.dtype:
         raise DTypeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
                          f"{input.dtype} and grid has {grid.dtype}")

@@ -144,8 +144,8 @@ def batch_norm(
     kernel, which then checks no shape and updates no statistic).
 
     Raises:
-        ShapeError: input has fewer than 2 dims, a buffer or weight/bias is not
-            of shape (C,), or (training) there is one value per channel.
+        ShapeError: input has fewer than 2 dims (PyTorch's IndexError, also one), a buffer or weight/bias is
+            not of shape (C,), or (training) there is one value per channel.
         MinigradError: eval without running statistics.
         InvalidParameterError: training with one running statistic but not the other (PyTorch's ValueError).
         DTypeError: a buffer or weight/bias of another float dtype than the input (PyTorch's
@@ -154,12 +154,21 @@ def batch_norm(
     shape = _checks.tensor("batch_norm", input)._array.shape
     if training is not True and training is not False:  # (PyTorch's kernel takes only a bool)
         raise bool_error("batch_norm", "training", training, 6)
+    if training and shape and shape[0] * math.prod(shape[2:]) == 1:  # (PyTorch's Python checks it first)
+        raise ShapeError("Expected more than 1 value per channel when training, got input size "
+                         f"{input.shape} (batch_norm)")
     if 0 in shape:  # PyTorch's kernel returns input * weight[0] + bias[0] for no values, checking no shape
         out = input.clone() if weight is None else input * weight[0]
         return out if bias is None else out + bias[0]
     if len(shape) < 2:
-        raise ShapeError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
+        raise _ShapeIndexError(  # (PyTorch's words: its kernel reads the channel count at dim 1)
+            f"Dimension out of range (expected to be in range of [-{max(len(shape), 1)}, "
+            f"{max(len(shape), 1) - 1}], but got 1) (batch_norm: expected an input of shape (N, C, *), "
+            f"got {input.shape})")
     c = shape[1]
+    # (PyTorch counts weight's and bias's elements: any shape holding C of them is read as (C,))
+    weight, bias = (t.reshape(c) if t is not None and t.ndim != 1 and t.numel() == c else t
+                    for t in (weight, bias))
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "batch_norm", input)
@@ -179,12 +188,11 @@ def batch_norm(
         shift = -(running_mean * scale)
         if bias is not None:
             shift = shift + bias
-        return named(input * scale.reshape(bshape) + shift.reshape(bshape), "NativeBatchNormBackward0")
-    n = math.prod(shape) // c
-    if n == 1:
-        raise ShapeError(  # (PyTorch's words)
-            f"Expected more than 1 value per channel when training, got input size {input.shape} (batch_norm)"
-        )
+        out = input * scale.reshape(bshape) + shift.reshape(bshape)
+        if out.dtype != input.dtype:  # (float32 statistics of a 16-bit input: PyTorch's result is input's)
+            out = out.to(input.dtype)
+        return named(out, "NativeBatchNormBackward0")
+    count = math.prod(shape) // c
     mean, centered, var = _moments(input, dims)
     scale = _inv_std(var, eps)
     if weight is not None:  # weight folded into the small scale: one full-size multiply less
@@ -199,8 +207,8 @@ def batch_norm(
     if running_mean is not None:
         _ema(running_mean, mean._array.reshape(c), momentum, bump=False)
     if running_var is not None:
-        _ema(running_var, var._array.reshape(c) * (n / (n - 1)), momentum, bump=False)
-    return named(out, "NativeBatchNormBackward0")
+        _ema(running_var, var._array.reshape(c) * (count / (count - 1)), momentum, bump=False)
+    return named(out if out.dtype == input.dtype else out.to(input.dtype), "NativeBatchNormBackward0")
 
 
 def _ema(buffer: Tensor, value: Array, momentum: float, bump: bool = True) -> None:
@@ -284,14 +292,24 @@ def instance_norm(
     variance). Without it, the running statistics are used (as batch_norm in eval).
 
     Raises:
-        ShapeError: input has fewer than 3 dims, a buffer or weight/bias is not
-            of shape (C,), (with input stats) one spatial element per instance, or weight/bias
-            with an empty batch (PyTorch's IndexError, also one).
+        ShapeError: input has fewer than 2 dims (PyTorch's IndexError, also one), a buffer or weight/bias
+            is not of shape (C,), (with input stats) one spatial element per instance (or none: a 2-D
+            input), or weight/bias with an empty batch (PyTorch's IndexError, also one).
         MinigradError: ``use_input_stats=False`` without running statistics.
         DTypeError: weight/bias of another float dtype than the input (running statistics may differ).
     """
-    if _checks.tensor("instance_norm", input).ndim < 3:
-        raise ShapeError(f"instance_norm: expected an input of shape (N, C, *spatial), got {input.shape}")
+    _checks.tensor("instance_norm", input)
+    if use_input_stats and math.prod(input.shape[2:]) == 1:  # (0 passes: PyTorch's kernel then returns the
+        raise ShapeError(  # empty input, statistics untouched) (PyTorch's words, then where)
+            f"Expected more than 1 spatial element when training, got input size {input.shape} "
+            "(instance_norm)")
+    if not use_input_stats and (running_mean is None or running_var is None):  # (also for no elements)
+        raise MinigradError("Expected running_mean and running_var to be defined when use_input_stats is "
+                            "false")
+    if input.ndim < 2:  # ((N, C) passes: running statistics or no spatial element)
+        raise _ShapeIndexError(
+            f"Dimension out of range (expected to be in range of [-1, 0], but got 1) (instance_norm: "
+            f"expected an input of shape (N, C, *spatial), got {input.shape})")
     # PyTorch's instance_norm is batch_norm over the (1, N * C, *) view, viewed back (ViewBackward0), with
     # weight and bias of the input's dtype but running statistics of any float dtype (repeated per instance)
     _check_dtypes(input, weight, bias, kernel="batch_norm")
@@ -306,10 +324,6 @@ def instance_norm(
                     ("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "instance_norm", input)
     spatial = math.prod(input.shape[2:])
-    if spatial == 1:  # (0 passes: PyTorch's kernel then returns the empty input, statistics untouched)
-        raise ShapeError(  # (PyTorch's words, then where)
-            f"Expected more than 1 spatial element when training, got input size {input.shape} "
-            "(instance_norm)")
     _empty_batch_affine(input, weight, bias)
     out, mean, var = _standardize(input, tuple(range(2, input.ndim)), eps)
     # an empty batch: the average of no instance (NaN); no spatial values: kept (PyTorch's kernel returns)

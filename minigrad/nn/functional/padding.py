@@ -50,6 +50,8 @@ def _check_crops(fn: str, pairs: list[tuple[int, int]], size: tuple[int, ...], m
     for i, (lo, hi) in enumerate(pairs):
         dim = ndim - 1 - i
         pads_first = mode in ("reflect", "replicate")  # the others crop first: there must be enough to crop
+        if mode == "circular" and size[dim] + lo + hi == 0:  # (PyTorch's empty result: see _pad_dim)
+            continue
         if size[dim] + (lo + hi if pads_first else min(lo, 0) + min(hi, 0)) < 0:
             raise ShapeError(f"{fn}: negative padding ({lo}, {hi}) would remove more than the "
                              f"{size[dim]} elements of dim {dim} of input shape {tuple(size)}")
@@ -73,6 +75,8 @@ def _pad_dim(x: Tensor, dim: int, lo: int, hi: int, mode: str) -> Tensor:
     is left; reflect and replicate pad from the whole input, then crop.
     """
     n = x.shape[dim]
+    if mode == "circular" and n + lo + hi == 0 and max(lo, hi) <= n:  # PyTorch's output is then empty (any
+        return _part(x, dim, 0, 0)  # other crop past the wrapped part reads memory it never wrote)
     crop = (max(-lo, 0), max(-hi, 0))
     if mode == "circular" and any(crop):
         x = _part(x, dim, crop[0], n - crop[1])

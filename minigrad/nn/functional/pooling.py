@@ -309,6 +309,9 @@ def _lp_pool(fn: str, nd: int, input: Tensor, norm_type: float, kernel_size: Siz
         return largest if p > 0 else -largest
     pool_avg = (avg_pool1d, avg_pool2d, avg_pool3d)[nd - 1]
     out = pool_avg(input.pow(p), kernel_size, stride, 0, ceil_mode)
+    if nd == 1 and isinstance(kernel_size, (tuple, list)):  # (PyTorch's lp_pool1d multiplies by it as is)
+        raise _ArgumentTypeError(f"mul(): argument 'other' (position 1) must be Tensor, not "
+                                 f"{type(kernel_size).__name__} (lp_pool1d: kernel_size must be an int)")
     size = math.prod(ntuple(fn, "kernel_size", kernel_size, nd))
     # sign * relu(|.|) as PyTorch: a window whose sum of x^p is 0 gets a zero gradient
     return (out.sign() * out.abs().relu()).mul(size).pow(1.0 / p)
@@ -423,7 +426,9 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
     if x.dtype.kind != "f":
         raise UnsupportedError(f"{fn}: adaptive average pooling needs a floating-point input (as in "
                                f"PyTorch), got {x.dtype}; convert with .float()")
-    if nd == 1 and _global_avg(input, output_size, nd):  # (1d pools as 2d and squeezes: an empty mean is nan)
+    items = output_size if isinstance(output_size, (tuple, list)) else (output_size,)
+    if nd == 1 and None not in items and _global_avg(input, output_size, nd):
+        # (1d pools as 2d and squeezes: an empty mean is nan; a None is its TypeError even for one bin)
         return named(input.mean(-1, keepdim=True), "SqueezeBackward1")
     empty = [d for d in range(input.ndim - nd, input.ndim) if input.shape[d] == 0]
     if empty:  # (no bins to average: PyTorch refuses rather than return nan means)
@@ -613,26 +618,13 @@ def _max_unpool(fn: str, nd: int, input: Tensor, indices: Tensor, kernel_size: A
                 padding: Any, output_size: Any) -> Tensor:
     x, batched = spatial_input(fn, input, nd)
     k, s, p, _ = _window_sizes(fn, nd, kernel_size, stride, padding, 1)
-    idx = indices.numpy(force=True) if isinstance(indices, Tensor) else np.asarray(indices)
-    if idx.dtype != np.int64:
-        raise InvalidParameterError(f"{fn}: expected indices of dtype int64, got {idx.dtype}")
-    if idx.shape != input.shape:
-        raise ShapeError(f"{fn}: Expected shape of indices to be same as that of the input tensor "
-                         f"({list(input.shape)}) but got indices tensor with shape: {list(idx.shape)}")
-    if x.dtype.kind != "f":  # (PyTorch's kernels are float only)
-        raise kernel_error("max_unpool3d" if nd == 3 else "max_unpool2d", x.dtype, "")
+    # (PyTorch's Python works out the output size, with its ValueErrors, before its kernel checks anything)
     default = [(n - 1) * ss + kk - 2 * pp for n, ss, kk, pp in zip(x.shape[2:], s, k, p)]
     if output_size is None and any(v < 0 for v in default):  # (PyTorch's ValueError, its words)
         i = next(i for i, v in enumerate(default) if v < 0)
         raise InvalidParameterError(f"max_unpooling: output_size must contain non-negative spatial "
                                     f"dimensions, but got output_size[{i}]={default[i]} ({fn}: input of "
                                     f"shape {input.shape})")
-    empty = [i for i, v in enumerate(input.shape) if i and v == 0]
-    if empty:  # (the dims after the first: PyTorch's kernel's check)
-        shown = list(input.shape) + [1] * (nd == 1)
-        raise ShapeError(f"max_unpooling{max(nd, 2)}d_forward_out_cpu(): Expected input to have non-zero "
-                         f"size for non-batch dimensions, but got {shown} with dimension {empty[0]} being "
-                         "empty.")
     if output_size is None:
         size = tuple(default)
     else:
@@ -646,6 +638,20 @@ def _max_unpool(fn: str, nd: int, input: Tensor, indices: Tensor, kernel_size: A
                                             "strictly between default size - stride and default size + "
                                             f"stride, default {tuple(default)}, stride {s}")
         size = tuple(int(v) for v in wanted)
+    idx = indices.numpy(force=True) if isinstance(indices, Tensor) else np.asarray(indices)
+    if idx.dtype != np.int64:
+        raise InvalidParameterError(f"{fn}: expected indices of dtype int64, got {idx.dtype}")
+    if idx.shape != input.shape:
+        raise ShapeError(f"{fn}: Expected shape of indices to be same as that of the input tensor "
+                         f"({list(input.shape)}) but got indices tensor with shape: {list(idx.shape)}")
+    if x.dtype.kind != "f":  # (PyTorch's kernels are float only)
+        raise kernel_error("max_unpool3d" if nd == 3 else "max_unpool2d", x.dtype, "")
+    empty = [i for i, v in enumerate(input.shape) if i and v == 0]
+    if empty:  # (the dims after the first: PyTorch's kernel's check)
+        shown = list(input.shape) + [1] * (nd == 1)
+        raise ShapeError(f"max_unpooling{max(nd, 2)}d_forward_out_cpu(): Expected input to have non-zero "
+                         f"size for non-batch dimensions, but got {shown} with dimension {empty[0]} being "
+                         "empty.")
     n, c = x.shape[:2]
     plane = math.prod(size)
     if x.numel() == 0:  # an empty batch (or no channels unbatched): nothing to place

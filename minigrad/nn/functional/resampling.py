@@ -311,6 +311,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
                 or (size is None) == (scale_factor is None)):
             # PyTorch checks size / scale_factor against the input's dims first
             _output_size(input, size, scale_factor, recompute_scale_factor, mode, antialias)
+        if recompute_scale_factor and size is not None:  # (PyTorch's Python checks it before the rank)
+            raise InvalidParameterError("recompute_scale_factor is not meaningful with an explicit size.")
         need = f"a {_RANK[mode]}D input" if mode in _RANK else "a 3D, 4D or 5D input"
         raise UnsupportedError(f"{_rank_words(input.ndim, mode)} (interpolate: mode {mode!r} needs {need} "
                                f"(N, C, *spatial), got input of shape {input.shape})")

@@ -15,10 +15,11 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, bool_args
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
+from minigrad.reductions import _no_identity_message
 from minigrad.shapes import size_mismatch
 from minigrad.tensor import Tensor, result_type, where
 
@@ -50,8 +51,9 @@ def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = Non
     else:
         a = x.abs()
         # |x| ** p with 0 ** p kept out of the graph: its derivative p * 0 ** (p - 1) is inf for p < 1
+        # (0 ** p is inf for p < 0: the norm of a vector holding a 0 is then 0, as PyTorch's)
         nonzero = x.numpy(force=True) != 0
-        powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0)
+        powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0 if p > 0 else math.inf)
     total = powered.sum(dims, keepdim=keepdim)
     positive = total.numpy(force=True) != 0  # (NaN included: its norm is NaN, as PyTorch's)
     # the root of 0 is 0 with gradient 0, as PyTorch's norm backward masks norm == 0
@@ -66,6 +68,7 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,  
     Raises:
         InvalidParameterError: ``p`` or ``eps`` is not a number.
         DTypeError: an integer or bool input (PyTorch's norm refuses it).
+        MinigradError: a negative or infinite p over an empty dim (no identity, PyTorch's RuntimeError).
     """
     norm_p = _checks.number("p", p)
     e = _checks.number("eps", eps)
@@ -73,6 +76,9 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,  
     if x.dtype.kind not in "fc":
         raise DTypeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                          f"{scalar_type_name(x.dtype)}")
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if (norm_p < 0 or norm_p == math.inf) and any(-x.ndim <= d < x.ndim and x.shape[d] == 0 for d in dims):
+        raise MinigradError(_no_identity_message(norm_p, dim, x.shape))  # (PyTorch's norm: no identity)
     return x / vector_norm(x, norm_p, dim, keepdim=True).clamp(min=e)
 
 
