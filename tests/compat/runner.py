@@ -991,6 +991,7 @@ SPECS: dict[str, list[Check]] = {
     "inplace_view_grads_gallery.py": every_number(1e-5),  # in-place writes through views: grads, errors
     "custom_function_jvp.py": every_number(1e-9),  # custom Functions' jvp in forward mode, forward-only check
     "attention_fast_path_masks.py": every_number(1e-5),  # rows with no key: NaN/zeros by path, fused masks
+    "loader_worker_streams.py": every_number(1e-5),  # draws in 2 loader workers, worker_init_fn, main streams
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -3,6 +3,7 @@ has no key to attend to (NaN with ``need_weights=True`` and on PyTorch's inferen
 SDPA path), and follow that fast path's reading of masks and ``is_causal``; off it ``is_causal`` without a
 mask raises, as PyTorch's (minigrad built the mask); each compared with PyTorch."""
 
+# ruff: noqa: NPY002  (PyTorch's workers seed numpy's legacy global generator: the one compared here)
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.helpers import errors_of_both, same_as_torch
+from tests.helpers import errors_of_both, require_torch, same_as_torch
 
 # key 0 of batch 1, and every key of batch 0 for query... : batch 0 padded everywhere
 _KPM = [[True, True, True], [False, True, False]]
@@ -152,3 +153,57 @@ def test_encoder_padding_every_position_raises_on_the_nested_path() -> None:
         enc = lib.nn.TransformerEncoder(_layer(lib), 2)
         return enc(_x(lib), src_key_padding_mask=lib.ones(2, 3, dtype=lib.bool)).detach()
     same_as_torch(with_grad)
+
+
+def _worker_draws(lib: Any, persistent: bool) -> list[Any]:
+    """Batches of a dataset that draws from torch, ``random`` and numpy and reports its worker, through a
+    2-worker loader whose worker_init_fn reseeds numpy from the worker's torch seed; then the main streams."""
+    import random
+    import warnings
+
+    class Noisy(lib.utils.data.Dataset):  # type: ignore[name-defined,misc]
+        def __len__(self) -> int:
+            return 5  # (three batches a pass: a persistent worker 0 starts the next pass again)
+
+        def __getitem__(self, i: int) -> Any:
+            info = lib.utils.data.get_worker_info()
+            return lib.tensor([float(i), lib.rand(()).item(), random.random(), float(np.random.rand()),
+                               -1.0 if info is None else info.id + 10 * info.num_workers])
+
+    def init(w: int) -> None:
+        np.random.seed((lib.initial_seed() + w) % 2**32)
+
+    lib.manual_seed(3)
+    random.seed(3)
+    np.random.seed(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # minigrad's one-time note that it loads in the main process
+        loader = lib.utils.data.DataLoader(Noisy(), batch_size=2, shuffle=True, num_workers=2,
+                                           worker_init_fn=init, persistent_workers=persistent)
+        out: list[Any] = [[b.tolist() for b in loader] for _ in range(2)]
+    out.append([lib.rand(()).item(), random.random(), float(np.random.rand())])
+    out.append(lib.utils.data.get_worker_info())
+    return out
+
+
+@pytest.mark.parametrize("persistent", [False, True])
+def test_loader_workers_draw_pytorchs_numbers(persistent: bool) -> None:
+    # batch k is worker k % 2's: its torch, random and numpy streams seeded as PyTorch's workers seed them,
+    # worker_init_fn and get_worker_info() inside; the main process's streams untouched
+    torch = require_torch()
+    theirs, ours = _worker_draws(torch, persistent), _worker_draws(mg, persistent)
+    assert [len(p) for p in ours[:2]] == [len(p) for p in theirs[:2]]
+    for mine, torchs in zip(ours[0] + ours[1], theirs[0] + theirs[1]):
+        np.testing.assert_allclose(mine, torchs, rtol=1e-6)
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)
+    assert ours[3] is None and theirs[3] is None
+
+
+def test_numpy_seed_words_are_pytorchs() -> None:
+    require_torch()
+    from torch.utils.data._utils.worker import _generate_state
+
+    from minigrad.utils.data._workers import numpy_seed
+
+    for base, w in ((0, 0), (12345678901234, 3), (2**63 - 1, 7), (987654321, 0)):
+        assert numpy_seed(base, w) == _generate_state(base, w)

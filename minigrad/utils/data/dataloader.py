@@ -6,8 +6,12 @@ read as a stream. Batches are merged by ``collate_fn`` (default
 :func:`default_collate`).
 
 minigrad loads in the calling process: ``num_workers > 0`` is accepted with a
-one-time warning (``get_worker_info()`` stays None); it only runs the sampler
-``prefetch_factor * num_workers`` batches ahead, as PyTorch's workers request them,
+one-time warning; it runs the sampler ``prefetch_factor * num_workers`` batches
+ahead, as PyTorch's workers request them, and fetches a map-style dataset's batch
+``k`` with worker ``k % num_workers``'s random streams in place (``_workers``:
+PyTorch's seeding, ``worker_init_fn``, ``get_worker_info()``), so draws in a dataset
+are PyTorch's and leave the main stream alone; an IterableDataset is read once,
+``get_worker_info()`` None,
 ``pin_memory`` has nothing to pin on the CPU (PyTorch warns the same way
 without an accelerator), ``timeout`` is validated and unused (without workers, a
 nonzero one fails at ``iter(loader)``, as PyTorch's single-process iterator). A
@@ -19,6 +23,7 @@ copy each.
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 import math
 import multiprocessing
@@ -32,6 +37,7 @@ from minigrad.errors import InvalidParameterError, _AssertedParameterError
 from minigrad.nn._checks import flag, is_int, nonnegative_int
 from minigrad.random import Generator, resolve
 from minigrad.tensor import Array
+from minigrad.utils.data._workers import Workers, get_worker_info
 from minigrad.utils.data.collate import default_collate, default_convert
 from minigrad.utils.data.dataset import IterableDataset, TensorDataset
 from minigrad.utils.data.sampler import (
@@ -57,11 +63,6 @@ _worker_init_fn_t = Callable[[int], None]
 _FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
                                "persistent_workers"})
 _warned_workers: list[bool] = []  # the num_workers warning is shown once per process
-
-
-def get_worker_info() -> None:
-    """None: minigrad loads in the main process, never in a worker (PyTorch's answer there)."""
-    return None
 
 
 def _check_context(context: Any, num_workers: int) -> None:
@@ -103,7 +104,8 @@ class DataLoader:
         drop_last: drop the last batch if it is smaller than ``batch_size``.
         timeout: accepted (>= 0), unused; with ``num_workers=0`` it must be 0 (``iter(loader)`` raises,
             as PyTorch's).
-        worker_init_fn: accepted, never called (there are no workers).
+        worker_init_fn: called with each emulated worker's id before its first fetch of a pass (of the
+            first pass with ``persistent_workers``), as PyTorch's workers call it; not for an IterableDataset.
         multiprocessing_context: a start method's name or a context, with workers only (checked as
             PyTorch checks it; unused).
         generator: a ``mg.Generator`` for the shuffling (default: the global one).
@@ -253,8 +255,11 @@ class DataLoader:
         # generator is where PyTorch's is when the sampler draws the order; persistent workers keep
         # the first iterator's seed, so later passes draw none
         if not (self.persistent_workers and self.__dict__.get("_seeded")):
-            _draws.random_full(resolve(self.generator), ())
+            base_seed = int(_draws.random_full(resolve(self.generator), ()))
             self.__dict__["_seeded"] = True
+            if self.num_workers > 0:  # (each pass starts its workers afresh, persistent ones once)
+                self.__dict__["_workers"] = Workers(self.num_workers, base_seed, self.dataset,
+                                                    self.worker_init_fn)
         if self.num_workers == 0 and self.timeout != 0:
             raise _AssertedParameterError("_SingleProcessDataLoaderIter requires timeout == 0 (a timeout "
                                           f"needs num_workers > 0, got timeout={self.timeout!r})")
@@ -266,9 +271,15 @@ class DataLoader:
             keys, fetch = iter(self.sampler), self._fetch_one  # type: ignore[arg-type]
         elif keys is None:
             keys, fetch = iter(self.batch_sampler), self._fetch_batch  # type: ignore[arg-type]
-        batches = _SingleProcessDataLoaderIter(keys, fetch, self)
         if self.num_workers == 0:
-            return batches
+            return _SingleProcessDataLoaderIter(keys, fetch, self)
+        workers: Workers = self.__dict__["_workers"]
+        if type(self.dataset) is TensorDataset and self._default_collate and self.worker_init_fn is None:
+            batches = _SingleProcessDataLoaderIter(keys, fetch, self)  # (no user code runs: nothing draws)
+        else:
+            workers.start()  # (each pass hands its first batch to worker 0 again, as PyTorch's iterator)
+            workers.turn = 0
+            batches = _SingleProcessDataLoaderIter(keys, functools.partial(workers.fetch, fetch), self)
         # PyTorch's workers keep prefetch_factor * num_workers batches requested ahead of the one
         # returned, so the sampler (and a generator it draws from) runs that far ahead
         per_worker = 2 if self.prefetch_factor is None else self.prefetch_factor
