@@ -207,3 +207,41 @@ def test_numpy_seed_words_are_pytorchs() -> None:
 
     for base, w in ((0, 0), (12345678901234, 3), (2**63 - 1, 7), (987654321, 0)):
         assert numpy_seed(base, w) == _generate_state(base, w)
+
+
+def _iterable_batches(lib: Any, shard: bool, workers: int, batch_size: int | None, drop_last: bool) -> Any:
+    import math
+    import warnings
+
+    class Stream(lib.utils.data.IterableDataset):  # type: ignore[name-defined,misc]
+        def __iter__(self) -> Any:
+            info = lib.utils.data.get_worker_info()
+            lo, hi = 0, 7
+            if info is not None and shard:  # the split PyTorch's docs show
+                per = math.ceil(7 / info.num_workers)
+                lo, hi = info.id * per, min(info.id * per + per, 7)
+            for i in range(lo, hi):
+                yield lib.tensor([float(i), lib.rand(()).item(), -1.0 if info is None else float(info.id)])
+
+    lib.manual_seed(4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loader = lib.utils.data.DataLoader(Stream(), batch_size=batch_size, num_workers=workers,
+                                           drop_last=drop_last)
+        return [b.tolist() for b in loader], lib.rand(()).item()
+
+
+@pytest.mark.parametrize(("shard", "workers", "batch_size", "drop_last"),
+                         [(True, 2, 3, False), (True, 3, 2, True), (False, 2, 3, False),
+                          (False, 2, None, False)])
+def test_iterable_dataset_is_read_by_each_worker_in_turn(shard: bool, workers: int, batch_size: int | None,
+                                                         drop_last: bool) -> None:
+    # each worker iterates its own copy (split by get_worker_info, or all of it: PyTorch's duplicates),
+    # chunks it itself (drop_last per worker), and the batches come from the workers in turn
+    torch = require_torch()
+    (theirs, t_next), (ours, m_next) = (_iterable_batches(lib, shard, workers, batch_size, drop_last)
+                                        for lib in (torch, mg))
+    assert [np.shape(b) for b in ours] == [np.shape(b) for b in theirs]
+    for mine, torchs in zip(ours, theirs):
+        np.testing.assert_allclose(mine, torchs, rtol=1e-6)
+    assert m_next == pytest.approx(t_next, rel=1e-6)

@@ -94,13 +94,13 @@ class Workers:
         ``random``, torch and numpy as PyTorch's worker does, then runs ``worker_init_fn(id)``."""
         for w in range(self.num_workers):
             if w not in self.states:
-                self._as_worker(w, self._seed)
+                self.as_worker(w, self._seed)
 
     def fetch(self, fetch: Callable[[Any], Any], key: Any) -> Any:
         """``fetch(key)`` as worker ``turn % num_workers``, which :meth:`start` started."""
         w = self.turn % self.num_workers
         self.turn += 1
-        return self._as_worker(w, lambda: fetch(key))
+        return self.as_worker(w, lambda: fetch(key))
 
     def _seed(self) -> None:
         w = _current[-1].id
@@ -110,7 +110,7 @@ class Workers:
         if self.init_fn is not None:
             self.init_fn(w)
 
-    def _as_worker(self, w: int, run: Callable[[], Any]) -> Any:
+    def as_worker(self, w: int, run: Callable[[], Any]) -> Any:
         """``run()`` with worker ``w``'s generators (and :func:`get_worker_info`) in place, the main
         process's restored after, whatever ``run`` raises."""
         # minigrad's generator swaps the objects holding its streams (its __dict__), not copies of

@@ -10,8 +10,8 @@ one-time warning; it runs the sampler ``prefetch_factor * num_workers`` batches
 ahead, as PyTorch's workers request them, and fetches a map-style dataset's batch
 ``k`` with worker ``k % num_workers``'s random streams in place (``_workers``:
 PyTorch's seeding, ``worker_init_fn``, ``get_worker_info()``), so draws in a dataset
-are PyTorch's and leave the main stream alone; an IterableDataset is read once,
-``get_worker_info()`` None,
+are PyTorch's and leave the main stream alone; an IterableDataset is read by each
+worker in turn, as by PyTorch's (whole, unless it splits itself by ``get_worker_info()``),
 ``pin_memory`` has nothing to pin on the CPU (PyTorch warns the same way
 without an accelerator), ``timeout`` is validated and unused (without workers, a
 nonzero one fails at ``iter(loader)``, as PyTorch's single-process iterator). A
@@ -223,7 +223,7 @@ class DataLoader:
             _warned_workers.append(True)
             warnings.warn(
                 f"DataLoader(num_workers={self.num_workers}): minigrad loads data in the main process (the "
-                "same batches; an IterableDataset is read once, not once per worker; shown once)",
+                "same batches, each made with its worker's random streams; shown once)",
                 stacklevel=2,
             )
 
@@ -264,7 +264,9 @@ class DataLoader:
             raise _AssertedParameterError("_SingleProcessDataLoaderIter requires timeout == 0 (a timeout "
                                           f"needs num_workers > 0, got timeout={self.timeout!r})")
         if isinstance(self.dataset, IterableDataset):
-            return self._stream(iter(self.dataset))
+            if self.num_workers == 0:
+                return self._stream(iter(self.dataset))
+            return self._stream(self._worker_streams(self.__dict__["_workers"]), collated=True)
         keys = self._index_batches()
         fetch: Callable[[Any], Any] = self._fetch_keys
         if keys is None and self.batch_sampler is None:
@@ -299,14 +301,35 @@ class DataLoader:
             return self._fetch_batch(key)
         return self.dataset._batch(key)
 
-    def _stream(self, it: Iterator[Any]) -> Iterator[Any]:
+    def _stream(self, it: Iterator[Any], collated: bool = False) -> Iterator[Any]:
         # samples (or chunks of batch_size) are taken from the stream, then collated: a collate error
         # leaves the pass going on with the next chunk, as PyTorch's
         size = self.batch_size
-        chunks = it if size is None else self._chunks(it, size)
+        chunks = it if size is None or collated else self._chunks(it, size)
+        collate = _as_is if collated else self.collate_fn
         if self._IterableDataset_len_called is not None:
-            return _CountedStreamIter(chunks, self.collate_fn, self, self._IterableDataset_len_called)
-        return _SingleProcessDataLoaderIter(chunks, self.collate_fn, self)
+            return _CountedStreamIter(chunks, collate, self, self._IterableDataset_len_called)
+        return _SingleProcessDataLoaderIter(chunks, collate, self)
+
+    def _worker_streams(self, workers: Workers) -> Iterator[Any]:
+        """An IterableDataset's batches as PyTorch's workers make them: each worker iterates its own copy
+        of the dataset (all of it, unless the dataset splits itself by :func:`get_worker_info`), chunks and
+        collates it with its random streams, and the batches come from the workers in turn, a worker that
+        has run dry left out."""
+        workers.start()
+        size = self.batch_size
+
+        def batches(it: Iterator[Any]) -> Iterator[Any]:
+            for chunk in (it if size is None else self._chunks(it, size)):
+                yield self.collate_fn(chunk)
+        streams = {w: workers.as_worker(w, lambda: batches(iter(self.dataset)))
+                   for w in range(self.num_workers)}
+        while streams:
+            for w in list(streams):
+                try:
+                    yield workers.as_worker(w, functools.partial(next, streams[w]))
+                except StopIteration:
+                    del streams[w]
 
     def _chunks(self, it: Iterator[Any], size: int) -> Iterator[list[Any]]:
         while True:
@@ -350,6 +373,10 @@ class DataLoader:
                 yield order[start:start + size].tolist()
             else:
                 yield slice(start, min(start + size, n)) if sequential else order[start:start + size]
+
+
+def _as_is(batch: Any) -> Any:
+    return batch
 
 
 class _SingleProcessDataLoaderIter:

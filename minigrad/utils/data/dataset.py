@@ -58,9 +58,9 @@ class IterableDataset(Dataset[T_co]):
     """Base class of datasets read as a stream: subclasses define ``__iter__``.
 
     A DataLoader over one iterates it once per pass and batches what it yields
-    (no sampler, no shuffle). Loading runs in the main process, so
-    :func:`~minigrad.utils.data.get_worker_info` is None and one iterator sees
-    every sample.
+    (no sampler, no shuffle). With ``num_workers > 0`` each emulated worker iterates
+    its own copy, as PyTorch's workers do (:func:`~minigrad.utils.data.get_worker_info`
+    tells which, so the dataset can split itself), and the batches come from them in turn.
     """
 
     def __iter__(self) -> Iterator[T_co]:
