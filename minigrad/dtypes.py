@@ -396,7 +396,6 @@ class iinfo:  # noqa: N801
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
 
 
-
 def is_floating_point(input: Any) -> builtins.bool:  # noqa: A002
     """True if the tensor's dtype is float16, float32 or float64."""
     return builtins.bool(input.dtype.kind == "f")

@@ -31,7 +31,6 @@ from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
 __all__ = ["eye", "linspace", "logspace", "meshgrid", "tril_indices", "triu_indices"]
 
 
-
 def _count(fn: str, name: str, n: Any, *given: Any) -> int:
     """A size argument: a non-int raises TypeError (PyTorch's argument parser, naming the types of
     ``given``, the call's positional arguments), a negative one ValueError, in PyTorch's words."""

@@ -616,8 +616,6 @@ def argwhere(input: Tensor) -> Tensor:  # noqa: A002
     return out
 
 
-
-
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,  # noqa: A002
             reduce: str | None = None) -> Tensor:
     """input with input[..., index[i, j], ...] = src[i, j] along ``dim`` (or a number ``value``).

@@ -278,8 +278,6 @@ def qr(input: Tensor, some: bool = True) -> return_types.qr:  # noqa: A002
     return result
 
 
-
-
 @bool_args("upper", "transpose", "unitriangular")
 def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,  # noqa: N803
                      unitriangular: bool = False) -> return_types.triangular_solve:

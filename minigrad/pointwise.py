@@ -475,7 +475,6 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # 
 # ------------------------------------------------------------------ binary arithmetic
 
 
-
 def scalar_first(fn: str, scalar: str, tensors: tuple[str, ...], given: tuple[Any, ...],
                  function: bool = False) -> tuple[Any, ...]:
     """The operands of PyTorch's deprecated scalar-first overloads, still accepted with a warning:

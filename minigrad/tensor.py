@@ -119,7 +119,6 @@ def _built_in_new(self: Tensor, *args: Any, **kwargs: Any) -> None:
     """The ``__init__`` of a Tensor subclass built in its ``__new__``: nothing left to do."""
 
 
-
 Array: TypeAlias = npt.NDArray[Any]
 Scalar: TypeAlias = Union[int, float, bool]
 TensorLike: TypeAlias = Union["Tensor", Scalar, Array, Sequence[Any]]
@@ -2797,7 +2796,6 @@ def _version_family(t: Tensor) -> list[Tensor]:
         for r in getattr(member, "_views", None) or ():
             add(r())
     return family
-
 
 
 def _unsupported_numpy(dt: np.dtype[Any]) -> str:

@@ -132,8 +132,6 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     return _named(flat.reshape(input.shape), input, "PutBackward0")
 
 
-
-
 def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,  # noqa: A002
                  include_self: bool = True) -> Tensor:
     """input with each slice ``source.select(dim, i)`` reduced into ``input.select(dim, index[i])`` by

@@ -762,8 +762,7 @@ class TransformerDecoder(Module):
         """Run ``tgt`` through every layer, each attending to ``memory``, then ``norm``.
 
         Raises:
-            ShapeError: as the layers raise, or ``src_key_padding_mask`` pads every position where PyTorch
-                runs its nested-tensor path (eval mode, no gradient, no ``mask``).
+            ShapeError: as the layers raise.
             DimensionError: no layers (``num_layers=0``; PyTorch's forward indexes ``layers[0]``).
         """
         if not self.layers:

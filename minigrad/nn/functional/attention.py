@@ -85,10 +85,9 @@ def attention(
     """
     scores = (query * scale) @ key.mT
     dead: Array | None = None
-    if mask is not None and not safe:
+    if mask is not None:
         scores = scores + mask
-    elif mask is not None:
-        scores = scores + mask
+    if mask is not None and safe:
         dead_rows: Array = np.asarray(np.isneginf(mask.numpy(force=True)).all(axis=-1, keepdims=True))
         if dead_rows.any():
             dead = dead_rows

@@ -11,12 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.dtypes import kernel_error, scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
-from minigrad.grad_mode import is_grad_enabled
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional.activation import logsigmoid
-from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
+from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, no_grad_for, target_like
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, tensor, where
 
@@ -46,9 +45,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
     if full != tuple(x.shape):  # PyTorch's kernel writes into an output of the input's shape
         raise ShapeError(f"soft_margin_loss: output with shape {list(x.shape)} doesn't match the broadcast "
                          f"shape {list(full)} (the target {tuple(y.shape)} must broadcast to the input)")
-    if y.requires_grad and is_grad_enabled():
-        raise MinigradError("The function 'soft_margin_loss' is not differentiable with respect to argument "
-                            "'target'. This input cannot have requires_grad True.")
+    no_grad_for("soft_margin_loss", target=y)
     if y.dtype != x.dtype and y.dtype.kind == "f":
         y = y.to(x.dtype)
     return named(apply_reduction(-logsigmoid(y * x), reduction), "SoftMarginLossBackward0", input)
@@ -101,9 +98,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if weight is not None and weight.ndim != 1:
         raise InvalidParameterError(f"multi_margin_loss: weight must be one-dimensional, "
                                     f"got shape {weight.shape}")
-    if weight is not None and weight.requires_grad and is_grad_enabled():
-        raise MinigradError("The function 'multi_margin_loss' is not differentiable with respect to argument "
-                            "'weight'. This input cannot have requires_grad True.")
+    no_grad_for("multi_margin_loss", weight=weight)
     c = x.shape[-1]
     if weight is not None and x.ndim in (1, 2) and c and weight.numel() != c:
         raise ShapeError(f"multi_margin_loss: inconsistent weight size, expected {c} but got "

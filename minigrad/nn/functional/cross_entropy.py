@@ -16,19 +16,17 @@ from minigrad.errors import (
     DomainError,
     DTypeError,
     InvalidParameterError,
-    MinigradError,
     ShapeError,
     _ArgumentTypeError,
     _ShapeIndexError,
     python_type_name,
 )
-from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional.activation import logsigmoid
 from minigrad.nn.functional.linear import linear
-from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
+from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, no_grad_for, target_like
 from minigrad.ops import BceWithLogits, NllLoss
 from minigrad.shapes import size_mismatch
 from minigrad.tensor import Array, Tensor, from_numpy, where
@@ -229,10 +227,8 @@ def _check_weight(weight: Tensor | None, c: int, fn: str, dtype: np.dtype[Any] |
     if weight is not None and dtype is not None and weight.dtype != dtype:
         raise DTypeError(
             f"expected scalar type {scalar_type_name(dtype)} but found {scalar_type_name(weight.dtype)}")
-    if weight is not None and dtype is not None and weight.requires_grad and is_grad_enabled():
-        kernel = "nll_loss_forward" if ndim <= 2 else "nll_loss2d_forward"
-        raise MinigradError(f"The function '{kernel}' is not differentiable with respect to argument "
-                            "'weight'. This input cannot have requires_grad True.")
+    if dtype is not None:
+        no_grad_for("nll_loss_forward" if ndim <= 2 else "nll_loss2d_forward", weight=weight)
     if weight is not None and weight.shape != (c,):
         raise ShapeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
                          f"weight tensor of shape: {list(weight.shape)} ({fn}: expected weight of shape "
@@ -422,7 +418,7 @@ def binary_cross_entropy_with_logits(
             raise ShapeError(f"{size_mismatch(pos_weight.shape, input.shape)} (binary_cross_entropy_with_"
                              f"logits: pos_weight of shape {pos_weight.shape} does not broadcast with input "
                              f"of shape {input.shape})") from None
-    _no_grad_for("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
+    no_grad_for("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     pw = None if pos_weight is None else np.asarray(pos_weight.detach().numpy())
     if input._array.dtype.kind != "f":  # (PyTorch's kernel starts with log_sigmoid of the input)
         raise kernel_error("log_sigmoid", input._array.dtype)
@@ -465,7 +461,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         )
     if weight is not None:
         _bce_weight_broadcasts(weight, x)
-        _no_grad_for("binary_cross_entropy", weight=weight)
+        no_grad_for("binary_cross_entropy", weight=weight)
     if x.dtype.kind != "f" or t.dtype != x.dtype:
         raise DTypeError(
             f"Found dtype {scalar_type_name(t.dtype)} but expected {scalar_type_name(x.dtype)} "
@@ -500,15 +496,6 @@ def _bce_weight_broadcasts(weight: Tensor, x: Tensor) -> None:
                  f"expected shape should be broadcastable to {list(x.shape)} ")  # (PyTorch's words)
         raise ShapeError(f"{words}(binary_cross_entropy: weight of shape {weight.shape} does not "
                          f"broadcast to {x.shape})") from None
-
-
-def _no_grad_for(kernel: str, **tensors: Tensor | None) -> None:
-    """PyTorch's kernel has no gradient for these arguments: one that requires grad (in grad mode) raises
-    its RuntimeError, whether or not the input needs a gradient."""
-    for name, t in tensors.items():
-        if t is not None and t.requires_grad and is_grad_enabled():
-            raise MinigradError(f"The function '{kernel}' is not differentiable with respect to argument "
-                                f"'{name}'. This input cannot have requires_grad True.")
 
 
 def _bce_interior(x: Tensor, t: Tensor, edge: Array) -> Tensor:

@@ -17,7 +17,14 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.dtypes import bool_sub_error, kernel_error, scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args, public_stacklevel
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    bool_args,
+    public_stacklevel,
+)
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -57,6 +64,15 @@ def target_like(fn: str, input: Tensor, target: Any) -> Tensor:  # noqa: A002
     """``target`` as a Tensor (a Python number or array takes the input's dtype)."""
     _checks.tensor(fn, input)
     return target if isinstance(target, Tensor) else Tensor(target, dtype=input.dtype)
+
+
+def no_grad_for(kernel: str, **tensors: Tensor | None) -> None:
+    """PyTorch's kernel has no gradient for these arguments: one that requires grad (in grad mode) raises
+    its RuntimeError, whether or not the input needs a gradient."""
+    for name, t in tensors.items():
+        if t is not None and t.requires_grad and is_grad_enabled():
+            raise MinigradError(f"The function '{kernel}' is not differentiable with respect to argument "
+                                f"'{name}'. This input cannot have requires_grad True.")
 
 
 def _float_kernel(kernel: str, x: Tensor, t: Tensor) -> None:

@@ -170,7 +170,6 @@ def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_m
     return out, result
 
 
-
 def _heads(m: Any, x: Tensor, weight: Tensor, bias: Tensor | None, seq_first: bool) -> Tensor:
     """(N, L, E_in) or (L, N, E_in) -> projected and split into heads, (N, H, L, D)."""
     a, b, e_in = x.shape

@@ -259,7 +259,6 @@ def layer_norm(
     return named(_affine(_standardize(x, dims, eps)[0], weight, bias, shape), "NativeLayerNormBackward0")
 
 
-
 def _check_trailing(fn: str, input: Tensor, shape: tuple[int, ...]) -> None:  # noqa: A002
     k = len(shape)
     have = input._array.shape
@@ -384,8 +383,6 @@ def group_norm(
     out = _standardize(grouped, (2,), eps)[0].reshape(input.shape)
     out = _affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2))
     return named(keep_channels_last(out, input), "NativeGroupNormBackward0")
-
-
 
 
 def rms_norm(

@@ -104,8 +104,8 @@ class DataLoader:
         drop_last: drop the last batch if it is smaller than ``batch_size``.
         timeout: accepted (>= 0), unused; with ``num_workers=0`` it must be 0 (``iter(loader)`` raises,
             as PyTorch's).
-        worker_init_fn: called with each emulated worker's id before its first fetch of a pass (of the
-            first pass with ``persistent_workers``), as PyTorch's workers call it; not for an IterableDataset.
+        worker_init_fn: called with each emulated worker's id when the workers start, at ``iter(loader)``
+            (the first one only with ``persistent_workers``), as PyTorch's workers call it.
         multiprocessing_context: a start method's name or a context, with workers only (checked as
             PyTorch checks it; unused).
         generator: a ``mg.Generator`` for the shuffling (default: the global one).
