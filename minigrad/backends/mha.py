@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __all__ = ["get_fastpath_enabled", "set_fastpath_enabled"]
 
-_enabled = True
+_enabled: bool = True
 
 
 def get_fastpath_enabled() -> bool:
@@ -20,4 +20,4 @@ def get_fastpath_enabled() -> bool:
 def set_fastpath_enabled(value: bool) -> None:
     """Allow (True) or forbid (False) MultiheadAttention's fast path."""
     global _enabled
-    _enabled = bool(value)
+    _enabled = value  # (stored as given, as PyTorch's)

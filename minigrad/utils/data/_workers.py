@@ -30,12 +30,15 @@ _MASK32 = 0xFFFF_FFFF
 @dataclass(frozen=True)
 class WorkerInfo:
     """What :func:`get_worker_info` answers inside a worker's fetch: its ``id`` (0 .. num_workers - 1),
-    ``num_workers``, the ``seed`` its torch and ``random`` generators started from, and the ``dataset``."""
+    ``num_workers``, the ``seed`` its torch and ``random`` generators started from, and the ``dataset``
+    (PyTorch's fields, with its ``rng`` and ``worker_method`` defaults)."""
 
     id: int
     num_workers: int
     seed: int
     dataset: Any
+    rng: Any = None
+    worker_method: str = "multiprocessing"
 
 
 _current: list[WorkerInfo] = []  # the worker whose fetch is running (empty in the main process)
